@@ -1,0 +1,51 @@
+"""Every exception policydigest raises on purpose, with what it means.
+
+Expected misses (an article without a source line, an unknown region) are not errors: the
+functions return ``None`` and log why. These exceptions are for real faults and bad input.
+Each message says what went wrong in one line and, where it helps, what to do next.
+"""
+
+from __future__ import annotations
+
+
+class PolicydigestError(Exception):
+    """Base class: anything policydigest raises on purpose."""
+
+
+class ConfigError(PolicydigestError):
+    """A setting or the config file is invalid."""
+
+
+class StoreError(PolicydigestError):
+    """The store cannot be opened, migrated or written."""
+
+
+class NotFoundError(PolicydigestError):
+    """A requested issue or article is not in the store."""
+
+
+class BadInputError(PolicydigestError):
+    """An input file cannot be imported; nothing of it was stored.
+
+    ``reason`` is the one-line explanation shown in batch reports.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EmptyInputError(BadInputError):
+    """The file is empty or holds only white space."""
+
+
+class BinaryInputError(BadInputError):
+    """The file is binary (or in an encoding that cannot be recognised), not text or PDF."""
+
+
+class NotABulletinError(BadInputError):
+    """The text has no bulletin header (date, 第N期, 总第M期) or no articles."""
+
+
+class TruncatedInputError(BadInputError):
+    """The file ends early: a cut-off PDF, or a bulletin whose last listed articles are missing."""

@@ -1,0 +1,1 @@
+"""Bulletin import: an issue as text, Markdown-flavoured text or PDF → an ``Issue``."""

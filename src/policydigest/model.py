@@ -1,0 +1,149 @@
+"""The typed data model every stage shares: issues, their masthead and contents, and articles.
+
+Articles are first-class: an article knows where it came from (``provenance``) but not which
+issue it belongs to, so the same article can later arrive from the web or appear in another issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: The bulletin's four columns in their customary order (the order is a setting).
+DEFAULT_COLUMNS: tuple[str, ...] = ("国策要论", "地方新政", "产业前沿", "数谷动态")
+
+
+class BlockKind(StrEnum):
+    """What a piece of an article body is."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    TABLE = "table"
+    CAPTION = "caption"
+
+
+class Block(BaseModel):
+    """One piece of an article body: a paragraph, a sub-heading, a figure/table caption or a table.
+
+    >>> Block.paragraph("数据要素市场加快培育。").text
+    '数据要素市场加快培育。'
+    >>> Block.table([["排名", "企业"], ["1", "某科技"]]).as_text()
+    '排名\\t企业\\n1\\t某科技'
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: BlockKind
+    text: str = ""
+    rows: list[list[str]] = Field(default_factory=list)
+
+    @classmethod
+    def paragraph(cls, text: str) -> Block:
+        return cls(kind=BlockKind.PARAGRAPH, text=text)
+
+    @classmethod
+    def heading(cls, text: str) -> Block:
+        return cls(kind=BlockKind.HEADING, text=text)
+
+    @classmethod
+    def caption(cls, text: str) -> Block:
+        return cls(kind=BlockKind.CAPTION, text=text)
+
+    @classmethod
+    def table(cls, rows: list[list[str]]) -> Block:
+        return cls(kind=BlockKind.TABLE, rows=rows)
+
+    def as_text(self) -> str:
+        """The block as plain text; a table becomes tab-separated lines."""
+        if self.kind is BlockKind.TABLE:
+            return "\n".join("\t".join(row) for row in self.rows)
+        return self.text
+
+
+class Provenance(BaseModel):
+    """Where one copy of an article came from."""
+
+    kind: Literal["bulletin", "web", "file"]
+    location: str = Field(description="File path or URL the article was read from.")
+    issue_total_number: int | None = Field(default=None, description="总期 of the bulletin, if any.")
+    retrieved_at: dt.datetime | None = None
+
+
+class Article(BaseModel):
+    """An article: title, column, structured body, source and original link.
+
+    >>> a = Article(title="示例", blocks=[Block.paragraph("第一段。"), Block.paragraph("第二段。")])
+    >>> a.body
+    '第一段。\\n第二段。'
+    """
+
+    id: int | None = Field(default=None, description="Store id, once stored.")
+    title: str
+    column: str | None = None
+    blocks: list[Block] = Field(default_factory=list)
+    source: str | None = Field(default=None, description="Publisher from （来源：…）.")
+    url: str | None = Field(default=None, description="Original link (原文链接).")
+    toc_page: int | None = Field(default=None, description="Page given by the issue's table of contents.")
+    published: dt.date | None = None
+    provenance: list[Provenance] = Field(default_factory=list)
+    enrichment: dict[str, Any] = Field(
+        default_factory=dict, description="Facts added by the enrichment stages, keyed by stage."
+    )
+
+    @property
+    def body(self) -> str:
+        """Paragraphs (and sub-headings, captions, tables) joined by newlines."""
+        return "\n".join(block.as_text() for block in self.blocks)
+
+
+class TocEntry(BaseModel):
+    """One line of 本期要目."""
+
+    column: str
+    title: str
+    page: int | None = None
+
+
+class MastheadRole(BaseModel):
+    """A masthead line such as 主编 or 责任编辑 and who fills it (people or organisations)."""
+
+    role: str
+    names: list[str]
+
+
+class Masthead(BaseModel):
+    """The cover and the masthead page of an issue."""
+
+    slogan: str | None = None
+    strapline: str | None = None
+    guiding_units: list[str] = Field(default_factory=list)
+    roles: list[MastheadRole] = Field(default_factory=list, description="Editors and their roles.")
+    contacts: dict[str, str] = Field(default_factory=dict, description="咨询电话, 邮箱, 新媒体 …")
+    address: str | None = None
+
+
+class BackMatter(BaseModel):
+    """A closing section such as 主编简介, kept as a heading and its blocks."""
+
+    heading: str
+    blocks: list[Block] = Field(default_factory=list)
+
+
+class Issue(BaseModel):
+    """One numbered issue of a bulletin series (identity: series + 总期)."""
+
+    series: str
+    number: int = Field(description="期: number within the year.")
+    total_number: int = Field(description="总期: number within the series.")
+    date: dt.date
+    cover_headline: str = ""
+    masthead: Masthead = Field(default_factory=Masthead)
+    disclaimer: str | None = None
+    toc: list[TocEntry] = Field(default_factory=list)
+    articles: list[Article] = Field(default_factory=list)
+    back_matter: list[BackMatter] = Field(default_factory=list)
+    source_file: str | None = None
+    warnings: list[str] = Field(default_factory=list, description="What the importer noticed but kept.")

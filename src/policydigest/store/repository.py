@@ -1,0 +1,275 @@
+"""Reading and writing issues and articles. Every write is one transaction: all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from policydigest.errors import NotFoundError
+from policydigest.model import Article, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
+from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
+
+log = logging.getLogger(__name__)
+
+
+class SaveStatus(StrEnum):
+    """What saving an issue did."""
+
+    CREATED = "created"
+    UNCHANGED = "unchanged"  # already stored, identical
+    SKIPPED = "skipped"  # already stored, different; --replace would update it
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    """One line of the issue list."""
+
+    series: str
+    number: int
+    total_number: int
+    date: str
+    cover_headline: str
+    articles: int
+
+
+def article_hash(article: Article) -> str:
+    """Identity of an article's content: same title and body → same article.
+
+    >>> a = Article(title="标题", blocks=[Block.paragraph("正文。")])
+    >>> article_hash(a) == article_hash(a.model_copy(update={"column": "国策要论"}))
+    True
+    """
+    text = article.title.strip() + "\n" + article.body.strip()
+    return hashlib.sha256("".join(text.split()).encode()).hexdigest()
+
+
+def issue_hash(issue: Issue) -> str:
+    """Identity of an issue's whole content, to tell "unchanged" from "different"."""
+    payload = issue.model_dump(mode="json", exclude={"source_file", "warnings"})
+    for article in payload["articles"]:
+        article.pop("provenance", None)
+        article.pop("id", None)
+        article.pop("enrichment", None)
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class Store:
+    """The store: issues and articles in SQLite or PostgreSQL.
+
+    >>> from policydigest.store.db import create_store_engine
+    >>> Store(create_store_engine("sqlite://")).list_issues()
+    []
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def save_issue(self, issue: Issue, *, replace: bool = False) -> SaveStatus:
+        """Store ``issue`` in one transaction; identity is (series, 总期)."""
+        digest = issue_hash(issue)
+        with self.session() as session, session.begin():
+            existing = session.scalar(
+                select(IssueRow).where(
+                    IssueRow.series == issue.series, IssueRow.total_number == issue.total_number
+                )
+            )
+            if existing is not None:
+                if existing.content_hash == digest:
+                    return SaveStatus.UNCHANGED
+                if not replace:
+                    return SaveStatus.SKIPPED
+                self._delete_issue(session, existing)
+            self._insert_issue(session, issue, digest)
+        return SaveStatus.REPLACED if existing is not None else SaveStatus.CREATED
+
+    def _insert_issue(self, session: Session, issue: Issue, digest: str) -> None:
+        row = IssueRow(
+            series=issue.series,
+            number=issue.number,
+            total_number=issue.total_number,
+            date=issue.date,
+            cover_headline=issue.cover_headline,
+            masthead=issue.masthead.model_dump(mode="json"),
+            disclaimer=issue.disclaimer,
+            back_matter=[part.model_dump(mode="json") for part in issue.back_matter],
+            warnings=list(issue.warnings),
+            source_file=issue.source_file,
+            content_hash=digest,
+        )
+        row.toc = [
+            TocRow(position=i, column=entry.column, title=entry.title, page=entry.page)
+            for i, entry in enumerate(issue.toc)
+        ]
+        session.add(row)
+        for position, article in enumerate(issue.articles):
+            article_row = self._upsert_article(session, article)
+            row.placements.append(
+                PlacementRow(
+                    position=position,
+                    article=article_row,
+                    column=article.column,
+                    toc_page=article.toc_page,
+                )
+            )
+        session.flush()
+
+    def _upsert_article(self, session: Session, article: Article) -> ArticleRow:
+        digest = article_hash(article)
+        row = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == digest))
+        if row is None:
+            row = ArticleRow(
+                content_hash=digest,
+                title=article.title,
+                column=article.column,
+                blocks=[block.model_dump(mode="json") for block in article.blocks],
+                source=article.source,
+                url=article.url,
+                published=article.published,
+                enrichment=dict(article.enrichment),
+            )
+            session.add(row)
+        else:
+            log.info("article %r is already stored as #%s; adding its provenance", article.title, row.id)
+            row.source = row.source or article.source
+            row.url = row.url or article.url
+        known = {(p.kind, p.location, p.issue_total_number) for p in row.provenance}
+        for prov in article.provenance:
+            if (prov.kind, prov.location, prov.issue_total_number) not in known:
+                row.provenance.append(
+                    ProvenanceRow(
+                        kind=prov.kind,
+                        location=prov.location,
+                        issue_total_number=prov.issue_total_number,
+                        retrieved_at=prov.retrieved_at,
+                    )
+                )
+        return row
+
+    def _delete_issue(self, session: Session, row: IssueRow) -> None:
+        article_ids = [placement.article_id for placement in row.placements]
+        session.delete(row)
+        session.flush()
+        # Articles that only this issue held go with it; shared ones lose this issue's provenance.
+        session.execute(
+            delete(ProvenanceRow).where(
+                ProvenanceRow.article_id.in_(article_ids),
+                ProvenanceRow.kind == "bulletin",
+                ProvenanceRow.issue_total_number == row.total_number,
+            )
+        )
+        still_placed = select(PlacementRow.article_id).where(PlacementRow.article_id.in_(article_ids))
+        orphan_ids = set(article_ids) - set(session.scalars(still_placed))
+        has_other_provenance = set(
+            session.scalars(select(ProvenanceRow.article_id).where(ProvenanceRow.article_id.in_(orphan_ids)))
+        )
+        session.execute(delete(ArticleRow).where(ArticleRow.id.in_(orphan_ids - has_other_provenance)))
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def list_issues(self) -> list[IssueSummary]:
+        """Every stored issue, newest first."""
+        count = (
+            select(func.count(PlacementRow.article_id))
+            .where(PlacementRow.issue_id == IssueRow.id)
+            .scalar_subquery()
+        )
+        query = select(IssueRow, count).order_by(IssueRow.date.desc(), IssueRow.total_number.desc())
+        with self.session() as session:
+            return [
+                IssueSummary(
+                    series=row.series,
+                    number=row.number,
+                    total_number=row.total_number,
+                    date=row.date.isoformat(),
+                    cover_headline=row.cover_headline,
+                    articles=n,
+                )
+                for row, n in session.execute(query)
+            ]
+
+    def get_issue(self, total_number: int, series: str | None = None) -> Issue:
+        """The issue with this 总期 (in ``series`` when several series are stored)."""
+        query = self._issue_query().where(IssueRow.total_number == total_number)
+        if series is not None:
+            query = query.where(IssueRow.series == series)
+        with self.session() as session:
+            rows = list(session.scalars(query))
+            if not rows:
+                raise NotFoundError(f"no issue 总第{total_number}期 in the store (see `policydigest issues`)")
+            return _issue_from_row(rows[0])
+
+    def iter_issues(self) -> Iterator[Issue]:
+        """Every stored issue, oldest first."""
+        with self.session() as session:
+            for row in session.scalars(self._issue_query().order_by(IssueRow.date, IssueRow.total_number)):
+                yield _issue_from_row(row)
+
+    def count_articles(self) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count(ArticleRow.id))) or 0
+
+    @staticmethod
+    def _issue_query():  # type: ignore[no-untyped-def]
+        return select(IssueRow).options(
+            selectinload(IssueRow.toc),
+            selectinload(IssueRow.placements)
+            .selectinload(PlacementRow.article)
+            .selectinload(ArticleRow.provenance),
+        )
+
+
+def article_from_row(row: ArticleRow) -> Article:
+    """The model of a stored article."""
+    return Article(
+        id=row.id,
+        title=row.title,
+        column=row.column,
+        blocks=[Block.model_validate(block) for block in row.blocks],
+        source=row.source,
+        url=row.url,
+        published=row.published,
+        enrichment=dict(row.enrichment),
+        provenance=[
+            Provenance(
+                kind=p.kind,  # type: ignore[arg-type]
+                location=p.location,
+                issue_total_number=p.issue_total_number,
+                retrieved_at=p.retrieved_at,
+            )
+            for p in row.provenance
+        ],
+    )
+
+
+def _issue_from_row(row: IssueRow) -> Issue:
+    articles = []
+    for placement in row.placements:
+        article = article_from_row(placement.article)
+        articles.append(article.model_copy(update={"column": placement.column, "toc_page": placement.toc_page}))
+    return Issue(
+        series=row.series,
+        number=row.number,
+        total_number=row.total_number,
+        date=row.date,
+        cover_headline=row.cover_headline,
+        masthead=Masthead.model_validate(row.masthead),
+        disclaimer=row.disclaimer,
+        toc=[TocEntry(column=t.column, title=t.title, page=t.page) for t in row.toc],
+        articles=articles,
+        back_matter=[BackMatter.model_validate(part) for part in row.back_matter],
+        source_file=row.source_file,
+        warnings=list(row.warnings),
+    )

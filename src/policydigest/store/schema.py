@@ -1,0 +1,109 @@
+"""The store's tables (SQLAlchemy 2 typed declarative). Migrations in ``migrations/`` must match."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class IssueRow(Base):
+    """One issue of a series; (series, total_number) is its identity."""
+
+    __tablename__ = "issues"
+    __table_args__ = (UniqueConstraint("series", "total_number", name="uq_issue_series_total"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(Integer)
+    total_number: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    cover_headline: Mapped[str] = mapped_column(Text, default="")
+    masthead: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    disclaimer: Mapped[str | None] = mapped_column(Text)
+    back_matter: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    source_file: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    toc: Mapped[list[TocRow]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="TocRow.position"
+    )
+    placements: Mapped[list[PlacementRow]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="PlacementRow.position"
+    )
+
+
+class TocRow(Base):
+    """One entry of an issue's table of contents."""
+
+    __tablename__ = "toc_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    column: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer)
+
+    issue: Mapped[IssueRow] = relationship(back_populates="toc")
+
+
+class ArticleRow(Base):
+    """An article, independent of any issue; ``content_hash`` recognises the same article again."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    column: Mapped[str | None] = mapped_column(String(50), index=True)
+    blocks: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    source: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text, index=True)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    enrichment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    provenance: Mapped[list[ProvenanceRow]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="ProvenanceRow.id"
+    )
+
+
+class PlacementRow(Base):
+    """An article's place in an issue: position, column and page given by the table of contents."""
+
+    __tablename__ = "issue_articles"
+
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    column: Mapped[str | None] = mapped_column(String(50))
+    toc_page: Mapped[int | None] = mapped_column(Integer)
+
+    issue: Mapped[IssueRow] = relationship(back_populates="placements")
+    article: Mapped[ArticleRow] = relationship()
+
+
+class ProvenanceRow(Base):
+    """One copy of an article: the file or URL it was read from."""
+
+    __tablename__ = "provenance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    location: Mapped[str] = mapped_column(Text)
+    issue_total_number: Mapped[int | None] = mapped_column(Integer)
+    retrieved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    article: Mapped[ArticleRow] = relationship(back_populates="provenance")
