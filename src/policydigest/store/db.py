@@ -63,11 +63,12 @@ def create_store_engine(url: str) -> Engine:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; a no-op when it is there already."""
     cfg = alembic_config(engine)
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    # Stages add their own tables as independent revisions from 0001, so there may be several heads.
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
     with engine.begin() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        if current == head:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+        if current == heads:
             return
-        log.info("migrating store from %s to %s", current, head)
+        log.info("migrating store from %s to %s", sorted(current), sorted(heads))
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
