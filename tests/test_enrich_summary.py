@@ -35,7 +35,10 @@ def test_summaries_fit_in_120_characters_and_start_with_the_lead(name: str) -> N
 
 def test_lead_skips_the_purpose_clauses_and_asides() -> None:
     title, body = read("national_public_data")
-    assert lead(title, body) == "国家数据局会同国家发展改革委、财政部等4部门印发《关于加快公共数据资源开发利用的实施意见》。"
+    assert (
+        lead(title, body)
+        == "国家数据局会同国家发展改革委、财政部等4部门印发《关于加快公共数据资源开发利用的实施意见》。"
+    )
 
 
 def test_lead_is_the_news_not_a_date_line() -> None:

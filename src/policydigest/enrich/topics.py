@@ -84,9 +84,7 @@ class Taxonomy:
         self._keywords = list(owners)
         self._owners = [owners[keyword] for keyword in self._keywords]
         # Latin keywords (AI, 5G, PUE) must not match inside longer Latin words (MAIL).
-        self._latin_edges = [
-            (_is_ascii_alnum(k[0]), _is_ascii_alnum(k[-1])) for k in self._keywords
-        ]
+        self._latin_edges = [(_is_ascii_alnum(k[0]), _is_ascii_alnum(k[-1])) for k in self._keywords]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._keywords, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self._keywords
@@ -128,7 +126,7 @@ class Taxonomy:
             else:
                 in_body[index] += 1
         scores: dict[int, float] = {}
-        reasons: dict[int, Counter[str]] = {}
+        reasons: dict[int, dict[str, float]] = {}
         boost = self.scoring.title_boost
         for index in in_title | set(in_body):
             # log2 damps long articles that repeat one keyword many times.
@@ -136,20 +134,22 @@ class Taxonomy:
             keyword = self._keywords[index]
             for topic_index, weight in self._owners[index]:
                 scores[topic_index] = scores.get(topic_index, 0.0) + weight * strength
-                reasons.setdefault(topic_index, Counter())[keyword] += weight * strength
+                earned = reasons.setdefault(topic_index, {})
+                earned[keyword] = earned.get(keyword, 0.0) + weight * strength
         if not scores:
             return []
         best = max(scores.values())
         floor = max(self.scoring.min_score, self.scoring.relative * best)
         ranked = sorted(
-            (i for i, score in scores.items() if score >= floor), key=lambda i: (-scores[i], self.topics[i].id)
+            (i for i, score in scores.items() if score >= floor),
+            key=lambda i: (-scores[i], self.topics[i].id),
         )
         return [
             TopicHit(
                 id=self.topics[i].id,
                 label=self.topics[i].label,
                 score=round(scores[i], 2),
-                keywords=tuple(keyword for keyword, _ in reasons[i].most_common(5)),
+                keywords=tuple(sorted(reasons[i], key=lambda k: -reasons[i][k])[:5]),
             )
             for i in ranked[: self.scoring.max_topics]
         ]
@@ -163,16 +163,19 @@ def _read_toml(path: Path | None) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"topics file {path} cannot be read: {exc.strerror} (fix or unset `topics_file`)") from exc
+        raise ConfigError(
+            f"topics file {path} cannot be read: {exc.strerror} (fix or unset `topics_file`)"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"topics file {path} is not valid TOML: {exc}") from exc
 
 
 def _keywords(value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(w, int | float) and not isinstance(w, bool) for k, w in value.items()
+        isinstance(k, str) and isinstance(w, int | float) and not isinstance(w, bool)
+        for k, w in value.items()
     ):
-        raise ConfigError(f"{where}: keywords must be a table of \"keyword\" = weight")
+        raise ConfigError(f'{where}: keywords must be a table of "keyword" = weight')
     return {k: float(w) for k, w in value.items()}
 
 
