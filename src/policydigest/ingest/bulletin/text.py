@@ -111,7 +111,11 @@ def normalize_text(text: str, *, keep_cjk_spaces: bool = False) -> str:
     """
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").strip()
     text = _PARENS.sub(_full_width_parens, text)
-    text = _LONE_PUNCT.sub(_full_width_punct, text)
+    for _ in range(3):  # a run like "。,," converts one mark per pass
+        converted = _LONE_PUNCT.sub(_full_width_punct, text)
+        if converted == text:
+            break
+        text = converted
     if not keep_cjk_spaces:
         text = _CJK_CJK_SPACE.sub("", text)
     text = _PUNCT_SPACE.sub("", text)
