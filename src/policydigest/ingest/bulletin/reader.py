@@ -73,6 +73,8 @@ def read_bulletin(
         text, notes = pdf_to_text(data), list[str]()
     else:
         text, notes = decode_text(data)
+    if not text.strip():
+        raise EmptyInputError("empty file: only white space, nothing to import")
     issue = parse_bulletin(text, str(path), columns=columns, back_matter_headings=back_matter_headings)
     issue.warnings[:0] = notes
     return issue
