@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import FIXTURES, load_expected
-from tests.test_ingest_bulletin_parse import assert_matches_expected
 
 from policydigest.errors import BadInputError, BinaryInputError, EmptyInputError, NotABulletinError, TruncatedInputError
 from policydigest.ingest.bulletin.reader import decode_text, read_bulletin
+from tests.conftest import FIXTURES, load_expected
+from tests.test_ingest_bulletin_parse import assert_matches_expected
 
 BAD = FIXTURES / "bad"
 

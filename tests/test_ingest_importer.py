@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import FIXTURES, SAMPLE_DIR
 
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.ingest.importer import import_paths
 from policydigest.settings import Settings
 from policydigest.store import open_store
+from tests.conftest import FIXTURES, SAMPLE_DIR
 
 SAMPLE = SAMPLE_DIR / "sample-bulletin-no8.txt"
 
