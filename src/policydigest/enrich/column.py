@@ -172,9 +172,9 @@ def features(
     if source:
         source_regions = (source_facts or {}).get("regions") or []
         source_auth = (source_facts or {}).get("authorities") or []
-        if any(
-            _is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in source_regions
-        ) or _is_home(source, home):
+        if any(_is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in source_regions) or _is_home(
+            source, home
+        ):
             fire("source_home", f"source {source} is from the home region")
         elif any(a.get("level") == "national" for a in source_auth):
             fire("source_national", f"source {source} is a national authority")
@@ -210,10 +210,7 @@ class ColumnModel:
         >>> ColumnModel.prior().weights["region_home_title"]["home"] > 0
         True
         """
-        weights = {
-            name: {role: float(row.get(role, 0.0)) for role in ROLES}
-            for name, row in _CONFIG["prior"].items()
-        }
+        weights = {name: {role: float(row.get(role, 0.0)) for role in ROLES} for name, row in _CONFIG["prior"].items()}
         bias = {role: float(_CONFIG.get("bias", {}).get(role, 0.0)) for role in ROLES}
         return cls(weights=weights, bias=bias)
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from policydigest.enrich.column import ROLES, ColumnModel, Feature
 
 Example = tuple[Sequence[Feature], str]  # features of an article and its true role
+IssueKey = TypeVar("IssueKey", bound=Hashable)
 
 
 def _matrix(examples: Sequence[Example], names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -68,8 +70,7 @@ def fit(
     b = result.x[w0.size :]
     return ColumnModel(
         weights={
-            name: {role: round(float(w[i, j]), 4) for j, role in enumerate(ROLES)}
-            for i, name in enumerate(names)
+            name: {role: round(float(w[i, j]), 4) for j, role in enumerate(ROLES)} for i, name in enumerate(names)
         },
         bias={role: round(float(b[j]), 4) for j, role in enumerate(ROLES)},
         trained_on=label or f"{len(examples)} articles",
@@ -92,7 +93,7 @@ class Judgement:
 
 
 def leave_one_issue_out(
-    issues: Mapping[Hashable, Sequence[tuple[str, Sequence[Feature], str]]], *, l2: float = 1.0
+    issues: Mapping[IssueKey, Sequence[tuple[str, Sequence[Feature], str]]], *, l2: float = 1.0
 ) -> list[Judgement]:
     """Judge every issue with a model fitted only on the other issues.
 
@@ -101,9 +102,7 @@ def leave_one_issue_out(
     judged = []
     columns = list(ROLES)
     for held_out, articles in issues.items():
-        training = [
-            (fired, role) for issue, rows in issues.items() if issue != held_out for _, fired, role in rows
-        ]
+        training = [(fired, role) for issue, rows in issues.items() if issue != held_out for _, fired, role in rows]
         model = fit(training, l2=l2, label=f"all issues but {held_out}")
         for title, fired, role in articles:
             result = model.predict(fired, columns)

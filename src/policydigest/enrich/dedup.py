@@ -131,9 +131,7 @@ class DuplicateIndex:
     def __len__(self) -> int:
         return len(self._signatures)
 
-    def add(
-        self, key: Hashable, sig: LeanMinHash | None, date: dt.date | None = None
-    ) -> list[tuple[Hashable, float]]:
+    def add(self, key: Hashable, sig: LeanMinHash | None, date: dt.date | None = None) -> list[tuple[Hashable, float]]:
         """Add an article; return the ones it near-duplicates, with their estimated Jaccard."""
         if key in self._signatures:
             raise ValueError(f"article {key!r} is already in the index")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from policydigest.enrich.column import ColumnModel, check_columns, features, source_of
+from policydigest.enrich.column import ColumnModel, Feature, check_columns, features, source_of
 from policydigest.enrich.segment import get_segmenter
 from policydigest.enrich.summary import AbstractiveSummarizer, summarize
 from policydigest.enrich.topics import load_taxonomy
@@ -74,9 +74,7 @@ class Stage(Protocol):
 
 
 def _fingerprint(value: Any) -> str:
-    return hashlib.sha1(
-        json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode()
-    ).hexdigest()[:10]
+    return hashlib.sha1(json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()[:10]
 
 
 class FactsStage:
@@ -88,9 +86,7 @@ class FactsStage:
         try:
             from policydigest.enrich import facts as facts_module
         except ImportError as exc:
-            raise ConfigError(
-                f"the facts stage is not available ({exc}); remove 'facts' from enrich_stages"
-            ) from exc
+            raise ConfigError(f"the facts stage is not available ({exc}); remove 'facts' from enrich_stages") from exc
         self._extract: Callable[..., Any] = facts_module.extract_facts
         self.home = settings.home_region
         self.version = f"1:{getattr(facts_module, '__version__', '0')}:{self.home}"
@@ -133,14 +129,17 @@ class ColumnStage:
         self._facts = facts or FactsStage(settings)
         self.version = f"1:{self.model.fingerprint()}:{self.home}:{_fingerprint(self.columns)}"
 
-    def __call__(self, article: Article) -> Article:
+    def features_of(self, article: Article) -> list[Feature]:
+        """The column features of ``article`` (from its stored facts when there are some)."""
         found = article.enrichment.get("facts")
         if not isinstance(found, dict):
             found = self._facts.facts(analysis_text(article), article.published)
         source = source_of(article.source, article.body)
         source_facts = self._facts.facts(source) if source else None
-        fired = features(article.title, found, home=self.home, source=source, source_facts=source_facts)
-        result = self.model.predict(fired, self.columns)
+        return features(article.title, found, home=self.home, source=source, source_facts=source_facts)
+
+    def __call__(self, article: Article) -> Article:
+        result = self.model.predict(self.features_of(article), self.columns)
         return _with(article, self.name, result.as_dict(), self.version)
 
 
@@ -170,9 +169,7 @@ class SummaryStage:
             self.version = f"1:{settings.summary_model}"
 
     def __call__(self, article: Article) -> Article:
-        result = summarize(
-            article.title, article.body, abstractive=self.abstractive, segmenter=self.segmenter
-        )
+        result = summarize(article.title, article.body, abstractive=self.abstractive, segmenter=self.segmenter)
         return _with(article, self.name, result.as_dict(), self.version)
 
 
@@ -192,17 +189,12 @@ class DuplicatesStage:
     def signature(self, article: Article) -> str | None:
         """The stored signature when current, else a fresh one (``None`` for too-short texts)."""
         stored = article.enrichment.get(self.name)
-        if (
-            isinstance(stored, dict)
-            and article.enrichment.get(VERSIONS_KEY, {}).get(self.name) == self.version
-        ):
+        if isinstance(stored, dict) and article.enrichment.get(VERSIONS_KEY, {}).get(self.name) == self.version:
             return stored.get("signature")
         sig = self._dedup.signature(analysis_text(article))
         return self._dedup.encode_signature(sig) if sig is not None else None
 
-    def group(
-        self, items: Sequence[tuple[Hashable, Article, dt.date | None]]
-    ) -> dict[Hashable, dict[str, Any]]:
+    def group(self, items: Sequence[tuple[Hashable, Article, dt.date | None]]) -> dict[Hashable, dict[str, Any]]:
         """The duplicates result of every item: its signature, group and similar articles."""
         index = self._dedup.DuplicateIndex(lsh_threshold=self.lsh_threshold, min_jaccard=self.min_jaccard)
         signatures: dict[Hashable, str | None] = {}
@@ -211,8 +203,7 @@ class DuplicatesStage:
             stored = signatures[key]
             index.add(key, self._dedup.decode_signature(stored) if stored else None, date)
         results: dict[Hashable, dict[str, Any]] = {
-            key: {"signature": sig, "group": None, "canonical": False, "similar": []}
-            for key, sig in signatures.items()
+            key: {"signature": sig, "group": None, "canonical": False, "similar": []} for key, sig in signatures.items()
         }
         for group in index.groups():
             for key in group.members:
@@ -222,9 +213,7 @@ class DuplicatesStage:
                     similar=[
                         {
                             "id": other,
-                            "jaccard": group.similarity[other]
-                            if key == group.canonical
-                            else group.similarity[key],
+                            "jaccard": group.similarity[other] if key == group.canonical else group.similarity[key],
                         }
                         for other in group.members
                         if other != key
@@ -268,9 +257,7 @@ class Pipeline:
                 article = stage(article)
             except Exception as exc:  # one bad article must not abort a batch: record and go on
                 self.errors += 1
-                log.warning(
-                    "stage %s failed on %r: %s: %s", stage.name, article.title[:40], type(exc).__name__, exc
-                )
+                log.warning("stage %s failed on %r: %s: %s", stage.name, article.title[:40], type(exc).__name__, exc)
                 enrichment = dict(article.enrichment)
                 enrichment[ERRORS_KEY] = {
                     **enrichment.get(ERRORS_KEY, {}),
@@ -279,9 +266,7 @@ class Pipeline:
                 article = article.model_copy(update={"enrichment": enrichment})
         return article
 
-    def enrich_batch(
-        self, articles: Sequence[Article], dates: Sequence[dt.date | None] | None = None
-    ) -> list[Article]:
+    def enrich_batch(self, articles: Sequence[Article], dates: Sequence[dt.date | None] | None = None) -> list[Article]:
         """Enrich ``articles`` and group their near-duplicates (earliest by ``dates``, else ``published``)."""
         done = [self.enrich(article) for article in articles]
         if self.duplicates is None:
@@ -313,9 +298,7 @@ def build_pipeline(settings: Settings, stages: Sequence[str] | None = None) -> P
         built["summary"] = SummaryStage(settings)
     # Per-article stages run facts first (column reads them), whatever order the setting lists.
     order = [name for name in STAGE_HELP if name in built]
-    pipeline = Pipeline(
-        [built[name] for name in order], DuplicatesStage(settings) if "duplicates" in wanted else None
-    )
+    pipeline = Pipeline([built[name] for name in order], DuplicatesStage(settings) if "duplicates" in wanted else None)
     log.info(
         "enrichment stages on: %s; off: %s",
         ", ".join(pipeline.names) or "none",

@@ -156,9 +156,7 @@ def extractive_summary(title: str, body: str, *, segmenter: Segmenter | None = N
         if not sentence_words:
             scores.append(0.0)
             continue
-        centrality = sum(math.log1p(frequency[w]) for w in set(sentence_words)) / math.sqrt(
-            len(sentence_words)
-        )
+        centrality = sum(math.log1p(frequency[w]) for w in set(sentence_words)) / math.sqrt(len(sentence_words))
         overlap = len(title_words & set(sentence_words))
         figures = 0.5 if re.search(r"\d", sentence) else 0.0
         scores.append((centrality + overlap + figures) / (1 + 0.15 * position))
@@ -189,9 +187,7 @@ class AbstractiveSummarizer:
         "关键目标或金额。只输出摘要本身。"
     )
 
-    def __init__(
-        self, endpoint: str, *, model: str, api_key: str | None = None, timeout: float = 30.0
-    ) -> None:
+    def __init__(self, endpoint: str, *, model: str, api_key: str | None = None, timeout: float = 30.0) -> None:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.url = endpoint.rstrip("/") + "/chat/completions"
         self.model = model
@@ -222,9 +218,7 @@ class AbstractiveSummarizer:
             log.warning("abstractive summary skipped: %s unreachable (%s)", self.url, type(exc).__name__)
             return None
         except (ValueError, KeyError, IndexError, TypeError):
-            log.warning(
-                "abstractive summary skipped: %s did not answer like an OpenAI-compatible API", self.url
-            )
+            log.warning("abstractive summary skipped: %s did not answer like an OpenAI-compatible API", self.url)
             return None
         text = " ".join(str(content).split()) if content else ""
         if not text:
@@ -248,7 +242,5 @@ def summarize(
     '某部印发《通知》。'
     """
     extractive = extractive_summary(title, body, segmenter=segmenter)
-    generated = (
-        abstractive.summarize(title, body) if abstractive and (title.strip() or body.strip()) else None
-    )
+    generated = abstractive.summarize(title, body) if abstractive and (title.strip() or body.strip()) else None
     return Summary(lead=lead(title, body), extractive=extractive, abstractive=generated)

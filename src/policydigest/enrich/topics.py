@@ -163,17 +163,14 @@ def _read_toml(path: Path | None) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(
-            f"topics file {path} cannot be read: {exc.strerror} (fix or unset `topics_file`)"
-        ) from exc
+        raise ConfigError(f"topics file {path} cannot be read: {exc.strerror} (fix or unset `topics_file`)") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"topics file {path} is not valid TOML: {exc}") from exc
 
 
 def _keywords(value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(w, int | float) and not isinstance(w, bool)
-        for k, w in value.items()
+        isinstance(k, str) and isinstance(w, int | float) and not isinstance(w, bool) for k, w in value.items()
     ):
         raise ConfigError(f'{where}: keywords must be a table of "keyword" = weight')
     return {k: float(w) for k, w in value.items()}
