@@ -73,9 +73,7 @@ def test_canonical_is_the_earliest_even_when_added_last() -> None:
 
 def test_undated_articles_rank_after_dated_ones_then_by_order() -> None:
     body = text(PAIRS[0]["a"])
-    groups = find_duplicates(
-        [("first", body, None), ("dated", body, dt.date(2025, 1, 1)), ("second", body, None)]
-    )
+    groups = find_duplicates([("first", body, None), ("dated", body, dt.date(2025, 1, 1)), ("second", body, None)])
     assert groups[0].members == ["dated", "first", "second"]
 
 
@@ -117,9 +115,7 @@ def test_signatures_are_the_same_in_another_process() -> None:
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
     body = text(PAIRS[0]["a"])
-    out = subprocess.run(
-        [sys.executable, "-c", code], input=body, env=env, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], input=body, env=env, capture_output=True, text=True, check=True)
     sig = signature(body)
     assert sig is not None and out.stdout.strip() == encode_signature(sig)
 

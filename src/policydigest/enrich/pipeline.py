@@ -186,22 +186,21 @@ class DuplicatesStage:
         self.min_jaccard = settings.dedup_min_jaccard
         self.version = f"1:k{dedup.SHINGLE}:p{dedup.NUM_PERM}:{self.lsh_threshold}:{self.min_jaccard}"
 
-    def signature(self, article: Article) -> str | None:
-        """The stored signature when current, else a fresh one (``None`` for too-short texts)."""
-        stored = article.enrichment.get(self.name)
-        if isinstance(stored, dict) and article.enrichment.get(VERSIONS_KEY, {}).get(self.name) == self.version:
-            return stored.get("signature")
-        sig = self._dedup.signature(analysis_text(article))
-        return self._dedup.encode_signature(sig) if sig is not None else None
-
     def group(self, items: Sequence[tuple[Hashable, Article, dt.date | None]]) -> dict[Hashable, dict[str, Any]]:
         """The duplicates result of every item: its signature, group and similar articles."""
         index = self._dedup.DuplicateIndex(lsh_threshold=self.lsh_threshold, min_jaccard=self.min_jaccard)
         signatures: dict[Hashable, str | None] = {}
         for key, article, date in items:
-            signatures[key] = self.signature(article)
-            stored = signatures[key]
-            index.add(key, self._dedup.decode_signature(stored) if stored else None, date)
+            stored = article.enrichment.get(self.name)
+            current = article.enrichment.get(VERSIONS_KEY, {}).get(self.name) == self.version
+            if current and isinstance(stored, dict):
+                encoded = stored.get("signature")
+                sig = self._dedup.decode_signature(encoded) if encoded else None
+            else:
+                sig = self._dedup.signature(analysis_text(article))
+                encoded = self._dedup.encode_signature(sig) if sig is not None else None
+            signatures[key] = encoded
+            index.add(key, sig, date)
         results: dict[Hashable, dict[str, Any]] = {
             key: {"signature": sig, "group": None, "canonical": False, "similar": []} for key, sig in signatures.items()
         }

@@ -12,11 +12,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from policydigest.enrich.segment import Segmenter, get_segmenter
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def extractive_summary(title: str, body: str, *, segmenter: Segmenter | None = N
         return clip(" ".join(title.split()))
     first = _lead_sentence(title, found)
     seg = segmenter or get_segmenter()
-    words = [[w for w in seg.cut(s) if len(w) > 1] for s in found]
+    words = [[w for w in sentence_words if len(w) > 1] for sentence_words in seg.cut_many(found)]
     frequency = Counter(w for sentence_words in words for w in set(sentence_words))
     title_words = {w for w in seg.cut(title) if len(w) > 1}
     scores = []
@@ -188,6 +189,8 @@ class AbstractiveSummarizer:
     )
 
     def __init__(self, endpoint: str, *, model: str, api_key: str | None = None, timeout: float = 30.0) -> None:
+        import httpx  # only when abstractive summaries are on: keeps the pipeline's cold start short
+
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.url = endpoint.rstrip("/") + "/chat/completions"
         self.model = model
@@ -207,6 +210,8 @@ class AbstractiveSummarizer:
                 {"role": "user", "content": f"{title}\n{body[:6000]}"},
             ],
         }
+        import httpx
+
         try:
             response = self._client.post(self.url, json=payload)
             response.raise_for_status()

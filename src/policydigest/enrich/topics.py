@@ -19,6 +19,7 @@ from typing import Any
 
 import ahocorasick_rs
 
+from policydigest.enrich.segment import encodable
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class Taxonomy:
         >>> load_taxonomy().classify("", "")
         []
         """
-        text = f"{title}\n{body}"
+        text = encodable(f"{title}\n{body}")
         in_title: set[int] = set()
         in_body: Counter[int] = Counter()
         for index, start in self._hits(text):
