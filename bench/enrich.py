@@ -78,10 +78,14 @@ from policydigest.enrich.pipeline import build_pipeline
 from policydigest.model import Article, Block
 from policydigest.settings import Settings
 p = build_pipeline(Settings(), sys.argv[1].split(","))
-p.enrich(Article(title="工信部印发《工业互联网行动计划》", blocks=[Block.paragraph("到2027年，全省算力规模超过30EFLOPS。")]))
+body = [Block.paragraph("到2027年，全省算力规模超过30EFLOPS。")]
+p.enrich(Article(title="工信部印发《工业互联网行动计划》", blocks=body))
 print(time.perf_counter() - t)
 """
-COLD_RJIEBA = "import time; t = time.perf_counter(); import rjieba; rjieba.Jieba().cut('数据要素'); print(time.perf_counter() - t)"
+COLD_RJIEBA = (
+    "import time; t = time.perf_counter(); import rjieba; rjieba.Jieba().cut('数据要素');"
+    "print(time.perf_counter() - t)"
+)
 
 
 def cold(code: str, *args: str, runs: int = 5) -> tuple[float, float]:

@@ -12,12 +12,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from policydigest.enrich.segment import Segmenter, get_segmenter
-
-if TYPE_CHECKING:
-    import httpx
 
 log = logging.getLogger(__name__)
 
