@@ -53,3 +53,10 @@ class TruncatedInputError(BadInputError):
 
 class RenderError(PolicydigestError):
     """An issue could not be rendered (the layout engine failed); nothing was written."""
+
+
+class SearchIndexError(PolicydigestError):
+    """The search index cannot be opened, written or read (missing, another version, locked, damaged).
+
+    The index is derived data: ``policydigest reindex`` rebuilds it from the store.
+    """

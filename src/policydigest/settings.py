@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         description="Headings that start the closing section of an issue (no articles after them).",
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    index_path: Path | None = Field(
+        default=None,
+        description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
+        "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
+    )
     # ---- enrichment (issue 3) ----
     enrich_stages: list[str] = Field(
         default=["facts", "topics", "column", "summary", "duplicates"],
