@@ -372,7 +372,7 @@ def _result_json(result: SearchResult) -> dict[str, object]:
 def search_command(
     text: Annotated[str, typer.Argument(help='Words (all must occur), "phrases", prefix*, -exclusions.')] = "",
     column: Annotated[list[str] | None, typer.Option("--column", help="Only this column (repeatable).")] = None,
-    region: Annotated[list[str] | None, typer.Option("--region", help="Region (a province includes its cities).")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="Region; 贵州 includes 贵阳.")] = None,
     authority: Annotated[list[str] | None, typer.Option("--authority", help="Issuing authority.")] = None,
     kind: Annotated[list[str] | None, typer.Option("--kind", help="Document kind (办法, 方案 …).")] = None,
     topic: Annotated[list[str] | None, typer.Option("--topic", help="Topic id or label.")] = None,
