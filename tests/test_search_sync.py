@@ -62,7 +62,9 @@ def test_enrichment_written_to_the_store_reaches_the_filters(store_and_sync: tup
     assert hits(sync, regions=["贵州"]) == {1}
 
 
-def test_reindex_rebuilds_the_same_index_from_the_store(store_and_sync: tuple[Store, IndexSync], tmp_path: Path) -> None:
+def test_reindex_rebuilds_the_same_index_from_the_store(
+    store_and_sync: tuple[Store, IndexSync], tmp_path: Path
+) -> None:
     store, sync = store_and_sync
     store.save_issue(issue(1, "遵义发放算力券。", "数商生态。"))
     folder = sync.folder
