@@ -27,6 +27,11 @@ def test_a_city_counts_for_its_province_and_surface_forms_are_filter_keys() -> N
     assert facets["topic"] == (("算力",), ("算力", "computing_power"))
 
 
+def test_topics_as_the_pipeline_stores_them_are_read() -> None:
+    topics = {"labels": [{"id": "ai", "label": "人工智能与大模型", "score": 5.0, "keywords": ["大模型"]}]}
+    assert enrichment_facets({"topics": topics})["topic"] == (("人工智能与大模型",), ("人工智能与大模型", "ai"))
+
+
 def test_malformed_enrichment_gives_no_facets_rather_than_an_error() -> None:
     facets = enrichment_facets({"facts": {"regions": "贵州", "authorities": [None, 3]}, "topics": {"x": 1}})
     assert all(values == () for values, _keys in facets.values())
