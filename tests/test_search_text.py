@@ -6,9 +6,13 @@ from policydigest.search.text import MARK, SEP, bigrams, fold, index_terms, norm
 
 
 def test_full_width_latin_is_folded_and_lower_cased_keeping_length() -> None:
-    text = "ＡＩ大模型　Ｇｐｔ"
-    assert fold(text) == "ai大模型 gpt"
+    text = "ＡＩ大模型　Ｇｐｔ５"
+    assert fold(text) == "ai大模型 gpt5"
     assert len(fold(text)) == len(text)
+
+
+def test_full_width_punctuation_is_kept_as_it_is() -> None:
+    assert fold("数据，要素（试行）") == "数据，要素（试行）"
 
 
 def test_every_character_starts_a_bigram_so_single_characters_are_findable() -> None:

@@ -302,6 +302,21 @@ class SearchIndex:
             issues=sorted(int(i) for i in stored.get_all("issue")),
         )
 
+    def matching_ids(self, query: Query) -> list[int]:
+        """The ids of every article ``query`` matches, unranked (no dictionary split): exports, checks.
+
+        >>> from policydigest.search.documents import IndexedArticle
+        >>> index = SearchIndex.in_memory()
+        >>> index.add([IndexedArticle(id=4, title="数商", body=""), IndexedArticle(id=5, title="数", body="商")])
+        >>> index.matching_ids(Query(text="数商"))
+        [4]
+        """
+        tq, _ranked = self._tantivy_query(parse_query(query.text), query)
+        searcher = self._searcher()
+        found = searcher.search(tq, limit=max(1, searcher.num_docs), count=False, order_by_field="id")
+        values = searcher.fast_field_values("id", [address for _key, address in found.hits])
+        return sorted(int(v) for v in values if v is not None)
+
     def more_like_this(self, article_id: int, limit: int = 5) -> list[SearchHit]:
         """Articles most like this one (shared rare bigrams, BM25), best first; [] if it is not indexed."""
         searcher = self._searcher()
