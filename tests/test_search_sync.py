@@ -102,3 +102,18 @@ def test_a_failed_index_update_is_kept_and_applied_with_the_next_write(
     store.save_issue(issue(3, "贵阳建设算力中心。"))
     assert sync.pending() == set()
     assert sync.index.ids() == {1, 2, 3}
+
+
+def test_an_index_left_from_a_deleted_store_is_rebuilt_for_the_new_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    attach_search_index(store, Settings(database_url=url))
+    store.save_issue(issue(1, "遵义发放算力券。", "旧库的数商。"))
+    store.engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp_path / 's.db'}{suffix}").unlink(missing_ok=True)
+    fresh = open_store(url)
+    sync = attach_search_index(fresh, Settings(database_url=url))
+    fresh.save_issue(issue(5, "贵阳建设算力中心。"))
+    assert sync.index.ids() == {1}
+    assert hits(sync, "数商") == set()

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import tantivy
 from pydantic import BaseModel, Field
@@ -121,6 +122,25 @@ class SearchIndex:
     def folder(self) -> Path | None:
         """Where the index lives (None in memory)."""
         return self._folder
+
+    def info(self) -> dict[str, Any]:
+        """What ``meta.json`` records about the index (schema version, the store it was built from)."""
+        if self._folder is None:
+            return {}
+        try:
+            found = json.loads((self._folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def record(self, **fields: Any) -> None:
+        """Add ``fields`` to ``meta.json``."""
+        if self._folder is None:
+            return
+        meta = {**self.info(), **fields}
+        tmp = self._folder / "meta.json.tmp"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self._folder / "meta.json")
 
     # ---- writing ------------------------------------------------------------------------------
 
