@@ -106,3 +106,19 @@ def bigrams(pattern: str) -> list[str]:
     ['数据', '据要', '要素']
     """
     return [pattern[i : i + 2] for i in range(len(pattern) - 1)]
+
+
+def covering_bigrams(pattern: str) -> list[tuple[int, str]]:
+    """Bigrams that cover every character of ``pattern`` once (the last may overlap), with offsets.
+
+    At their offsets they still pin every character, so the phrase stays exact, and with half the
+    terms it is checked faster.
+
+    >>> covering_bigrams("数据交易所")
+    [(0, '数据'), (2, '交易'), (3, '易所')]
+    """
+    grams = bigrams(pattern)
+    offsets = list(range(0, len(grams), 2))
+    if offsets and offsets[-1] != len(grams) - 1:
+        offsets.append(len(grams) - 1)
+    return [(offset, grams[offset]) for offset in offsets]
