@@ -73,6 +73,9 @@ class SearchResult(BaseModel):
 class SearchIndex:
     """Search over the articles: add, delete, search, more like this."""
 
+    #: Seconds a write waits for another writer (process) to let go of the index.
+    lock_timeout: float = 10.0
+
     def __init__(self, index: tantivy.Index, folder: Path | None) -> None:
         self._index = index
         self._folder = folder
@@ -147,14 +150,14 @@ class SearchIndex:
     @contextmanager
     def _writer(self, heap: int = 50_000_000, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
         writer = None
-        for attempt in range(40):  # another process may be writing: wait up to ~10 s for its lock
+        deadline = time.monotonic() + self.lock_timeout
+        while writer is None:  # another process may be writing: wait a while for its lock
             try:
                 writer = self._index.writer(heap, threads)
-                break
             except ValueError as exc:
-                if "lock" not in str(exc).lower() or attempt == 39:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     raise SearchIndexError(f"cannot write the search index: {exc}") from exc
-                time.sleep(0.25)
+                time.sleep(0.1)
         assert writer is not None
         try:
             yield writer
