@@ -184,3 +184,15 @@ def test_an_index_of_another_version_is_refused_with_a_hint(tmp_path: Path) -> N
 def test_a_missing_index_is_refused_when_not_to_be_created(tmp_path: Path) -> None:
     with pytest.raises(SearchIndexError, match="reindex"):
         SearchIndex.open(tmp_path / "nothing", create=False)
+
+
+def test_facet_counts_are_reused_across_pages_and_renewed_after_a_write(tmp_path: Path) -> None:
+    index = SearchIndex.open(tmp_path / "idx")
+    index.add(fixture_articles())
+    first = index.search(Query(text="算力", limit=1))
+    second = index.search(Query(text="算力", limit=1, offset=1, sort=SortOrder.DATE))
+    assert second.facets == first.facets
+    index.add([IndexedArticle(id=99, title="算力", body="", column="国策要论")])
+    after = index.search(Query(text="算力", limit=1))
+    assert {c.value: c.count for c in after.facets["column"]}.get("国策要论") == 1
+    assert after.total == first.total + 1

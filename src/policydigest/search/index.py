@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +43,7 @@ TITLE_BOOST = 3.0
 #: Hits fetched beyond the page to order ties deterministically.
 TIE_MARGIN = 20
 _Q = tantivy.Query
+_FILTER_FIELDS = {"columns", "regions", "authorities", "kinds", "topics", "issues", "sources", "since", "until"}
 _O = tantivy.Occur
 
 
@@ -75,6 +77,8 @@ class SearchIndex:
 
     #: Seconds a write waits for another writer (process) to let go of the index.
     lock_timeout: float = 10.0
+    #: Queries whose facet counts are kept (the next page or another order reuses them); 0: none.
+    facet_cache_size: int = 256
 
     def __init__(self, index: tantivy.Index, folder: Path | None) -> None:
         self._index = index
@@ -82,6 +86,8 @@ class SearchIndex:
         self._schema = index.schema
         self._lock = threading.Lock()
         self._seen_meta = self._meta_stamp()
+        self._generation = 0  # counts this process's writes: cached facets are of one generation
+        self._facet_cache: OrderedDict[tuple[Any, ...], dict[str, list[FacetCount]]] = OrderedDict()
 
     # ---- opening ------------------------------------------------------------------------------
 
@@ -168,6 +174,7 @@ class SearchIndex:
             raise
         finally:
             del writer
+            self._generation += 1
             self._index.reload()
 
     def add(
@@ -311,13 +318,27 @@ class SearchIndex:
         keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
         page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
         counted = getattr(found, "count", 0)
-        if query.facets and counted:
-            matching, _ranked = self._tantivy_query(parsed, query, rank=False)
-            facets = facet_counts(searcher.aggregate(matching, aggregation_spec()))
-        else:
-            facets = {}
+        facets = self._facets(searcher, parsed, query) if query.facets and counted else {}
         total = int(getattr(found, "count", 0) or 0)  # the type stubs omit `count`
         return total, page, facets
+
+    def _facets(self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query) -> dict[str, list[FacetCount]]:
+        # Facet counts do not depend on the page or the order: paging and re-sorting reuse them.
+        filters = query.model_dump_json(include=_FILTER_FIELDS)
+        key = (self._seen_meta, self._generation, parsed.terms, filters)
+        with self._lock:
+            cached = self._facet_cache.get(key)
+            if cached is not None:
+                self._facet_cache.move_to_end(key)
+                return cached
+        matching, _ranked = self._tantivy_query(parsed, query, rank=False)
+        facets = facet_counts(searcher.aggregate(matching, aggregation_spec()))
+        if self.facet_cache_size > 0:
+            with self._lock:
+                self._facet_cache[key] = facets
+                while len(self._facet_cache) > self.facet_cache_size:
+                    self._facet_cache.popitem(last=False)
+        return facets
 
     def _hit(
         self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float, pattern: re.Pattern[str] | None
