@@ -8,9 +8,10 @@ source and region drawn at random. The same articles go into
 - policydigest's index (tantivy, bigram phrase queries, 7 facets), and
 - a plain SQLite FTS5 index (trigram tokenizer, MATCH with bm25(); 3 facets by GROUP BY).
 
-Every query is measured cold (policydigest's facet cache is off). Exactness is measured against plain substring truth: an article matches when its title + body
-contain every query word. Run:  python -m bench search  (BENCH_SEARCH_SIZE=1000000 for 1M), or
-python -m bench.search --size 1000000 [--workdir DIR] [--keep].
+Every query is measured cold (policydigest's facet cache is off). Exactness is measured against
+plain substring truth: an article matches when its title + body contain every query word. Run:
+python -m bench search (BENCH_SEARCH_SIZE=1000000 for 1M), or python -m bench.search --size 1000000
+[--workdir DIR] [--keep].
 """
 
 from __future__ import annotations
