@@ -60,7 +60,7 @@ def money_kind(before: str, after: str) -> MoneyKind:
     """
     if _CAP_BEFORE.search(before) or _CAP_AFTER.match(after):
         return "cap"
-    if after.startswith("的") and (_THRESHOLD_BEFORE.search(before) or after.startswith("以上的")):
+    if after.startswith("以上的") or (after.startswith("的") and _THRESHOLD_BEFORE.search(before)):
         return "other"  # a condition: 合同总金额达到300万元的数商
     if _TOTAL_BEFORE.search(before):
         return "total"
