@@ -21,10 +21,13 @@ from policydigest.enrich.facts.regions import Mention, Place, gazetteer
 from policydigest.enrich.facts.resources import load_table
 
 # A bare 省/市 is a place only when not part of 全省, 各省, 本市, 城市 ….
-_BARE_PLACE = re.compile(r"(?<![各全本我该外地城两跨分省市县区级])([省市])")
+_BARE_PLACE = re.compile(r"[省市]")
+_NOT_BEFORE_BARE = frozenset("各全本我该外地城两跨分省市县区级")
 _SESSION = r"(?:第?[一二三四五六七八九十\d]+届)?"
 _JOINT = re.compile(rf"\s*等\s*({CN_INTEGER}|\d+)?\s*个?(?:部门|单位|部委)")
 _TOGETHER = re.compile(r"[^。，；\n]{0,6}?(?:联合|共同)")
+# Every department name ends in one of these: a cheap test before the full pattern.
+_DEPT_END = re.compile(r"[委府办厅局会组室]")
 _LINK = re.compile(r"\s*(?:、|，|,|和|与|及|以及|联合|会同)\s*")
 
 
@@ -103,15 +106,17 @@ def _local_hits(text: str, mentions: list[Mention], main: dict[str, Place]) -> l
     ]
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for bare in _BARE_PLACE.finditer(text):
-        if bare.start() in inside:
+        if bare.start() in inside or (bare.start() and text[bare.start() - 1] in _NOT_BEFORE_BARE):
             continue
-        place = main.get("province" if bare.group(1) == "省" else "prefecture")
+        place = main.get("province" if bare.group(0) == "省" else "prefecture")
         if place is not None:
             anchors.append((place, bare.start(), bare.end()))
     covered_until = -1
     for place, start, end in sorted(anchors, key=lambda anchor: anchor[1]):
+        if start < covered_until or not _DEPT_END.search(text, end, end + 20):
+            continue
         match = tables.local.match(text, end)
-        if match is None or start < covered_until:
+        if match is None:
             continue  # no department here, or a place inside a longer name (数字福建建设领导小组)
         if match.group(2) and tables.local_stop.search(match.group(2)):
             continue
@@ -191,7 +196,7 @@ def extract_authorities(
     for hit in hits:
         known = facts.get(hit.name)
         if known is None:
-            facts[hit.name] = AuthorityFact(
+            facts[hit.name] = AuthorityFact.model_construct(
                 text=text[hit.start : hit.end],
                 start=hit.start,
                 end=hit.end,

@@ -150,7 +150,7 @@ def extract_documents(text: str) -> list[DocumentFact]:
             known.status = known.status or status
             continue
         earlier.append(name)
-        seen[key] = DocumentFact(
+        seen[key] = DocumentFact.model_construct(
             text=match.group(0), start=match.start(), end=match.end(), name=name, kind=kind, status=status
         )
         facts.append(seen[key])

@@ -174,7 +174,8 @@ def _accepted(text: str, form: str, start: int, end: int, gaz: _Gazetteer, words
     if form in gaz.short:
         return words.is_word(start, end)
     level = gaz.by_name[form][0].level
-    return level in {"province", "bloc", "foreign"} or words.starts_word(start, end)
+    # Full names of districts need a word start (市中区 is not in 城市中区域); others are safe.
+    return level != "district" or words.starts_word(start, end)
 
 
 def find_regions(text: str) -> list[Mention]:
@@ -214,7 +215,7 @@ def extract_regions(text: str, mentions: list[Mention] | None = None) -> list[Re
     for mention in find_regions(text) if mentions is None else mentions:
         place = mention.place
         if place.name not in facts:
-            facts[place.name] = RegionFact(
+            facts[place.name] = RegionFact.model_construct(
                 text=text[mention.start : mention.end],
                 start=mention.start,
                 end=mention.end,

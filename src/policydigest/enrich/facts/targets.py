@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 
 from policydigest.enrich.facts.model import Comparator, TargetFact
@@ -19,14 +20,15 @@ _UNITS = (
     "EFLOPS|PFLOPS|TFLOPS|EFlops|PFlops|TFlops|EB|PB|TB|GB|ms|个百分点|%|％|亿元|万元|美元|元|"
     "家次|人次|个|家|项|座|人|件|台|套|场|次|条|所|款|种|户|部|倍|名|批|万吨|吨|千瓦|公里|亩|平方米|块"
 )
-_START = re.compile(r"(?<![A-Za-z\d.,])\d")
+_START = re.compile(r"\d+")
+_NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,")
 _QUANTITY = re.compile(
     rf"(?:(?P<low>{NUMBER})\s*[—–\-~～至]\s*)?(?P<num>{NUMBER})\s*(?P<mult>{MULTIPLIER})?\s*"
     rf"(?P<unit>{_UNITS})(?![A-Za-z])\s*(?P<post>以上|以下|以内|左右|余)?"
 )
 _PRE = re.compile(r"(?:不低于|不少于|不超过|不高于|超过|突破|达到|高于|低于|大于|少于|至少|达|超)\s*$")
 _DEADLINE = re.compile(
-    r"(?<!截)(?:到|至)\s*(?P<a>\d{4})\s*年"
+    r"(?:到|(?<!截)至)\s*(?P<a>\d{4})\s*年"
     r"|(?P<b>\d{4})\s*年(?:\s*\d{1,2}\s*月)?\s*(?:底|末)?\s*(?:前|以前)"
     r"|(?P<rel>今年)(?:内|底)?(?!以来|是|早|初|上半年|一季度)(?=[\u4e00-\u9fff，,])"
 )
@@ -109,12 +111,18 @@ def extract_targets(
     facts: list[TargetFact] = []
     excluded = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{0,200}》", text)]
     marks = list(_DEADLINE.finditer(text)) if "年" in text else []
+    sentence_ends = [m.start() for m in _SENTENCE.finditer(text)]
     deadline: int | None = None
     mark_index, para_start, last_mark_end, consumed = 0, 0, 0, 0
+    excluded_starts = [s for s, _ in excluded]
     for start in _START.finditer(text):
-        if start.start() < consumed or any(s <= start.start() < e for s, e in excluded):
+        position = start.start()
+        if position < consumed or (position and text[position - 1] in _NOT_BEFORE):
             continue
-        match = _QUANTITY.match(text, start.start())
+        inside = bisect_left(excluded_starts, position + 1) - 1
+        if inside >= 0 and position < excluded[inside][1]:
+            continue  # a number inside a document title
+        match = _QUANTITY.match(text, position)
         if match is None:
             continue
         consumed = match.end()
@@ -134,9 +142,10 @@ def extract_targets(
                     deadline = published.year
                 last_mark_end = mark.end()
             mark_index += 1
-        sentence_start = max((m.end() for m in _SENTENCE.finditer(text, para_start, match.start())), default=para_start)
-        sentence_end_match = _SENTENCE.search(text, match.end())
-        sentence = text[sentence_start : sentence_end_match.end() if sentence_end_match else len(text)]
+        index = bisect_left(sentence_ends, match.start())
+        sentence_start = max(sentence_ends[index - 1] + 1 if index else 0, para_start)
+        following = bisect_left(sentence_ends, match.end())
+        sentence = text[sentence_start : sentence_ends[following] + 1 if following < len(sentence_ends) else len(text)]
         governed = last_mark_end > para_start or deadline is not None
         pre_match = _PRE.search(text, max(0, match.start() - 4), match.start())
         pre = pre_match.group(0) if pre_match else ""
@@ -151,7 +160,7 @@ def extract_targets(
         if value is None:
             continue
         unit = match.group("unit")
-        fact = TargetFact(
+        fact = TargetFact.model_construct(
             text=text[match.start() - len(pre) : match.end()].strip(), start=match.start() - len(pre),
             end=match.end(), deadline_year=deadline,
             subject=_subject(text, match, max(sentence_start, last_mark_end), pre),
