@@ -337,6 +337,7 @@ def fit_columns_command(
         if not j.right:
             console.print(f"  [yellow]miss[/] 总第{j.issue}期 {escape(j.title)}: {j.truth} → {j.predicted}")
     examples = [(fired, role) for rows in issues.values() for _, fired, role in rows]
-    model = fit(examples, l2=l2, label=f"{len(examples)} articles of {len(issues)} stored issues")
+    numbers = "/".join(str(n) for n in sorted(issues))
+    model = fit(examples, l2=l2, label=f"{len(examples)} articles of the issues 总第{numbers}期")
     model.save(out)
     console.print(f"wrote {out}; use it with column_model_file = \"{out}\"")

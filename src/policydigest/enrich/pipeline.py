@@ -85,9 +85,10 @@ class FactsStage:
     def __init__(self, settings: Settings) -> None:
         try:
             from policydigest.enrich import facts as facts_module
+            from policydigest.enrich.facts import extract_facts
         except ImportError as exc:
             raise ConfigError(f"the facts stage is not available ({exc}); remove 'facts' from enrich_stages") from exc
-        self._extract: Callable[..., Any] = facts_module.extract_facts
+        self._extract: Callable[..., Any] = extract_facts
         self.home = settings.home_region
         self.version = f"1:{getattr(facts_module, '__version__', '0')}:{self.home}"
 
