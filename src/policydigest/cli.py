@@ -250,8 +250,10 @@ def enrich_command(
 
     if all_articles == (issue is not None):
         raise fail("say which articles to enrich", "use --all, or --issue N for one issue")
-    settings = state.get_settings()
-    pipeline = build_pipeline(settings, stage)
+    try:
+        pipeline = build_pipeline(state.get_settings(), stage)
+    except PolicydigestError as exc:
+        raise fail(str(exc), "see `policydigest config` for enrich_stages and the other settings") from None
     if not as_json:
         err_console.print(f"[dim]stages: {', '.join(pipeline.names) or 'none'}[/]")
     store = _open_store()
@@ -298,7 +300,10 @@ def analyze_command(
         article = article_from_text(decode_text(data)[0] if data.strip() else "")
     except PolicydigestError as exc:
         raise fail(str(exc)) from None
-    pipeline = build_pipeline(state.get_settings(), ANALYZE_STAGES)
+    try:
+        pipeline = build_pipeline(state.get_settings(), ANALYZE_STAGES)
+    except PolicydigestError as exc:
+        raise fail(str(exc), "see `policydigest config`") from None
     result, errors = analysis(article, pipeline)
     for name, message in errors.items():
         err_console.print(f"[yellow]warning:[/] stage {name} failed: {escape(message)}")

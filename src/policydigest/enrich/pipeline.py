@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from policydigest.enrich.column import ColumnModel, Feature, check_columns, features, source_of
-from policydigest.enrich.segment import get_segmenter
+from policydigest.enrich.segment import encodable, get_segmenter
 from policydigest.enrich.summary import AbstractiveSummarizer, summarize
 from policydigest.enrich.topics import load_taxonomy
 from policydigest.errors import ConfigError
@@ -94,7 +94,8 @@ class FactsStage:
 
     def facts(self, text: str, published: dt.date | None = None) -> dict[str, Any]:
         """Facts of ``text`` as a JSON-able dict."""
-        found = self._extract(text, home_region=self.home, published=published)
+        # Same length with lone surrogates replaced, so spans stay valid for the Rust matchers.
+        found = self._extract(encodable(text), home_region=self.home, published=published)
         return dict(found.model_dump(mode="json"))
 
     def __call__(self, article: Article) -> Article:
