@@ -1,7 +1,7 @@
 """``policydigest analyze``: the whole per-article pipeline on one raw article, nothing stored.
 
 The input is plain text: the first non-empty line is the title, the rest the body (one paragraph a
-line). The result has the shape documented in issue 3 (and the README)::
+line). The result has the shape documented in issue 3 and docs/enrichment.md::
 
     {"column", "column_confidence", "column_reasons", "topics", "summary", "lead",
      "facts": {"documents", "authorities", "regions", "dates", "targets", "money"}}
