@@ -189,7 +189,7 @@ def encodable(text: str) -> str:
 
     Rust libraries (rjieba, ahocorasick-rs) take only valid UTF-8.
 
-    >>> encodable("数据\ud800要素")
+    >>> encodable("数据\\ud800要素")
     '数据?要素'
     """
     try:
