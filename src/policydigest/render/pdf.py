@@ -160,8 +160,7 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
         ],
         "articles": articles,
         "back_matter": [
-            {"heading": section.heading, "blocks": [_block(b) for b in section.blocks]}
-            for section in issue.back_matter
+            {"heading": section.heading, "blocks": [_block(b) for b in section.blocks]} for section in issue.back_matter
         ],
     }
 
