@@ -52,7 +52,7 @@ def extract_page(html: str | bytes, url: str | None = None, *, charset: str | No
         meta.title = wechat.title(root) or meta.title
         meta.source = wechat.account_name(root) or meta.source
         meta.published = wechat.publish_time(root) or meta.published
-    blocks = extract_blocks(container, title=meta.title) if container is not None else []
+    blocks = extract_blocks(container, title=meta.title, title_element=meta.title_element) if container is not None else []
     if not has_body(blocks):
         blocks = to_blocks(trafilatura_paragraphs(root), title=meta.title)
         if has_body(blocks):
