@@ -34,12 +34,12 @@ _SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|新闻来
 _SOURCE_STOP = re.compile(
     r"(?:\s|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|字体|【|\[|（|\(|(?:19|20)\d\d[-年/.]).*$"
 )
-_SOURCE_BARE = re.compile(r"来源(?P<v>[A-Za-z\u4e00-\u9fff][^\s|｜]{1,30})")
-_BADGE = re.compile(r"^(原创|转载|独家|首发|企鹅号|头条号|百家号|澎湃号|发布时间|发表于|举报|分享|分享到|评论|阅读|关注|收藏|字号|来源|作者|编辑|优质原创作者)$")
+_SOURCE_BARE = re.compile(r"来源\s*(?P<v>[A-Za-z\u4e00-\u9fff][^\s|｜]{1,30})")
+_BADGE = re.compile(r"^(原创|转载|独家|首发|企鹅号|头条号|百家号|澎湃号|发布时间|发表于|举报|分享|分享到|评论|阅读|关注|收藏|字号|来源|作者|编辑|优质原创作者|发布日期|日期|时间|更新时间|举报文章问题|举报|跟贴|参与|人参与)$")
 _BADGE_SUFFIX = re.compile(r"[\[【(（](整理|原创|转载|编译)[\]】)）]$")
 _AUTHOR_LABEL = re.compile(r"(?:作者|撰稿|文)\s*[：:/]\s*(?P<v>[^\s，,。；;【】\[\]()（）]{2,20})")
 _DATE_LABEL = re.compile(r"(发布时间|发布日期|发表时间|发表于|发文日期|成文日期|更新时间|时间|日期)\s*[：:]?\s*$")
-_SOURCE_CLASS = re.compile(r"(^|[\s_-])(source|a_source|media-?name|author-?name|account|from|origin|ly)($|[\s_-])", re.I)
+_SOURCE_CLASS = re.compile(r"(^|[\s_-])(source|a_source|media-?name|media-?user|author-?name|nickname|account|from|origin|ly)($|[\s_-])", re.I)
 _HEAD_WINDOW = 300  # characters after the headline searched for the date/source line
 
 
@@ -187,9 +187,11 @@ def _source_near_date(window: str) -> str | None:
     before = window[: found.start].split()[-1:]
     after = window[found.end :].split()[:3]
     for token in [*before, *after]:
+        if token.endswith((":", "：")):
+            continue  # a label, not a name
         token = _BADGE_SUFFIX.sub("", token.split("/")[-1]).strip("·⋅|｜:：[]【】")
         if 2 <= len(token) <= 20 and not _BADGE.match(token) and re.search(r"[\u4e00-\u9fffA-Za-z]", token):
-            if not re.search(r"\d", token):
+            if not re.search(r"[\d，。！？、；]", token):
                 return token
     return None
 
