@@ -32,16 +32,21 @@ _PUNCT = re.compile(r"[，。！？；：、“”]")
 _SENTENCE_END = re.compile(r"[。！？!?…；;：:”」』）)]$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MIN_BODY_CHARS = 20
+_MIN_KNOWN_PROSE = 20  # a known container with less than this (say, only attachment links) is passed over
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CAPTION_CLASS = re.compile(r"img_descr|caption|pic_?txt|pictext|imgtxt|img-desc|photo_?desc", re.I)
 _EMPHASIS = frozenset({"strong", "b"})
 
 
-def _selector_matches(root: etree._Element, selector: str) -> list[etree._Element]:
+def _xpath_for(selector: str) -> str:
     name = selector[1:]
     if selector.startswith("#"):
-        return [el for el in root.iter() if tag_of(el) and el.get("id") == name]
-    return [el for el in root.iter() if tag_of(el) and name in (el.get("class") or "").split()]
+        return f"//*[@id='{name}']"
+    return f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+
+
+# One compiled query per selector: C-speed matching instead of a Python walk per selector.
+_KNOWN_XPATHS = tuple(etree.XPath(_xpath_for(selector)) for selector in KNOWN_CONTAINERS)
 
 
 @dataclass
@@ -133,7 +138,10 @@ def _tighten(best: etree._Element) -> etree._Element:
         total = text_weight(best)
         if total <= 0:
             break
-        heavy = [c for c in best if tag_of(c) in _WRAPPERS and text_weight(c) >= 0.85 * total]
+        heavy = [
+            c for c in best
+            if tag_of(c) in _WRAPPERS and not boilerplate.is_widget(c) and text_weight(c) >= 0.85 * total
+        ]
         if len(heavy) != 1:
             break
         best = heavy[0]
@@ -142,11 +150,12 @@ def _tighten(best: etree._Element) -> etree._Element:
 
 def find_container(root: etree._Element) -> etree._Element | None:
     """The element holding the article: a known container with prose in it, else the best-scored one."""
-    for selector in KNOWN_CONTAINERS:
-        matches = [el for el in _selector_matches(root, selector) if not is_hidden(el)]
+    for query in _KNOWN_XPATHS:
+        found = query(root)
+        matches = [el for el in found if isinstance(el, etree._Element) and not is_hidden(el)] if isinstance(found, list) else []
         if matches:
             best = max(matches, key=text_weight)
-            if text_weight(best) >= 40:
+            if text_weight(best) >= _MIN_KNOWN_PROSE:
                 return best
     return score_candidates(root)
 

@@ -115,7 +115,7 @@ def find_title(
         gap = stream.starts[body_el] - stream.ends[el]
         return gap if gap >= -1 else 10**6
 
-    prefix = [(el, text) for el, text in candidates if len(text) >= 6 and page_title.startswith(text)]
+    prefix = [(el, text) for el, text in candidates if len(text) >= 4 and page_title.startswith(text)]
     # "原创" and similar badges prefixed to a headline: the <title> is the headline.
     prefix += [(el, page_title) for el, text in candidates
                if len(page_title) >= 6 and text.endswith(page_title) and len(text) - len(page_title) <= 4]
