@@ -66,8 +66,13 @@ def main() -> None:
         return
     best = timings()
     base = best["trafilatura"]
-    table = Table("extractor", "seconds (best of %d)" % ROUNDS, "pages/s", "time / trafilatura",
-                  title=f"fetch-free extraction of {count} shared pages")
+    table = Table(
+        "extractor",
+        f"seconds (best of {ROUNDS})",
+        "pages/s",
+        "time / trafilatura",
+        title=f"fetch-free extraction of {count} shared pages",
+    )
     for name, seconds in best.items():
         table.add_row(name, f"{seconds:.2f}", f"{count / seconds:.1f}", f"{seconds / base:.2f}x")
     Console().print(table)

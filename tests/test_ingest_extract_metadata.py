@@ -32,7 +32,10 @@ def test_site_suffix_is_removed_by_matching_the_headline(title_tag: str, headlin
 
 
 def test_title_suffix_is_stripped_when_no_headline_element_matches() -> None:
-    html = "<html><head><title>关于推进数据要素市场化配置的意见_政策_示例网</title></head><body><p>正文。</p></body></html>"
+    html = (
+        "<html><head><title>关于推进数据要素市场化配置的意见_政策_示例网</title></head>"
+        "<body><p>正文。</p></body></html>"
+    )
     assert meta_of(html).title == "关于推进数据要素市场化配置的意见"
 
 
@@ -43,7 +46,11 @@ def test_cms_article_title_meta_wins() -> None:
         "</head><body><h1>网站名称</h1><p>正文。</p></body></html>"
     )
     meta = meta_of(html)
-    assert (meta.title, meta.source, meta.published) == ("示例市数据条例", "示例市司法局", dt.datetime(2024, 1, 5, 8, 0))
+    assert (meta.title, meta.source, meta.published) == (
+        "示例市数据条例",
+        "示例市司法局",
+        dt.datetime(2024, 1, 5, 8, 0),
+    )
 
 
 def test_date_and_source_come_from_the_line_under_the_headline_not_from_the_body() -> None:
@@ -85,14 +92,17 @@ def test_generic_portal_author_meta_is_not_taken_as_author() -> None:
 
 
 def test_meta_values_keep_the_first_occurrence_lower_cased() -> None:
-    root = lxml.html.fromstring('<html><head><meta name="PubDate" content="1"><meta name="pubdate" content="2"></head></html>')
+    root = lxml.html.fromstring(
+        '<html><head><meta name="PubDate" content="1"><meta name="pubdate" content="2"></head></html>'
+    )
     assert meta_values(root)["pubdate"] == "1"
 
 
 def test_headline_that_the_title_tag_only_contains_is_taken_when_it_sits_above_the_body() -> None:
     html = (
         "<html><head><title>明日预测--最新报告：增长率降至2.3%</title></head><body><h1>网站的名字很长很长</h1>"
-        "<div class='title-text'>最新报告：增长率降至2.3%</div><div class='c'><p>报告称，全球增长放缓。</p></div></body></html>"
+        "<div class='title-text'>最新报告：增长率降至2.3%</div>"
+        "<div class='c'><p>报告称，全球增长放缓。</p></div></body></html>"
     )
     root = lxml.html.document_fromstring(html)
     body = root.find_class("c")[0]

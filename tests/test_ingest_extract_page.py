@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policydigest.ingest.extract import ExtractedPage, extract_page
+from policydigest.ingest.extract import ExtractedPage, dom, extract_page
 from policydigest.model import BlockKind
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -44,7 +43,18 @@ def test_government_cms_page_gives_title_date_source_body_and_attachments() -> N
 
 def test_government_cms_furniture_is_not_in_the_body() -> None:
     body = page_of("gov-cms.html").body
-    for furniture in ("首页", "字体", "打印", "关闭", "责任编辑", "版权所有", "相关文件", "分享到", "索引号", "当前位置"):
+    for furniture in (
+        "首页",
+        "字体",
+        "打印",
+        "关闭",
+        "责任编辑",
+        "版权所有",
+        "相关文件",
+        "分享到",
+        "索引号",
+        "当前位置",
+    ):
         assert furniture not in body
 
 
@@ -56,7 +66,17 @@ def test_portal_page_drops_original_title_video_notice_byline_related_links_and_
     assert page.canonical_url == "https://news.example.cn/a/20240708/123.html"
     assert page.body.startswith("7月8日，东川港口数字化改造首期工程通过验收")
     assert page.body.endswith("届时全港作业数据将接入城市数据平台。")
-    for furniture in ("原标题", "您的浏览器", "记者 周某某", "相关新闻", "实习生", "责任编辑", "评论", "热门排行", "Copyright"):
+    for furniture in (
+        "原标题",
+        "您的浏览器",
+        "记者 周某某",
+        "相关新闻",
+        "实习生",
+        "责任编辑",
+        "评论",
+        "热门排行",
+        "Copyright",
+    ):
         assert furniture not in page.body
 
 
@@ -83,7 +103,17 @@ def test_hostile_page_keeps_its_text_and_leaks_no_script_style_or_handler() -> N
     page = page_of("hostile.html")
     assert page.title == "关于开展数据安全检查的通知"
     text = page.title + page.body + (page.source or "")
-    for leaked in ("alert", "evil", "steal", "假正文", "样式里的文字", "请启用脚本", "矢量图里的文字", "onerror", "iframe"):
+    for leaked in (
+        "alert",
+        "evil",
+        "steal",
+        "假正文",
+        "样式里的文字",
+        "请启用脚本",
+        "矢量图里的文字",
+        "onerror",
+        "iframe",
+    ):
         assert leaked not in text
     assert "未知标签里的文字照样保留" in page.body
     assert "四、未尽事宜另行通知。" in page.body
@@ -92,7 +122,9 @@ def test_hostile_page_keeps_its_text_and_leaks_no_script_style_or_handler() -> N
 
 
 @pytest.mark.parametrize("html", [b"", b"   \n ", "", "<html><body></body></html>", "<p>短</p>"])
-def test_empty_or_bodiless_page_gives_none_with_a_logged_reason(html: str | bytes, caplog: pytest.LogCaptureFixture) -> None:
+def test_empty_or_bodiless_page_gives_none_with_a_logged_reason(
+    html: str | bytes, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="policydigest"):
         assert extract_page(html) is None
     assert any("empty" in r.message or "no article body" in r.message for r in caplog.records)
@@ -105,18 +137,38 @@ def test_binary_garbage_does_not_crash() -> None:
 
 def test_very_deep_nesting_does_not_exhaust_the_stack() -> None:
     depth = 20_000
-    html = "<html><body>" + "<div>" * depth + "<p>深层嵌套里的正文，数据要素市场化配置改革。</p>" + "</div>" * depth + "</body></html>"
+    html = (
+        "<html><body>"
+        + "<div>" * depth
+        + "<p>深层嵌套里的正文，数据要素市场化配置改革。</p>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
+    # libxml2 stops nesting at its safety limit; what it keeps is read without recursion.
     page = extract_page(html)
     assert page is None or "<div>" not in page.body
 
 
-def test_huge_page_is_cut_and_extracted_in_bounded_time() -> None:
+def test_moderately_deep_nesting_is_read() -> None:
+    depth = 200
+    html = (
+        "<html><body>"
+        + "<div>" * depth
+        + "<p>深层嵌套里的正文，数据要素市场化配置改革。</p>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
+    page = extract_page(html)
+    assert page is not None and page.body == "深层嵌套里的正文，数据要素市场化配置改革。"
+
+
+def test_huge_page_is_cut_at_the_size_limit_and_still_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dom, "MAX_HTML_CHARS", 200_000)
     paragraph = "<p>推进数据要素市场化配置改革，完善数据产权制度，健全数据要素流通交易规则。</p>"
-    html = "<html><body><div class='article-content'>" + paragraph * 120_000 + "</div></body></html>"
-    start = time.perf_counter()
+    html = "<html><body><div class='article-content'>" + paragraph * 20_000 + "</div></body></html>"
     page = extract_page(html)
     assert page is not None and page.body.startswith("推进数据要素市场化配置改革")
-    assert time.perf_counter() - start < 120  # a sanity bound, not a speed test (see bench/extract.py)
+    assert len(page.body) < 200_000 < len(html)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,7 +178,9 @@ def test_any_bytes_give_a_page_or_none_never_an_exception(data: bytes) -> None:
     assert result is None or isinstance(result, ExtractedPage)
 
 
-TAGS = st.sampled_from(["div", "p", "span", "a", "table", "tr", "td", "script", "style", "h1", "b", "ul", "li", "br", "img"])
+TAGS = st.sampled_from(
+    ["div", "p", "span", "a", "table", "tr", "td", "script", "style", "h1", "b", "ul", "li", "br", "img"]
+)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -21,7 +21,8 @@ def rendered_pdf(tmp_path: Path, source: str) -> bytes:
 def test_text_of_a_two_page_pdf_attachment_is_read_in_order(tmp_path: Path) -> None:
     data = rendered_pdf(
         tmp_path,
-        '#set text(font: "Noto Serif CJK SC")\n= 公共数据授权运营试点办法\n第一条 为规范公共数据授权运营。\n#pagebreak()\n第二条 本办法自印发之日起施行。',
+        '#set text(font: "Noto Serif CJK SC")\n= 公共数据授权运营试点办法\n'
+        "第一条 为规范公共数据授权运营。\n#pagebreak()\n第二条 本办法自印发之日起施行。",
     )
     text = pdf_text(data)
     pages = text.split("\f")

@@ -30,7 +30,9 @@ def test_wechat_body_is_read_even_though_the_page_hides_it_until_scripts_run() -
 
 
 def test_publish_time_falls_back_to_publish_time_variable() -> None:
-    root = lxml.html.fromstring('<html><script>var publish_time = "2023-12-01" || "";</script><div id="js_content"></div></html>')
+    root = lxml.html.fromstring(
+        '<html><script>var publish_time = "2023-12-01" || "";</script><div id="js_content"></div></html>'
+    )
     assert wechat.publish_time(root) == dt.date(2023, 12, 1)
 
 

@@ -72,11 +72,7 @@ def publish_time(root: etree._Element) -> dt.datetime | dt.date | None:
         value = _var(script, name)
         if not value:
             continue
-        if value.isdigit():
-            stamp = int(value[:10])
-            found = from_timestamp(stamp)
-        else:
-            found = parse_date(value)
+        found: dt.datetime | dt.date | None = from_timestamp(int(value[:10])) if value.isdigit() else parse_date(value)
         if found is not None:
             return found
     return None
