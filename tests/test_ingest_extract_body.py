@@ -104,3 +104,16 @@ def test_wordpress_tag_classes_do_not_make_an_article_a_widget() -> None:
 def test_sentences_that_mention_reporters_are_not_mistaken_for_credits() -> None:
     assert not boilerplate.is_credit("记者通过电子邮件联系了该公司，截至发稿时，尚未收到回应。")
     assert boilerplate.is_credit("新京报记者 陆某某")
+
+
+def test_an_article_wrapper_whose_class_mentions_share_is_not_skipped_as_a_widget() -> None:
+    prose = "".join(f"<p>第{i}段，长春市联合电商平台开展直播活动，带动本地企业线上销售明显增长。</p>" for i in range(8))
+    html = f"<html><body><div class='js_img_share_area'><div id='main_content'>{prose}</div></div></body></html>"
+    texts = [b.text for b in blocks_of(html)]
+    assert len(texts) == 8 and texts[0].startswith("第0段")
+
+
+def test_comment_sections_are_widgets_however_long() -> None:
+    comments = "".join(f"<p>网友评论第{i}条，说得很有道理，希望政策早日落地见效。</p>" for i in range(20))
+    el = lxml.html.fromstring(f"<div class='comment-list'>{comments}</div>")
+    assert boilerplate.is_widget(el)

@@ -100,6 +100,37 @@ _WIDGET_TOKENS = frozenset(
         "right-side",
     }
 )
+_STRONG_WIDGET_TOKENS = frozenset(
+    {
+        "comment",
+        "comments",
+        "cmt",
+        "reply",
+        "footer",
+        "foot",
+        "nav",
+        "navbar",
+        "menu",
+        "breadcrumb",
+        "crumb",
+        "crumbs",
+        "copyright",
+        "related",
+        "relate",
+        "recommend",
+        "recom",
+        "tuijian",
+        "xgxw",
+        "xgyd",
+        "sidebar",
+        "aside",
+        "login",
+        "search",
+    }
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WIDGET_MAX_PROSE = 200
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _CONTENT_TOKENS = frozenset({"content", "article", "entry", "post", "main", "body", "detail", "txt", "text", "zoom"})
 _SPLIT = re.compile(r"[\s_\-]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -127,7 +158,15 @@ def is_widget(el: etree._Element) -> bool:
         return False
     tokens = widget_tokens(el)
     # "post type-post tag-政策" (WordPress) or "article-share": content words veto widget words.
-    return bool(tokens & _WIDGET_TOKENS) and not tokens & _CONTENT_TOKENS
+    if not tokens & _WIDGET_TOKENS or tokens & _CONTENT_TOKENS:
+        return False
+    if tokens & _STRONG_WIDGET_TOKENS:
+        return True
+    # Weaker words ("share", "right", "font") also name wrappers of whole articles ("js_img_share_area"):
+    # an element holding much prose is not a widget whatever its class says.
+    visible = _VISIBLE_TEXT(el)
+    prose = sum(len(_CJK.findall(t)) for t in visible) if isinstance(visible, list) else 0
+    return prose < _WIDGET_MAX_PROSE
 
 
 _P = r"[\s:：|｜丨/]*"

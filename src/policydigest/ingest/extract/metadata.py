@@ -293,11 +293,13 @@ def extract_metadata(
     metas = meta_values(root)
     title, title_el = find_title(root, metas, stream, body_el)
     head = head_window(stream, title_el, body_el)
+    source = find_source(root, metas, stream, head)
+    author = find_author(metas, stream, head)
     return PageMeta(
         title=title,
         title_element=title_el,
         published=find_published(metas, stream, head),
-        source=find_source(root, metas, stream, head),
-        author=find_author(metas, stream, head),
+        source=source,
+        author=None if author == source else author,
         canonical_url=find_canonical(root, metas, url),
     )
