@@ -49,3 +49,7 @@ class NotABulletinError(BadInputError):
 
 class TruncatedInputError(BadInputError):
     """The file ends early: a cut-off PDF, or a bulletin whose last listed articles are missing."""
+
+
+class RenderError(PolicydigestError):
+    """An issue could not be rendered (the layout engine failed); nothing was written."""
