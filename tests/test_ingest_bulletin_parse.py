@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import load_expected
 
 from policydigest.errors import NotABulletinError
 from policydigest.ingest.bulletin.parse import parse_bulletin
 from policydigest.model import BlockKind, Issue
+from tests.conftest import FIXTURES, SAMPLE_DIR, load_expected
 
 SHARED_EXPECTED = load_expected("shared_bulletins.json")
 

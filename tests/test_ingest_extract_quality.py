@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from bench.extract_quality import SCORES, all_scores, pages_dir
 
 TARGETS = {"title": 0.95, "date": 0.95, "body": 0.90, "clean": 1.0}
