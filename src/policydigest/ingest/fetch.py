@@ -231,7 +231,12 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
                 current = target
                 continue
             return FetchResult(
-                url=url, final_url=current, status=status, headers=headers, content=content, redirects=redirects
+                url=url,
+                final_url=current,
+                status=status,
+                headers=headers,
+                content=content,
+                redirects=redirects,
             )
         raise FetchError(
             f"too many redirects fetching {url} (more than fetch_max_redirects="

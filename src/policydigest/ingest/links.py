@@ -23,7 +23,9 @@ from lxml.etree import ParserError, _Element
 log = logging.getLogger(__name__)
 
 ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "h2", "h3", "h4"})
-BOILERPLATE = re.compile(r"nav|menu|header|footer|breadcrumb|crumb|sidebar|banner|toolbar|share|friend|link_?s?$")
+BOILERPLATE = re.compile(
+    r"nav|menu|header|footer|breadcrumb|crumb|sidebar|banner|toolbar|share|friend|link_?s?$"
+)
 DATE_IN_TEXT = re.compile(r"(20\d\d|19\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 MIN_TITLE_CHARS = 5
 MIN_LIST_LINKS = 3
@@ -99,7 +101,11 @@ def _json_feed(data: dict[str, object], base_url: str) -> list[Link]:
                 published = _date_from(stamp)
         title = item.get("title")
         links.append(
-            Link(url=urljoin(base_url, target), title=title if isinstance(title, str) else "", published=published)
+            Link(
+                url=urljoin(base_url, target),
+                title=title if isinstance(title, str) else "",
+                published=published,
+            )
         )
     return links
 

@@ -119,9 +119,14 @@ class SourceRepository:
             row = session.scalar(select(SourceRow).where(SourceRow.name == name))
             if row is None:
                 row = SourceRow(
-                    name=name, kind=kind, url=url, interval_minutes=interval_minutes,
-                    error_streak=0, empty_listing_streak=0, empty_body_streak=0,
-                )  # fmt: skip
+                    name=name,
+                    kind=kind,
+                    url=url,
+                    interval_minutes=interval_minutes,
+                    error_streak=0,
+                    empty_listing_streak=0,
+                    empty_body_streak=0,
+                )
                 session.add(row)
             else:
                 row.kind, row.url, row.interval_minutes = kind, url, interval_minutes
@@ -131,14 +136,20 @@ class SourceRepository:
     def last_runs(self) -> dict[str, dt.datetime | None]:
         """When each known source last ran, by name."""
         with self.store.session() as session:
-            return {name: utc(at) for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))}
+            return {
+                name: utc(at) for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))
+            }
 
-    def enqueue(self, source_id: int | None, links: Sequence[NewLink], *, cache: CacheEntry | None = None) -> int:
+    def enqueue(
+        self, source_id: int | None, links: Sequence[NewLink], *, cache: CacheEntry | None = None
+    ) -> int:
         """Record links not seen before as pending (and the listing's validators); the count is new ones."""
         with self.store.session() as session, session.begin():
             canonicals = [link.canonical_url for link in links]
             known = set(
-                session.scalars(select(SeenItemRow.canonical_url).where(SeenItemRow.canonical_url.in_(canonicals)))
+                session.scalars(
+                    select(SeenItemRow.canonical_url).where(SeenItemRow.canonical_url.in_(canonicals))
+                )
             )
             added = 0
             for link in links:
@@ -147,9 +158,14 @@ class SourceRepository:
                 known.add(link.canonical_url)
                 session.add(
                     SeenItemRow(
-                        source_id=source_id, url=link.url, canonical_url=link.canonical_url,
-                        title=link.title or None, status=ItemStatus.PENDING, attempts=0, redirects=[],
-                    )  # fmt: skip
+                        source_id=source_id,
+                        url=link.url,
+                        canonical_url=link.canonical_url,
+                        title=link.title or None,
+                        status=ItemStatus.PENDING,
+                        attempts=0,
+                        redirects=[],
+                    )
                 )
                 added += 1
             if cache is not None:
@@ -162,9 +178,18 @@ class SourceRepository:
             row = session.scalar(select(SeenItemRow).where(SeenItemRow.canonical_url == canonical_url))
             return None if row is None else (row.id, ItemStatus(row.status), row.article_id)
 
+    def requeue(self, canonical_url: str) -> None:
+        """Make a settled item pending again, with its attempts reset."""
+        with self.store.session() as session, session.begin():
+            row = session.scalar(select(SeenItemRow).where(SeenItemRow.canonical_url == canonical_url))
+            if row is not None:
+                row.status, row.attempts, row.done_at = ItemStatus.PENDING, 0, None
+
     def pending(self, source_id: int | None, limit: int | None = None) -> list[PendingItem]:
         """Pending items of a source (``None``: of `add`), oldest first."""
-        of_source = SeenItemRow.source_id.is_(None) if source_id is None else SeenItemRow.source_id == source_id
+        of_source = (
+            SeenItemRow.source_id.is_(None) if source_id is None else SeenItemRow.source_id == source_id
+        )
         query = (
             select(SeenItemRow)
             .where(SeenItemRow.status == ItemStatus.PENDING, of_source)
@@ -194,7 +219,11 @@ class SourceRepository:
             else:
                 row = self.store.upsert_article(session, article)
             session.flush()
-            status = ItemStatus.DUPLICATE if (same_url is not None or same_content is not None) else ItemStatus.DONE
+            status = (
+                ItemStatus.DUPLICATE
+                if (same_url is not None or same_content is not None)
+                else ItemStatus.DONE
+            )
             item.status, item.article_id, item.content_hash = status, row.id, digest
             item.final_url, item.redirects = final_url, list(redirects)
             item.attempts += 1
@@ -225,9 +254,15 @@ class SourceRepository:
             return status
 
     def record_run(
-        self, source_id: int, *, error: str | None, links: int | None = None, new_items: int = 0,
-        tried: int = 0, bodies: int = 0,
-    ) -> None:  # fmt: skip
+        self,
+        source_id: int,
+        *,
+        error: str | None,
+        links: int | None = None,
+        new_items: int = 0,
+        tried: int = 0,
+        bodies: int = 0,
+    ) -> None:
         """Update a source's health after a run: streaks, last success/new item, last error."""
         stamp = now()
         with self.store.session() as session, session.begin():
@@ -253,7 +288,9 @@ class SourceRepository:
             row = session.get(FetchCacheRow, url)
             if row is None:
                 return None
-            return CacheEntry(url=row.url, etag=row.etag, last_modified=row.last_modified, final_url=row.final_url)
+            return CacheEntry(
+                url=row.url, etag=row.etag, last_modified=row.last_modified, final_url=row.final_url
+            )
 
     @staticmethod
     def _put_cache(session: Session, cache: CacheEntry) -> None:
@@ -268,10 +305,13 @@ class SourceRepository:
         done = (ItemStatus.DONE, ItemStatus.DUPLICATE)
         recent = (
             select(func.count(SeenItemRow.id))
-            .where(SeenItemRow.source_id == SourceRow.id, SeenItemRow.status.in_(done),
-                   or_(SeenItemRow.done_at >= since, SeenItemRow.done_at.is_(None)))
+            .where(
+                SeenItemRow.source_id == SourceRow.id,
+                SeenItemRow.status.in_(done),
+                or_(SeenItemRow.done_at >= since, SeenItemRow.done_at.is_(None)),
+            )
             .scalar_subquery()
-        )  # fmt: skip
+        )
         waiting = (
             select(func.count(SeenItemRow.id))
             .where(SeenItemRow.source_id == SourceRow.id, SeenItemRow.status == ItemStatus.PENDING)
@@ -281,13 +321,21 @@ class SourceRepository:
             rows = session.execute(select(SourceRow, recent, waiting).order_by(SourceRow.name))
             return [
                 SourceState(
-                    name=r.name, kind=r.kind, url=r.url, interval_minutes=r.interval_minutes,
-                    last_run_at=utc(r.last_run_at), last_success_at=utc(r.last_success_at),
-                    last_new_item_at=utc(r.last_new_item_at), error_streak=r.error_streak,
-                    last_error=r.last_error, last_links=r.last_links,
-                    empty_listing_streak=r.empty_listing_streak, empty_body_streak=r.empty_body_streak,
-                    items_last_28_days=n, pending=p,
-                )  # fmt: skip
+                    name=r.name,
+                    kind=r.kind,
+                    url=r.url,
+                    interval_minutes=r.interval_minutes,
+                    last_run_at=utc(r.last_run_at),
+                    last_success_at=utc(r.last_success_at),
+                    last_new_item_at=utc(r.last_new_item_at),
+                    error_streak=r.error_streak,
+                    last_error=r.last_error,
+                    last_links=r.last_links,
+                    empty_listing_streak=r.empty_listing_streak,
+                    empty_body_streak=r.empty_body_streak,
+                    items_last_28_days=n,
+                    pending=p,
+                )
                 for r, n, p in rows
             ]
 
