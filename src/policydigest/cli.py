@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,11 +16,22 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from policydigest.errors import PolicydigestError
+from policydigest.errors import NotFoundError, PolicydigestError
+from policydigest.ingest.importer import FileResult, expand_paths, import_paths
 from policydigest.settings import Settings, load_settings
+from policydigest.store import Store, open_store
+from policydigest.store.export import export_json, export_jsonl
+from policydigest.terminal import render_issue
 
-if TYPE_CHECKING:
-    from policydigest.store import Store
+SAMPLE_DIR = Path(__file__).with_name("data") / "sample"
+
+
+class ExportFormat(StrEnum):
+    """Export formats."""
+
+    json = "json"
+    jsonl = "jsonl"
+
 
 app = typer.Typer(
     help="policydigest: import, enrich, search and publish a bulletin on China's digital economy.",
@@ -88,13 +101,136 @@ def run() -> None:
         raise SystemExit(1) from None
 
 
+# ---- bulletin import and read-back ---------------------------------------------------------------
+
+
+def _open_store() -> Store:
+    return open_store(state.get_settings().database_url)
+
+
+def _parse_issue_ref(ref: str) -> int:
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    if not digits:
+        raise fail(f"not an issue number: {ref!r}", "give the 总期 number, e.g. 176 (see `policydigest issues`)")
+    return int(digits)
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="Bulletin files (.txt, .md, .pdf) or folders of them.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Update issues that are already stored.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+) -> None:
+    """Import bulletin issues; a bad file is reported and skipped, never aborting the batch."""
+    settings = state.get_settings()
+    store = _open_store()
+    files = expand_paths(paths)
+    if not files:
+        raise fail("no bulletin files found", "name .txt, .md or .pdf files, or folders holding them")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        disable=as_json or len(files) < 2,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("importing", total=len(files))
+
+        def report_file(result: FileResult) -> None:
+            progress.advance(task)
+            if not as_json:
+                _print_file_result(result)
+
+        report = import_paths(files, store, settings, replace=replace, on_file=report_file)
+    if as_json:
+        console.print_json(data=report.as_dict())
+    if report.failed:
+        if not as_json:
+            err_console.print(f"[red]{len(report.failed)} of {len(report.files)} file(s) failed[/]")
+        raise typer.Exit(1)
+
+
+def _print_file_result(result: FileResult) -> None:
+    styles = {"created": "green", "replaced": "yellow", "unchanged": "dim", "skipped": "yellow", "failed": "red"}
+    status = f"[{styles.get(result.status, 'white')}]{result.status:9}[/]"
+    if result.status == "failed":
+        console.print(f"{status} {result.path}: {result.reason}")
+        return
+    console.print(f"{status} {result.path}: {result.issue}, {result.articles} articles")
+    if result.reason:
+        console.print(f"          {result.reason}")
+    for warning in result.warnings:
+        console.print(f"          [yellow]warning:[/] {escape(warning)}")
+
+
+@app.command("issues")
+def issues_command() -> None:
+    """List the stored issues, newest first."""
+    summaries = _open_store().list_issues()
+    if not summaries:
+        console.print("No issues stored yet. Import some with `policydigest import PATH`.")
+        return
+    table = Table("总期", "期", "date", "series", "articles", "cover headline")
+    for s in summaries:
+        table.add_row(str(s.total_number), str(s.number), s.date, s.series, str(s.articles), escape(s.cover_headline))
+    console.print(table)
+
+
+@app.command("show")
+def show_command(
+    issue: Annotated[str, typer.Argument(help="The issue's 总期 number, e.g. 176.")],
+    full: Annotated[bool, typer.Option("--full", help="Print every paragraph, not just the lead.")] = False,
+) -> None:
+    """Show one issue in the terminal: masthead, contents and articles."""
+    try:
+        found = _open_store().get_issue(_parse_issue_ref(issue))
+    except NotFoundError as exc:
+        raise fail(str(exc)) from None
+    render_issue(console, found, full=full)
+
+
+@app.command("export")
+def export_command(
+    issue: Annotated[int | None, typer.Option("--issue", help="Only this 总期 number.")] = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="json (one document) or jsonl (an issue a line).")
+    ] = ExportFormat.json,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")] = None,
+) -> None:
+    """Export issues with their contents and articles (shape documented in the README)."""
+    store = _open_store()
+    try:
+        issues = [store.get_issue(issue)] if issue is not None else list(store.iter_issues())
+    except NotFoundError as exc:
+        raise fail(str(exc)) from None
+    text = export_json(issues) if fmt is ExportFormat.json else export_jsonl(issues)
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        out.write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {len(issues)} issue(s) to {out}")
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's store and files.")] = Path("demo-output"),
+) -> None:
+    """Run the demo: import the sample bulletins into a fresh SQLite store and show the newest issue."""
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    state.db = f"sqlite:///{db}"
+    state.settings = None
+    store = _open_store()
+    report = import_paths([SAMPLE_DIR], store, state.get_settings(), on_file=_print_file_result)
+    if report.failed:
+        raise fail("the sample bulletins did not import", "this is a bug; please report it")
+    newest = store.list_issues()[0]
+    render_issue(console, store.get_issue(newest.total_number), full=False)
+    console.print(f"\nStore: {db}  (try: policydigest --db {db} issues)")
 # ---- web ingest: add, crawl, watch, sources ---------------------------------------------------
-
-
-def _open_store(settings: Settings) -> Store:
-    from policydigest.store import open_store
-
-    return open_store(settings.database_url)
 
 
 class _CrawlBars:
@@ -134,7 +270,7 @@ def add_command(
     from policydigest.ingest.add import add_inputs
 
     settings = state.get_settings()
-    store = _open_store(settings)
+    store = open_store(settings.database_url)
     with _progress() as progress:
         task = progress.add_task("adding", total=len(inputs))
         outcomes = add_inputs(inputs, settings, store, advance=lambda: progress.advance(task))
@@ -173,7 +309,7 @@ def crawl_command(
 
     settings = state.get_settings()
     specs = load_catalogue(catalogue or settings.catalogue_file)
-    store = _open_store(settings)
+    store = open_store(settings.database_url)
     with _progress() as progress:
         report = crawl_once(settings, store, catalogue=specs, force=force, progress=_CrawlBars(progress))
     table = Table("source", "links", "new", "stored", "duplicates", "no body", "failed", "error")
@@ -210,7 +346,7 @@ def watch_command(
     if tick is not None:
         settings = settings.model_copy(update={"watch_tick": tick})
     specs = load_catalogue(catalogue or settings.catalogue_file)
-    store = _open_store(settings)
+    store = open_store(settings.database_url)
 
     def show(report: CrawlReport) -> None:
         errors = sum(1 for run in report.runs if run.error)
@@ -237,9 +373,11 @@ def sources_command(
 
     settings = state.get_settings()
     specs = load_catalogue(catalogue or settings.catalogue_file)
-    report = source_health(SourceRepository(_open_store(settings)).states(), specs, settings)
+    report = source_health(SourceRepository(open_store(settings.database_url)).states(), specs, settings)
     colours = {Health.OK: "green", Health.WARNING: "yellow", Health.FAILING: "red", Health.NEVER_RUN: "dim"}
-    table = Table("source", "kind", "health", "last success", "last new item", "errors", "items/week", "verified", "flags")
+    table = Table(
+        "source", "kind", "health", "last success", "last new item", "errors", "items/week", "verified", "flags"
+    )
 
     def when(value: dt.datetime | None) -> str:
         return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"

@@ -6,6 +6,7 @@ importable, articles are stored un-enriched and the reason is logged once.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from functools import cache
 from typing import Any
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 @cache
 def _runner() -> Any:
     try:
-        from policydigest.enrich import pipeline
+        pipeline = importlib.import_module("policydigest.enrich.pipeline")
     except ImportError as exc:
         log.warning("enrichment skipped: policydigest.enrich.pipeline is not available (%s)", exc)
         return None

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, Select, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from policydigest.errors import NotFoundError
@@ -82,9 +82,7 @@ class Store:
         digest = issue_hash(issue)
         with self.session() as session, session.begin():
             existing = session.scalar(
-                select(IssueRow).where(
-                    IssueRow.series == issue.series, IssueRow.total_number == issue.total_number
-                )
+                select(IssueRow).where(IssueRow.series == issue.series, IssueRow.total_number == issue.total_number)
             )
             if existing is not None:
                 if existing.content_hash == digest:
@@ -189,9 +187,7 @@ class Store:
     def list_issues(self) -> list[IssueSummary]:
         """Every stored issue, newest first."""
         count = (
-            select(func.count(PlacementRow.article_id))
-            .where(PlacementRow.issue_id == IssueRow.id)
-            .scalar_subquery()
+            select(func.count(PlacementRow.article_id)).where(PlacementRow.issue_id == IssueRow.id).scalar_subquery()
         )
         query = select(IssueRow, count).order_by(IssueRow.date.desc(), IssueRow.total_number.desc())
         with self.session() as session:
@@ -229,12 +225,10 @@ class Store:
             return session.scalar(select(func.count(ArticleRow.id))) or 0
 
     @staticmethod
-    def _issue_query():  # type: ignore[no-untyped-def]
+    def _issue_query() -> Select[IssueRow]:
         return select(IssueRow).options(
             selectinload(IssueRow.toc),
-            selectinload(IssueRow.placements)
-            .selectinload(PlacementRow.article)
-            .selectinload(ArticleRow.provenance),
+            selectinload(IssueRow.placements).selectinload(PlacementRow.article).selectinload(ArticleRow.provenance),
         )
 
 
@@ -251,7 +245,7 @@ def article_from_row(row: ArticleRow) -> Article:
         enrichment=dict(row.enrichment),
         provenance=[
             Provenance(
-                kind=p.kind,  # type: ignore[arg-type]
+                kind=p.kind,
                 location=p.location,
                 issue_total_number=p.issue_total_number,
                 retrieved_at=p.retrieved_at,

@@ -63,13 +63,9 @@ def upgrade() -> None:
     op.create_index("ix_articles_published", "articles", ["published"])
     op.create_table(
         "issue_articles",
-        sa.Column(
-            "issue_id", sa.Integer(), sa.ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True
-        ),
+        sa.Column("issue_id", sa.Integer(), sa.ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("position", sa.Integer(), primary_key=True),
-        sa.Column(
-            "article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
         sa.Column("column", sa.String(50), nullable=True),
         sa.Column("toc_page", sa.Integer(), nullable=True),
     )
@@ -77,9 +73,7 @@ def upgrade() -> None:
     op.create_table(
         "provenance",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("location", sa.Text(), nullable=False),
         sa.Column("issue_total_number", sa.Integer(), nullable=True),
