@@ -5,7 +5,7 @@ inside text fixtures is rewritten to the server's own base URL, so feeds can car
 Special paths (query parameters in brackets):
 
 - ``/redirect/N/PATH``: N redirects (301, 302, 307 …) before PATH; ``/redirect-to`` [url]: one to url
-- ``/flaky/STATUS/PATH`` [fails=N, after=SECONDS|date]: STATUS with Retry-After N times, then PATH
+- ``/flaky/STATUS/PATH`` [fails=N, after=SECONDS|date|none]: STATUS with Retry-After N times, then PATH
 - ``/slow/PATH`` [delay=SECONDS]: waits before answering PATH
 - ``/trickle`` [chunks=N, pause=SECONDS]: a body sent in slow chunks
 - ``/big`` [size=BYTES]: a chunked body of that size without Content-Length; ``/big-declared`` announces it
@@ -39,6 +39,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     status: int = 0
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -126,7 +127,8 @@ class Handler(BaseHTTPRequestHandler):
                 after = query.get("after", "1")
                 if after == "date":
                     after = email.utils.formatdate(time.time() + 1, usegmt=True)
-                return self.send(int(status), b"busy", headers={"Retry-After": after})
+                headers = {} if after == "none" else {"Retry-After": after}
+                return self.send(int(status), b"busy", headers=headers)
             return self.static(f"/{rest}")
         if path.startswith("/slow/"):
             time.sleep(float(query.get("delay", "2")))

@@ -168,6 +168,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
         self._sleep = sleep
         self._robots: dict[str, RobotsRules] = {}
         self._robots_lock = threading.Lock()
+        self._robots_loading: dict[str, threading.Lock] = {}
         self.client = httpx.Client(
             transport=transport,
             follow_redirects=False,
@@ -195,16 +196,18 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
         """The robots.txt rules for ``url``'s origin, fetched once per fetcher."""
         key = origin(url)
         with self._robots_lock:
+            origin_lock = self._robots_loading.setdefault(key, threading.Lock())
+        # One reader per origin: parallel first requests to a site wait for the same robots.txt.
+        with origin_lock:
             cached = self._robots.get(key)
-        if cached is not None:
-            return cached
-        rules = self._load_robots(key)
-        delay = rules.crawl_delay(self.settings.fetch_user_agent)
-        if delay:
-            self.gate.set_host_delay(urlsplit(key).netloc, delay)
-        with self._robots_lock:
+            if cached is not None:
+                return cached
+            rules = self._load_robots(key)
+            delay = rules.crawl_delay(self.settings.fetch_user_agent)
+            if delay:
+                self.gate.set_host_delay(urlsplit(key).netloc, delay)
             self._robots[key] = rules
-        return rules
+            return rules
 
     # ---- internals ---------------------------------------------------------------------------
 
