@@ -48,9 +48,10 @@ def fake_dns(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
     ],
 )
 def test_private_address_is_refused_before_any_request_with_a_clear_error(url: str, address: str, reason: str) -> None:
-    with Fetcher(Settings(), transport=httpx.MockTransport(never_called)) as fetcher:
-        with pytest.raises(BlockedAddressError) as caught:
-            fetcher.fetch(url)
+    with Fetcher(Settings(), transport=httpx.MockTransport(never_called)) as fetcher, pytest.raises(
+        BlockedAddressError
+    ) as caught:
+        fetcher.fetch(url)
     message = str(caught.value)
     assert address in message
     assert reason in message
@@ -60,9 +61,9 @@ def test_private_address_is_refused_before_any_request_with_a_clear_error(url: s
 
 def test_host_name_resolving_to_a_private_address_is_refused() -> None:
     dns = fake_dns({"intranet.example.org": ["93.184.216.34", "192.168.10.3"]})
-    with Fetcher(Settings(), transport=httpx.MockTransport(never_called), resolver=dns) as fetcher:
-        with pytest.raises(BlockedAddressError, match=r"intranet\.example\.org \(192\.168\.10\.3\) is a private"):
-            fetcher.fetch("https://intranet.example.org/news/")
+    fetcher = Fetcher(Settings(), transport=httpx.MockTransport(never_called), resolver=dns)
+    with fetcher, pytest.raises(BlockedAddressError, match=r"intranet\.example\.org \(192\.168\.10\.3\) is a private"):
+        fetcher.fetch("https://intranet.example.org/news/")
 
 
 def test_redirect_to_a_private_address_is_refused_at_that_hop() -> None:
@@ -75,9 +76,9 @@ def test_redirect_to_a_private_address_is_refused_at_that_hop() -> None:
         return httpx.Response(302, headers={"Location": "http://10.1.2.3/admin"})
 
     dns = fake_dns({"www.example.org": ["93.184.216.34"]})
-    with Fetcher(Settings(), transport=httpx.MockTransport(public_site), resolver=dns) as fetcher:
-        with pytest.raises(BlockedAddressError, match=r"10\.1\.2\.3 is a private address"):
-            fetcher.fetch("http://www.example.org/go")
+    fetcher = Fetcher(Settings(), transport=httpx.MockTransport(public_site), resolver=dns)
+    with fetcher, pytest.raises(BlockedAddressError, match=r"10\.1\.2\.3 is a private address"):
+        fetcher.fetch("http://www.example.org/go")
     assert all("10.1.2.3" not in url for url in seen)
 
 

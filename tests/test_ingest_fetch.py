@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any
@@ -147,7 +148,7 @@ def test_missing_page_is_an_http_error_without_retries(web: Any, web_settings: S
 def test_slow_response_times_out(web: Any, web_settings: Settings) -> None:
     settings = web_settings.model_copy(update={"fetch_timeout": 0.3, "fetch_retries": 1})
     started = time.monotonic()
-    with fetcher_for(settings) as fetcher, pytest.raises(FetchTimeoutError, match="fetch_timeout=0.3"):
+    with fetcher_for(settings) as fetcher, pytest.raises(FetchTimeoutError, match=r"fetch_timeout=0\.3"):
         fetcher.fetch(web.url("/slow/art/2024/art_101.html?delay=1.5"))
     assert time.monotonic() - started < 3.0
     assert web.state.paths().count("/slow/art/2024/art_101.html") == 2  # tried, then retried once
@@ -156,7 +157,7 @@ def test_slow_response_times_out(web: Any, web_settings: Settings) -> None:
 def test_trickling_response_is_cut_off_at_the_deadline(web: Any, web_settings: Settings) -> None:
     settings = web_settings.model_copy(update={"fetch_deadline": 0.5, "fetch_retries": 0})
     started = time.monotonic()
-    with fetcher_for(settings) as fetcher, pytest.raises(FetchTimeoutError, match="fetch_deadline=0.5"):
+    with fetcher_for(settings) as fetcher, pytest.raises(FetchTimeoutError, match=r"fetch_deadline=0\.5"):
         fetcher.fetch(web.url("/trickle?chunks=20&pause=0.2"))
     assert time.monotonic() - started < 2.5
 
@@ -181,7 +182,7 @@ def test_requests_to_one_host_are_spaced_by_the_host_delay(web: Any, web_setting
     # robots.txt and 3 pages: 4 requests, started at least the host delay apart even when asked in parallel.
     starts = sorted(seen.at for seen in web.state.requests)
     assert len(starts) == 4
-    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.2
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.2
 
 
 def test_host_gate_never_exceeds_its_per_host_concurrency() -> None:

@@ -83,10 +83,12 @@ def generated_article(index: int) -> bytes:
 
 def generated_list(n: int, prefix: str) -> bytes:
     items = "".join(
-        f'<li><a href="{prefix}/{i}.html">关于开展第{i}批数据资源登记工作的通知</a><span>2024-05-{i % 28 + 1:02d}</span></li>'
+        f'<li><a href="{prefix}/{i}.html">关于开展第{i}批数据资源登记工作的通知</a>'
+        f"<span>2024-05-{i % 28 + 1:02d}</span></li>"
         for i in range(1, n + 1)
     )
-    return f'<html><head><meta charset="utf-8"><title>通知公告</title></head><body><ul class="list">{items}</ul></body></html>'.encode()
+    head = '<html><head><meta charset="utf-8"><title>通知公告</title></head>'
+    return f'{head}<body><ul class="list">{items}</ul></body></html>'.encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -160,7 +162,12 @@ class Handler(BaseHTTPRequestHandler):
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if self.headers.get("If-None-Match") == etag or self.headers.get("If-Modified-Since") == FIXED_DATE:
             return self.send(304, b"", headers={"ETag": etag, "Last-Modified": FIXED_DATE})
-        types = {".html": "text/html", ".xml": "application/xml", ".json": "application/feed+json", ".txt": "text/plain"}
+        types = {
+            ".html": "text/html",
+            ".xml": "application/xml",
+            ".json": "application/feed+json",
+            ".txt": "text/plain",
+        }
         content_type = types.get(file.suffix, "application/octet-stream")
         if charset:
             content_type += f"; charset={charset}"
@@ -168,7 +175,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- writers -------------------------------------------------------------------------
 
-    def send(self, status: int, body: bytes, *, content_type: str = "text/html", headers: dict[str, str] | None = None) -> int:
+    def send(
+        self, status: int, body: bytes, *, content_type: str = "text/html", headers: dict[str, str] | None = None
+    ) -> int:
         self.send_response(status)
         for key, value in (headers or {}).items():
             self.send_header(key, value)

@@ -48,23 +48,21 @@ def is_url(value: str) -> bool:
 
 def add_file(path: Path, settings: Settings, store: Store) -> AddOutcome:
     """Extract, enrich and store the article of a saved page."""
-    from policydigest.ingest.extract import decode_html, extract_page
+    from policydigest.ingest.extract import extract_page
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         return AddOutcome(str(path), "failed", reason=f"cannot read {path}: {exc.strerror}")
     try:
-        page = extract_page(decode_html(data), url=None)
+        page = extract_page(data, url=None)
     except BadInputError as exc:
         return AddOutcome(str(path), "failed", reason=exc.reason)
     article = page.to_article() if page is not None else None
     if article is None or not article.blocks:
         return AddOutcome(str(path), "no body", reason="no article body found in the file")
     provenance = [p for p in article.provenance if p.kind != "file"]
-    provenance.append(
-        Provenance(kind="file", location=str(path.resolve()), retrieved_at=dt.datetime.now(dt.UTC))
-    )
+    provenance.append(Provenance(kind="file", location=str(path.resolve()), retrieved_at=dt.datetime.now(dt.UTC)))
     article = enrich(article.model_copy(update={"provenance": provenance}), settings)
     before = store.count_articles()
     with store.session() as session, session.begin():
@@ -86,9 +84,7 @@ def add_urls(
         key = canonical_url(url)
         seen = repo.item_for(key)
         if seen is not None and seen[1] in (ItemStatus.DONE, ItemStatus.DUPLICATE):
-            outcomes[url] = AddOutcome(
-                url, "already stored", seen[2], reason=f"stored before as article #{seen[2]}"
-            )
+            outcomes[url] = AddOutcome(url, "already stored", seen[2], reason=f"stored before as article #{seen[2]}")
             if advance is not None:
                 advance()
             continue
@@ -118,11 +114,7 @@ def add_inputs(
     'failed'
     """
     urls = [value for value in inputs if is_url(value)]
-    results = (
-        {outcome.input: outcome for outcome in add_urls(urls, settings, store, advance=advance)}
-        if urls
-        else {}
-    )
+    results = {outcome.input: outcome for outcome in add_urls(urls, settings, store, advance=advance)} if urls else {}
     outcomes = []
     for value in inputs:
         if is_url(value):

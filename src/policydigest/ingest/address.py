@@ -69,9 +69,7 @@ def parse_networks(values: Iterable[str]) -> list[IPNetwork]:
         try:
             networks.append(ipaddress.ip_network(value.strip(), strict=False))
         except ValueError as exc:
-            raise ConfigError(
-                f"fetch_allowed_networks: {value!r} is not a network (try 127.0.0.1/32)"
-            ) from exc
+            raise ConfigError(f"fetch_allowed_networks: {value!r} is not a network (try 127.0.0.1/32)") from exc
     return networks
 
 

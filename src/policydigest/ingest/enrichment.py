@@ -26,9 +26,7 @@ def _runner() -> Any:
         return None
     runner = getattr(pipeline, "enrich_article", None)
     if not callable(runner):
-        log.warning(
-            "enrichment skipped: policydigest.enrich.pipeline has no enrich_article(article, settings)"
-        )
+        log.warning("enrichment skipped: policydigest.enrich.pipeline has no enrich_article(article, settings)")
         return None
     return runner
 

@@ -221,8 +221,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
                 rules = self.robots_for(current)
                 why = f" ({rules.reason})" if rules.reason else ""
                 raise RobotsDisallowedError(
-                    f"robots.txt of {origin(current)} disallows {current}{why}; "
-                    f"setting fetch_respect_robots is on",
+                    f"robots.txt of {origin(current)} disallows {current}{why}; setting fetch_respect_robots is on",
                     url=url,
                 )
             status, headers, content = self._request_with_retries(current, extra)

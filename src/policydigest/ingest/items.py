@@ -20,9 +20,7 @@ from policydigest.settings import Settings
 from policydigest.store.sources import ItemStatus, PendingItem, SourceRepository
 
 log = logging.getLogger(__name__)
-HTML_TYPES = frozenset(
-    {"", "text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"}
-)
+HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml"})
 
 
 @dataclass
@@ -72,19 +70,17 @@ class ItemTally:
         return self.stored + self.duplicates
 
 
-def article_from_page(
-    result: FetchResult, *, title: str | None = None, publisher: str | None = None
-) -> Article | None:
+def article_from_page(result: FetchResult, *, title: str | None = None, publisher: str | None = None) -> Article | None:
     """The article on a fetched page, or ``None`` (logged) when it holds none."""
     from policydigest.ingest.extract import extract_page
 
     if result.content_type not in HTML_TYPES:
         log.info("%s is %s, not an HTML page; skipped", result.final_url, result.content_type)
         return None
-    page = extract_page(result.text(), url=result.final_url)
+    page = extract_page(result.content, url=result.final_url, charset=result.declared_charset)
     if page is None:
         return None
-    article = page.to_article()
+    article = page.to_article(retrieved_at=result.fetched_at)
     if not article.blocks:
         log.info("%s: no body extracted", result.final_url)
         return None
@@ -134,13 +130,9 @@ def process_items(
     tally = ItemTally()
     if not items:
         return tally
-    with ThreadPoolExecutor(
-        max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="fetch"
-    ) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="fetch") as pool:
         futures: dict[Future[Fetched], PendingItem] = {
-            pool.submit(
-                fetch_article, fetcher, settings, item.url, title=item.title, publisher=publisher
-            ): item
+            pool.submit(fetch_article, fetcher, settings, item.url, title=item.title, publisher=publisher): item
             for item in items
         }
         try:
@@ -157,13 +149,9 @@ def process_items(
     return tally
 
 
-def _settle(
-    item: PendingItem, fetched: Fetched, repo: SourceRepository, settings: Settings, tally: ItemTally
-) -> None:
+def _settle(item: PendingItem, fetched: Fetched, repo: SourceRepository, settings: Settings, tally: ItemTally) -> None:
     if fetched.article is not None and fetched.result is not None:
-        redirects = [
-            {"url": r.url, "location": r.location, "status": r.status} for r in fetched.result.redirects
-        ]
+        redirects = [{"url": r.url, "location": r.location, "status": r.status} for r in fetched.result.redirects]
         status, article_id = repo.complete(
             item.id, fetched.article, final_url=fetched.result.final_url, redirects=redirects
         )

@@ -23,9 +23,7 @@ from lxml.etree import ParserError, _Element
 log = logging.getLogger(__name__)
 
 ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "h2", "h3", "h4"})
-BOILERPLATE = re.compile(
-    r"nav|menu|header|footer|breadcrumb|crumb|sidebar|banner|toolbar|share|friend|link_?s?$"
-)
+BOILERPLATE = re.compile(r"nav|menu|header|footer|breadcrumb|crumb|sidebar|banner|toolbar|share|friend|link_?s?$")
 DATE_IN_TEXT = re.compile(r"(20\d\d|19\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 MIN_TITLE_CHARS = 5
 MIN_LIST_LINKS = 3
@@ -198,9 +196,7 @@ def _detect_list(root: _Element) -> list[Link]:
     return groups[best]
 
 
-def listing_links(
-    html: str, base_url: str, *, selector: str | None = None, pattern: str | None = None
-) -> list[Link]:
+def listing_links(html: str, base_url: str, *, selector: str | None = None, pattern: str | None = None) -> list[Link]:
     """Article links of a listing page: those ``selector`` picks, or the detected main list.
 
     >>> page = "<ul>" + "".join(f'<li><a href="/a{i}.htm">关于印发第{i}号通知</a></li>' for i in range(3)) + "</ul>"

@@ -136,20 +136,14 @@ class SourceRepository:
     def last_runs(self) -> dict[str, dt.datetime | None]:
         """When each known source last ran, by name."""
         with self.store.session() as session:
-            return {
-                name: utc(at) for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))
-            }
+            return {name: utc(at) for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))}
 
-    def enqueue(
-        self, source_id: int | None, links: Sequence[NewLink], *, cache: CacheEntry | None = None
-    ) -> int:
+    def enqueue(self, source_id: int | None, links: Sequence[NewLink], *, cache: CacheEntry | None = None) -> int:
         """Record links not seen before as pending (and the listing's validators); the count is new ones."""
         with self.store.session() as session, session.begin():
             canonicals = [link.canonical_url for link in links]
             known = set(
-                session.scalars(
-                    select(SeenItemRow.canonical_url).where(SeenItemRow.canonical_url.in_(canonicals))
-                )
+                session.scalars(select(SeenItemRow.canonical_url).where(SeenItemRow.canonical_url.in_(canonicals)))
             )
             added = 0
             for link in links:
@@ -187,9 +181,7 @@ class SourceRepository:
 
     def pending(self, source_id: int | None, limit: int | None = None) -> list[PendingItem]:
         """Pending items of a source (``None``: of `add`), oldest first."""
-        of_source = (
-            SeenItemRow.source_id.is_(None) if source_id is None else SeenItemRow.source_id == source_id
-        )
+        of_source = SeenItemRow.source_id.is_(None) if source_id is None else SeenItemRow.source_id == source_id
         query = (
             select(SeenItemRow)
             .where(SeenItemRow.status == ItemStatus.PENDING, of_source)
@@ -219,11 +211,7 @@ class SourceRepository:
             else:
                 row = self.store.upsert_article(session, article)
             session.flush()
-            status = (
-                ItemStatus.DUPLICATE
-                if (same_url is not None or same_content is not None)
-                else ItemStatus.DONE
-            )
+            status = ItemStatus.DUPLICATE if (same_url is not None or same_content is not None) else ItemStatus.DONE
             item.status, item.article_id, item.content_hash = status, row.id, digest
             item.final_url, item.redirects = final_url, list(redirects)
             item.attempts += 1
@@ -288,9 +276,7 @@ class SourceRepository:
             row = session.get(FetchCacheRow, url)
             if row is None:
                 return None
-            return CacheEntry(
-                url=row.url, etag=row.etag, last_modified=row.last_modified, final_url=row.final_url
-            )
+            return CacheEntry(url=row.url, etag=row.etag, last_modified=row.last_modified, final_url=row.final_url)
 
     @staticmethod
     def _put_cache(session: Session, cache: CacheEntry) -> None:
