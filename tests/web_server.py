@@ -12,6 +12,7 @@ Special paths (query parameters in brackets):
 - ``/wrong-charset/PATH`` [charset=NAME]: PATH sent with that charset in Content-Type
 - ``/gone``: 404; ``/generated/list`` [n=N, prefix=PATH]: a listing of N links to PATH/I.html
 - ``/generated/art/I.html`` [delay=SECONDS]: a generated article page
+- ``/generated/fresh-empty-list``: three new links on every request, to a page without an article body
 """
 
 from __future__ import annotations
@@ -81,9 +82,9 @@ def generated_article(index: int) -> bytes:
     return html.encode("utf-8")
 
 
-def generated_list(n: int, prefix: str) -> bytes:
+def generated_list(n: int, prefix: str, suffix: str = ".html") -> bytes:
     items = "".join(
-        f'<li><a href="{prefix}/{i}.html">关于开展第{i}批数据资源登记工作的通知</a>'
+        f'<li><a href="{prefix}{i}{suffix}">关于开展第{i}批数据资源登记工作的通知</a>'
         f"<span>2024-05-{i % 28 + 1:02d}</span></li>"
         for i in range(1, n + 1)
     )
@@ -142,7 +143,12 @@ class Handler(BaseHTTPRequestHandler):
         if path in ("/big", "/big-declared"):
             return self.big(int(query.get("size", "3000000")), declared=path == "/big-declared")
         if path == "/generated/list":
-            return self.send(200, generated_list(int(query.get("n", "5")), query.get("prefix", "/generated/art")))
+            return self.send(200, generated_list(int(query.get("n", "5")), query.get("prefix", "/generated/art") + "/"))
+        if path == "/generated/fresh-empty-list":
+            with self.server.state.lock:
+                self.server.state.counters[path] += 1
+                run = self.server.state.counters[path]
+            return self.send(200, generated_list(3, f"/art/2024/empty.html?run={run}&amp;item=", suffix=""))
         if path.startswith("/generated/art/"):
             time.sleep(float(query.get("delay", "0")))
             index = int(Path(path).stem)

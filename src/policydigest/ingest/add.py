@@ -61,8 +61,8 @@ def add_file(path: Path, settings: Settings, store: Store) -> AddOutcome:
     article = page.to_article() if page is not None else None
     if article is None or not article.blocks:
         return AddOutcome(str(path), "no body", reason="no article body found in the file")
-    provenance = [p for p in article.provenance if p.kind != "file"]
-    provenance.append(Provenance(kind="file", location=str(path.resolve()), retrieved_at=dt.datetime.now(dt.UTC)))
+    # Read from disk, not from the web: the page's own address stays as the article's link only.
+    provenance = [Provenance(kind="file", location=str(path.resolve()), retrieved_at=dt.datetime.now(dt.UTC))]
     article = enrich(article.model_copy(update={"provenance": provenance}), settings)
     before = store.count_articles()
     with store.session() as session, session.begin():

@@ -262,7 +262,9 @@ class SourceRepository:
                 return
             row.error_streak = 0
             row.last_success_at = stamp
-            if links is not None:  # None: listing not modified (304), nothing to judge
+            if links is None:  # listing not modified (304): it still yields what it did last time
+                row.empty_listing_streak += 1 if row.last_links == 0 else 0
+            else:
                 row.last_links = links
                 row.empty_listing_streak = row.empty_listing_streak + 1 if links == 0 else 0
             if new_items:
