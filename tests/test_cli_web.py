@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,11 @@ def test_add_url_stores_the_article_and_json_shows_what_was_extracted(web: Any, 
     assert article["url"] == web.url("/art/2024/art_102.html")
     assert article["blocks"][0]["text"].startswith("为降低中小企业算力使用成本")
     assert [p["kind"] for p in article["provenance"]] == ["web"]
+    with sqlite3.connect(cli_env) as connection:
+        final_url, redirects = connection.execute("select final_url, redirects from seen_items").fetchone()
+    assert final_url == web.url("/art/2024/art_102.html")
+    [hop] = json.loads(redirects)
+    assert hop["url"] == web.url("/redirect/1/art/2024/art_102.html") and hop["location"] == final_url
 
 
 def test_adding_the_same_url_again_fetches_nothing(web: Any, cli_env: Path) -> None:
