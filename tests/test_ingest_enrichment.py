@@ -17,10 +17,10 @@ MODULE = "policydigest.enrich.pipeline"
 
 
 @pytest.fixture(autouse=True)
-def fresh_runner() -> Iterator[None]:
-    enrichment._runner.cache_clear()
+def fresh_pipelines() -> Iterator[None]:
+    enrichment.reset()
     yield
-    enrichment._runner.cache_clear()
+    enrichment.reset()
 
 
 def test_without_a_pipeline_the_article_is_kept_and_the_reason_logged(
@@ -33,16 +33,22 @@ def test_without_a_pipeline_the_article_is_kept_and_the_reason_logged(
     assert "enrichment skipped" in caplog.text
 
 
-def test_pipeline_enrich_article_is_called_with_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
+def test_pipeline_is_built_once_from_the_settings_and_enriches_each_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str] = []
 
-    def enrich_article(article: Article, settings: Settings) -> Article:
-        seen.append(settings.home_region)
-        return article.model_copy(update={"enrichment": {"column": {"name": "数谷动态"}}})
+    class Pipeline:
+        def enrich(self, article: Article) -> Article:
+            return article.model_copy(update={"enrichment": {"column": {"name": "数谷动态"}}})
+
+    def build_pipeline(settings: Settings) -> Pipeline:
+        built.append(settings.home_region)
+        return Pipeline()
 
     module = types.ModuleType(MODULE)
-    module.enrich_article = enrich_article  # type: ignore[attr-defined]
+    module.build_pipeline = build_pipeline  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, MODULE, module)
-    enriched = enrichment.enrich(Article(title="示例"), Settings(home_region="贵州"))
-    assert enriched.enrichment == {"column": {"name": "数谷动态"}}
-    assert seen == ["贵州"]
+    settings = Settings(home_region="贵州")
+    first = enrichment.enrich(Article(title="一"), settings)
+    second = enrichment.enrich(Article(title="二"), settings)
+    assert first.enrichment == second.enrichment == {"column": {"name": "数谷动态"}}
+    assert built == ["贵州"]

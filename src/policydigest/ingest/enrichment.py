@@ -1,45 +1,57 @@
 """The one place where web ingest hands articles to the enrichment pipeline.
 
-The pipeline is built by the enrichment stage (``policydigest.enrich.pipeline``); until it is
-importable, articles are stored un-enriched and the reason is logged once.
+The pipeline is built by the enrichment stage: ``policydigest.enrich.pipeline.build_pipeline(settings)``
+returns an object whose ``enrich(article)`` runs the per-article stages (facts, topics, column,
+summary). Near-duplicate grouping is corpus-level and runs with `policydigest enrich`. Until the
+pipeline is importable, articles are stored un-enriched and the reason is logged once.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from functools import cache
+import threading
 from typing import Any
 
 from policydigest.model import Article
 from policydigest.settings import Settings
 
 log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_pipelines: dict[str, Any] = {}
 
 
-@cache
-def _runner() -> Any:
-    try:
-        pipeline = importlib.import_module("policydigest.enrich.pipeline")
-    except ImportError as exc:
-        log.warning("enrichment skipped: policydigest.enrich.pipeline is not available (%s)", exc)
-        return None
-    runner = getattr(pipeline, "enrich_article", None)
-    if not callable(runner):
-        log.warning("enrichment skipped: policydigest.enrich.pipeline has no enrich_article(article, settings)")
-        return None
-    return runner
+def _pipeline(settings: Settings) -> Any:
+    key = settings.model_dump_json()
+    with _lock:  # built once per settings: loading dictionaries and models is not cheap
+        if key in _pipelines:
+            return _pipelines[key]
+        try:
+            module = importlib.import_module("policydigest.enrich.pipeline")
+        except ImportError as exc:
+            log.warning("enrichment skipped: policydigest.enrich.pipeline is not available (%s)", exc)
+            module = None
+        build = getattr(module, "build_pipeline", None)
+        if module is not None and not callable(build):
+            log.warning("enrichment skipped: policydigest.enrich.pipeline has no build_pipeline(settings)")
+        _pipelines[key] = build(settings) if callable(build) else None
+        return _pipelines[key]
+
+
+def reset() -> None:
+    """Forget the pipelines built so far (after settings or the enrichment code changed)."""
+    with _lock:
+        _pipelines.clear()
 
 
 def enrich(article: Article, settings: Settings) -> Article:
     """``article`` enriched by the pipeline, or unchanged when there is no pipeline (logged).
 
-    >>> from policydigest.model import Article
     >>> enrich(Article(title="示例"), Settings()).title
     '示例'
     """
-    runner = _runner()
-    if runner is None:
+    pipeline = _pipeline(settings)
+    if pipeline is None:
         return article
-    enriched = runner(article, settings)
+    enriched = pipeline.enrich(article)
     return enriched if isinstance(enriched, Article) else article
