@@ -51,6 +51,10 @@ class TruncatedInputError(BadInputError):
     """The file ends early: a cut-off PDF, or a bulletin whose last listed articles are missing."""
 
 
+class RenderError(PolicydigestError):
+    """An issue could not be rendered (the layout engine failed); nothing was written."""
+
+
 class FetchError(PolicydigestError):
     """A web page or feed could not be fetched (network fault, HTTP error, limit exceeded).
 

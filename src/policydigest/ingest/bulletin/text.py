@@ -110,9 +110,8 @@ def normalize_text(text: str, *, keep_cjk_spaces: bool = False) -> str:
     '召开 部署八项重点工作'
     """
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").strip()
-    text = _PARENS.sub(_full_width_parens, text)
-    for _ in range(3):  # a run like "。,," converts one mark per pass
-        converted = _LONE_PUNCT.sub(_full_width_punct, text)
+    for _ in range(4):  # a run like "。,," or "场,()" converts one mark per pass
+        converted = _LONE_PUNCT.sub(_full_width_punct, _PARENS.sub(_full_width_parens, text))
         if converted == text:
             break
         text = converted
@@ -130,10 +129,10 @@ def fold(text: str) -> str:
     >>> fold("欧盟网络安全局(ENISA)发布 《指南》") == fold("欧盟网络安全局（ENISA）发布《指南》")
     True
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
 _URL = re.compile(r"https?://\S+(?:\s+\S+)*")
 
 

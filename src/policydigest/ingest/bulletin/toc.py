@@ -78,7 +78,13 @@ class Anchor:
 
 
 def _similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    # The cheap upper bounds rule out most lines before the full comparison.
+    if matcher.real_quick_ratio() < MATCH_THRESHOLD or matcher.quick_ratio() < MATCH_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
 
 
 def find_anchors(entries: list[TocEntry], lines: list[Line], start: int, end: int) -> list[Anchor]:
@@ -89,16 +95,16 @@ def find_anchors(entries: list[TocEntry], lines: list[Line], start: int, end: in
     """
     candidates: list[Anchor] = []
     body = [i for i in range(start, end) if lines[i].text]
+    folded = [fold(lines[i].text) for i in body]
     for entry_index, entry in enumerate(entries):
         key = fold(entry.title)
         for position, i in enumerate(body):
-            one = fold(lines[i].text)
+            one = folded[position]
             if not one or len(one) > 1.6 * len(key) + 4:
                 continue
             options = [(1, _similarity(key, one))]
             if position + 1 < len(body):
-                two = one + fold(lines[body[position + 1]].text)
-                options.append((2, _similarity(key, two)))
+                options.append((2, _similarity(key, one + folded[position + 1])))
             title_lines, score = max(options, key=lambda option: option[1])
             if score >= MATCH_THRESHOLD:
                 candidates.append(Anchor(entry_index, i, title_lines, score))
