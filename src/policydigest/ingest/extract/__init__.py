@@ -23,13 +23,14 @@ import logging
 
 from policydigest.ingest.extract import wechat
 from policydigest.ingest.extract.attachments import find_attachments
-from policydigest.ingest.extract.body import extract_blocks, find_container, has_body, to_blocks
+from policydigest.ingest.extract.body import Para, body_chars, extract_blocks, find_container, has_body, to_blocks
 from policydigest.ingest.extract.decoding import decode_html, detect_charset
 from policydigest.ingest.extract.dom import TextStream, parse_html
 from policydigest.ingest.extract.fallback import trafilatura_paragraphs
 from policydigest.ingest.extract.metadata import extract_metadata
 from policydigest.ingest.extract.page import Attachment, ExtractedPage
 from policydigest.ingest.extract.pdf import pdf_text
+from policydigest.ingest.extract.scriptdata import gallery_captions, script_published
 
 __all__ = ["Attachment", "ExtractedPage", "decode_html", "detect_charset", "extract_page", "pdf_text"]
 
@@ -52,7 +53,13 @@ def extract_page(html: str | bytes, url: str | None = None, *, charset: str | No
         meta.title = wechat.title(root) or meta.title
         meta.source = wechat.account_name(root) or meta.source
         meta.published = wechat.publish_time(root) or meta.published
-    blocks = extract_blocks(container, title=meta.title) if container is not None else []
+    if meta.published is None:
+        meta.published = script_published(root)
+    blocks = extract_blocks(container, title=meta.title, title_element=meta.title_element) if container is not None else []
+    captions = gallery_captions(root)
+    if captions and sum(len(c) for c in captions) > body_chars(blocks):
+        # A picture gallery: its captions, kept in script data, are the text.
+        blocks = to_blocks([Para(c, "paragraph") for c in captions], title=meta.title)
     if not has_body(blocks):
         blocks = to_blocks(trafilatura_paragraphs(root), title=meta.title)
         if has_body(blocks):

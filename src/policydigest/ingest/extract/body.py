@@ -67,13 +67,22 @@ def _block_stats(root: etree._Element) -> dict[etree._Element, _Stats]:
             if links:
                 s.links += n
 
+    skip_until: etree._Element | None = None
     for event, el in walk(root):
         tag = tag_of(el)
+        if skip_until is not None:
+            if event == "end" and el is skip_until:
+                skip_until = None
+                add(el.tail)
+            continue
         if event == "skip":
             if el is not root:
                 add(el.tail)
             continue
         if event == "start":
+            if el is not root and boilerplate.is_widget(el):
+                skip_until = el  # widgets hold no article prose
+                continue
             if tag in BLOCK_TAGS and el is not root:
                 blocks.append(el)
             if tag == "a":
@@ -112,7 +121,23 @@ def score_candidates(root: etree._Element) -> etree._Element | None:
             parent = parent.getparent()
     if not scores:
         return None
-    return max(scores, key=lambda el: scores[el])
+    return _tighten(max(scores, key=lambda el: scores[el]))
+
+
+_WRAPPERS = frozenset({"div", "section", "article", "main", "td", "tbody", "table", "tr", "center", "font"})
+
+
+def _tighten(best: etree._Element) -> etree._Element:
+    """Descend while one child wrapper holds nearly all of the prose (drops headline and info lines)."""
+    for _ in range(50):
+        total = text_weight(best)
+        if total <= 0:
+            break
+        heavy = [c for c in best if tag_of(c) in _WRAPPERS and text_weight(c) >= 0.85 * total]
+        if len(heavy) != 1:
+            break
+        best = heavy[0]
+    return best
 
 
 def find_container(root: etree._Element) -> etree._Element | None:
@@ -171,13 +196,22 @@ def _table_rows(table: etree._Element) -> list[list[str]] | None:
     return [row for row in rows if any(row)]
 
 
-def raw_paragraphs(container: etree._Element) -> list[Para | Block]:
-    """The container's text in reading order, split at block boundaries; data tables as table blocks."""
+def raw_paragraphs(container: etree._Element, *, after: etree._Element | None = None) -> list[Para | Block]:
+    """The container's text in reading order, split at block boundaries; data tables as table blocks.
+
+    With ``after`` (the headline, when the container holds it), text up to its end is skipped.
+    """
     out = _Collector()
     kinds: list[str] = []
     links = emphasis = 0
     skip_until: etree._Element | None = None
+    if after is not None and not any(a is container for a in after.iterancestors()):
+        after = None
     for event, el in walk(container):
+        if after is not None:
+            if event == "end" and el is after:
+                after = None
+            continue
         tag = tag_of(el)
         if skip_until is not None:
             if event == "end" and el is skip_until:
@@ -254,7 +288,9 @@ def to_blocks(paras: list[Para | Block], *, title: str | None = None) -> list[Bl
     return kept
 
 
-def extract_blocks(container: etree._Element, *, title: str | None = None) -> list[Block]:
+def extract_blocks(
+    container: etree._Element, *, title: str | None = None, title_element: etree._Element | None = None
+) -> list[Block]:
     """The container's article text as blocks (see :func:`to_blocks` for what is dropped).
 
     >>> import lxml.html
@@ -262,7 +298,7 @@ def extract_blocks(container: etree._Element, *, title: str | None = None) -> li
     >>> [(b.kind.value, b.text) for b in extract_blocks(div)]
     [('heading', '一、总体要求'), ('paragraph', '数据要素加快流通。')]
     """
-    return to_blocks(raw_paragraphs(container), title=title)
+    return to_blocks(raw_paragraphs(container, after=title_element), title=title)
 
 
 def body_chars(blocks: list[Block]) -> int:

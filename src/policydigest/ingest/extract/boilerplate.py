@@ -28,6 +28,7 @@ _WIDGET_TOKENS = frozenset(
         "uninterested", "statement", "disclaimer", "lcontent", "rcontent", "right", "left-side", "right-side",
     }
 )
+_CONTENT_TOKENS = frozenset({"content", "article", "entry", "post", "main", "body", "detail", "txt", "text", "zoom"})
 _SPLIT = re.compile(r"[\s_\-]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -47,9 +48,14 @@ def is_widget(el: etree._Element) -> bool:
     >>> is_widget(lxml.html.fromstring('<div class="article-content">正文</div>'))
     False
     """
-    if tag_of(el) in {"nav", "footer", "aside", "form"}:
+    tag = tag_of(el)
+    if tag in {"nav", "footer", "aside", "form"}:
         return True
-    return bool(widget_tokens(el) & _WIDGET_TOKENS)
+    if tag in {"article", "main", "body", "html"}:
+        return False
+    tokens = widget_tokens(el)
+    # "post type-post tag-政策" (WordPress) or "article-share": content words veto widget words.
+    return bool(tokens & _WIDGET_TOKENS) and not tokens & _CONTENT_TOKENS
 
 
 _P = r"[\s:：|｜丨/]*"
@@ -67,23 +73,29 @@ _FURNITURE = re.compile(
     r"|[（(]?\s*本文来自.{0,20}(?:更多|下载).{0,40}[)）]?"
     r"|.*(?:安装|下载).{0,10}客户端.{0,40}|.*新酷产品第一时间免费试玩.*"
     r"|此前报道[:：].{0,60}|视频[-—:：].{0,60}|[（(]来源[:：].{0,20}[)）]"
+    r"|(?:发布时间|发布日期|发表时间|更新时间|最后更新|时间|日期)\s*[:：]?\s*(?:19|20)\d\d[-年/.]\d{1,2}[-月/.]\d{1,2}日?.{0,50}"
+    r"|(?:19|20)\d\d[-年/.]\d{1,2}[-月/.]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:(?:来源|作者|编辑|浏览|阅读|点击)[^。！？]{0,40})?"
+    r"|[\d\s.,:：|/%+-]*"
     r")$",
     re.S,
 )
 # Trailing junk glued to the last paragraph.
-_TAIL_JUNK = re.compile(r"\s*(?:返回\S{0,8}首页\s*>*|【?\s*打印\s*】?\s*【?\s*关闭\s*】?)\s*$")
+_TAIL_JUNK = re.compile(r"\s*(?:【[^【】]{0,80}(?:禁止转载|版权所有|授权)[^【】]{0,40}】|返回\S{0,8}首页\s*>*|返回\S{0,8}[，,]\s*查看更多|【?\s*打印\s*】?\s*【?\s*关闭\s*】?)\s*$")
 # A byline standing alone at the start of the body.
+_NAMES = r"[\u4e00-\u9fa5A-Za-z·•&、\s]{2,24}"
 _BYLINE = re.compile(
-    r"^[【\[（(]?\s*(?:(?:\S{0,12}(?:记者|通讯员|特约撰稿人|专栏作者|评论员))[\s:：]*[\u4e00-\u9fa5·•\s、]{2,24}"
-    r"|(?:文|图|执笔|作者|撰文|编译|原创|来源|文/图)\s*[/:：|]\s*.{1,40}"
+    r"^[【\[（(]?\s*(?:\S{0,12}(?:记者|通讯员|特约撰稿人|专栏作者|评论员)[\s:：]+" + _NAMES +
+    r"|(?:文|图|执笔|作者|撰文|编译|原创|来源|文/图)\s*[/:：|]\s*[^，。！？!?]{1,40}"
     r"|《\S{1,10}》作者\s*\S{2,8})\s*[】\]）)]?$"
 )
-# Credit lines at the end of the body.
+# Credit lines at the end of the body: a label and names, never a sentence.
 _CREDIT = re.compile(
-    r"^[【\[（(]?\s*(?:(?:责任编辑|责编|编辑|校对|审核|审校|主编|监制|统筹|制作|摄影|摄像|图片|图|文|文字|采写|撰稿|执笔"
-    r"|作者|记者|通讯员|实习生|供稿|稿件来源|本文来源|来源|信息来源|综合整理自|整理|编译|出品)" + _P + r".{0,40}"
-    r"|\S{0,10}(?:记者|通讯员|实习生)\s*[\u4e00-\u9fa5·•\s、]{2,20}"
-    r"|.{0,24}(?:供稿|对此文亦有贡献|重新编排|来源于网络|均来自网络|来自网络)"
+    r"^[【\[（(]?\s*(?:"
+    r"(?:责任编辑|责编|编辑|校对|审核|审校|主编|监制|统筹|制作|摄影|摄像|图片来源|图片|图|文|文字|采写|撰稿|执笔"
+    r"|作者|记者|通讯员|实习生|供稿|稿件来源|本文来源|来源|信息来源|整理|编译|出品)\s*[:：|｜/]\s*[^，。！？!?]{1,40}"
+    r"|综合整理自[^。！？!?]{1,40}"
+    r"|\S{0,10}(?:记者|通讯员|实习生)\s+" + _NAMES +
+    r"|[^，。！？!?]{0,24}(?:供稿|对此文亦有贡献|重新编排|来源于网络|均来自网络|来自网络)[^，。！？!?]{0,30}"
     r"|.{0,20}编辑\s*\S{1,6}\s*校对\s*\S{1,6})\s*[】\]）)]?$"
 )
 _EDITOR_LINE = re.compile(r"^[【\[（(]?\s*(?:责任编辑|责编)" + _P)

@@ -31,6 +31,7 @@ BLOCK_TAGS = frozenset(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # icon-font glyphs: never text
 
 
 def collapse(text: str) -> str:
@@ -39,7 +40,7 @@ def collapse(text: str) -> str:
     >>> collapse("  数据\\u3000 要素\\n市场 ")
     '数据 要素 市场'
     """
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _PRIVATE_USE.sub("", text)).strip()
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:

@@ -32,11 +32,14 @@ _TITLE_CLASS = re.compile(r"(^|[\s_-])(title|headline|biaoti|tit|bt|article-?tit
 _TITLE_SUFFIX = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s|-(?=[^-]*$)).*$")
 _SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|新闻来源|来源于|来源|出处)\s*[：:|｜]\s*(?P<v>\S[^\n]{0,40})")
 _SOURCE_STOP = re.compile(
-    r"\s|(?:作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|字体|【|\[|（|\(|(?:19|20)\d\d[-年/.]).*$"
+    r"(?:\s|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|字体|【|\[|（|\(|(?:19|20)\d\d[-年/.]).*$"
 )
+_SOURCE_BARE = re.compile(r"来源\s*(?P<v>[A-Za-z\u4e00-\u9fff][^\s|｜]{1,30})")
+_BADGE = re.compile(r"^(原创|转载|独家|首发|企鹅号|头条号|百家号|澎湃号|发布时间|发表于|举报|分享|分享到|评论|阅读|关注|收藏|字号|来源|作者|编辑|优质原创作者|发布日期|日期|时间|更新时间|举报文章问题|举报|跟贴|参与|人参与)$")
+_BADGE_SUFFIX = re.compile(r"[\[【(（](整理|原创|转载|编译)[\]】)）]$")
 _AUTHOR_LABEL = re.compile(r"(?:作者|撰稿|文)\s*[：:/]\s*(?P<v>[^\s，,。；;【】\[\]()（）]{2,20})")
 _DATE_LABEL = re.compile(r"(发布时间|发布日期|发表时间|发表于|发文日期|成文日期|更新时间|时间|日期)\s*[：:]?\s*$")
-_SOURCE_CLASS = re.compile(r"(^|[\s_-])(source|a_source|media-?name|author-?name|account|from|origin|ly)($|[\s_-])", re.I)
+_SOURCE_CLASS = re.compile(r"(^|[\s_-])(source|a_source|media-?name|media-?user|author-?name|nickname|account|from|origin|ly)($|[\s_-])", re.I)
 _HEAD_WINDOW = 300  # characters after the headline searched for the date/source line
 
 
@@ -81,8 +84,14 @@ def _headline_candidates(root: etree._Element) -> list[tuple[etree._Element, str
     return found
 
 
-def find_title(root: etree._Element, metas: dict[str, str]) -> tuple[str | None, etree._Element | None]:
+def find_title(
+    root: etree._Element, metas: dict[str, str], stream: TextStream | None = None, body_el: etree._Element | None = None
+) -> tuple[str | None, etree._Element | None]:
     """The headline and the element showing it (None when only metadata names it).
+
+    Order: CMS ArticleTitle; the longest headline the ``<title>`` starts with; a headline the
+    ``<title>`` contains that sits just above the body; the headline just above the body; og:title;
+    the ``<title>`` without its suffix.
 
     >>> import lxml.html
     >>> page = lxml.html.fromstring("<html><title>数据条例_新闻_央视网</title><body><h1>数据条例</h1></body></html>")
@@ -96,24 +105,35 @@ def find_title(root: etree._Element, metas: dict[str, str]) -> tuple[str | None,
     if cms_title:
         match = next((el for el, text in candidates if text == cms_title), None)
         return cms_title, match
-    # The longest headline the <title> starts with (or contains) is the article's: suffixes fall away.
-    best: tuple[int, etree._Element, str] | None = None
-    for el, text in candidates:
-        score = 2 if page_title.startswith(text) else 1 if text in page_title else 0
-        if page_title and text.startswith(page_title) and len(text) - len(page_title) <= 4:
-            score = 1  # "原创" and similar badges prefixed to a headline
-            text = page_title
-        if score and (best is None or (score, len(text)) > (best[0], len(best[2]))):
-            best = (score, el, text)
-    if best is not None and len(best[2]) >= 6:
-        return best[2], best[1]
-    for key in ("og:title", "twitter:title"):
+
+    def distance(el: etree._Element) -> int:
+        """Characters between the candidate's end and the body's start (large when unknown or after)."""
+        if stream is None or body_el is None or el not in stream.ends or body_el not in stream.starts:
+            return 10**6
+        if any(a is body_el for a in el.iterancestors()):
+            return stream.starts[el] - stream.starts[body_el]  # a headline at the top of the container
+        gap = stream.starts[body_el] - stream.ends[el]
+        return gap if gap >= -1 else 10**6
+
+    prefix = [(el, text) for el, text in candidates if len(text) >= 6 and page_title.startswith(text)]
+    # "原创" and similar badges prefixed to a headline: the <title> is the headline.
+    prefix += [(el, page_title) for el, text in candidates
+               if len(page_title) >= 6 and text.endswith(page_title) and len(text) - len(page_title) <= 4]
+    if prefix:
+        el, text = max(prefix, key=lambda c: (len(c[1]), -distance(c[0])))
+        return text, el
+    near = sorted((c for c in candidates if len(c[1]) >= 6 and distance(c[0]) <= 600), key=lambda c: distance(c[0]))
+    contained = [c for c in near if c[1] in page_title]
+    if contained:
+        return contained[0][1], contained[0][0]
+    for key in ("og:title", "twitter:title", "articletitle"):
         if metas.get(key) and len(metas[key]) >= 6 and page_title.startswith(metas[key]):
             return metas[key], None
+    if near:
+        return near[0][1], near[0][0]
     stripped = _TITLE_SUFFIX.sub("", page_title) if page_title else ""
     if len(stripped) >= 6:
         return stripped, None
-    # No usable <title>: the first prominent headline.
     for el, text in candidates:
         if tag_of(el) in {"h1", "h2"} and len(text) >= 6:
             return text, el
@@ -159,23 +179,44 @@ def _clean_source(value: str) -> str | None:
     return value if 2 <= len(value) <= 30 else None
 
 
+def _source_near_date(window: str) -> str | None:
+    """The publisher named next to the date on the info line ("原创 南方都市报 2019-09-09 16:01")."""
+    found = next(iter(find_dates(window)), None)
+    if found is None:
+        return None
+    before = window[: found.start].split()[-1:]
+    after = window[found.end :].split()[:3]
+    for token in [*before, *after]:
+        if token.endswith((":", "：")):
+            continue  # a label, not a name
+        token = _BADGE_SUFFIX.sub("", token.split("/")[-1]).strip("·⋅|｜:：[]【】")
+        if 2 <= len(token) <= 20 and not _BADGE.match(token) and re.search(r"[\u4e00-\u9fffA-Za-z]", token):
+            if not re.search(r"[\d，。！？、；]", token):
+                return token
+    return None
+
+
 def find_source(root: etree._Element, metas: dict[str, str], stream: TextStream, head: tuple[int, int] | None) -> str | None:
-    """Publisher: ContentSource, then ``来源：`` near the headline, then source-like elements and metadata."""
+    """Publisher: ContentSource; then, on the info line under the headline, a ``来源：`` label, a
+    source-like element, or the name beside the date; then a label anywhere; then metadata."""
     if metas.get("contentsource"):
         return metas["contentsource"]
-    windows = [stream.text[head[0] : head[1]]] if head is not None else []
-    windows.append(stream.text)
-    for window in windows:
-        match = _SOURCE_LABEL.search(window)
+    if head is not None:
+        window = stream.text[head[0] : head[1]]
+        match = _SOURCE_LABEL.search(window) or _SOURCE_BARE.search(window)
         if match and (cleaned := _clean_source(match["v"])):
             return cleaned
-        if head is None:
-            break
-    for el in root.iter():
-        if tag_of(el) and _SOURCE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
-            text = collapse(visible_text(el))
-            if 2 <= len(text) <= 20 and not any(ch.isdigit() for ch in text):
-                return text
+        for el, start in stream.starts.items():
+            if head[0] <= start < head[1] and _SOURCE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+                text = collapse(visible_text(el))
+                if 2 <= len(text) <= 20 and not any(ch.isdigit() for ch in text):
+                    return text
+        near = _source_near_date(window)
+        if near:
+            return near
+    match = _SOURCE_LABEL.search(stream.text)
+    if match and (cleaned := _clean_source(match["v"])):
+        return cleaned
     for key in _SOURCE_METAS:
         value = metas.get(key)
         if value and not _GENERIC_PUBLISHERS.match(value) and len(value) <= 30:
@@ -221,7 +262,7 @@ def extract_metadata(
 ) -> PageMeta:
     """All page metadata in one pass over the tree (see the module docstring for the order of trust)."""
     metas = meta_values(root)
-    title, title_el = find_title(root, metas)
+    title, title_el = find_title(root, metas, stream, body_el)
     head = head_window(stream, title_el, body_el)
     return PageMeta(
         title=title,
