@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from policydigest.errors import ConfigError
 from policydigest.ingest import enrichment
 from policydigest.model import Article, Block
 from policydigest.settings import Settings
@@ -52,3 +53,18 @@ def test_pipeline_is_built_once_from_the_settings_and_enriches_each_article(monk
     second = enrichment.enrich(Article(title="二"), settings)
     assert first.enrichment == second.enrichment == {"column": {"name": "数谷动态"}}
     assert built == ["贵州"]
+
+
+def test_pipeline_that_cannot_be_built_leaves_articles_unenriched_with_the_reason_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def build_pipeline(settings: Settings) -> None:
+        raise ConfigError("unknown enrichment stage(s) colour")
+
+    module = types.ModuleType(MODULE)
+    module.build_pipeline = build_pipeline  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, MODULE, module)
+    article = Article(title="示例")
+    with caplog.at_level(logging.ERROR, logger="policydigest.ingest.enrichment"):
+        assert enrichment.enrich(article, Settings()) == article
+    assert "unknown enrichment stage(s) colour" in caplog.text

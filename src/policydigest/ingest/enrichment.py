@@ -3,7 +3,8 @@
 The pipeline is built by the enrichment stage: ``policydigest.enrich.pipeline.build_pipeline(settings)``
 returns an object whose ``enrich(article)`` runs the per-article stages (facts, topics, column,
 summary). Near-duplicate grouping is corpus-level and runs with `policydigest enrich`. Until the
-pipeline is importable, articles are stored un-enriched and the reason is logged once.
+pipeline is importable (or when it cannot be built from the settings), articles are stored
+un-enriched and the reason is logged once; `policydigest enrich` catches them up later.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import threading
 from typing import Any
 
+from policydigest.errors import PolicydigestError
 from policydigest.model import Article
 from policydigest.settings import Settings
 
@@ -34,8 +36,15 @@ def _pipeline(settings: Settings) -> Any:
         build = getattr(module, "build_pipeline", None)
         if module is not None and not callable(build):
             log.warning("enrichment skipped: policydigest.enrich.pipeline has no build_pipeline(settings)")
-        _pipelines[key] = build(settings) if callable(build) else None
-        return _pipelines[key]
+        pipeline = None
+        if callable(build):
+            try:
+                pipeline = build(settings)
+            except PolicydigestError as exc:
+                # Articles are still worth storing; `policydigest enrich` can enrich them once this is fixed.
+                log.error("enrichment skipped: the pipeline cannot be built: %s", exc)
+        _pipelines[key] = pipeline
+        return pipeline
 
 
 def reset() -> None:
