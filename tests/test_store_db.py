@@ -20,16 +20,16 @@ from sqlalchemy.engine import make_url
 import policydigest
 from policydigest.errors import StoreError
 from policydigest.store import SaveStatus, open_store
-from policydigest.store.schema import Base
+from policydigest.store.metadata import metadata
 from store_samples import article, full_issue, small_issue, snapshot, without_ids
 
-TABLES = {"alembic_version", "issues", "toc_entries", "articles", "issue_articles", "provenance"}
+TABLES = {"alembic_version", *metadata.tables}
 
 
 def test_migrations_build_exactly_the_orm_schema(store_url: str) -> None:
     with open_store(store_url) as store, store.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, metadata) == []
         assert set(inspect(conn).get_table_names()) == TABLES
 
 
