@@ -69,12 +69,15 @@ def date_text(issue: Issue) -> str:
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
-def cover_lines(headline: str) -> list[str]:
-    """The cover headline's printed lines: a space between two Chinese phrases starts a new line.
+def title_lines(headline: str) -> list[str]:
+    """A headline's printed lines: a space between two Chinese phrases starts a new line.
 
-    >>> cover_lines("首次全国数据工作会议在京召开 部署八项重点工作")
+    That is how the bulletin sets a headline and its sub-headline, and how the text parser reads
+    two title lines back (joined by a space).
+
+    >>> title_lines("首次全国数据工作会议在京召开 部署八项重点工作")
     ['首次全国数据工作会议在京召开', '部署八项重点工作']
-    >>> cover_lines("2024 全球独角兽榜发布")
+    >>> title_lines("2024 全球独角兽榜发布")
     ['2024 全球独角兽榜发布']
     """
     return [part for part in _CJK_SPACE.split(headline.strip()) if part]
@@ -103,8 +106,37 @@ def column_weights(rows: list[list[str]]) -> list[int]:
     return weights
 
 
+def unbreakable_spaces(text: str) -> str:
+    """Spaces made non-breaking: a title must not wrap at its space, or the space is lost from the PDF.
+
+    >>> unbreakable_spaces("会议召开 部署八项工作")
+    '会议召开\xa0部署八项工作'
+    """
+    return text.replace(" ", "\u00a0")
+
+
+_SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def keep_spaces(text: str) -> str:
+    """Spaces next to a Chinese character made non-breaking; the line never breaks there.
+
+    A space at a line break is not in the PDF, and a reader cannot tell ``增加 IPv6`` wrapped
+    at its space from ``增加IPv6`` wrapped between the words. Spaces between Latin words stay
+    breakable: readers put those back.
+
+    >>> keep_spaces("增加 IPv6 互联网 Data Spaces")
+    '增加\xa0IPv6\xa0互联网\xa0Data Spaces'
+    """
+    return _SPACE_BY_CJK.sub("\u00a0", text)
+
+
 def _block(block: Block) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": block.kind.value, "text": block.text, "rows": block.rows}
+    data: dict[str, Any] = {
+        "kind": block.kind.value,
+        "text": keep_spaces(block.text),
+        "rows": [[keep_spaces(cell) for cell in row] for row in block.rows],
+    }
     if block.rows:
         data["widths"] = column_weights(block.rows)
     return data
@@ -134,9 +166,9 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
     for article in issue.articles:
         articles.append(
             {
-                "title": article.title,
+                "title": [unbreakable_spaces(line) for line in title_lines(article.title)],
                 "blocks": [_block(b) for b in article.blocks],
-                "source": article.source,
+                "source": keep_spaces(article.source) if article.source else None,
                 "url": article.url,
                 "qr": list(qr_png(article.url)) if article.url else None,
             }
@@ -148,13 +180,16 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
         "date_text": date_text(issue),
         "slogan": issue.masthead.slogan,
         "strapline": issue.masthead.strapline,
-        "cover_lines": cover_lines(issue.cover_headline),
+        "cover_lines": [unbreakable_spaces(line) for line in title_lines(issue.cover_headline)],
         "masthead_rows": _masthead_rows(issue),
         "disclaimer": issue.disclaimer,
         "toc": [
             {
                 "column": group.column,
-                "entries": [{"title": e.title, "target": e.target, "page": e.page} for e in group.entries],
+                "entries": [
+                    {"title": unbreakable_spaces(e.title), "target": e.target, "page": e.page}
+                    for e in group.entries
+                ],
             }
             for group in toc_groups(issue, columns)
         ],

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 WIDE_GAP = 0.8
 #: Between two Latin letters or digits, a gap this wide is a space even without a space glyph.
 LATIN_GAP = 0.2
+#: Between Chinese and Latin text, a gap this wide is a space (the renderer sets no automatic gap).
+MIXED_GAP = 0.15
 #: A vector path thinner than this (points) is a rule: a table line, not a shape.
 RULE_THICKNESS = 2.0
 
@@ -116,10 +118,11 @@ def _line_text(chars: list[Char], segments: list[float]) -> str:
         if prev is not None and out and not out[-1].isspace() and not ch.text.isspace():
             gap = ch.x0 - prev.x1
             size = min(ch.size, prev.size)
-            latin = not is_cjk(prev.text) and not is_cjk(ch.text)
+            cjk = is_cjk(prev.text) + is_cjk(ch.text)
+            threshold = (LATIN_GAP, MIXED_GAP, WIDE_GAP)[cjk]
             if gap > WIDE_GAP * size:
                 segments.append(ch.x0)
-            if gap > WIDE_GAP * size or (latin and gap > LATIN_GAP * size):
+            if gap > threshold * size:
                 out.append(" ")
         if ch.text.isspace():
             if out and not out[-1].isspace():
@@ -161,6 +164,8 @@ def _page_chars(textpage: pdfium.PdfTextPage) -> Iterator[Char]:
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13):
             continue
+        if code == 2:
+            code = ord("-")  # pdfium reports a hyphen that ends a line as U+0002
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
         generated = bool(pdfium_c.FPDFText_IsGenerated(raw, i))
