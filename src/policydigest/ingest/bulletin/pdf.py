@@ -161,15 +161,13 @@ def _continues(metrics: _Metrics, page: PageLayout, a: Line, b: Line) -> bool:
     left, right = metrics.edges(page)
     centre = (left + right) / 2
     centred = abs(b.center - centre) < 0.6 * b.size
+    flush = b.x0 - left < 1.0 * b.size
     if metrics.full(page, a):
-        if b.x0 - left < 1.0 * b.size or centred:
-            return True
-        if any(abs(b.x0 - x) < 0.3 * b.size for x in a.segments):
-            return True  # the next line of a grid column, such as a long title in the contents
-        return False
-    if _URL_END.search(a.text) and _URL_PIECE.match(b.text) and b.x0 - left < 1.0 * b.size:
-        return True  # a link too long for its line wraps wherever it may, leaving the line short
-    return False
+        # Flush left, a centred title's next line, or the next line of a grid column (a long
+        # title in the contents).
+        return flush or centred or any(abs(b.x0 - x) < 0.3 * b.size for x in a.segments)
+    # A link too long for its line wraps wherever it may, leaving the line short.
+    return flush and bool(_URL_END.search(a.text)) and bool(_URL_PIECE.match(b.text))
 
 
 @dataclass
