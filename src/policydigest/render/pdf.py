@@ -23,12 +23,17 @@ import segno
 import typst
 
 from policydigest.errors import RenderError
-from policydigest.model import Block, Issue
+from policydigest.model import Block, BlockKind, Issue
 from policydigest.render.toc import toc_groups
 
 log = logging.getLogger(__name__)
 
 TEMPLATE = "bulletin.typ"
+#: Width a cover headline line may take (nine tenths of the cover's text width, so a line shrunk to fit
+#: is never taken for a line that wraps at the margin), and the headline's largest and smallest sizes.
+COVER_WIDTH_PT = 400.0
+COVER_MAX_PT = 22.0
+COVER_MIN_PT = 16.0
 #: Error correction level of the QR codes: M survives a smudge and keeps long URLs small.
 QR_ERROR = "m"
 
@@ -92,25 +97,24 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def column_weights(rows: list[list[str]]) -> list[int]:
-    """Relative column widths of a table: its widest cell, kept between 4 and 40 half-ems.
+def cover_size(lines: Sequence[str]) -> float:
+    """Point size of the cover headline: 22 pt, shrunk (not below 16 pt) so each line fits once.
 
-    >>> column_weights([["排名", "企业名称"], ["1", "Example Data Co. Ltd"]])
-    [4, 20]
+    >>> cover_size(["首次全国数据工作会议在京召开"]), cover_size(["二" * 24])
+    (22.0, 16.6)
     """
-    width = max((len(row) for row in rows), default=0)
-    weights = [4] * width
-    for row in rows:
-        for i, cell in enumerate(row):
-            weights[i] = max(weights[i], min(40, display_width(cell)))
-    return weights
+    ems = max((display_width(line) / 2 for line in lines), default=0)
+    fitting = COVER_WIDTH_PT / ems if ems else COVER_MAX_PT
+    if fitting >= COVER_MAX_PT or fitting < COVER_MIN_PT:
+        return COVER_MAX_PT  # fits as it is, or too long for one line anyway: let it wrap
+    return round(fitting - 0.05, 1)
 
 
 def unbreakable_spaces(text: str) -> str:
-    """Spaces made non-breaking: a title must not wrap at its space, or the space is lost from the PDF.
+    """Every space made non-breaking: a title must not wrap at a space, or the space is lost.
 
-    >>> unbreakable_spaces("会议召开 部署八项工作")
-    '会议召开\xa0部署八项工作'
+    >>> unbreakable_spaces("MITRE 向美国 Data Spaces")
+    'MITRE\xa0向美国\xa0Data\xa0Spaces'
     """
     return text.replace(" ", "\u00a0")
 
@@ -131,15 +135,20 @@ def keep_spaces(text: str) -> str:
     return _SPACE_BY_CJK.sub("\u00a0", text)
 
 
-def _block(block: Block) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "kind": block.kind.value,
-        "text": keep_spaces(block.text),
-        "rows": [[keep_spaces(cell) for cell in row] for row in block.rows],
-    }
-    if block.rows:
-        data["widths"] = column_weights(block.rows)
-    return data
+def _blocks(blocks: Sequence[Block]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        out.append(
+            {
+                "kind": block.kind.value,
+                "text": keep_spaces(block.text),
+                "rows": [[keep_spaces(cell) for cell in row] for row in block.rows],
+                # A caption just above a table stays on the table's page.
+                "sticky": following is not None and following.kind is BlockKind.TABLE,
+            }
+        )
+    return out
 
 
 def _masthead_rows(issue: Issue) -> list[dict[str, Any]]:
@@ -167,7 +176,7 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
         articles.append(
             {
                 "title": [unbreakable_spaces(line) for line in title_lines(article.title)],
-                "blocks": [_block(b) for b in article.blocks],
+                "blocks": _blocks(article.blocks),
                 "source": keep_spaces(article.source) if article.source else None,
                 "url": article.url,
                 "qr": list(qr_png(article.url)) if article.url else None,
@@ -181,6 +190,7 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
         "slogan": issue.masthead.slogan,
         "strapline": issue.masthead.strapline,
         "cover_lines": [unbreakable_spaces(line) for line in title_lines(issue.cover_headline)],
+        "cover_size": cover_size(title_lines(issue.cover_headline)),
         "masthead_rows": _masthead_rows(issue),
         "disclaimer": issue.disclaimer,
         "toc": [
@@ -195,7 +205,7 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
         ],
         "articles": articles,
         "back_matter": [
-            {"heading": section.heading, "blocks": [_block(b) for b in section.blocks]}
+            {"heading": section.heading, "blocks": _blocks(section.blocks)}
             for section in issue.back_matter
         ],
     }
