@@ -8,6 +8,7 @@ introspection (a label on each article title), never from an estimate.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -54,15 +55,19 @@ def _get_compiler() -> typst.Compiler:
     return _compiler
 
 
-def qr_png(url: str) -> bytes:
-    """A QR code of ``url`` as a PNG with one pixel per module (the template scales it crisply).
+@functools.lru_cache(maxsize=2048)
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as SVG: vector modules stay sharp at any print or scan resolution.
 
-    >>> qr_png("https://example.org/")[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    (A one-pixel-per-module PNG scaled up is smoothed by some rasterisers and stops decoding.)
+    Cached: choosing the best mask is most of the cost, and a draft is rendered again and again.
+
+    >>> qr_svg("https://example.org/").startswith("<svg")
     True
     """
     buffer = io.BytesIO()
-    segno.make(url, error=QR_ERROR, micro=False).save(buffer, kind="png", scale=1, border=2)
-    return buffer.getvalue()
+    segno.make(url, error=QR_ERROR, micro=False).save(buffer, kind="svg", border=2, xmldecl=False)
+    return buffer.getvalue().decode("ascii")
 
 
 def date_text(issue: Issue) -> str:
@@ -179,7 +184,7 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
                 "blocks": _blocks(article.blocks),
                 "source": keep_spaces(article.source) if article.source else None,
                 "url": article.url,
-                "qr": list(qr_png(article.url)) if article.url else None,
+                "qr": qr_svg(article.url) if article.url else None,
             }
         )
     return {
