@@ -116,9 +116,7 @@ def main() -> None:
     render, render_cpu = time_runs(render_once)
     prepare, prepare_cpu = time_runs(prepare_once)
 
-    paragraphs = [
-        {"title": a.title, "paragraphs": [b.text for b in a.blocks if b.text]} for a in issue.articles
-    ]
+    paragraphs = [{"title": a.title, "paragraphs": [b.text for b in a.blocks if b.text]} for a in issue.articles]
     compiler = typst.Compiler()
     # Pad the plain document with more of the same text until it has as many pages.
     plain_copies = 1
@@ -144,10 +142,22 @@ def main() -> None:
     baseline, baseline_cpu = time_runs(plain_once)
 
     table = Table("case", "pages", "median s", "CPU s", "pages / s", "vs baseline")
-    table.add_row("baseline: Typst, plain pages", str(plain_pages), f"{baseline:.3f}", f"{baseline_cpu:.3f}",
-                  f"{plain_pages / baseline:.0f}", "1.0×")
-    table.add_row("render_pdf: bulletin, QR codes, tables", str(pages), f"{render:.3f}", f"{render_cpu:.3f}",
-                  f"{pages / render:.0f}", f"{render / baseline:.1f}×")
+    table.add_row(
+        "baseline: Typst, plain pages",
+        str(plain_pages),
+        f"{baseline:.3f}",
+        f"{baseline_cpu:.3f}",
+        f"{plain_pages / baseline:.0f}",
+        "1.0×",
+    )
+    table.add_row(
+        "render_pdf: bulletin, QR codes, tables",
+        str(pages),
+        f"{render:.3f}",
+        f"{render_cpu:.3f}",
+        f"{pages / render:.0f}",
+        f"{render / baseline:.1f}×",
+    )
     table.add_row("  of which issue → JSON + QR codes", "", f"{prepare:.3f}", f"{prepare_cpu:.3f}", "", "")
     table.add_row("first render in a process (font scan)", "", f"{first:.3f}", "", "", "")
     console = Console(width=120)

@@ -202,16 +202,14 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
             {
                 "column": group.column,
                 "entries": [
-                    {"title": unbreakable_spaces(e.title), "target": e.target, "page": e.page}
-                    for e in group.entries
+                    {"title": unbreakable_spaces(e.title), "target": e.target, "page": e.page} for e in group.entries
                 ],
             }
             for group in toc_groups(issue, columns)
         ],
         "articles": articles,
         "back_matter": [
-            {"heading": section.heading, "blocks": _blocks(section.blocks)}
-            for section in issue.back_matter
+            {"heading": section.heading, "blocks": _blocks(section.blocks)} for section in issue.back_matter
         ],
     }
 

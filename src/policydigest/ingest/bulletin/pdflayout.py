@@ -227,9 +227,7 @@ def read_layout(document: pdfium.PdfDocument, data: bytes) -> list[PageLayout]:
                     plumber = pdfplumber.open(io.BytesIO(data))
                 layout.tables = _tables(plumber.pages[index], height, chars)
             in_table = [
-                c
-                for c in chars
-                if any(t.x0 <= c.x0 <= t.x1 and t.bottom <= c.y <= t.top for t in layout.tables)
+                c for c in chars if any(t.x0 <= c.x0 <= t.x1 and t.bottom <= c.y <= t.top for t in layout.tables)
             ]
             taken = {id(c) for c in in_table}
             layout.lines = group_lines([c for c in chars if id(c) not in taken])
