@@ -163,6 +163,20 @@ def test_crawled_text_is_shown_as_text_and_never_run_as_typst(tmp_path: Path) ->
     assert "root:" not in text
 
 
+def test_only_web_links_are_made_clickable() -> None:
+    urls = ["https://example.org/a", "javascript:alert(1)", "file:///etc/passwd"]
+    issue = Issue(
+        series="S",
+        number=1,
+        total_number=1,
+        date=dt.date(2025, 1, 1),
+        articles=[Article(title=f"第{i}篇", column="国策要论", url=url) for i, url in enumerate(urls)],
+    )
+    with pdfplumber.open(io.BytesIO(render_pdf(issue, columns=DEFAULT_COLUMNS))) as doc:
+        links = [link["uri"] for page in doc.pages for link in page.hyperlinks if link.get("uri")]
+    assert links == ["https://example.org/a"]
+
+
 def test_spaces_beside_chinese_are_kept_unbreakable_and_headlines_split_into_lines() -> None:
     assert keep_spaces("提升 AI 能力 Data Spaces") == "提升\u00a0AI\u00a0能力\u00a0Data Spaces"
     assert title_lines("某省召开会议 部署八项工作") == ["某省召开会议", "部署八项工作"]

@@ -184,6 +184,8 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
                 "blocks": _blocks(article.blocks),
                 "source": keep_spaces(article.source) if article.source else None,
                 "url": article.url,
+                # Only web links become clickable; anything else (javascript:, file:) stays text.
+                "clickable": bool(article.url and article.url.lower().startswith(("http://", "https://"))),
                 "qr": qr_svg(article.url) if article.url else None,
             }
         )
