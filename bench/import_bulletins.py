@@ -6,6 +6,7 @@ Inputs: the project's sample bulletins, plus ../shared/bulletins when present.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
@@ -35,7 +36,7 @@ def main() -> None:
             parse = median(repeat_ms(lambda p=path: read_bulletin(p)))
             counter = iter(range(10**6))
 
-            def store_once(p: Path = path) -> None:
+            def store_once(p: Path = path, counter: Iterator[int] = counter) -> None:
                 # A fresh database each time, so every run really inserts.
                 store = open_store(f"sqlite:///{tmp}/bench-{next(counter)}.db")
                 store.save_issue(read_bulletin(p))
@@ -43,7 +44,11 @@ def main() -> None:
             stored = median(repeat_ms(store_once, runs=5, warmup=1))
             parse_all.append(parse)
             table.add_row(
-                path.name, f"{path.stat().st_size / 1024:.0f}", f"{read:.3f}", f"{parse:.1f}", f"{stored:.1f}",
+                path.name,
+                f"{path.stat().st_size / 1024:.0f}",
+                f"{read:.3f}",
+                f"{parse:.1f}",
+                f"{stored:.1f}",
                 f"{parse / read:.0f}×",
             )
     Console().print(table)

@@ -31,7 +31,6 @@ def shared_dir() -> Path:
     return found
 
 
-def load_expected(name: str) -> list[dict[str, Any]]:
-    """A pinned expectation file from tests/expected/."""
-    data: list[dict[str, Any]] = json.loads((EXPECTED / name).read_text(encoding="utf-8"))
-    return data
+def load_expected(name: str) -> Any:
+    """A pinned expectation file from tests/expected/ (a list of issues, or one issue)."""
+    return json.loads((EXPECTED / name).read_text(encoding="utf-8"))

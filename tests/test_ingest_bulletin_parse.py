@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from policydigest.errors import NotABulletinError, TruncatedInputError
+from policydigest.errors import NotABulletinError
 from policydigest.ingest.bulletin.parse import parse_bulletin
 from policydigest.model import BlockKind, Issue
 from tests.conftest import FIXTURES, SAMPLE_DIR, load_expected
@@ -37,6 +37,20 @@ def test_shared_bulletins_import_with_every_article_as_an_editor_reads_it(
 ) -> None:
     text = (shared_dir / "bulletins" / expected["file"]).read_text(encoding="utf-8")
     assert_matches_expected(parse_bulletin(text, expected["file"]), expected)
+
+
+SAMPLE_EXPECTED = load_expected("sample_bulletins.json")
+
+
+@pytest.mark.parametrize("expected", SAMPLE_EXPECTED, ids=[e["file"] for e in SAMPLE_EXPECTED])
+def test_sample_bulletins_import_as_pinned(expected: dict[str, Any]) -> None:
+    text = (SAMPLE_DIR / expected["file"]).read_text(encoding="utf-8")
+    assert_matches_expected(parse_bulletin(text, expected["file"]), expected)
+
+
+def test_mini_bulletin_imports_as_pinned() -> None:
+    text = (FIXTURES / "mini-bulletin.txt").read_text(encoding="utf-8")
+    assert_matches_expected(parse_bulletin(text), load_expected("mini_bulletin.json"))
 
 
 def test_shared_article_counts_are_19_16_14(shared_dir: Path) -> None:

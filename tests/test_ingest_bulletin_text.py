@@ -47,7 +47,10 @@ def test_spaces_between_chinese_can_be_kept_for_contents_titles() -> None:
 @pytest.mark.parametrize(
     ("raw", "url"),
     [
-        ("<https://www.example.gov.cn/cy fz/20240408/e129 f4.html>", "https://www.example.gov.cn/cyfz/20240408/e129f4.html"),
+        (
+            "<https://www.example.gov.cn/cy fz/20240408/e129 f4.html>",
+            "https://www.example.gov.cn/cyfz/20240408/e129f4.html",
+        ),
         ("[https://a.example.cn/art\\\\_1.html](https://a.example.cn/art_1.html)", "https://a.example.cn/art_1.html"),
         ("：https://a.example.cn/x\\_y.html", "https://a.example.cn/x_y.html"),
         ("http://a.example.cn/p?id=1 。", "http://a.example.cn/p?id=1"),
