@@ -15,7 +15,6 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 import typst
-from tests.conftest import FIXTURES, SAMPLE_DIR
 
 from policydigest.errors import BinaryInputError, EmptyInputError, TruncatedInputError
 from policydigest.ingest.bulletin.parse import parse_bulletin
@@ -24,6 +23,7 @@ from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.ingest.bulletin.text import normalize_text
 from policydigest.model import DEFAULT_COLUMNS, Article, Block, BlockKind, Issue
 from policydigest.render.pdf import render_pdf
+from tests.conftest import FIXTURES, SAMPLE_DIR
 
 SHARED = ["bulletin-2024-04-12-no13.txt", "bulletin-2024-05-13-no17.txt", "bulletin-2024-07-15-no26.txt"]
 
@@ -224,3 +224,47 @@ def test_an_issue_without_links_sources_or_contents_still_reads_back() -> None:
         ],
     )
     assert_round_trip(bare)
+
+
+def test_paragraphs_set_without_spacing_are_told_apart_by_indent_and_short_last_lines() -> None:
+    source = """
+    #set page(paper: "a5", margin: 1.8cm)
+    #set text(font: "Noto Serif CJK SC", lang: "zh")
+    #set par(justify: true, leading: 0.8em, spacing: 0.8em, first-line-indent: (amount: 2em, all: true))
+    #for i in range(5) [
+      #par[第#(i + 1)段。#("数据要素市场化配置改革持续深化，公共数据开发利用取得新进展。" * (i + 2))]
+    ]
+    #par[#("一段满行结束的文字用来检验缩进信号。" * 5)]
+    """
+    lines = [line for line in pdf_to_text(typst.compile(source.encode())).split("\n") if line]
+    assert len(lines) == 6
+    assert all(re.match(rf"第 ?{i + 1} ?段。数据要素", line) for i, line in enumerate(lines[:5]))
+
+
+def test_contents_with_leaders_and_trailing_page_numbers_are_written_page_first() -> None:
+    source = """
+    #set page(paper: "a5", margin: 1.8cm)
+    #set text(font: "Noto Sans CJK SC", lang: "zh")
+    本期要目
+
+    国策要论
+
+    某部门发布数据安全管理办法#box(width: 1fr, repeat[.])3
+
+    地方新政
+
+    某市出台算力行动方案……12
+    #pagebreak()
+    某市出台算力行动方案
+
+    正文。
+    """
+    lines = [line for line in pdf_to_text(typst.compile(source.encode())).split("\n") if line]
+    assert lines[:5] == [
+        "本期要目",
+        "国策要论",
+        "- 03 某部门发布数据安全管理办法",
+        "地方新政",
+        "- 12 某市出台算力行动方案",
+    ]
+    assert lines[5:] == ["某市出台算力行动方案", "正文。"]

@@ -37,7 +37,7 @@ _PAGE_NUMBER = re.compile(
 _URL_END = re.compile(r"(?:https?://|www\.)\S*$")
 _URL_PIECE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
 _TOC_ENTRY = re.compile(r"^(\d{1,3})\s*(\S.*)$")
-_TOC_LEADER = re.compile(r"^(\S.*?)\s*[.·…⋯]{3,}\s*(\d{1,3})$")
+_TOC_LEADER = re.compile(r"^(\S.*?)\s*[.·…⋯]{2,}\s*(\d{1,3})$")
 
 
 @dataclass
@@ -117,13 +117,14 @@ class _Metrics:
             lines = [ln for i, p in enumerate(pages) if i % 2 == parity for ln in p.lines]
             if len(lines) < 5:
                 lines = [ln for p in pages for ln in p.lines]
-            self._edges[parity] = (_mode([ln.x0 for ln in lines]), _mode([ln.x1 for ln in lines]))
+            self._edges[parity] = _column_edges(lines)
         steps: dict[float, Counter[float]] = {}
         for page in pages:
             for a, b in zip(page.lines, page.lines[1:], strict=False):
                 if a.size == b.size and self.full(page, a):
                     steps.setdefault(a.size, Counter())[round(a.y - b.y, 1)] += 1
-        self.leading = {size: c.most_common(1)[0][0] for size, c in steps.items()}
+        # A line step seen only once or twice may be a gap between paragraphs: not evidence enough.
+        self.leading = {size: step for size, c in steps.items() for step, n in c.most_common(1) if n >= 3}
 
     def edges(self, page: PageLayout) -> tuple[float, float]:
         return self._edges[self.index[id(page)] % 2]
@@ -140,9 +141,23 @@ class _Metrics:
         return step <= limit
 
 
-def _mode(values: Sequence[float]) -> float:
-    counts = Counter(round(v) for v in values)
-    return float(counts.most_common(1)[0][0]) if counts else 0.0
+def _column_edges(lines: Sequence[Line]) -> tuple[float, float]:
+    """Left and right edge of the text column.
+
+    The right edge is the furthest line end that at least three lines share (justified lines all
+    end there), unless that falls well short of the longest line (then the shared ends are only
+    short headings of equal length, and the longest line marks the edge). Likewise on the left.
+    """
+    if not lines:
+        return 0.0, 0.0
+    ends = Counter(round(ln.x1) for ln in lines)
+    starts = Counter(round(ln.x0) for ln in lines)
+    longest, leftmost = max(ln.x1 for ln in lines), min(ln.x0 for ln in lines)
+    shared_ends = [end for end, n in ends.items() if n >= 3]
+    shared_starts = [start for start, n in starts.items() if n >= 3]
+    right = max(shared_ends) if shared_ends and max(shared_ends) >= 0.85 * longest else longest
+    left = min(shared_starts) if shared_starts else leftmost
+    return float(left), float(right)
 
 
 def _ends_sentence(text: str) -> bool:
