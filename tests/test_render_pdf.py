@@ -13,10 +13,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from policydigest.ingest.bulletin.parse import parse_bulletin
+from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.model import DEFAULT_COLUMNS, Article, Block, Issue, TocEntry
 from policydigest.render.pdf import keep_spaces, render_pdf, title_lines
 from policydigest.render.toc import match_toc, toc_groups
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SAMPLE_DIR
 from tests.pdf_checks import (
     ROMAN,
     decode_qr,
@@ -190,6 +192,23 @@ def test_every_qr_code_decodes_to_its_articles_url(issue: Issue, pdf: bytes, tmp
     assert all(p.stat().st_size > 10_000 for p in kept)
 
 
+def assert_renders_truly(issue: Issue, tmp_path: Path, name: str) -> None:
+    """Numbered pages, true contents pages and decodable QR codes; a few pages kept to be looked at."""
+    pdf = render_pdf(issue, columns=DEFAULT_COLUMNS)
+    pages = page_texts(pdf, tmp_path)
+    assert_every_page_after_the_cover_is_numbered(pages)
+    assert_contents_pages_are_real(pages, [entry.title for entry in issue.toc])
+    images = rasterise(pdf, tmp_path)
+    assert sorted(decode_qr(images)) == sorted(a.url for a in issue.articles if a.url)
+    keep_artifacts(pdf, f"render-{name}", [1, 3, 4, len(images)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", sorted(SAMPLE_DIR.glob("sample-bulletin-*")), ids=lambda p: p.name)
+def test_sample_bulletins_render_with_true_contents_pages_and_decodable_qr_codes(path: Path, tmp_path: Path) -> None:
+    assert_renders_truly(read_bulletin(path), tmp_path, path.stem)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "name", ["bulletin-2024-04-12-no13.txt", "bulletin-2024-05-13-no17.txt", "bulletin-2024-07-15-no26.txt"]
@@ -197,13 +216,5 @@ def test_every_qr_code_decodes_to_its_articles_url(issue: Issue, pdf: bytes, tmp
 def test_shared_bulletins_render_with_true_contents_pages_and_decodable_qr_codes(
     shared_dir: Path, name: str, tmp_path: Path
 ) -> None:
-    from policydigest.ingest.bulletin.parse import parse_bulletin
-
     issue = parse_bulletin((shared_dir / "bulletins" / name).read_text(encoding="utf-8"), name)
-    pdf = render_pdf(issue, columns=DEFAULT_COLUMNS)
-    pages = page_texts(pdf, tmp_path)
-    assert_every_page_after_the_cover_is_numbered(pages)
-    assert_contents_pages_are_real(pages, [entry.title for entry in issue.toc])
-    images = rasterise(pdf, tmp_path)
-    assert sorted(decode_qr(images)) == sorted(a.url for a in issue.articles if a.url)
-    keep_artifacts(pdf, f"render-{Path(name).stem}", [1, 3, 4, len(images)])
+    assert_renders_truly(issue, tmp_path, Path(name).stem)
