@@ -34,7 +34,9 @@ _DEADLINE = re.compile(
 )
 _GOAL = re.compile(r"力争|目标|推动|培育|建成|打造|新增|争创|确保|实现|形成|建立|建设|集聚|提出|明确|计划|将")
 _STATISTIC = re.compile(r"截至|同比|目前|已|去年|上年")
-_FILLER = re.compile(r"^(?:全省|全市|全国|全区|我省|我市|本市|力争|实现|推动|累计|其中|着力|努力|并|且|共|以|在)+")
+_FILLER = re.compile(
+    r"^(?:全省|全市|全国|全区|我省|我市|本市|力争|实现|推动|累计|其中|着力|努力|并|且|共|以|在)+"
+)
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _SPLIT = re.compile(r"[，,。；;：:、]")
 _PAREN = re.compile(r"（[^（）]*）|\([^()]*\)")
@@ -42,12 +44,34 @@ _MONEY_RULE = re.compile(r"最高|不超过|奖励|补贴|补助|资助|支持|�
 _CLAUSE_END = re.compile(r"[，,。；;\n]")
 _RATIO_RULE = re.compile(r"奖励|补贴|补助|资助|奖补|给予")
 _COMPARATORS: dict[str, Comparator] = {
-    "超过": ">", "超": ">", "突破": ">", "高于": ">", "大于": ">",
-    "达到": ">=", "达": ">=", "不低于": ">=", "不少于": ">=", "至少": ">=", "以上": ">=", "余": ">",
-    "不超过": "<=", "不高于": "<=", "以内": "<=", "以下": "<=",
-    "低于": "<", "少于": "<", "左右": "=",
+    "超过": ">",
+    "超": ">",
+    "突破": ">",
+    "高于": ">",
+    "大于": ">",
+    "达到": ">=",
+    "达": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "至少": ">=",
+    "以上": ">=",
+    "余": ">",
+    "不超过": "<=",
+    "不高于": "<=",
+    "以内": "<=",
+    "以下": "<=",
+    "低于": "<",
+    "少于": "<",
+    "左右": "=",
 }
-_UNIT_CASE = {"EFlops": "EFLOPS", "PFlops": "PFLOPS", "TFlops": "TFLOPS", "％": "%", "亿元": "元", "万元": "元"}
+_UNIT_CASE = {
+    "EFlops": "EFLOPS",
+    "PFlops": "PFLOPS",
+    "TFlops": "TFLOPS",
+    "％": "%",
+    "亿元": "元",
+    "万元": "元",
+}
 _UNIT_SCALE = {"亿元": 1e8, "万元": 1e4}
 
 
@@ -60,7 +84,9 @@ def _subject(text: str, match: re.Match[str], window_start: int, pre: str) -> st
     """The thing measured: the words before a prefix comparator, else the noun phrase after."""
     window = _PAREN.sub("", text[max(window_start, match.start() - 40) : match.start() - len(pre)]).rstrip()
     before = _clean(_SPLIT.split(window)[-1])
-    after = _clean(re.split(r"[和及与]\s*\d", _SPLIT.split(_PAREN.sub("", text[match.end() : match.end() + 40]))[0])[0])
+    after = _clean(
+        re.split(r"[和及与]\s*\d", _SPLIT.split(_PAREN.sub("", text[match.end() : match.end() + 40]))[0])[0]
+    )
     return (before or after) if pre else (after or before)
 
 
@@ -76,7 +102,9 @@ def _comparator(match: re.Match[str], pre: str) -> Comparator:
 
 def _is_money_rule(text: str, match: re.Match[str], sentence_start: int) -> bool:
     """Amounts in subsidy rules (最高不超过100万元) and conditions (1亿元以上规上企业) are not targets."""
-    clause_start = max((m.end() for m in _SPLIT.finditer(text, sentence_start, match.start())), default=sentence_start)
+    clause_start = max(
+        (m.end() for m in _SPLIT.finditer(text, sentence_start, match.start())), default=sentence_start
+    )
     if match.group("unit") in {"%", "％"}:
         clause_end = _CLAUSE_END.search(text, match.end())
         return bool(_RATIO_RULE.search(text, clause_start, clause_end.start() if clause_end else len(text)))
@@ -91,7 +119,8 @@ def _is_money_rule(text: str, match: re.Match[str], sentence_start: int) -> bool
 def _duplicate(fact: TargetFact, facts: list[TargetFact]) -> bool:
     """The same target stated twice (a summary, then the details)."""
     return any(
-        (f.deadline_year, f.comparator, f.value, f.unit) == (fact.deadline_year, fact.comparator, fact.value, fact.unit)
+        (f.deadline_year, f.comparator, f.value, f.unit)
+        == (fact.deadline_year, fact.comparator, fact.value, fact.unit)
         and (f.subject in fact.subject or fact.subject in f.subject)
         for f in facts
     )
@@ -145,7 +174,9 @@ def extract_targets(
         index = bisect_left(sentence_ends, match.start())
         sentence_start = max(sentence_ends[index - 1] + 1 if index else 0, para_start)
         following = bisect_left(sentence_ends, match.end())
-        sentence = text[sentence_start : sentence_ends[following] + 1 if following < len(sentence_ends) else len(text)]
+        sentence = text[
+            sentence_start : sentence_ends[following] + 1 if following < len(sentence_ends) else len(text)
+        ]
         governed = last_mark_end > para_start or deadline is not None
         pre_match = _PRE.search(text, max(0, match.start() - 4), match.start())
         pre = pre_match.group(0) if pre_match else ""
@@ -161,11 +192,15 @@ def extract_targets(
             continue
         unit = match.group("unit")
         fact = TargetFact.model_construct(
-            text=text[match.start() - len(pre) : match.end()].strip(), start=match.start() - len(pre),
-            end=match.end(), deadline_year=deadline,
+            text=text[match.start() - len(pre) : match.end()].strip(),
+            start=match.start() - len(pre),
+            end=match.end(),
+            deadline_year=deadline,
             subject=_subject(text, match, max(sentence_start, last_mark_end), pre),
-            comparator=_comparator(match, pre), value=value * _UNIT_SCALE.get(unit, 1.0),
-            unit=_UNIT_CASE.get(unit, unit), region=region_for(text[sentence_start : match.end()]),
+            comparator=_comparator(match, pre),
+            value=value * _UNIT_SCALE.get(unit, 1.0),
+            unit=_UNIT_CASE.get(unit, unit),
+            region=region_for(text[sentence_start : match.end()]),
         )
         if not _duplicate(fact, facts):
             facts.append(fact)
