@@ -97,3 +97,7 @@ def test_words_ending_like_a_department_are_not_departments() -> None:
 def test_bad_input_gives_no_authorities() -> None:
     for text in ["", "部局厅", "，。", "省省省市市市", "Ministry of Industry"]:
         assert _names(text, province="贵州省") == []
+
+
+def test_a_place_followed_by_a_shop_is_not_a_department() -> None:
+    assert _names("香港茶餐厅与北京市教育厅") == ["北京市教育厅"]

@@ -77,3 +77,11 @@ def test_the_region_comes_from_the_callback() -> None:
 def test_bad_input_gives_no_targets() -> None:
     for text in ["", "到2026年", "30EFLOPS", "。" * 100, "1" * 5000 + "个"]:
         assert isinstance(extract_targets(text), list)
+
+
+def test_the_end_of_a_span_of_past_years_is_not_a_deadline() -> None:
+    assert _targets("从2016年到2018年，营业支出分别为34.5亿元和50.9亿元。") == []
+
+
+def test_a_deadline_already_past_at_publication_is_not_a_deadline() -> None:
+    assert _targets("到2015年，建成10个园区。", dt.date(2024, 1, 1)) == []

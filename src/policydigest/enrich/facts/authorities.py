@@ -72,8 +72,9 @@ def _tables() -> _Tables:
         names[form] = (full, "foreign", full[2:])
     forms = sorted(names)
     depts = sorted(table["local"], key=len, reverse=True)
-    suffixes = "|".join(map(re.escape, [s for s in table["local_suffixes"] if len(s) > 1]))
-    generic = rf"[\u4e00-\u9fff]{{0,12}}?(?:{suffixes})|[\u4e00-\u9fff]{{2,12}}?厅"
+    suffixes = "|".join(map(re.escape, table["local_suffixes"]))
+    stems = "|".join(map(re.escape, table["department_stems"]))
+    generic = rf"[\u4e00-\u9fff]{{0,12}}?(?:{suffixes})|(?:{stems})厅"
     local = re.compile(_SESSION + "(?:(" + "|".join(map(re.escape, depts)) + rf")|({generic}))")
     return _Tables(
         national=ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
