@@ -1,10 +1,10 @@
 """Issuing authorities, normalised to full names, with joint issuing recorded.
 
-Three sources, in order of precedence where they overlap:
+Three sources; the first two win where they overlap the third:
 local departments (a place, or a bare 省/市 resolved to the article's main region, followed by a
-department: 甘肃省工信厅, 省发改委, 市数据局), foreign ones (美国商务部, 欧盟网络安全局) and the
-national table (工信部 → 工业和信息化部). The choices behind the tables are stated in
-``data/enrich/authorities.toml``.
+department: 甘肃省工信厅, 省发改委, 市数据局), foreign ones (a country or bloc followed by a
+department: 美国商务部, 欧盟网络安全局) and the national table (工信部 → 工业和信息化部).
+The choices behind the tables are stated in ``data/enrich/authorities.toml``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import ahocorasick_rs
 
 from policydigest.enrich.facts.model import AuthorityFact, AuthorityLevel
 from policydigest.enrich.facts.quantities import CN_INTEGER, parse_number
-from policydigest.enrich.facts.regions import Mention, Place, gazetteer
+from policydigest.enrich.facts.regions import Mention, Place
 from policydigest.enrich.facts.resources import load_table
 
 # A bare 省/市 is a place only when not part of 全省, 各省, 本市, 城市 ….
@@ -39,6 +39,8 @@ class _Tables:
     local: re.Pattern[str]
     local_names: dict[str, str]
     local_stop: re.Pattern[str]
+    foreign: re.Pattern[str]
+    foreign_names: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,6 @@ def _tables() -> _Tables:
             names[form] = (full, "national", None)
     for full in table["international"]:
         names[full] = (full, "international", None)
-    for place_name, places in gazetteer().by_name.items():
-        place = places[0]
-        if place.level in {"foreign", "bloc"} and place_name == place.name:
-            level: AuthorityLevel = "foreign" if place.level == "foreign" else "international"
-            for form, dept in table["foreign"].items():
-                for infix in ("", "联邦"):  # 美国联邦国会参议院
-                    names[place_name + infix + form] = (place.name + dept, level, dept)
     for form, full in table["foreign_aliases"].items():
         names[form] = (full, "foreign", full[2:])
     forms = sorted(names)
@@ -83,6 +78,11 @@ def _tables() -> _Tables:
         local=local,
         local_names=dict(table["local"]),
         local_stop=re.compile("|".join(map(re.escape, table["local_stopwords"]))),
+        # 美国联邦国会参议院: an optional 联邦 between the country and the department.
+        foreign=re.compile(
+            "(?:联邦)?(" + "|".join(map(re.escape, sorted(table["foreign"], key=len, reverse=True))) + ")"
+        ),
+        foreign_names=dict(table["foreign"]),
     )
 
 
@@ -123,6 +123,22 @@ def _local_hits(text: str, mentions: list[Mention], main: dict[str, Place]) -> l
             continue
         hits.append(_Hit(_local_name(place, match, tables), _level(place), place.name, start, match.end()))
         covered_until = match.end()
+    return hits
+
+
+def _foreign_hits(text: str, mentions: list[Mention]) -> list[_Hit]:
+    """A foreign country or bloc followed by a department: 美国商务部, 欧盟网络安全局."""
+    tables = _tables()
+    hits = []
+    for mention in mentions:
+        place = mention.place
+        if place.level not in {"foreign", "bloc"}:
+            continue
+        match = tables.foreign.match(text, mention.end)
+        if match is not None:
+            dept = tables.foreign_names[match.group(1)]
+            level: AuthorityLevel = "foreign" if place.level == "foreign" else "international"
+            hits.append(_Hit(place.name + dept, level, None, mention.start, match.end(), dept))
     return hits
 
 
@@ -190,7 +206,7 @@ def extract_authorities(
     >>> [(a.name, a.joint_count) for a in extract_authorities(text, find_regions(text), main)][:3]
     [('甘肃省工业和信息化厅', 6), ('甘肃省发展和改革委员会', 6), ('工业和信息化部', 2)]
     """
-    local = _local_hits(text, mentions, main or {})
+    local = _local_hits(text, mentions, main or {}) + _foreign_hits(text, mentions)
     taken = [(h.start, h.end) for h in local]
     national = [h for h in _national_hits(text) if not any(s < h.end and h.start < e for s, e in taken)]
     hits = sorted(local + national, key=lambda h: h.start)
