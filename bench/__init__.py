@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench NAME`` (or ``./run bench NAME``); each prints a table with a baseline."""

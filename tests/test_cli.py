@@ -1,0 +1,90 @@
+"""The command line: import, issues, show, export (its JSON shape pinned) and demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from policydigest.cli import app
+from tests.conftest import FIXTURES, SAMPLE_DIR
+
+runner = CliRunner()
+ARTICLE_KEYS = {"id", "column", "title", "source", "url", "body", "toc_page"}
+ISSUE_KEYS = {"series", "number", "total_number", "date", "cover_headline", "toc", "articles"}
+
+
+def invoke(db: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+def test_import_reports_each_file_and_exits_nonzero_when_some_failed(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    code, output = invoke(
+        db, "import", str(SAMPLE_DIR / "sample-bulletin-no8.txt"), str(FIXTURES / "bad" / "empty.txt")
+    )
+    assert code == 1
+    assert "created" in output and "empty file" in output and "1 of 2 file(s) failed" in output
+
+
+def test_import_json_report_is_machine_readable(tmp_path: Path) -> None:
+    code, output = invoke(tmp_path / "s.db", "import", "--json", str(SAMPLE_DIR))
+    assert code == 0
+    report = json.loads(output)
+    assert report["counts"] == {"created": 2}
+    assert {f["articles"] for f in report["files"]} == {14, 9}
+
+
+def test_export_has_the_documented_shape(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "export", "--format", "json")
+    assert code == 0
+    issues = json.loads(output)["issues"]
+    assert [i["total_number"] for i in issues] == [57, 58]
+    first = issues[0]
+    assert set(first) >= ISSUE_KEYS and first["date"] == "2025-03-14"
+    assert set(first["toc"][0]) == {"column", "title", "page"}
+    assert all(set(a) >= ARTICLE_KEYS for a in first["articles"])
+    unlisted = [a for a in first["articles"] if a["toc_page"] is None]
+    assert len(unlisted) == 1
+    assert any(a["source"] is None for a in first["articles"]) and any(a["url"] is None for a in first["articles"])
+    assert all("\n" in a["body"] or len(a["body"]) > 50 for a in first["articles"])
+
+
+def test_export_jsonl_gives_one_issue_per_line_and_filters_by_issue(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "export", "--format", "jsonl", "--issue", "58")
+    assert code == 0
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["number"] == 9
+
+
+def test_show_prints_masthead_contents_and_articles(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "show", "57")
+    assert code == 0
+    assert "本期要目" in output and "数谷动态" in output and "总第57期" in output
+
+
+def test_show_of_a_missing_issue_says_what_to_do(tmp_path: Path) -> None:
+    code, output = invoke(tmp_path / "s.db", "show", "999")
+    assert code == 1 and "policydigest issues" in output
+
+
+def test_issues_lists_newest_first(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "issues")
+    assert code == 0 and output.index("58") < output.index("57")
+
+
+def test_demo_imports_the_samples_into_a_fresh_store(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "demo" / "demo.db").exists()
+    assert "总第58期" in result.output
