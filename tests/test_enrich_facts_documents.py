@@ -56,3 +56,8 @@ def test_spaces_next_to_chinese_go_and_spaces_between_latin_words_stay() -> None
 def test_bad_input_gives_no_documents() -> None:
     for text in ["", "《》", "《", "》》《《", "。，；" * 50, "《" + "甲" * 5000 + "》"]:
         assert extract_documents(text) == []
+
+
+def test_a_title_written_with_another_dash_or_width_is_the_same_document() -> None:
+    docs = extract_documents("印发《示例方案（2024-2026年）》。《示例方案（2024—2026年）》提出")
+    assert len(docs) == 1
