@@ -14,9 +14,7 @@ def test_a_title_broken_over_a_line_is_joined_into_one_name() -> None:
 
 
 def test_status_is_read_inside_and_right_after_the_title() -> None:
-    docs = extract_documents(
-        "发布《甲省数据条例（征求意见稿）》和《乙市算力办法》（试行）以及《丙县数据暂行规定》。"
-    )
+    docs = extract_documents("发布《甲省数据条例（征求意见稿）》和《乙市算力办法》（试行）以及《丙县数据暂行规定》。")
     assert [(d.kind, d.status) for d in docs] == [("条例", "征求意见稿"), ("办法", "试行"), ("规定", "暂行")]
 
 

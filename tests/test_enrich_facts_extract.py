@@ -36,8 +36,7 @@ def test_every_fact_kind_is_found_in_a_small_article_with_exact_spans() -> None:
 
 def test_a_department_broken_by_a_page_break_is_found_and_its_span_covers_the_break() -> None:
     text = (
-        "标题\n根据工信部有关规定，并结合本省实际情况和工作需要，经研究决定，湖南省工\n"
-        "业和信息化厅近日印发了管理办法。"
+        "标题\n根据工信部有关规定，并结合本省实际情况和工作需要，经研究决定，湖南省工\n业和信息化厅近日印发了管理办法。"
     )
     facts = extract_facts(text)
     office = next(a for a in facts.authorities if a.name == "湖南省工业和信息化厅")

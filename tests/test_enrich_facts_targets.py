@@ -8,9 +8,7 @@ from policydigest.enrich.facts.targets import extract_targets
 
 
 def _targets(text: str, published: dt.date | None = None) -> list[tuple[int | None, str, str, float, str]]:
-    return [
-        (t.deadline_year, t.subject, t.comparator, t.value, t.unit) for t in extract_targets(text, published)
-    ]
+    return [(t.deadline_year, t.subject, t.comparator, t.value, t.unit) for t in extract_targets(text, published)]
 
 
 def test_the_example_of_the_issue_is_read_in_full() -> None:
@@ -25,9 +23,7 @@ def test_ten_thousands_and_at_least_are_understood() -> None:
 
 
 def test_a_threshold_in_a_goal_sentence_is_a_target_without_deadline() -> None:
-    assert _targets("力争标志性产业链布局比重不低于70%。") == [
-        (None, "标志性产业链布局比重", ">=", 70.0, "%")
-    ]
+    assert _targets("力争标志性产业链布局比重不低于70%。") == [(None, "标志性产业链布局比重", ">=", 70.0, "%")]
 
 
 def test_money_targets_keep_yuan_as_unit() -> None:

@@ -61,9 +61,7 @@ def main_regions(mentions: list[Mention], title_end: int) -> dict[str, Place]:
     elif top.prefecture:
         found["prefecture"] = next(p for p in tree[top.prefecture] if p.level == "prefecture")
     else:
-        cities = [
-            n for n in weights if places[n].level == "prefecture" and places[n].province == top.province
-        ]
+        cities = [n for n in weights if places[n].level == "prefecture" and places[n].province == top.province]
         if cities:
             found["prefecture"] = places[max(cities, key=lambda name: weights[name])]
     if top.level == "district" and top.prefecture is None and "prefecture" not in found and province:

@@ -36,9 +36,7 @@ class DocumentFact(FactSpan):
     """A document named in 《…》 (joined when broken over lines)."""
 
     name: str = Field(description="Title without 《》, line breaks and stray spaces removed.")
-    kind: str | None = Field(
-        description="Suffix class: 法/条例/办法/意见/方案/计划/通知/指南/报告/法案/战略 …"
-    )
+    kind: str | None = Field(description="Suffix class: 法/条例/办法/意见/方案/计划/通知/指南/报告/法案/战略 …")
     status: str | None = Field(description="征求意见稿 / 试行 / 暂行 / 草案 …, when stated.")
 
 

@@ -89,10 +89,9 @@ def extract_money(text: str) -> list[MoneyFact]:
             continue
         if bounds is None:
             bounds = [m.start() for m in _CLAUSE_END.finditer(text)]
-        if (
-            "%" in text[start.start() : start.start() + 14]
-            or "％" in text[start.start() : start.start() + 14]
-        ) and (percent := _PERCENT.match(text, start.start())):
+        if ("%" in text[start.start() : start.start() + 14] or "％" in text[start.start() : start.start() + 14]) and (
+            percent := _PERCENT.match(text, start.start())
+        ):
             ratio = _ratio(text, bounds, percent)
             if ratio is not None:
                 facts.append(ratio)

@@ -29,9 +29,7 @@ _ETHNIC = (
 _AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_ETHNIC})族|蒙古|柯尔克孜|哈萨克)*自治州$")
 _PREFECTURE_SUFFIX = re.compile(r"(?:地区|盟|市)$")
 # 中国 as the first word of an organisation's name (中国人民银行, 中国信通院) is not the country.
-_CHINA_ORG = re.compile(
-    r"[\u4e00-\u9fff]{0,6}?(?:研究院|科学院|工程院|银行|协会|学会|研究会|集团|公司|信通院|保监会)"
-)
+_CHINA_ORG = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:研究院|科学院|工程院|银行|协会|学会|研究会|集团|公司|信通院|保监会)")
 
 
 @dataclass(frozen=True)
@@ -205,14 +203,9 @@ def find_regions(text: str) -> list[Mention]:
                 break
     unique = {gaz.by_name[form][0].name for form, _, _ in raw if len(gaz.by_name[form]) == 1}
     context = unique | {
-        p.province
-        for form, _, _ in raw
-        for p in gaz.by_name[form]
-        if len(gaz.by_name[form]) == 1 and p.province
+        p.province for form, _, _ in raw for p in gaz.by_name[form] if len(gaz.by_name[form]) == 1 and p.province
     }
-    return [
-        Mention(_pick(gaz.by_name[form], context), start, end, form in gaz.short) for form, start, end in raw
-    ]
+    return [Mention(_pick(gaz.by_name[form], context), start, end, form in gaz.short) for form, start, end in raw]
 
 
 def extract_regions(text: str, mentions: list[Mention] | None = None) -> list[RegionFact]:

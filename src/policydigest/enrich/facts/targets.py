@@ -34,9 +34,7 @@ _DEADLINE = re.compile(
 )
 _GOAL = re.compile(r"力争|目标|推动|培育|建成|打造|新增|争创|确保|实现|形成|建立|建设|集聚|提出|明确|计划|将")
 _STATISTIC = re.compile(r"截至|同比|目前|已|去年|上年")
-_FILLER = re.compile(
-    r"^(?:全省|全市|全国|全区|我省|我市|本市|力争|实现|推动|累计|其中|着力|努力|并|且|共|以|在)+"
-)
+_FILLER = re.compile(r"^(?:全省|全市|全国|全区|我省|我市|本市|力争|实现|推动|累计|其中|着力|努力|并|且|共|以|在)+")
 _SENTENCE = re.compile(r"[。；;！？!?]")
 _SPLIT = re.compile(r"[，,。；;：:、]")
 _PAREN = re.compile(r"（[^（）]*）|\([^()]*\)")
@@ -85,9 +83,7 @@ def _subject(text: str, match: re.Match[str], window_start: int, pre: str) -> st
     """The thing measured: the words before a prefix comparator, else the noun phrase after."""
     window = _PAREN.sub("", text[max(window_start, match.start() - 40) : match.start() - len(pre)]).rstrip()
     before = _clean(_SPLIT.split(window)[-1])
-    after = _clean(
-        re.split(r"[和及与]\s*\d", _SPLIT.split(_PAREN.sub("", text[match.end() : match.end() + 40]))[0])[0]
-    )
+    after = _clean(re.split(r"[和及与]\s*\d", _SPLIT.split(_PAREN.sub("", text[match.end() : match.end() + 40]))[0])[0])
     return (before or after) if pre else (after or before)
 
 
@@ -103,9 +99,7 @@ def _comparator(match: re.Match[str], pre: str) -> Comparator:
 
 def _is_money_rule(text: str, match: re.Match[str], sentence_start: int) -> bool:
     """Amounts in subsidy rules (最高不超过100万元) and conditions (1亿元以上规上企业) are not targets."""
-    clause_start = max(
-        (m.end() for m in _SPLIT.finditer(text, sentence_start, match.start())), default=sentence_start
-    )
+    clause_start = max((m.end() for m in _SPLIT.finditer(text, sentence_start, match.start())), default=sentence_start)
     if match.group("unit") in {"%", "％"}:
         clause_end = _CLAUSE_END.search(text, match.end())
         return bool(_RATIO_RULE.search(text, clause_start, clause_end.start() if clause_end else len(text)))
@@ -130,8 +124,7 @@ def _is_deadline(text: str, mark: re.Match[str], published: dt.date | None) -> b
 def _duplicate(fact: TargetFact, facts: list[TargetFact]) -> bool:
     """The same target stated twice (a summary, then the details)."""
     return any(
-        (f.deadline_year, f.comparator, f.value, f.unit)
-        == (fact.deadline_year, fact.comparator, fact.value, fact.unit)
+        (f.deadline_year, f.comparator, f.value, f.unit) == (fact.deadline_year, fact.comparator, fact.value, fact.unit)
         and (f.subject in fact.subject or fact.subject in f.subject)
         for f in facts
     )
@@ -182,9 +175,7 @@ def extract_targets(
         index = bisect_left(sentence_ends, match.start())
         sentence_start = max(sentence_ends[index - 1] + 1 if index else 0, para_start)
         following = bisect_left(sentence_ends, match.end())
-        sentence = text[
-            sentence_start : sentence_ends[following] + 1 if following < len(sentence_ends) else len(text)
-        ]
+        sentence = text[sentence_start : sentence_ends[following] + 1 if following < len(sentence_ends) else len(text)]
         governed = last_mark_end > para_start or deadline is not None
         pre_match = _PRE.search(text, max(0, match.start() - 4), match.start())
         pre = pre_match.group(0) if pre_match else ""
