@@ -53,3 +53,11 @@ class TruncatedInputError(BadInputError):
 
 class RenderError(PolicydigestError):
     """An issue could not be rendered (the layout engine failed); nothing was written."""
+
+
+class DraftError(PolicydigestError):
+    """A draft issue cannot be made, changed or published as asked.
+
+    For example: an article that is not in the store or not in the draft, a column the publisher
+    profile does not name, a 总期 another issue already has, or a draft that was already published.
+    """
