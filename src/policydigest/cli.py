@@ -241,6 +241,7 @@ def demo_command(
         out, store, settings, profile_for(settings), on_import=imported, say=lambda line: console.print(escape(line))
     )
     render_issue(console, store.get_issue(result.total_number), full=False)
-    console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)")
-    console.print(f"PDF:   {result.pdf}")
-    console.print(f"HTML:  {result.html}")
+    # Paths are printed unwrapped so they can be copied whole.
+    console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)", soft_wrap=True, highlight=False)
+    console.print(f"PDF:   {result.pdf}", soft_wrap=True, highlight=False)
+    console.print(f"HTML:  {result.html}", soft_wrap=True, highlight=False)
