@@ -32,13 +32,17 @@ def _render(path: Path, fmt: str) -> bytes:
 
 
 def _expected_titles(path: Path) -> list[str]:
-    return [a["title"] for a in EXPECTED[path.name]["articles"]]
+    return [_squash(a["title"]) for a in EXPECTED[path.name]["articles"]]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def test_html_page_holds_every_article_with_source_link_and_qr(bulletin: Path) -> None:
     doc = lxml.html.document_fromstring(_render(bulletin, "html").decode())
     articles = doc.findall(".//article")
-    assert ["".join(a.findtext("h3").split()) for a in articles] == ["".join(t.split()) for t in _expected_titles(bulletin)]
+    assert [_squash(a.findtext("h3")) for a in articles] == _expected_titles(bulletin)
     expected = EXPECTED[bulletin.name]["articles"]
     for element, wanted in zip(articles, expected, strict=True):
         if wanted.get("url"):
@@ -54,22 +58,19 @@ def test_email_holds_every_article_with_inline_styles_only(bulletin: Path) -> No
     html = _render(bulletin, "email").decode()
     doc = lxml.html.document_fromstring(html)
     assert not doc.findall(".//style") and not doc.findall(".//script") and "<link" not in html
-    assert ["".join(h.text_content().split()) for h in doc.iter("h3")] == [
-        "".join(t.split()) for t in _expected_titles(bulletin)
-    ]
+    assert [_squash(h.text_content()) for h in doc.iter("h3")] == _expected_titles(bulletin)
 
 
 def test_markdown_parses_back_to_every_article(bulletin: Path) -> None:
     html = MarkdownIt("commonmark").enable("table").render(_render(bulletin, "md").decode())
     doc = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
-    titles = ["".join(h.text_content().split()) for h in doc.iter("h3")]
-    assert titles[: len(_expected_titles(bulletin))] == ["".join(t.split()) for t in _expected_titles(bulletin)]
+    titles = [_squash(h.text_content()) for h in doc.iter("h3")]
+    assert titles[: len(_expected_titles(bulletin))] == _expected_titles(bulletin)
     urls = [a["url"] for a in EXPECTED[bulletin.name]["articles"] if a.get("url")]
     assert [a.get("href") for a in doc.iter("a")] == urls
 
 
 def test_docx_reads_back_every_article_title(bulletin: Path) -> None:
     document = docx.Document(io.BytesIO(_render(bulletin, "docx")))
-    headings = ["".join(p.text.split()) for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
-    expected = ["".join(t.split()) for t in _expected_titles(bulletin)]
-    assert headings[: len(expected)] == expected
+    headings = [_squash(p.text) for p in document.paragraphs if p.style is not None and p.style.name == "Heading 2"]
+    assert headings[: len(_expected_titles(bulletin))] == _expected_titles(bulletin)
