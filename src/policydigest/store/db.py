@@ -34,7 +34,8 @@ def alembic_config(engine: Engine) -> Config:
     """An Alembic config that points at the packaged migrations and this engine's URL."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # ConfigParser interpolates "%": a socket path like host=%2Ftmp must be escaped.
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 

@@ -22,8 +22,8 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
 
     UTF-8 is tried first; otherwise the encoding is detected (GBK/GB18030 files are common).
 
-    >>> decode_text("第1期".encode("gbk"))[0]
-    '第1期'
+    >>> decode_text("数字经济观察 第8期 总第57期 国家数据局发布通知".encode("gbk"))[0]
+    '数字经济观察 第8期 总第57期 国家数据局发布通知'
     >>> decode_text(b"\\xef\\xbb\\xbf\\xe6\\x95\\xb0")
     ('数', [])
     """
@@ -39,7 +39,8 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
             # A multi-byte character cut at the very end: the file was truncated, keep what is whole.
             notes.append("the file ends inside a character (truncated); the broken last bytes were dropped")
             return data[: exc.start].decode("utf-8-sig"), notes
-    best = from_bytes(data).best()
+    # Bulletins are Chinese: only Chinese encodings compete, so short GBK text is not read as Shift-JIS.
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "utf_32"]).best()
     if best is None or best.encoding is None:
         raise BinaryInputError("unreadable text: neither UTF-8 nor a recognised Chinese encoding")
     encoding = (
