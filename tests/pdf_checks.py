@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "artifacts"

@@ -15,7 +15,6 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 import typst
-from tests.conftest import FIXTURES, SAMPLE_DIR
 
 from policydigest.errors import BinaryInputError, EmptyInputError, TruncatedInputError
 from policydigest.ingest.bulletin.parse import parse_bulletin
@@ -24,6 +23,7 @@ from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.ingest.bulletin.text import normalize_text
 from policydigest.model import DEFAULT_COLUMNS, Article, Block, BlockKind, Issue
 from policydigest.render.pdf import render_pdf
+from tests.conftest import FIXTURES, SAMPLE_DIR
 
 SHARED = ["bulletin-2024-04-12-no13.txt", "bulletin-2024-05-13-no17.txt", "bulletin-2024-07-15-no26.txt"]
 

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+
+from policydigest.model import DEFAULT_COLUMNS, Article, Block, Issue, TocEntry
+from policydigest.render.pdf import keep_spaces, render_pdf, title_lines
+from policydigest.render.toc import match_toc, toc_groups
 from tests.conftest import FIXTURES
 from tests.pdf_checks import (
     ROMAN,
@@ -23,10 +27,6 @@ from tests.pdf_checks import (
     squeeze,
     toc_entries,
 )
-
-from policydigest.model import DEFAULT_COLUMNS, Article, Block, Issue, TocEntry
-from policydigest.render.pdf import keep_spaces, render_pdf, title_lines
-from policydigest.render.toc import match_toc, toc_groups
 
 
 @pytest.fixture(scope="module")
