@@ -77,7 +77,10 @@ def test_enrichment_duplicate_groups_are_honoured(stocked: tuple[Store, Settings
         session.flush()
         copy = first.model_copy(update={
             "title": "某市数据条例出台", "source": "某资讯", "url": "https://b.example.org/2.html",
-            "blocks": [Block.paragraph("改写的正文乙。" * 20)], "enrichment": {"duplicates": [keep.id]},
+            "blocks": [Block.paragraph("改写的正文乙。" * 20)],
+            # The shape the enrichment stage stores (policydigest.enrich.pipeline.DuplicatesStage).
+            "enrichment": {"duplicates": {"group": keep.id, "canonical": False,
+                                          "similar": [{"id": keep.id, "jaccard": 0.83}]}},
         })
         store.upsert_article(session, copy)
     draft = make_draft(repo, profile, settings, date=NEXT_ISSUE_DATE)
