@@ -63,12 +63,16 @@ def test_enrichment_facts_replace_the_guess_from_names(profile: Profile) -> None
 
 
 def test_enrichment_topics_replace_keyword_matching(profile: Profile) -> None:
-    topics = [{"id": "computing_power", "label": "算力与算力网络", "score": 9.0, "keywords": ["算力"]}]
+    # The shape the enrichment stage stores (policydigest.enrich.pipeline.TopicsStage).
+    topics = {"labels": [{"id": "computing_power", "label": "算力与算力网络", "score": 9.0, "keywords": ["算力"]}]}
     _, with_topics = _score(_article("公共数据与算力", "某网站", enrichment={"topics": topics}), profile, "产业前沿")
     _, with_keywords = _score(_article("公共数据与算力", "某网站"), profile, "产业前沿")
     assert "主题：算力与算力网络 +5" in with_topics
     assert not any("关键词" in label for label in with_topics)
     assert "关键词“公共数据”（标题） +5" in with_keywords
+    no_topics = _article("公共数据与算力", "某网站", enrichment={"topics": {"labels": []}})
+    _, none_found = _score(no_topics, profile, "产业前沿")
+    assert not any("主题" in label or "关键词" in label for label in none_found)
 
 
 def test_recency_halves_every_seven_days(profile: Profile) -> None:
