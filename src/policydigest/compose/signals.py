@@ -113,11 +113,11 @@ def level_of_name(name: str) -> str | None:
 
     >>> [level_of_name(n) for n in ("国家数据局", "浙江省经济和信息化厅", "深圳市发展和改革委员会", "美国防部发布指南")]
     ['national', 'provincial', 'prefecture', 'foreign']
-    >>> level_of_name("天衡数字经济研究院") is None
-    True
+    >>> level_of_name("天衡数字经济研究院") is None, level_of_name("贵安新区融媒体中心") is None
+    (True, True)
     """
     text = name.strip()
-    if not text:
+    if not text or _is_media(text):
         return None
     if any(text.startswith(p) for p in _INTERNATIONAL):
         return "international"
@@ -202,6 +202,10 @@ def home_mentions(article: Article, places: Sequence[str]) -> str | None:
     return None
 
 
+def _is_media(name: str) -> bool:
+    return name.startswith(_OFFICIAL_MEDIA) or _LOCAL_MEDIA.search(name) is not None
+
+
 def source_quality(article: Article) -> tuple[float, str]:
     """Points for where the copy comes from: a government site beats official media beats the rest.
 
@@ -214,7 +218,7 @@ def source_quality(article: Article) -> tuple[float, str]:
     source = (article.source or "").strip()
     if host.endswith(".gov.cn") or (source and level_of_name(source) and _AUTHORITY_SUFFIX.search(source)):
         return 10.0, "来源：政府网站"
-    if source.startswith(_OFFICIAL_MEDIA) or _LOCAL_MEDIA.search(source):
+    if _is_media(source):
         return 6.0, "来源：官方媒体"
     if source:
         return 3.0, f"来源：{source}"
