@@ -61,6 +61,22 @@ class Settings(BaseSettings):
         default=["主编简介", "编者简介", "关于我们"],
         description="Headings that start the closing section of an issue (no articles after them).",
     )
+    profile_path: Path | None = Field(
+        default=None,
+        description="Publisher profile (TOML, see docs/profile.md): series title, masthead, editors, "
+        "disclaimer, about-the-editors, logo, columns and ranking weights. Unset: the fictional demo profile.",
+    )
+    draft_window_days: int = Field(
+        default=14,
+        ge=1,
+        description="Days before the issue date in which `policydigest draft` gathers unpublished articles "
+        "(when --from is not given).",
+    )
+    draft_max_per_column: int = Field(
+        default=5,
+        ge=1,
+        description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
+    )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     # ---- web ingest (fetch, crawl, watch) ----------------------------------------------------
@@ -88,9 +104,7 @@ class Settings(BaseSettings):
         default=10_000_000, description="Largest response body accepted; bigger downloads are aborted."
     )
     fetch_max_redirects: int = Field(default=5, description="Redirect hops followed before giving up.")
-    fetch_retries: int = Field(
-        default=3, description="Retries after a 429, a 5xx or a network fault (0: try once)."
-    )
+    fetch_retries: int = Field(default=3, description="Retries after a 429, a 5xx or a network fault (0: try once).")
     fetch_backoff: float = Field(
         default=1.0, description="First retry delay in seconds; doubled on each further retry."
     )
@@ -106,9 +120,7 @@ class Settings(BaseSettings):
         default=None,
         description="Source catalogue (TOML) for crawl and watch; default: the packaged starter catalogue.",
     )
-    crawl_max_items: int = Field(
-        default=50, description="New links taken from one source per run (the newest first)."
-    )
+    crawl_max_items: int = Field(default=50, description="New links taken from one source per run (the newest first).")
     crawl_max_attempts: int = Field(
         default=3, description="Runs that try a failing item before it is given up as failed."
     )
