@@ -90,8 +90,13 @@ def extract_dates(text: str, published: dt.date | None = None) -> list[DateFact]
             if first < last <= first + 50:
                 facts.append(
                     DateFact.model_construct(
-                        text=match.group(0), start=match.start(), end=match.end(),
-                        role="period", date=None, year=first, end_year=last,
+                        text=match.group(0),
+                        start=match.start(),
+                        end=match.end(),
+                        role="period",
+                        date=None,
+                        year=first,
+                        end_year=last,
                     )
                 )
             continue
@@ -106,8 +111,13 @@ def extract_dates(text: str, published: dt.date | None = None) -> list[DateFact]
             year = published.year  # 4月1日 in a news item means this year
         facts.append(
             DateFact.model_construct(
-                text=match.group(0), start=match.start(), end=match.end(), role=role,
-                date=_full_date(year, month, match.group("d")), year=year, end_year=None,
+                text=match.group(0),
+                start=match.start(),
+                end=match.end(),
+                role=role,
+                date=_full_date(year, month, match.group("d")),
+                year=year,
+                end_year=None,
             )
         )
     return facts

@@ -15,8 +15,14 @@ from policydigest.enrich.facts.model import MoneyFact, MoneyKind
 from policydigest.enrich.facts.quantities import MULTIPLIER, NUMBER, parse_number
 
 _CURRENCIES = {
-    "美元": "USD", "欧元": "EUR", "英镑": "GBP", "日元": "JPY", "港元": "HKD", "港币": "HKD",
-    "元人民币": "CNY", "元": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+    "英镑": "GBP",
+    "日元": "JPY",
+    "港元": "HKD",
+    "港币": "HKD",
+    "元人民币": "CNY",
+    "元": "CNY",
 }
 # Amounts start with a digit or a Chinese numeral before 万/亿 (千亿元): find those starts first.
 _START = re.compile(r"\d+|[一两二三四五六七八九十百千]+(?=万亿|亿|万)")
@@ -102,8 +108,13 @@ def extract_money(text: str) -> list[MoneyFact]:
         before, after = _clause(text, bounds, match.start(), match.end())
         facts.append(
             MoneyFact.model_construct(
-                text=match.group(0), start=match.start(), end=match.end(), amount=amount,
-                currency=_CURRENCIES[match.group("cur")], kind=money_kind(before, after), ratio=None,
+                text=match.group(0),
+                start=match.start(),
+                end=match.end(),
+                amount=amount,
+                currency=_CURRENCIES[match.group("cur")],
+                kind=money_kind(before, after),
+                ratio=None,
             )
         )
     return facts
@@ -116,6 +127,11 @@ def _ratio(text: str, bounds: list[int], match: re.Match[str]) -> MoneyFact | No
     if value is None or not _RATIO_CUES.search(before + after):
         return None
     return MoneyFact.model_construct(
-        text=match.group(0), start=match.start(), end=match.end(), amount=value / 100,
-        currency="%", kind="ratio", ratio=value / 100,
+        text=match.group(0),
+        start=match.start(),
+        end=match.end(),
+        amount=value / 100,
+        currency="%",
+        kind="ratio",
+        ratio=value / 100,
     )

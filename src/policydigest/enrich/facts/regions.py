@@ -70,7 +70,10 @@ def _china_places() -> Iterator[tuple[Place, list[str]]]:
     for province in AREAS:
         pname = province["name"]
         short = _PROVINCE_SUFFIX.sub("", pname)
-        yield Place(pname, "province", pname, None, _code(province["code"])), [short] if len(short) >= 2 else []
+        yield (
+            Place(pname, "province", pname, None, _code(province["code"])),
+            [short] if len(short) >= 2 else [],
+        )
         municipality = province["type"] == "直辖市"
         for city in province.get("children", []):
             county_level = municipality or city["type"] in {"县级市", "县", "自治县", "林区", "市辖区"}
@@ -199,10 +202,10 @@ def find_regions(text: str) -> list[Mention]:
                 raw.append((shorter, start, cut))
                 break
     unique = {gaz.by_name[form][0].name for form, _, _ in raw if len(gaz.by_name[form]) == 1}
-    context = unique | {p.province for form, _, _ in raw for p in gaz.by_name[form] if len(gaz.by_name[form]) == 1 and p.province}
-    return [
-        Mention(_pick(gaz.by_name[form], context), start, end, form in gaz.short) for form, start, end in raw
-    ]
+    context = unique | {
+        p.province for form, _, _ in raw for p in gaz.by_name[form] if len(gaz.by_name[form]) == 1 and p.province
+    }
+    return [Mention(_pick(gaz.by_name[form], context), start, end, form in gaz.short) for form, start, end in raw]
 
 
 def extract_regions(text: str, mentions: list[Mention] | None = None) -> list[RegionFact]:

@@ -39,21 +39,44 @@ _SENTENCE = re.compile(r"[。；;！？!?]")
 _SPLIT = re.compile(r"[，,。；;：:、]")
 _PAREN = re.compile(r"（[^（）]*）|\([^()]*\)")
 _MONEY_RULE = re.compile(r"最高|不超过|奖励|补贴|补助|资助|支持|给予")
+_FROM_YEAR = re.compile(r"从\s*\d{4}\s*年|\d{4}\s*年?\s*$")
 _CLAUSE_END = re.compile(r"[，,。；;\n]")
 _RATIO_RULE = re.compile(r"奖励|补贴|补助|资助|奖补|给予")
 _COMPARATORS: dict[str, Comparator] = {
-    "超过": ">", "超": ">", "突破": ">", "高于": ">", "大于": ">",
-    "达到": ">=", "达": ">=", "不低于": ">=", "不少于": ">=", "至少": ">=", "以上": ">=", "余": ">",
-    "不超过": "<=", "不高于": "<=", "以内": "<=", "以下": "<=",
-    "低于": "<", "少于": "<", "左右": "=",
+    "超过": ">",
+    "超": ">",
+    "突破": ">",
+    "高于": ">",
+    "大于": ">",
+    "达到": ">=",
+    "达": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "至少": ">=",
+    "以上": ">=",
+    "余": ">",
+    "不超过": "<=",
+    "不高于": "<=",
+    "以内": "<=",
+    "以下": "<=",
+    "低于": "<",
+    "少于": "<",
+    "左右": "=",
 }
-_UNIT_CASE = {"EFlops": "EFLOPS", "PFlops": "PFLOPS", "TFlops": "TFLOPS", "％": "%", "亿元": "元", "万元": "元"}
+_UNIT_CASE = {
+    "EFlops": "EFLOPS",
+    "PFlops": "PFLOPS",
+    "TFlops": "TFLOPS",
+    "％": "%",
+    "亿元": "元",
+    "万元": "元",
+}
 _UNIT_SCALE = {"亿元": 1e8, "万元": 1e4}
 
 
 def _clean(subject: str) -> str:
     subject = re.sub(r"\*\*|\s+", "", subject)
-    return _FILLER.sub("", subject).strip("“”\"'的和及与")
+    return _FILLER.sub("", subject).strip("“”\"'的和及与）)】」")
 
 
 def _subject(text: str, match: re.Match[str], window_start: int, pre: str) -> str:
@@ -86,6 +109,16 @@ def _is_money_rule(text: str, match: re.Match[str], sentence_start: int) -> bool
         return True
     following = text[match.end() : match.end() + 1]
     return match.group("post") == "以上" and "\u4e00" <= following <= "\u9fff"
+
+
+def _is_deadline(text: str, mark: re.Match[str], published: dt.date | None) -> bool:
+    """Not a deadline: 今年 with no date to resolve it, a year already past, 2016年至2018年."""
+    year = mark.group("a") or mark.group("b")
+    if not year:
+        return published is not None
+    if published is not None and int(year) < published.year:
+        return False
+    return _FROM_YEAR.search(text, max(0, mark.start() - 10), mark.start()) is None
 
 
 def _duplicate(fact: TargetFact, facts: list[TargetFact]) -> bool:
@@ -134,12 +167,9 @@ def extract_targets(
                 deadline, para_start = None, newline + 1
         while mark_index < len(marks) and marks[mark_index].start() < match.start():
             mark = marks[mark_index]
-            if mark.start() >= para_start:
+            if mark.start() >= para_start and _is_deadline(text, mark, published):
                 year = mark.group("a") or mark.group("b")
-                if year:
-                    deadline = int(year)
-                elif published is not None:
-                    deadline = published.year
+                deadline = int(year) if year else published.year if published else None
                 last_mark_end = mark.end()
             mark_index += 1
         index = bisect_left(sentence_ends, match.start())
@@ -161,11 +191,15 @@ def extract_targets(
             continue
         unit = match.group("unit")
         fact = TargetFact.model_construct(
-            text=text[match.start() - len(pre) : match.end()].strip(), start=match.start() - len(pre),
-            end=match.end(), deadline_year=deadline,
+            text=text[match.start() - len(pre) : match.end()].strip(),
+            start=match.start() - len(pre),
+            end=match.end(),
+            deadline_year=deadline,
             subject=_subject(text, match, max(sentence_start, last_mark_end), pre),
-            comparator=_comparator(match, pre), value=value * _UNIT_SCALE.get(unit, 1.0),
-            unit=_UNIT_CASE.get(unit, unit), region=region_for(text[sentence_start : match.end()]),
+            comparator=_comparator(match, pre),
+            value=value * _UNIT_SCALE.get(unit, 1.0),
+            unit=_UNIT_CASE.get(unit, unit),
+            region=region_for(text[sentence_start : match.end()]),
         )
         if not _duplicate(fact, facts):
             facts.append(fact)
