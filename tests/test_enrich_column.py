@@ -58,7 +58,7 @@ def test_home_region_in_the_title_goes_to_the_home_column() -> None:
         "贵阳发布数据标注产业十条措施", {"regions": [region("贵阳市", 0, "prefecture", "贵州省")]}
     )
     assert column == "数谷动态" and confidence > 0.5
-    assert reasons[0] == "region 贵阳市 = home region (贵州)"
+    assert reasons == ["region 贵阳市 = home region (贵州)", "all places named are in the home region"]
 
 
 def test_another_home_region_makes_guizhou_local_news() -> None:

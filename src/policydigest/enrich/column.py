@@ -327,7 +327,8 @@ class ColumnModel:
             ((self.weights.get(f.name, {}).get(role, 0.0) * f.value, f.evidence) for f in fired),
             key=lambda pair: -pair[0],
         )
-        reasons = [evidence for contribution, evidence in support if contribution > 0.05]
+        # A place in the title also counts for the opening: one reason is enough.
+        reasons = list(dict.fromkeys(evidence for contribution, evidence in support if contribution > 0.05))
         if not reasons:
             reasons = ["nothing specific found: the column most articles like this go to"]
         return ColumnResult(
