@@ -88,7 +88,7 @@ def signature(text: str) -> LeanMinHash | None:
     # The permutations depend only on the seed: drawing them once saves a third of the time.
     minhash = MinHash(seed=SEED, hashfunc=int, scheme=SCHEME, permutations=_permutations())
     for start in range(0, len(hashes), _BATCH):
-        minhash.update_batch(hashes[start : start + _BATCH])
+        minhash.update_batch(hashes[start : start + _BATCH].tolist())  # Python ints: hashfunc=int is then free
     return LeanMinHash(minhash)
 
 
