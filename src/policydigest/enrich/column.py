@@ -307,7 +307,11 @@ class ColumnModel:
         return hashlib.sha1(blob).hexdigest()[:10]
 
     def scores(self, fired: Sequence[Feature]) -> dict[str, float]:
-        """Score per role."""
+        """Score per role.
+
+        >>> ColumnModel.prior().scores([Feature("auth_national_title", 1.0, "")])["national"]
+        2.0
+        """
         scores = dict(self.bias)
         for feature in fired:
             row = self.weights.get(feature.name)
@@ -317,7 +321,13 @@ class ColumnModel:
         return scores
 
     def predict(self, fired: Sequence[Feature], columns: Sequence[str]) -> ColumnResult:
-        """The column for these features, with confidence and reasons."""
+        """The column for these features, with confidence and reasons.
+
+        >>> fired = [Feature("region_foreign_title", 1.0, "foreign: 美国")]
+        >>> result = ColumnModel.prior().predict(fired, ["国策要论", "地方新政", "产业前沿", "数谷动态"])
+        >>> result.column, result.reasons
+        ('产业前沿', ['foreign: 美国'])
+        """
         scores = self.scores(fired)
         top = max(scores.values())
         exp = {role: math.exp(score - top) for role, score in scores.items()}

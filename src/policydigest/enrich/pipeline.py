@@ -189,7 +189,15 @@ class DuplicatesStage:
         self.version = f"1:k{dedup.SHINGLE}:p{dedup.NUM_PERM}:{self.lsh_threshold}:{self.min_jaccard}"
 
     def group(self, items: Sequence[tuple[Hashable, Article, dt.date | None]]) -> dict[Hashable, dict[str, Any]]:
-        """The duplicates result of every item: its signature, group and similar articles."""
+        """The duplicates result of every item: its signature, group and similar articles.
+
+        >>> from policydigest.model import Block
+        >>> body = [Block.paragraph("浙江大数据交易中心上线首批跨境数据产品，涵盖跨境贸易结算等领域。")]
+        >>> items = [(1, Article(title="甲", blocks=body), None), (2, Article(title="乙", blocks=body), None)]
+        >>> result = DuplicatesStage(Settings()).group(items)
+        >>> result[2]["group"], result[1]["canonical"], result[2]["similar"][0]["id"]
+        (1, True, 1)
+        """
         index = self._dedup.DuplicateIndex(lsh_threshold=self.lsh_threshold, min_jaccard=self.min_jaccard)
         signatures: dict[Hashable, str | None] = {}
         for key, article, date in items:
@@ -223,13 +231,20 @@ class DuplicatesStage:
         return results
 
     def apply(self, article: Article, result: dict[str, Any]) -> Article:
-        """``article`` with its duplicates result stored."""
+        """``article`` with its duplicates result stored (see :meth:`group`)."""
         return _with(article, self.name, result, self.version)
 
 
 @dataclass
 class Pipeline:
-    """The configured stages; ``enrich`` runs the per-article ones, ``enrich_batch`` all of them."""
+    """The configured stages; ``enrich`` runs the per-article ones, ``enrich_batch`` all of them.
+
+    >>> from policydigest.model import Block
+    >>> pipeline = build_pipeline(Settings(), ["topics", "summary"])
+    >>> article = pipeline.enrich(Article(title="宁夏发放算力券", blocks=[Block.paragraph("推进东数西算工程。")]))
+    >>> article.enrichment["topics"]["labels"][0]["id"], pipeline.is_current(article)
+    ('computing_power', True)
+    """
 
     stages: list[Stage]
     duplicates: DuplicatesStage | None = None
