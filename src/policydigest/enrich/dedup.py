@@ -173,6 +173,11 @@ class DuplicateIndex:
         if root_a != root_b:
             self._parent[root_b] = root_a
 
+    def similarity(self, a: Hashable, b: Hashable) -> float:
+        """Jaccard similarity of two indexed articles, estimated from their signatures (0 if one has none)."""
+        sig_a, sig_b = self._signatures.get(a), self._signatures.get(b)
+        return round(float(sig_a.jaccard(sig_b)), 3) if sig_a is not None and sig_b is not None else 0.0
+
     def groups(self) -> list[DuplicateGroup]:
         """Groups of two or more articles, each led by its earliest (by date, then by order added)."""
         members: dict[Hashable, list[Hashable]] = {}

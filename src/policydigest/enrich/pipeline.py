@@ -220,10 +220,7 @@ class DuplicatesStage:
                     group=group.canonical,
                     canonical=key == group.canonical,
                     similar=[
-                        {
-                            "id": other,
-                            "jaccard": group.similarity[other] if key == group.canonical else group.similarity[key],
-                        }
+                        {"id": other, "jaccard": index.similarity(key, other)}
                         for other in group.members
                         if other != key
                     ],
