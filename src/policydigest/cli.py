@@ -124,6 +124,10 @@ def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Bulletin files (.txt, .md, .pdf) or folders of them.")],
     replace: Annotated[bool, typer.Option("--replace", help="Update issues that are already stored.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    enrich: Annotated[
+        bool | None,
+        typer.Option("--enrich/--no-enrich", help="Enrich the new articles afterwards (setting enrich_on_import)."),
+    ] = None,
 ) -> None:
     """Import bulletin issues; a bad file is reported and skipped, never aborting the batch."""
     settings = state.get_settings()
@@ -147,12 +151,34 @@ def import_command(
                 _print_file_result(result)
 
         report = import_paths(files, store, settings, replace=replace, on_file=report_file)
+    changed = any(result.status in ("created", "replaced") for result in report.files)
+    if changed and (settings.enrich_on_import if enrich is None else enrich):
+        _enrich_new_articles(settings, store, quiet=as_json)
     if as_json:
         console.print_json(data=report.as_dict())
     if report.failed:
         if not as_json:
             err_console.print(f"[red]{len(report.failed)} of {len(report.files)} file(s) failed[/]")
         raise typer.Exit(1)
+
+
+def _enrich_new_articles(settings: Settings, store: Store, *, quiet: bool) -> None:
+    """Enrich what the import added; articles already current are skipped by the runner."""
+    from policydigest.enrich.pipeline import build_pipeline
+    from policydigest.enrich.runner import enrich_store
+
+    with Progress(
+        TextColumn("enriching"), BarColumn(), MofNCompleteColumn(), console=err_console, disable=quiet, transient=True
+    ) as progress:
+        task = progress.add_task("enriching", total=None)
+        report = enrich_store(
+            store,
+            build_pipeline(settings),
+            on_total=lambda total: progress.update(task, total=total),
+            on_article=lambda: progress.advance(task),
+        )
+    if not quiet:
+        console.print(f"enriched {report.enriched} article(s); {report.duplicate_groups} near-duplicate group(s)")
 
 
 def _print_file_result(result: FileResult) -> None:
@@ -445,13 +471,20 @@ def enrich_command(
         err_console.print(f"[dim]stages: {', '.join(pipeline.names) or 'none'}[/]")
     store = _open_store()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console,
-        disable=as_json, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        disable=as_json,
+        transient=True,
     ) as progress:
         task = progress.add_task("enriching", total=None)
         try:
             report = enrich_store(
-                store, pipeline, issue=issue, force=force,
+                store,
+                pipeline,
+                issue=issue,
+                force=force,
                 on_total=lambda n: progress.update(task, total=n),
                 on_article=lambda: progress.advance(task),
             )
@@ -532,4 +565,4 @@ def fit_columns_command(
     numbers = "/".join(str(n) for n in sorted(issues))
     model = fit(examples, l2=l2, label=f"{len(examples)} articles of the issues 总第{numbers}期")
     model.save(out)
-    console.print(f"wrote {out}; use it with column_model_file = \"{out}\"")
+    console.print(f'wrote {out}; use it with column_model_file = "{out}"')

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
     # ---- enrichment (issue 3) ----
+    enrich_on_import: bool = Field(
+        default=True, description="Run the enrichment stages on newly imported articles (import --no-enrich skips)."
+    )
     enrich_stages: list[str] = Field(
         default=["facts", "topics", "column", "summary", "duplicates"],
         description="Enrichment stages to run, in order: facts (documents, authorities, regions, dates, "

@@ -277,9 +277,7 @@ class Store:
 
     # ---- enrichment (issue 3) ----------------------------------------------------------------
 
-    def articles_for_enrichment(
-        self, issue_total_number: int | None = None
-    ) -> list[tuple[Article, dt.date | None]]:
+    def articles_for_enrichment(self, issue_total_number: int | None = None) -> list[tuple[Article, dt.date | None]]:
         """Stored articles (all, or one issue's), oldest first, each with the date that orders it:
         its publication date, else the date of the first issue it appeared in.
 
