@@ -19,7 +19,7 @@ runner = CliRunner()
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = str(tmp_path / "cli.db")
-    result = runner.invoke(app, ["--db", path, "import", str(SAMPLES)])
+    result = runner.invoke(app, ["--db", path, "import", "--no-enrich", str(SAMPLES)])
     assert result.exit_code == 0, result.output
     return path
 
