@@ -34,3 +34,41 @@ def shared_dir() -> Path:
 def load_expected(name: str) -> Any:
     """A pinned expectation file from tests/expected/ (a list of issues, or one issue)."""
     return json.loads((EXPECTED / name).read_text(encoding="utf-8"))
+
+
+# ---- web ingest: a real HTTP server on 127.0.0.1 serving tests/fixtures/web ----------------------
+
+
+@pytest.fixture(scope="session")
+def web_server() -> Any:
+    from web_server import FixtureServer
+
+    server = FixtureServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def web(web_server: Any) -> Any:
+    """The fixture server, its request log and counters cleared."""
+    web_server.state.reset()
+    web_server.slow_article_delay = 0.0
+    return web_server
+
+
+@pytest.fixture
+def web_settings(tmp_path: Path) -> Any:
+    """Settings for crawling the fixture server: 127.0.0.1 allowed, no pacing, short limits."""
+    from policydigest.settings import Settings
+
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        fetch_allowed_networks=["127.0.0.1/32"],
+        fetch_host_delay=0.0,
+        fetch_backoff=0.05,
+        fetch_timeout=2.0,
+        fetch_deadline=5.0,
+        fetch_retries=2,
+        fetch_max_retry_after=5.0,
+        fetch_concurrency=2,
+    )

@@ -63,6 +63,64 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
 
+    # ---- web ingest (fetch, crawl, watch) ----------------------------------------------------
+    fetch_allow_private: bool = Field(
+        default=False,
+        description="Allow fetching from private, loopback, link-local and reserved addresses "
+        "(off: such hosts are refused before any packet is sent).",
+    )
+    fetch_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="Networks (CIDR, e.g. 127.0.0.1/32) allowed even when fetch_allow_private is off.",
+    )
+    fetch_user_agent: str = Field(
+        default="policydigest/0.1 (+policy bulletin crawler)",
+        description="User-Agent sent with every request and matched against robots.txt.",
+    )
+    fetch_respect_robots: bool = Field(default=True, description="Obey robots.txt (strongly recommended).")
+    fetch_timeout: float = Field(
+        default=20.0, description="Seconds to wait for a connection or for the next bytes of a response."
+    )
+    fetch_deadline: float = Field(
+        default=60.0, description="Seconds one response may take in all, slow trickles included."
+    )
+    fetch_max_bytes: int = Field(
+        default=10_000_000, description="Largest response body accepted; bigger downloads are aborted."
+    )
+    fetch_max_redirects: int = Field(default=5, description="Redirect hops followed before giving up.")
+    fetch_retries: int = Field(
+        default=3, description="Retries after a 429, a 5xx or a network fault (0: try once)."
+    )
+    fetch_backoff: float = Field(
+        default=1.0, description="First retry delay in seconds; doubled on each further retry."
+    )
+    fetch_max_retry_after: float = Field(
+        default=120.0, description="Longest Retry-After (seconds) honoured; a longer one fails the fetch."
+    )
+    fetch_host_delay: float = Field(
+        default=1.0, description="Seconds between two requests to the same host (politeness)."
+    )
+    fetch_host_concurrency: int = Field(default=2, description="Requests in flight to one host at most.")
+    fetch_concurrency: int = Field(default=4, description="Requests in flight in all at most.")
+    catalogue_file: Path | None = Field(
+        default=None,
+        description="Source catalogue (TOML) for crawl and watch; default: the packaged starter catalogue.",
+    )
+    crawl_max_items: int = Field(
+        default=50, description="New links taken from one source per run (the newest first)."
+    )
+    crawl_max_attempts: int = Field(
+        default=3, description="Runs that try a failing item before it is given up as failed."
+    )
+    watch_tick: float = Field(
+        default=60.0, description="Seconds `policydigest watch` sleeps between checks for due sources."
+    )
+    health_stale_runs: int = Field(
+        default=3,
+        description="Successive runs whose listing yields no link, or whose pages yield no body, "
+        "before a source is flagged.",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

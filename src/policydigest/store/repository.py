@@ -124,6 +124,13 @@ class Store:
             )
         session.flush()
 
+    def upsert_article(self, session: Session, article: Article) -> ArticleRow:
+        """Store ``article`` inside the caller's transaction, or add its provenance to the stored copy.
+
+        Identity is the content hash (title + body), as for articles of issues.
+        """
+        return self._upsert_article(session, article)
+
     def _upsert_article(self, session: Session, article: Article) -> ArticleRow:
         digest = article_hash(article)
         row = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == digest))
