@@ -62,6 +62,48 @@ class Settings(BaseSettings):
         description="Headings that start the closing section of an issue (no articles after them).",
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    # ---- enrichment (issue 3) ----
+    enrich_stages: list[str] = Field(
+        default=["facts", "topics", "column", "summary", "duplicates"],
+        description="Enrichment stages to run, in order: facts (documents, authorities, regions, dates, "
+        "targets, money), topics (taxonomy labels), column (which column an article belongs in), "
+        "summary (lead and extractive summary), duplicates (near-duplicate groups across the store).",
+    )
+    user_dictionary: Path | None = Field(
+        default=None,
+        description="Extra words for Chinese segmentation, one 'WORD [FREQ] [TAG]' per line (jieba format).",
+    )
+    topics_file: Path | None = Field(
+        default=None,
+        description="TOML file that overrides or extends the topic taxonomy (keywords and weights; "
+        "same layout as the shipped data/enrich/topics.toml).",
+    )
+    column_model_file: Path | None = Field(
+        default=None,
+        description="JSON file of column feature weights (from `policydigest enrich --fit-columns`); "
+        "the shipped weights are used when unset.",
+    )
+    summary_endpoint: str | None = Field(
+        default=None,
+        description="Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8000/v1) for abstractive "
+        "summaries; off when unset, then summaries are extractive only.",
+    )
+    summary_model: str = Field(default="gpt-4o-mini", description="Model name sent to summary_endpoint.")
+    summary_api_key_env: str = Field(
+        default="POLICYDIGEST_SUMMARY_API_KEY",
+        description="Name of the environment variable holding the summary endpoint's API key "
+        "(the key itself never goes into a config file).",
+    )
+    summary_timeout: float = Field(default=30.0, description="Seconds to wait for the summary endpoint.")
+    dedup_lsh_threshold: float = Field(
+        default=0.5,
+        description="MinHash LSH threshold for near-duplicate candidates (lower finds more candidates).",
+    )
+    dedup_min_jaccard: float = Field(
+        default=0.5,
+        description="Estimated Jaccard similarity of character shingles above which two candidates are "
+        "near-duplicates.",
+    )
 
     # ---- web ingest (fetch, crawl, watch) ----------------------------------------------------
     fetch_allow_private: bool = Field(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Engine, Select, delete, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -223,6 +225,50 @@ class Store:
     def count_articles(self) -> int:
         with self.session() as session:
             return session.scalar(select(func.count(ArticleRow.id))) or 0
+
+    # ---- enrichment (issue 3) ----------------------------------------------------------------
+
+    def articles_for_enrichment(
+        self, issue_total_number: int | None = None
+    ) -> list[tuple[Article, dt.date | None]]:
+        """Stored articles (all, or one issue's), oldest first, each with the date that orders it:
+        its publication date, else the date of the first issue it appeared in.
+
+        >>> from policydigest.store.db import create_store_engine
+        >>> Store(create_store_engine("sqlite://")).articles_for_enrichment()
+        []
+        """
+        first_issue = (
+            select(PlacementRow.article_id, func.min(IssueRow.date).label("first"))
+            .join(IssueRow, IssueRow.id == PlacementRow.issue_id)
+            .group_by(PlacementRow.article_id)
+            .subquery()
+        )
+        query = (
+            select(ArticleRow, first_issue.c.first)
+            .outerjoin(first_issue, first_issue.c.article_id == ArticleRow.id)
+            .options(selectinload(ArticleRow.provenance))
+            .order_by(ArticleRow.id)
+        )
+        with self.session() as session:
+            if issue_total_number is not None:
+                wanted = select(IssueRow.id).where(IssueRow.total_number == issue_total_number)
+                issue_ids = list(session.scalars(wanted))
+                if not issue_ids:
+                    raise NotFoundError(f"no issue 总第{issue_total_number}期 in the store (see `policydigest issues`)")
+                placed = select(PlacementRow.article_id).where(PlacementRow.issue_id.in_(issue_ids))
+                query = query.where(ArticleRow.id.in_(placed))
+            rows = [(article_from_row(row), row.published or first) for row, first in session.execute(query)]
+        return sorted(rows, key=lambda pair: (pair[1] or dt.date.max, pair[0].id or 0))
+
+    def update_enrichment(self, enrichment: Mapping[int, dict[str, Any]]) -> None:
+        """Replace the enrichment of the articles with these ids, all in one transaction."""
+        with self.session() as session, session.begin():
+            for article_id, data in enrichment.items():
+                row = session.get(ArticleRow, article_id)
+                if row is None:
+                    raise NotFoundError(f"no article #{article_id} in the store")
+                row.enrichment = dict(data)
 
     @staticmethod
     def _issue_query() -> Select[IssueRow]:

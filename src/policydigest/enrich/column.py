@@ -1,0 +1,309 @@
+"""Column: which of the bulletin's four columns an article belongs in, how sure, and why.
+
+Readable features (home region in the title, a national authority issuing, a foreign country, an
+industry ranking …) come from the article's facts; a small linear model turns them into a score per
+column *role*. The roles are the four columns in the configured order: national policy (国策要论),
+local policy (地方新政), industry frontier and foreign policy (产业前沿), home region (数谷动态).
+The model's weights start from documented domain priors (``data/enrich/column.toml``) and can be
+fitted to an archive of issues (multinomial logistic regression pulled towards the priors), so a
+think tank with another home region trains its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from policydigest.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+ROLES: tuple[str, ...] = ("national", "local", "industry", "home")
+LEAD_CHARS = 150  # the opening of the body that names the main actor and place
+_SOURCE_LINE = re.compile(r"[（(]\s*来源\s*[：:]\s*([^）)]+)[）)]")
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature that fired, its value in [0, 1], and the evidence shown as a reason."""
+
+    name: str
+    value: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ColumnResult:
+    """The chosen column, the model's probability for it, and the reasons (strongest first)."""
+
+    column: str
+    role: str
+    confidence: float
+    reasons: list[str]
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form stored in ``article.enrichment["column"]``."""
+        return {
+            "column": self.column,
+            "role": self.role,
+            "confidence": self.confidence,
+            "reasons": self.reasons,
+            "scores": self.scores,
+        }
+
+
+def _is_home(name: str | None, home: str) -> bool:
+    return bool(name) and bool(home) and str(name).startswith(home)
+
+
+def _cues() -> dict[str, Any]:
+    text = resources.files("policydigest").joinpath("data/enrich/column.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+_CONFIG = _cues()
+FEATURES: tuple[str, ...] = tuple(_CONFIG["prior"])
+INDUSTRY_CUES: tuple[str, ...] = tuple(_CONFIG["cues"]["industry"])
+REPORT_KINDS: frozenset[str] = frozenset(_CONFIG["cues"]["report_kinds"])
+POLICY_KINDS: frozenset[str] = frozenset(_CONFIG["cues"]["policy_kinds"])
+
+
+def source_of(article_source: str | None, body: str) -> str | None:
+    """The publisher: the article's source field, else a （来源：…） line in the body.
+
+    >>> source_of(None, "正文。（来源：贵州日报）")
+    '贵州日报'
+    """
+    if article_source:
+        return article_source
+    found = _SOURCE_LINE.findall(body[-300:])
+    return found[-1].strip() if found else None
+
+
+def features(
+    title: str,
+    facts: dict[str, Any],
+    *,
+    home: str,
+    source_facts: dict[str, Any] | None = None,
+    source: str | None = None,
+) -> list[Feature]:
+    """The features that fire for an article, from its facts (``Facts.model_dump(mode="json")``).
+
+    >>> facts = {"regions": [{"name": "贵阳市", "level": "prefecture", "province": "贵州省", "start": 0}]}
+    >>> for f in features("贵阳发布措施", facts, home="贵州"):
+    ...     print(f.name, "|", f.evidence)
+    region_home_title | region 贵阳市 = home region (贵州)
+    region_home_lead | region 贵阳市 = home region (贵州)
+    region_home_share | all places named are in the home region
+    """
+    title_end = len(title)
+    lead_end = title_end + 1 + LEAD_CHARS
+    fired: dict[str, Feature] = {}
+
+    def fire(name: str, evidence: str, value: float = 1.0) -> None:
+        if name not in fired:
+            fired[name] = Feature(name, value, evidence)
+
+    regions = facts.get("regions") or []
+    domestic = [r for r in regions if r.get("level") in ("province", "prefecture", "district")]
+    foreign = [r for r in regions if r.get("level") in ("foreign", "bloc")]
+    for region in regions:
+        level, start = region.get("level"), int(region.get("start", 0))
+        name = region.get("name") or region.get("text") or ""
+        places = [("title", title_end), ("lead", lead_end)]
+        for where, end in places:
+            if start >= end:
+                continue
+            if level in ("province", "prefecture", "district"):
+                if _is_home(region.get("province"), home) or _is_home(name, home):
+                    fire(f"region_home_{where}", f"region {name} = home region ({home})")
+                else:
+                    fire(f"region_local_{where}", f"region {name}")
+            elif level in ("foreign", "bloc"):
+                fire(f"region_foreign_{where}", f"foreign: {name}")
+            elif level == "country" and where == "title":
+                fire("region_china_title", f"China as a whole: {region.get('text') or name}")
+    if domestic:
+        home_share = sum(_is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in domestic)
+        if home_share:
+            fire(
+                "region_home_share",
+                "all places named are in the home region"
+                if home_share == len(domestic)
+                else f"{home_share} of {len(domestic)} places named are in the home region",
+                home_share / len(domestic),
+            )
+    if regions and foreign:
+        fire(
+            "region_foreign_share",
+            f"{len(foreign)} of {len(regions)} places named are abroad",
+            len(foreign) / len(regions),
+        )
+    if not any(int(r.get("start", 0)) < lead_end for r in domestic):
+        fire("no_local_place", "no province or city in the title or opening")
+
+    authorities = sorted(facts.get("authorities") or [], key=lambda a: int(a.get("start", 0)))
+    for authority in authorities:
+        start, level, name = int(authority.get("start", 0)), authority.get("level"), authority.get("name", "")
+        if level == "national" and start < title_end:
+            fire("auth_national_title", f"national authority {name}")
+    first = next((a for a in authorities if int(a.get("start", 0)) < lead_end and a.get("level")), None)
+    if first is not None:
+        level, name = first.get("level"), first.get("name", "")
+        if level == "national":
+            fire("auth_national_first", f"national authority {name} acts first")
+        elif level in ("foreign", "international"):
+            fire("auth_foreign_first", f"foreign authority {name}")
+        elif _is_home(first.get("region"), home) or _is_home(name, home):
+            fire("auth_home_first", f"home-region authority {name}")
+        else:
+            fire("auth_local_first", f"local authority {name}")
+
+    if source:
+        source_regions = (source_facts or {}).get("regions") or []
+        source_auth = (source_facts or {}).get("authorities") or []
+        if any(_is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in source_regions) or _is_home(
+            source, home
+        ):
+            fire("source_home", f"source {source} is from the home region")
+        elif any(a.get("level") == "national" for a in source_auth):
+            fire("source_national", f"source {source} is a national authority")
+        elif any(r.get("level") in ("foreign", "bloc") for r in source_regions) or any(
+            a.get("level") in ("foreign", "international") for a in source_auth
+        ):
+            fire("source_foreign", f"source {source} is foreign")
+
+    cue = next((c for c in INDUSTRY_CUES if c in title), None)
+    if cue:
+        fire("cue_industry_title", f"industry news: {cue}")
+    for document in facts.get("documents") or []:
+        kind, start = document.get("kind"), int(document.get("start", 0))
+        if kind in REPORT_KINDS:
+            fire("doc_report", f"report 《{document.get('name', '')}》")
+        elif kind in POLICY_KINDS and start < title_end:
+            fire("doc_policy_title", f"policy document 《{document.get('name', '')}》")
+    return list(fired.values())
+
+
+@dataclass
+class ColumnModel:
+    """Linear scores per role: bias + Σ weight × feature value; softmax gives the confidence."""
+
+    weights: dict[str, dict[str, float]]
+    bias: dict[str, float]
+    trained_on: str = "domain priors"
+
+    @classmethod
+    def prior(cls) -> ColumnModel:
+        """The documented domain priors of ``data/enrich/column.toml``.
+
+        >>> ColumnModel.prior().weights["region_home_title"]["home"] > 0
+        True
+        """
+        weights = {name: {role: float(row.get(role, 0.0)) for role in ROLES} for name, row in _CONFIG["prior"].items()}
+        bias = {role: float(_CONFIG.get("bias", {}).get(role, 0.0)) for role in ROLES}
+        return cls(weights=weights, bias=bias)
+
+    @classmethod
+    def load(cls, path: Path | None) -> ColumnModel:
+        """Weights from a JSON file written by :meth:`save`, else the shipped fitted weights."""
+        if path is None:
+            shipped = resources.files("policydigest").joinpath("data/enrich/column_weights.json")
+            if not shipped.is_file():
+                return cls.prior()
+            data = json.loads(shipped.read_text("utf-8"))
+            where = "column_weights.json"
+        else:
+            try:
+                data = json.loads(path.read_text("utf-8"))
+            except OSError as exc:
+                raise ConfigError(
+                    f"column model {path} cannot be read: {exc.strerror} (fix `column_model_file`)"
+                ) from exc
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"column model {path} is not JSON: {exc}") from exc
+            where = str(path)
+        try:
+            prior = cls.prior()
+            weights = {
+                name: {role: float(data["weights"].get(name, {}).get(role, 0.0)) for role in ROLES}
+                for name in prior.weights
+            }
+            bias = {role: float(data["bias"].get(role, 0.0)) for role in ROLES}
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ConfigError(f"column model {where} lacks weights/bias per role: {exc}") from exc
+        return cls(weights=weights, bias=bias, trained_on=str(data.get("trained_on", "")))
+
+    def save(self, path: Path) -> None:
+        """Write the weights as JSON."""
+        payload = {
+            "roles": list(ROLES),
+            "trained_on": self.trained_on,
+            "bias": self.bias,
+            "weights": self.weights,
+        }
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+
+    def fingerprint(self) -> str:
+        """Short hash of the weights, part of the column stage's version."""
+        import hashlib
+
+        blob = json.dumps([self.weights, self.bias], sort_keys=True).encode()
+        return hashlib.sha1(blob).hexdigest()[:10]
+
+    def scores(self, fired: Sequence[Feature]) -> dict[str, float]:
+        """Score per role."""
+        scores = dict(self.bias)
+        for feature in fired:
+            row = self.weights.get(feature.name)
+            if row:
+                for role in ROLES:
+                    scores[role] += row[role] * feature.value
+        return scores
+
+    def predict(self, fired: Sequence[Feature], columns: Sequence[str]) -> ColumnResult:
+        """The column for these features, with confidence and reasons."""
+        scores = self.scores(fired)
+        top = max(scores.values())
+        exp = {role: math.exp(score - top) for role, score in scores.items()}
+        total = sum(exp.values())
+        role = max(ROLES, key=lambda r: (scores[r], -ROLES.index(r)))
+        support = sorted(
+            ((self.weights.get(f.name, {}).get(role, 0.0) * f.value, f.evidence) for f in fired),
+            key=lambda pair: -pair[0],
+        )
+        reasons = [evidence for contribution, evidence in support if contribution > 0.05]
+        if not reasons:
+            reasons = ["nothing specific found: the column most articles like this go to"]
+        return ColumnResult(
+            column=columns[ROLES.index(role)],
+            role=role,
+            confidence=round(exp[role] / total, 3),
+            reasons=reasons,
+            scores={r: round(s, 3) for r, s in scores.items()},
+        )
+
+
+def check_columns(columns: Sequence[str]) -> None:
+    """The column stage needs four columns, in the order national, local, industry, home.
+
+    >>> check_columns(["国策要论", "地方新政"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    policydigest.errors.ConfigError: the column stage needs 4 columns (...); settings.columns has 2
+    """
+    if len(columns) != len(ROLES):
+        raise ConfigError(
+            f"the column stage needs {len(ROLES)} columns ({', '.join(ROLES)} in that order); "
+            f"settings.columns has {len(columns)}"
+        )
