@@ -12,10 +12,11 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, Select, delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from policydigest.errors import NotFoundError
 from policydigest.model import Article, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
+from policydigest.store.changes import ArticleChanges
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,12 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        #: Subscribe here to hear which articles each committed write touched (the search index does).
+        self.changes = ArticleChanges(self._sessions)
 
     def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+        return self._sessions()
 
     # ---- writing -----------------------------------------------------------------------------
 
