@@ -95,3 +95,11 @@ class HTTPStatusError(FetchError):
 
 class CatalogueError(ConfigError):
     """The source catalogue (TOML) is missing, malformed, or has an invalid source entry."""
+
+
+class DraftError(PolicydigestError):
+    """A draft issue cannot be made, changed or published as asked.
+
+    For example: an article that is not in the store or not in the draft, a column the publisher
+    profile does not name, a 总期 another issue already has, or a draft that was already published.
+    """

@@ -61,6 +61,22 @@ class Settings(BaseSettings):
         default=["主编简介", "编者简介", "关于我们"],
         description="Headings that start the closing section of an issue (no articles after them).",
     )
+    profile_path: Path | None = Field(
+        default=None,
+        description="Publisher profile (TOML, see docs/profile.md): series title, masthead, editors, "
+        "disclaimer, about-the-editors, logo, columns and ranking weights. Unset: the fictional demo profile.",
+    )
+    draft_window_days: int = Field(
+        default=14,
+        ge=1,
+        description="Days before the issue date in which `policydigest draft` gathers unpublished articles "
+        "(when --from is not given).",
+    )
+    draft_max_per_column: int = Field(
+        default=5,
+        ge=1,
+        description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
+    )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
     # ---- enrichment (issue 3) ----
     enrich_stages: list[str] = Field(
