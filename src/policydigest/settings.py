@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    index_path: Path | None = Field(
+        default=None,
+        description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
+        "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
+    )
     # ---- enrichment (issue 3) ----
     enrich_stages: list[str] = Field(
         default=["facts", "topics", "column", "summary", "duplicates"],

@@ -20,7 +20,9 @@ from policydigest.model import Article
 from policydigest.store import Store
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
-_REGION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "新区", "省", "市", "区", "县")
+_REGION_SUFFIXES = (
+    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "新区", "省", "市", "区", "县",
+)
 
 
 def region_short_name(name: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import tantivy
+from pydantic import BaseModel, ConfigDict
 
 from policydigest.search.query import Query
 
@@ -41,9 +42,10 @@ FACET_NAMES = tuple(f.name for f in FACETS)
 FACET_SIZE = 30
 
 
-@dataclass(frozen=True)
-class FacetCount:
+class FacetCount(BaseModel):
     """One value of a facet and how many hits have it."""
+
+    model_config = ConfigDict(frozen=True)
 
     value: str
     count: int
@@ -71,7 +73,7 @@ def number_date(value: int | None) -> dt.date | None:
 
 def filter_queries(schema: tantivy.Schema, query: Query) -> list[tantivy.Query]:
     """One query per filter set in ``query`` (an article must pass them all)."""
-    Q = tantivy.Query
+    tq = tantivy.Query
     wanted: dict[str, list[str] | list[int]] = {
         "column": query.columns,
         "region": query.regions,
@@ -88,11 +90,11 @@ def filter_queries(schema: tantivy.Schema, query: Query) -> list[tantivy.Query]:
             continue
         cleaned = [v for v in values if not isinstance(v, str) or v.strip()]
         keys: list[Any] = [v.strip() if isinstance(v, str) else int(v) for v in cleaned]
-        found.append(Q.term_set_query(schema, facet.keys_field, keys) if keys else Q.empty_query())
+        found.append(tq.term_set_query(schema, facet.keys_field, keys) if keys else tq.empty_query())
     if query.since or query.until:
         low = date_number(query.since) if query.since else 1
         high = date_number(query.until) if query.until else None
-        found.append(Q.range_query(schema, "date", tantivy.FieldType.Integer, low, high))
+        found.append(tq.range_query(schema, "date", tantivy.FieldType.Integer, low, high))
     return found
 
 
@@ -115,6 +117,6 @@ def facet_counts(result: dict[str, Any]) -> dict[str, list[FacetCount]]:
             key = bucket.get("key")
             if isinstance(key, float) and key.is_integer():
                 key = int(key)
-            values.append(FacetCount(str(key), int(bucket.get("doc_count", 0))))
+            values.append(FacetCount(value=str(key), count=int(bucket.get("doc_count", 0))))
         counts[facet.name] = sorted(values, key=lambda c: (-c.count, c.value))
     return counts
