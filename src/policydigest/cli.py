@@ -606,3 +606,23 @@ def reindex_command() -> None:
     if folder is not None:
         (folder / "pending.json").unlink(missing_ok=True)
     console.print(f"indexed {index.count()} article(s) into {folder if folder is not None else 'memory'}")
+
+
+# ---- web app, API and feeds (issue 4) ------------------------------------------------------------
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (setting web_host).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on (setting web_port).")] = None,
+) -> None:
+    """Serve the reader web app, the JSON API (/api/v1, docs at /api/v1/docs) and the feeds."""
+    import uvicorn
+
+    from policydigest.web import create_app
+
+    settings = state.get_settings()
+    application = create_app(settings)
+    host, port = host or settings.web_host, port or settings.web_port
+    err_console.print(f"serving {settings.database_url} on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())

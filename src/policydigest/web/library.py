@@ -85,7 +85,9 @@ class Library:
             select(func.count(PlacementRow.article_id)).where(PlacementRow.issue_id == IssueRow.id).scalar_subquery()
         )
         query = (
-            select(IssueRow.series, IssueRow.number, IssueRow.total_number, IssueRow.date, IssueRow.cover_headline, count)
+            select(
+                IssueRow.series, IssueRow.number, IssueRow.total_number, IssueRow.date, IssueRow.cover_headline, count
+            )
             .order_by(IssueRow.date.desc(), IssueRow.total_number.desc())
             .limit(limit)
             .offset(offset)
