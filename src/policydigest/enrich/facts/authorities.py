@@ -32,10 +32,10 @@ _LINK = re.compile(r"\s*(?:、|，|,|和|与|及|以及|联合|会同)\s*")
 class _Tables:
     national: ahocorasick_rs.AhoCorasick
     national_forms: list[str]
-    national_names: dict[str, tuple[str, AuthorityLevel]]  # written form → (name, level)
+    national_names: dict[str, tuple[str, AuthorityLevel, str | None]]  # form → (name, level, dept)
     local: re.Pattern[str]
     local_names: dict[str, str]
-    foreign_depts: dict[str, str]
+    local_stop: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -52,34 +52,33 @@ class _Hit:
 @functools.cache
 def _tables() -> _Tables:
     table = load_table("authorities.toml")
-    names: dict[str, tuple[str, AuthorityLevel]] = {}
+    names: dict[str, tuple[str, AuthorityLevel, str | None]] = {}
     for full, aliases in table["national"].items():
         for form in [full, *aliases]:
-            names[form] = (full, "national")
+            names[form] = (full, "national", None)
     for full in table["international"]:
-        names[full] = (full, "international")
-    foreign = dict(table["foreign"])
+        names[full] = (full, "international", None)
     for place_name, places in gazetteer().by_name.items():
         place = places[0]
         if place.level in {"foreign", "bloc"} and place_name == place.name:
             level: AuthorityLevel = "foreign" if place.level == "foreign" else "international"
-            for form, dept in foreign.items():
-                names[place_name + form] = (place.name + dept, level)
+            for form, dept in table["foreign"].items():
+                for infix in ("", "联邦"):  # 美国联邦国会参议院
+                    names[place_name + infix + form] = (place.name + dept, level, dept)
     for form, full in table["foreign_aliases"].items():
-        names[form] = (full, "foreign")
+        names[form] = (full, "foreign", full[2:])
     forms = sorted(names)
     depts = sorted(table["local"], key=len, reverse=True)
-    suffixes = "|".join(map(re.escape, table["local_suffixes"]))
-    local = re.compile(
-        _SESSION + "(?:(" + "|".join(map(re.escape, depts)) + rf")|([\u4e00-\u9fff]{{1,12}}?(?:{suffixes})))"
-    )
+    suffixes = "|".join(map(re.escape, [s for s in table["local_suffixes"] if len(s) > 1]))
+    generic = rf"[\u4e00-\u9fff]{{0,12}}?(?:{suffixes})|[\u4e00-\u9fff]{{2,12}}?厅"
+    local = re.compile(_SESSION + "(?:(" + "|".join(map(re.escape, depts)) + rf")|({generic}))")
     return _Tables(
         national=ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         national_forms=forms,
         national_names=names,
         local=local,
         local_names=dict(table["local"]),
-        foreign_depts=foreign,
+        local_stop=re.compile("|".join(map(re.escape, table["local_stopwords"]))),
     )
 
 
@@ -102,17 +101,22 @@ def _local_hits(text: str, mentions: list[Mention], main: dict[str, Place]) -> l
     anchors: list[tuple[Place, int, int]] = [
         (m.place, m.start, m.end) for m in mentions if m.place.level in {"province", "prefecture", "district"}
     ]
-    inside = [(m.start, m.end) for m in mentions]
+    inside = {i for m in mentions for i in range(m.start, m.end)}
     for bare in _BARE_PLACE.finditer(text):
-        if any(s <= bare.start() < e for s, e in inside):
+        if bare.start() in inside:
             continue
         place = main.get("province" if bare.group(1) == "省" else "prefecture")
         if place is not None:
             anchors.append((place, bare.start(), bare.end()))
-    for place, start, end in anchors:
+    covered_until = -1
+    for place, start, end in sorted(anchors, key=lambda anchor: anchor[1]):
         match = tables.local.match(text, end)
-        if match is not None:
-            hits.append(_Hit(_local_name(place, match, tables), _level(place), place.name, start, match.end()))
+        if match is None or start < covered_until:
+            continue  # no department here, or a place inside a longer name (数字福建建设领导小组)
+        if match.group(2) and tables.local_stop.search(match.group(2)):
+            continue
+        hits.append(_Hit(_local_name(place, match, tables), _level(place), place.name, start, match.end()))
+        covered_until = match.end()
     return hits
 
 
@@ -121,9 +125,10 @@ def _national_hits(text: str) -> list[_Hit]:
     hits = []
     for index, start, end in tables.national.find_matches_as_indexes(text):
         form = tables.national_forms[index]
-        name, level = tables.national_names[form]
-        dept = next((d for f, d in tables.foreign_depts.items() if form.endswith(f)), None)
-        hits.append(_Hit(name, level, None, start, end, dept if level != "national" else None))
+        if form.endswith("部") and text.startswith("门", end):
+            continue  # 工信部门: "the MIIT departments" of every level, not the ministry
+        name, level, dept = tables.national_names[form]
+        hits.append(_Hit(name, level, None, start, end, dept))
     return hits
 
 

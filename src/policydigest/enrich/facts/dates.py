@@ -15,6 +15,8 @@ from policydigest.enrich.facts.model import DateFact, DateRole
 
 log = logging.getLogger(__name__)
 
+# Every date starts with a digit or with 今年/明年/去年: scan for those first, then match there.
+_START = re.compile(r"(?<![\d.])\d|今年|明年|去年")
 _DATE = re.compile(
     r"(?P<y1>\d{4})\s*(?:财)?年?\s*[—–\-－~～至到]{1,2}\s*(?P<y2>\d{4})\s*(?:财)?年"
     r"|(?:(?P<y>\d{4})\s*年\s*|(?P<rel>今年|明年|去年))?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日|(?P<edge>底|末|初))?"
@@ -72,7 +74,14 @@ def extract_dates(text: str, published: dt.date | None = None) -> list[DateFact]
     [('effective', datetime.date(2024, 7, 1))]
     """
     facts: list[DateFact] = []
-    for match in _DATE.finditer(text):
+    consumed = 0
+    for start in _START.finditer(text):
+        if start.start() < consumed:
+            continue
+        match = _DATE.match(text, start.start())
+        if match is None:
+            continue
+        consumed = match.end()
         if match.group("y1"):
             first, last = int(match.group("y1")), int(match.group("y2"))
             if first < last <= first + 50:

@@ -19,6 +19,8 @@ _TRAILING_PAREN = re.compile(r"\s*[（(]([^（）()]*)[)）]\s*$")
 _SPACE_NEAR_CJK = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 _SPACES = re.compile(r"\s+")
 _MARKUP = re.compile(r"\*\*|\\(?=[_*\[\]])")
+# An acronym in brackets does not make another document: 《…（DIB）网络安全战略》.
+_ACRONYM = re.compile(r"[（(]\s*[A-Za-z][A-Za-z0-9 .&\-]*[)）]")
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,15 @@ def classify(name: str, following: str = "") -> tuple[str | None, str | None]:
     return kind, status
 
 
+def document_key(name: str) -> str:
+    """What two mentions of one document share: the name without spaces and bracketed acronyms.
+
+    >>> document_key("2024年国防工业基础（DIB）网络安全战略") == document_key("2024年国防工业基础网络安全战略")
+    True
+    """
+    return _ACRONYM.sub("", name).replace(" ", "")
+
+
 def _is_abbreviation(text: str, start: int, name: str, earlier: list[str], aliases: set[str]) -> bool:
     if name in aliases:
         return True
@@ -121,7 +132,7 @@ def extract_documents(text: str) -> list[DocumentFact]:
     [('示例市数据条例（征求意见稿）', '条例', '征求意见稿')]
     """
     facts: list[DocumentFact] = []
-    seen: set[str] = set()
+    seen: dict[str, DocumentFact] = {}
     earlier: list[str] = []
     aliases: set[str] = set()
     for match in _TITLE.finditer(text):
@@ -129,15 +140,18 @@ def extract_documents(text: str) -> list[DocumentFact]:
         if raw.count("\n") > 2:
             continue
         name = clean_title(raw)
-        key = name.replace(" ", "")
-        if not key or key in seen or _is_abbreviation(text, match.start(), name, earlier, aliases):
+        key = document_key(name)
+        if not key or _is_abbreviation(text, match.start(), name, earlier, aliases):
             continue
         kind, status = classify(name, text[match.end() : match.end() + 12])
-        seen.add(key)
+        known = seen.get(key)
+        if known is not None:  # a later mention may say what the title does not: 《…》报告
+            known.kind = known.kind or kind
+            known.status = known.status or status
+            continue
         earlier.append(name)
-        facts.append(
-            DocumentFact(
-                text=match.group(0), start=match.start(), end=match.end(), name=name, kind=kind, status=status
-            )
+        seen[key] = DocumentFact(
+            text=match.group(0), start=match.start(), end=match.end(), name=name, kind=kind, status=status
         )
+        facts.append(seen[key])
     return facts

@@ -124,28 +124,33 @@ def gazetteer() -> _Gazetteer:
 
 
 class _Boundaries:
-    """Word boundaries of the text from the segmenter, computed only when first needed."""
+    """Word boundaries near a match, from segmenting a small window around it (cheap, local)."""
+
+    _MARGIN = 8
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._starts: set[int] | None = None
-        self._ends: set[int] = set()
+        self._cache: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
 
-    def _load(self) -> set[int]:
-        if self._starts is None:
-            self._starts, position = {0}, 0
-            for token in rjieba.cut(self._text):
+    def _window(self, start: int, end: int) -> tuple[set[int], set[int]]:
+        left = max(0, start - self._MARGIN)
+        right = min(len(self._text), end + self._MARGIN)
+        key = (left, right)
+        if key not in self._cache:
+            starts, ends, position = {left}, set(), left
+            for token in rjieba.cut(self._text[left:right]):
                 position += len(token)
-                self._ends.add(position)
-                self._starts.add(position)
-        return self._starts
+                ends.add(position)
+                starts.add(position)
+            self._cache[key] = (starts, ends)
+        return self._cache[key]
 
-    def starts_word(self, index: int) -> bool:
-        return index in self._load()
+    def starts_word(self, start: int, end: int) -> bool:
+        return start in self._window(start, end)[0]
 
     def is_word(self, start: int, end: int) -> bool:
-        starts = self._load()
-        return start in starts and end in self._ends
+        starts, ends = self._window(start, end)
+        return start in starts and end in ends
 
 
 def _pick(places: list[Place], context: set[str]) -> Place:
@@ -164,12 +169,12 @@ def _pick(places: list[Place], context: set[str]) -> Place:
 
 
 def _accepted(text: str, form: str, start: int, end: int, gaz: _Gazetteer, words: _Boundaries) -> bool:
-    if form == "中国" and _CHINA_ORG.match(text, end):
-        return False
+    if form == "中国":
+        return not _CHINA_ORG.match(text, end) and words.is_word(start, end)
     if form in gaz.short:
         return words.is_word(start, end)
     level = gaz.by_name[form][0].level
-    return level in {"province", "country", "bloc", "foreign"} or words.starts_word(start)
+    return level in {"province", "bloc", "foreign"} or words.starts_word(start, end)
 
 
 def find_regions(text: str) -> list[Mention]:
