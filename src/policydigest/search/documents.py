@@ -87,6 +87,8 @@ def enrichment_facets(enrichment: Mapping[str, Any]) -> dict[str, tuple[tuple[st
     authority_keys = _strings([*authority_values, *(a.get("text") for a in authorities)])
     kinds = _strings(d.get("kind") for d in items("documents"))
     raw_topics = enrichment.get("topics")
+    if isinstance(raw_topics, Mapping):  # the pipeline stores {"labels": [...]}
+        raw_topics = raw_topics.get("labels")
     topics = [t for t in raw_topics if isinstance(t, Mapping)] if isinstance(raw_topics, list) else []
     topic_values = _strings(t.get("label") for t in topics)
     topic_keys = _strings([*topic_values, *(t.get("id") for t in topics)])

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 #: How much more a match in the title counts than one in the body.
 TITLE_BOOST = 3.0
+#: Hits fetched beyond the page to order ties deterministically.
+TIE_MARGIN = 20
 _Q = tantivy.Query
 _O = tantivy.Occur
 
@@ -261,14 +263,23 @@ class SearchIndex:
     ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], dict[str, list[FacetCount]]]:
         tq, ranked = self._tantivy_query(parsed, query)
         by_date = query.sort is SortOrder.DATE or not ranked
+        # Fetch a few more than the page so that ties (same score, same day) can be ordered the
+        # same way whatever the index's segment layout: newest first, then highest id.
         found = searcher.search(
             tq,
-            limit=max(query.limit, 1),
+            limit=query.offset + max(query.limit, 1) + TIE_MARGIN,
             count=True,
-            offset=query.offset,
             order_by_field="date" if by_date else None,
         )
-        page = [(0.0 if by_date else float(score), address) for score, address in found.hits][: query.limit]
+        addresses = [address for _key, address in found.hits]
+        dates = searcher.fast_field_values("date", addresses)
+        ids = searcher.fast_field_values("id", addresses)
+        keyed = [
+            (0.0 if by_date else round(float(key), 4), int(day or 0), int(i or 0), address)
+            for (key, address), day, i in zip(found.hits, dates, ids, strict=True)
+        ]
+        keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
+        page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
         counted = getattr(found, "count", 0)
         facets = facet_counts(searcher.aggregate(tq, aggregation_spec())) if query.facets and counted else {}
         total = int(getattr(found, "count", 0) or 0)  # the type stubs omit `count`

@@ -149,8 +149,8 @@ def parse_query(text: str) -> ParsedQuery:
                 terms.append(Term(words, phrase=True, exclude=bool(minus)))
             continue
         word = bare or ""
-        if minus and not word:
-            continue  # a lone "-"
+        if not word.strip("-*"):
+            continue  # a lone "-" or "*"
         prefix = word.endswith("*") and len(word.rstrip("*")) > 0
         word = word.rstrip("*")
         if word:
