@@ -16,8 +16,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.errors import NotFoundError, PolicydigestError
-from policydigest.ingest.importer import FileResult, expand_paths, import_paths
+from policydigest.ingest.importer import FileResult, ImportReport, expand_paths, import_paths
 from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
@@ -41,6 +42,9 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+app.add_typer(draft_app, name="draft")
+app.command("publish")(publish_command)
+app.command("render")(render_command)
 
 
 class State:
@@ -219,7 +223,10 @@ def export_command(
 def demo_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo's store and files.")] = Path("demo-output"),
 ) -> None:
-    """Run the demo: import the sample bulletins into a fresh SQLite store and show the newest issue."""
+    """Run the demo end to end: import the samples, enrich, draft, publish and render an issue (PDF, HTML)."""
+    from policydigest.compose.demo import run_demo
+    from policydigest.compose.profile import profile_for
+
     out.mkdir(parents=True, exist_ok=True)
     db = out / "demo.db"
     for suffix in ("", "-wal", "-shm"):
@@ -227,12 +234,23 @@ def demo_command(
     state.db = f"sqlite:///{db}"
     state.settings = None
     store = _open_store()
-    report = import_paths([SAMPLE_DIR], store, state.get_settings(), on_file=_print_file_result)
-    if report.failed:
-        raise fail("the sample bulletins did not import", "this is a bug; please report it")
-    newest = store.list_issues()[0]
-    render_issue(console, store.get_issue(newest.total_number), full=False)
-    console.print(f"\nStore: {db}  (try: policydigest --db {db} issues)")
+    settings = state.get_settings()
+
+    def imported(report: ImportReport) -> None:
+        for result in report.files:
+            _print_file_result(result)
+        if report.failed:
+            raise fail("the sample bulletins did not import", "this is a bug; please report it")
+
+    result = run_demo(
+        out, store, settings, profile_for(settings), on_import=imported, say=lambda line: console.print(escape(line))
+    )
+    render_issue(console, store.get_issue(result.total_number), full=False)
+    console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)")
+    console.print(f"PDF:   {result.pdf}")
+    console.print(f"HTML:  {result.html}")
+
+
 # ---- web ingest: add, crawl, watch, sources ---------------------------------------------------
 
 

@@ -167,14 +167,16 @@ def _article(document: DocumentObject, article: ArticleView) -> None:
     if article.source:
         source = document.add_paragraph(clean(f"（来源：{article.source}）"))
         source.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if article.url:
+    if article.href:
         png = io.BytesIO()
-        segno.make(article.url, error=QR_ERROR, micro=False).save(png, kind="png", scale=4, border=2)
+        segno.make(article.href, error=QR_ERROR, micro=False).save(png, kind="png", scale=4, border=2)
         png.seek(0)
         document.add_picture(png, width=Cm(2.6))
         document.add_paragraph(QR_CAPTION)
         link = document.add_paragraph("原文链接：")
-        _hyperlink(link, article.url)
+        _hyperlink(link, article.href)
+    elif article.url:
+        document.add_paragraph(clean(f"原文链接：{article.url}"))
 
 
 def render_docx(issue: Issue, *, columns: Sequence[str]) -> bytes:

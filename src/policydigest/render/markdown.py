@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from policydigest.model import Block, BlockKind, Issue
-from policydigest.render.view import IssueView, issue_view, page_label
+from policydigest.render.view import IssueView, issue_view, page_label, safe_href
 
 _SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _LINE_START = re.compile(r"^([-+=])")
@@ -40,10 +40,8 @@ def link(url: str) -> str:
     >>> link("https://example.org/a_b")
     '<https://example.org/a_b>'
     """
-    url = "".join(url.split())
-    if re.fullmatch(r"https?://[^<>\s]+", url):
-        return f"<{url}>"
-    return escape(url)
+    href = safe_href(url)
+    return f"<{href}>" if href else escape(url)
 
 
 def _table(rows: list[list[str]]) -> list[str]:

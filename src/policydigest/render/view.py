@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,11 +43,16 @@ class ArticleView:
     url: str | None
     page: int | None
 
+    @property
+    def href(self) -> str | None:
+        """The link to print as a hyperlink: only http(s) URLs, so a crawled ``javascript:`` never runs."""
+        return safe_href(self.url)
+
     def qr_svg(self, scale: int = 3) -> str:
         """The QR code of the original link as inline SVG, labelled for screen readers ('' without a link)."""
-        if not self.url:
+        if not self.href:
             return ""
-        svg = segno.make(self.url, error=QR_ERROR, micro=False).svg_inline(
+        svg = segno.make(self.href, error=QR_ERROR, micro=False).svg_inline(
             scale=scale, border=2, title="原文链接二维码", svgclass="qr"
         )
         return svg.replace("<svg ", '<svg role="img" aria-label="原文链接二维码" ', 1)
@@ -97,6 +103,18 @@ class IssueView:
     def title(self) -> str:
         """The document title: series and issue line."""
         return f"{self.issue.series} {self.issue_line}"
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address (spaces removed), else None.
+
+    >>> safe_href("https://www.example.gov.cn/a b.html"), safe_href("javascript:alert(1)")
+    ('https://www.example.gov.cn/ab.html', None)
+    """
+    if not url:
+        return None
+    url = "".join(url.split())
+    return url if re.match(r"https?://[^\s<>\"']+$", url, re.IGNORECASE) else None
 
 
 def masthead_rows(issue: Issue) -> list[MastheadRow]:
