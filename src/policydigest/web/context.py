@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import segno
@@ -79,6 +79,18 @@ class PageCache:
                 self._cache.clear()
 
 
+def http_href(url: str | None) -> str | None:
+    """``url`` when it is an http(s) link (so it may be an href), else None: no javascript: or data: links.
+
+    >>> http_href("https://example.org/a"), http_href("javascript:alert(1)"), http_href(None)
+    ('https://example.org/a', None, None)
+    """
+    if not url:
+        return None
+    cleaned = "".join(url.split())
+    return cleaned if urlsplit(cleaned).scheme.lower() in ("http", "https") else None
+
+
 @lru_cache(maxsize=4096)
 def qr_svg(url: str) -> Markup:
     """The QR code of a link as inline SVG, labelled for screen readers (segno draws it: no text of the URL).
@@ -102,6 +114,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["date_zh"] = date_zh
     env.filters["path_part"] = path_part
+    env.filters["http_href"] = http_href
     env.globals["facet_labels"] = FACET_LABELS
     env.globals["qr_svg"] = qr_svg
     env.globals["page_label"] = page_label
@@ -125,6 +138,8 @@ class WebContext:
     def build(cls, settings: Settings, store: Store) -> WebContext:
         """Open the search index (building it from the store if there is none) and the templates."""
         sync = attach_search_index(store, settings)
+        # Open the index now (or build it from the store), not on the first reader's search.
+        log.info("search index: %d articles", sync.index.count())
         cache = PageCache(settings.web_cache_seconds)
         store.changes.subscribe(cache.clear)
         profile = profile_for(settings)
