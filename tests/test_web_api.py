@@ -299,7 +299,9 @@ CODES = {404: "not_found", 405: "method_not_allowed", 422: "validation_error"}
 
 
 @pytest.mark.parametrize(("method", "url", "status"), BAD_REQUESTS, ids=[f"{m} {u[:60]}" for m, u, _ in BAD_REQUESTS])
-def test_bad_request_gets_the_error_shape_and_never_a_500(client: TestClient, method: str, url: str, status: int) -> None:
+def test_bad_request_gets_the_error_shape_and_never_a_500(
+    client: TestClient, method: str, url: str, status: int
+) -> None:
     error = assert_error(client.request(method, url), status, CODES[status])
     if status == 422:
         assert error["details"] and all({"location", "message"} <= set(d) for d in error["details"])
