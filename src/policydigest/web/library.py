@@ -142,8 +142,12 @@ class Library:
                 .order_by(IssueRow.date, IssueRow.total_number)
             )
             placements = [Placement(*values) for values in placed]
-        if article.column is None and placements:
-            article = article.model_copy(update={"column": placements[0].column})
+        if article.column is None:
+            enriched = article.enrichment.get("column")
+            column = placements[0].column if placements else None
+            if column is None and isinstance(enriched, Mapping) and isinstance(enriched.get("column"), str):
+                column = enriched["column"]
+            article = article.model_copy(update={"column": column})
         if article.published is None and placements:
             article = article.model_copy(update={"published": placements[0].date})
         return article, placements
@@ -160,9 +164,15 @@ class Library:
             .subquery()
         )
 
+    @staticmethod
+    def _column(first: Any) -> Any:
+        # The article's own column, else its first issue's, else the one enrichment chose.
+        enriched = ArticleRow.enrichment["column"]["column"].as_string()
+        return func.coalesce(ArticleRow.column, first.c.placed_column, enriched)
+
     def _article_page(self, first: Any) -> Select[Any]:
         day = func.coalesce(ArticleRow.published, first.c.first_date)
-        column = func.coalesce(ArticleRow.column, first.c.placed_column)
+        column = self._column(first)
         return (
             select(
                 ArticleRow.id, ArticleRow.title, column.label("column"), day.label("day"), ArticleRow.source,
@@ -180,7 +190,7 @@ class Library:
         query = self._article_page(first)
         counted = select(func.count(ArticleRow.id)).outerjoin(first, first.c.article_id == ArticleRow.id)
         if column is not None:
-            condition = func.coalesce(ArticleRow.column, first.c.placed_column) == column
+            condition = self._column(first) == column
             query, counted = query.where(condition), counted.where(condition)
         if issue is not None:
             carried = (
