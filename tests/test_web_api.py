@@ -278,6 +278,8 @@ BAD_REQUESTS = [
     ("GET", "/api/v1/articles/1/similar?limit=21", 422),
     ("GET", "/api/v1/search?since=2025-13-01", 422),
     ("GET", "/api/v1/search?since=yesterday", 422),
+    ("GET", "/api/v1/search?until=0.0", 422),
+    ("GET", "/api/v1/search?since=20250301", 422),
     ("GET", "/api/v1/search?since=2025-03-01&until=2025-02-01", 422),
     ("GET", "/api/v1/search?sort=popular", 422),
     ("GET", "/api/v1/search?issue=abc", 422),

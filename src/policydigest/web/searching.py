@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Query as Param
 from fastapi.exceptions import RequestValidationError
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints
 
 from policydigest.errors import SearchIndexError
 from policydigest.search import IndexSync, Query, SearchHit, SearchResult, SortOrder
@@ -39,6 +40,21 @@ _TEXT_FILTERS = ("column", "region", "authority", "kind", "topic", "source")
 MAX_VALUES = 20
 
 Value = Annotated[str, StringConstraints(max_length=100)]
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD is a day (pydantic alone would also read numbers as Unix times).
+
+    >>> _iso_day("2025-03-01")
+    '2025-03-01'
+    """
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date | None, BeforeValidator(_iso_day)]
 Values = Annotated[list[Value], Param(max_length=MAX_VALUES)]
 
 
@@ -160,8 +176,8 @@ def search_params(
     issue: Annotated[
         list[Annotated[int, Param(ge=1, le=1_000_000)]], Param(max_length=MAX_VALUES, description="Issue 总期 number.")
     ] = [],  # noqa: B006
-    since: Annotated[dt.date | None, Param(description="Dated on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[dt.date | None, Param(description="Dated on or before this day (YYYY-MM-DD).")] = None,
+    since: Annotated[Day, Param(description="Dated on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Day, Param(description="Dated on or before this day (YYYY-MM-DD).")] = None,
     sort: Annotated[SortOrder, Param(description="relevance (best first) or date (newest first).")]
     = SortOrder.RELEVANCE,
 ) -> SearchParams:
