@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
-from policydigest.model import Article, Issue
+from policydigest.model import Article, BackMatter, Block, Issue, Masthead, TocEntry
 from policydigest.store import IssueSummary, Store
 from policydigest.store.repository import article_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
@@ -108,21 +108,48 @@ class Library:
                     IssueRow.date.desc(), IssueRow.total_number.desc()
                 )
             ).first()
-        return None if row is None else self.store.get_issue(row.total_number, row.series)
+        return None if row is None else self.issue(row.total_number, row.series)
 
     def issue(self, total_number: int, series: str | None = None) -> Issue:
-        """The issue with this 总期 (the newest one when several series share the number).
+        """The issue with this 总期 (the newest one when several series share the number), its
+        articles without their enrichment (pages of an issue do not show it; reading it is the slow part).
 
         Raises NotFoundError when there is none.
         """
-        query = select(IssueRow.series).where(IssueRow.total_number == total_number)
+        query = select(IssueRow).where(IssueRow.total_number == total_number).options(selectinload(IssueRow.toc))
         if series is not None:
             query = query.where(IssueRow.series == series)
+        placed = (
+            select(
+                PlacementRow.column, PlacementRow.toc_page, ArticleRow.id, ArticleRow.title, ArticleRow.blocks,
+                ArticleRow.source, ArticleRow.url, ArticleRow.published,
+            )
+            .join(ArticleRow, ArticleRow.id == PlacementRow.article_id)
+            .order_by(PlacementRow.position)
+        )
         with self.store.session() as session:
-            found = session.scalar(query.order_by(IssueRow.date.desc()))
-        if found is None:
-            raise NotFoundError(f"没有总第{total_number}期" + (f"（{series}）" if series else ""))
-        return self.store.get_issue(total_number, found)
+            row = session.scalars(query.order_by(IssueRow.date.desc()).limit(1)).first()
+            if row is None:
+                raise NotFoundError(f"没有总第{total_number}期" + (f"（{series}）" if series else ""))
+            articles = [
+                Article(
+                    id=a.id, title=a.title, column=a.column, blocks=[Block.model_validate(b) for b in a.blocks or []],
+                    source=a.source, url=a.url, published=a.published, toc_page=a.toc_page,
+                )
+                for a in session.execute(placed.where(PlacementRow.issue_id == row.id))
+            ]
+            return Issue(
+                series=row.series,
+                number=row.number,
+                total_number=row.total_number,
+                date=row.date,
+                cover_headline=row.cover_headline,
+                masthead=Masthead.model_validate(row.masthead),
+                disclaimer=row.disclaimer,
+                toc=[TocEntry(column=t.column, title=t.title, page=t.page) for t in row.toc],
+                articles=articles,
+                back_matter=[BackMatter.model_validate(part) for part in row.back_matter],
+            )
 
     # ---- articles ----------------------------------------------------------------------------
 
