@@ -37,7 +37,7 @@ SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "30"))
 THREADS, CONNECTIONS = 2, 16
 ISSUE = "/issues/57"
 SEARCH = "/search?q=%E7%AE%97%E5%8A%9B&column=%E5%9C%B0%E6%96%B9%E6%96%B0%E6%94%BF"  # 算力 in 地方新政
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 @dataclass
@@ -55,21 +55,23 @@ class Load:
 
 
 def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
     return float(number) * _UNITS[unit]
 
 
 def parse_wrk(output: str) -> tuple[int, float, float, float, int]:
     """Requests, requests/s, p50 and p99 in ms, and errors from `wrk --latency` output.
 
-    >>> parse_wrk("  50%  1.20ms\\n  99%  10.50ms\\n  3000 requests in 10.00s, 1.00MB read\\n"
+    >>> parse_wrk("    Latency  5.1ms  2.0ms  40.0ms  72.99%\\n  50%  1.20ms\\n  99%  10.50ms\\n"
+    ...           "  3000 requests in 10.00s, 1.00MB read\\n"
     ...           "  Socket errors: connect 0, read 1, write 0, timeout 2\\nRequests/sec:    300.00\\n")
     (3000, 300.0, 1.2, 10.5, 3)
     """
     requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    # Percentile lines start the line; the thread-stats line also ends in a percentage.
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     found = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return requests, rate, p50, p99, errors + (int(found.group(1)) if found else 0)
