@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from policydigest.compose.profile import Profile, profile_for
 from policydigest.render.pdf import QR_ERROR
@@ -61,17 +62,18 @@ class PageCache:
         self._cache: TTLCache[str, Any] | None = TTLCache(size, seconds) if seconds > 0 else None
         self._lock = threading.Lock()
 
-    def get_or_make(self, key: str, make: Callable[[], Any]) -> Any:
-        """The cached value of ``key``, made (and kept) when missing."""
+    def get(self, key: str) -> Any:
+        """The value kept under ``key``, or None."""
         if self._cache is None:
-            return make()
+            return None
         with self._lock:
-            found = self._cache.get(key)
-        if found is None:
-            found = make()
+            return self._cache.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key`` (nothing is kept when the cache is off)."""
+        if self._cache is not None:
             with self._lock:
-                self._cache[key] = found
-        return found
+                self._cache[key] = value
 
     def clear(self, _ids: frozenset[int] | None = None) -> None:
         if self._cache is not None:
@@ -167,17 +169,23 @@ class WebContext:
         """An HTML response of template ``name``."""
         return HTMLResponse(self.render(name, values), status_code=status, headers=headers)
 
-    def cached_page(self, key: str, name: str, make: Callable[[], Mapping[str, Any]]) -> HTMLResponse:
-        """An HTML page kept in the page cache under ``key``; ``make`` gives its values when missing."""
-        html = self.cache.get_or_make(key, lambda: self.render(name, make()))
-        return HTMLResponse(html)
+    async def cached_page(self, key: str, name: str, make: Callable[[], Mapping[str, Any]]) -> HTMLResponse:
+        """An HTML page kept in the page cache under ``key``; ``make`` gives its values when missing.
+
+        A page in the cache is answered on the event loop; only a miss goes to a worker thread.
+        """
+        body = self.cache.get(key)
+        if body is None:
+            body = await run_in_threadpool(lambda: self.render(name, make()).encode("utf-8"))
+            self.cache.put(key, body)
+        return HTMLResponse(body)
 
     def base_url(self, request: Request) -> str:
         """The public address of the app, without a trailing slash."""
         return (self.settings.web_base_url or str(request.base_url)).rstrip("/")
 
 
-def get_context(request: Request) -> WebContext:
+async def get_context(request: Request) -> WebContext:
     """The app's context (a FastAPI dependency)."""
     context: WebContext = request.app.state.context
     return context

@@ -12,8 +12,9 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from fastapi import Query as Param
 from fastapi.exceptions import RequestValidationError
@@ -101,8 +102,9 @@ class SearchParams:
         return items
 
     def query_string(self, **extra: str | int) -> str:
-        """The URL query of this search (plus ``extra`` parameters such as page)."""
-        return urlencode(self.items() + [(k, str(v)) for k, v in extra.items()])
+        """The URL query of this search (plus ``extra`` parameters such as page), as ``urlencode`` writes it."""
+        pairs = self.items() + [(k, str(v)) for k, v in extra.items()]
+        return "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in pairs)
 
     def toggled(self, name: str, value: str) -> SearchParams:
         """This search with ``value`` of filter ``name`` added, or removed when it was there."""
@@ -154,6 +156,12 @@ class SearchParams:
             offset=offset,
             facets=facets,
         )
+
+
+@lru_cache(maxsize=16384)
+def _quoted(text: str) -> str:
+    # A search page links every facet value: the same few values are quoted again and again.
+    return quote_plus(text)
 
 
 def _clean(values: list[str]) -> tuple[str, ...]:

@@ -58,7 +58,7 @@ def _detail(ctx: WebContext, article_id: int) -> ArticleDetail:
 
 
 @pages.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(ctx: Ctx, article_id: ArticleId) -> HTMLResponse:
+async def article_page(ctx: Ctx, article_id: ArticleId) -> HTMLResponse:
     """One article with its facts (each a link to a search), topics, near-duplicates and similar articles."""
 
     def values() -> dict[str, Any]:
@@ -73,7 +73,7 @@ def article_page(ctx: Ctx, article_id: ArticleId) -> HTMLResponse:
             "similar": ctx.searcher.more_like_this(article_id, limit=MORE_LIKE_THIS),
         }
 
-    return ctx.cached_page(f"article:{article_id}", "article.html.j2", values)
+    return await ctx.cached_page(f"article:{article_id}", "article.html.j2", values)
 
 
 # ---- API ----------------------------------------------------------------------------------------

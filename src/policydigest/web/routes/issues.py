@@ -46,7 +46,7 @@ def _issue_values(ctx: WebContext, issue: Issue) -> dict[str, Any]:
 
 
 @pages.get("/", response_class=HTMLResponse)
-def home(ctx: Ctx) -> HTMLResponse:
+async def home(ctx: Ctx) -> HTMLResponse:
     """The latest issue (cover and 本期要目) and the few before it."""
 
     def values() -> dict[str, Any]:
@@ -59,7 +59,7 @@ def home(ctx: Ctx) -> HTMLResponse:
             "feeds": feed_links("/feeds/issues", "", "新刊"),
         }
 
-    return ctx.cached_page("home", "home.html.j2", values)
+    return await ctx.cached_page("home", "home.html.j2", values)
 
 
 @pages.get("/issues", response_class=HTMLResponse)
@@ -82,18 +82,18 @@ def archive(ctx: Ctx, page: Annotated[int, Param(ge=1, le=10_000)] = 1) -> HTMLR
 
 
 @pages.get("/issues/{total_number}", response_class=HTMLResponse)
-def issue_page(ctx: Ctx, total_number: TotalNumber, series: Series = None) -> HTMLResponse:
+async def issue_page(ctx: Ctx, total_number: TotalNumber, series: Series = None) -> HTMLResponse:
     """An issue laid out like the bulletin: cover, masthead, 本期要目, columns, articles with QR codes."""
-    return ctx.cached_page(
+    return await ctx.cached_page(
         f"issue:{total_number}:{series}", "issue.html.j2",
         lambda: _issue_values(ctx, ctx.library.issue(total_number, series)),
     )
 
 
 @pages.get("/issues/{total_number}/print", response_class=HTMLResponse)
-def print_page(ctx: Ctx, total_number: TotalNumber, series: Series = None) -> HTMLResponse:
+async def print_page(ctx: Ctx, total_number: TotalNumber, series: Series = None) -> HTMLResponse:
     """The issue alone, styled for A4 paper."""
-    return ctx.cached_page(
+    return await ctx.cached_page(
         f"print:{total_number}:{series}", "print.html.j2",
         lambda: _issue_values(ctx, ctx.library.issue(total_number, series)),
     )
