@@ -115,8 +115,13 @@ def trafilatura_extractor(*, with_metadata: bool) -> Extractor:
             return None
         found = doc if isinstance(doc, dict) else doc.as_dict()
         day, clock = _date_parts(found.get("date"))
-        return {"title": found.get("title"), "date": day, "time": clock, "source": found.get("sitename"),
-                "body": found.get("text") or ""}
+        return {
+            "title": found.get("title"),
+            "date": day,
+            "time": clock,
+            "source": found.get("sitename"),
+            "body": found.get("text") or "",
+        }
 
     return extract
 

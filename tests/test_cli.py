@@ -83,8 +83,13 @@ def test_issues_lists_newest_first(tmp_path: Path) -> None:
     assert code == 0 and output.index("58") < output.index("57")
 
 
-def test_demo_imports_the_samples_into_a_fresh_store(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+def test_demo_imports_the_samples_then_drafts_publishes_and_renders_the_next_issue(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "demo" / "demo.db").exists()
+    assert (out / "demo.db").exists()
     assert "总第58期" in result.output
+    assert "drafted 第10期 总第59期 (2025-03-28)" in result.output
+    pdf, html = out / "数字经济观察-2025-10-59.pdf", out / "数字经济观察-2025-10-59.html"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and '<html lang="zh-CN">' in html.read_text(encoding="utf-8")
+    assert str(pdf) in result.output and str(html) in result.output

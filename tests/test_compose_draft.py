@@ -70,15 +70,28 @@ def test_near_duplicates_keep_the_best_source_and_repeats_of_published_articles_
 
 def test_enrichment_duplicate_groups_are_honoured(stocked: tuple[Store, Settings, DraftRepository, Profile]) -> None:
     store, settings, repo, profile = stocked
-    first = Article(title="某市发布数据条例", source="某市人民政府", url="https://a.example.gov.cn/1.html",
-                    published=dt.date(2025, 3, 26), blocks=[Block.paragraph("正文甲。" * 20)])
+    first = Article(
+        title="某市发布数据条例",
+        source="某市人民政府",
+        url="https://a.example.gov.cn/1.html",
+        published=dt.date(2025, 3, 26),
+        blocks=[Block.paragraph("正文甲。" * 20)],
+    )
     with store.session() as session, session.begin():
         keep = store.upsert_article(session, first)
         session.flush()
-        copy = first.model_copy(update={
-            "title": "某市数据条例出台", "source": "某资讯", "url": "https://b.example.org/2.html",
-            "blocks": [Block.paragraph("改写的正文乙。" * 20)], "enrichment": {"duplicates": [keep.id]},
-        })
+        copy = first.model_copy(
+            update={
+                "title": "某市数据条例出台",
+                "source": "某资讯",
+                "url": "https://b.example.org/2.html",
+                "blocks": [Block.paragraph("改写的正文乙。" * 20)],
+                # The shape the enrichment stage stores (policydigest.enrich.pipeline.DuplicatesStage).
+                "enrichment": {
+                    "duplicates": {"group": keep.id, "canonical": False, "similar": [{"id": keep.id, "jaccard": 0.83}]}
+                },
+            }
+        )
         store.upsert_article(session, copy)
     draft = make_draft(repo, profile, settings, date=NEXT_ISSUE_DATE)
     copy_item = draft.item(article_id(store, "某市数据条例出台"))

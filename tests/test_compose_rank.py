@@ -44,7 +44,9 @@ def test_national_outranks_provincial_outranks_city_all_else_equal(profile: Prof
 
 
 def test_every_score_is_the_sum_of_its_explained_parts(profile: Profile) -> None:
-    article = _article("国家数据局等4部门部署公共数据开发利用试点", "国家数据局", url="https://www.nda.example.gov.cn/a.html")
+    article = _article(
+        "国家数据局等4部门部署公共数据开发利用试点", "国家数据局", url="https://www.nda.example.gov.cn/a.html"
+    )
     scored = score_article(article, column="国策要论", issue_date=ISSUE_DATE, profile=profile)
     labels = [part.label for part in scored.parts]
     assert scored.score == pytest.approx(sum(part.points for part in scored.parts))
@@ -63,12 +65,16 @@ def test_enrichment_facts_replace_the_guess_from_names(profile: Profile) -> None
 
 
 def test_enrichment_topics_replace_keyword_matching(profile: Profile) -> None:
-    topics = [{"id": "computing_power", "label": "算力与算力网络", "score": 9.0, "keywords": ["算力"]}]
+    # The shape the enrichment stage stores (policydigest.enrich.pipeline.TopicsStage).
+    topics = {"labels": [{"id": "computing_power", "label": "算力与算力网络", "score": 9.0, "keywords": ["算力"]}]}
     _, with_topics = _score(_article("公共数据与算力", "某网站", enrichment={"topics": topics}), profile, "产业前沿")
     _, with_keywords = _score(_article("公共数据与算力", "某网站"), profile, "产业前沿")
     assert "主题：算力与算力网络 +5" in with_topics
     assert not any("关键词" in label for label in with_topics)
     assert "关键词“公共数据”（标题） +5" in with_keywords
+    no_topics = _article("公共数据与算力", "某网站", enrichment={"topics": {"labels": []}})
+    _, none_found = _score(no_topics, profile, "产业前沿")
+    assert not any("主题" in label or "关键词" in label for label in none_found)
 
 
 def test_recency_halves_every_seven_days(profile: Profile) -> None:
@@ -97,9 +103,7 @@ def test_home_region_news_goes_to_the_home_column_and_scores_there(profile: Prof
 
 
 def test_a_profile_weight_overrides_the_built_in_authority_table(profile: Profile) -> None:
-    tuned = profile.model_copy(
-        update={"ranking": profile.ranking.model_copy(update={"authorities": {"商务部": 29.0}})}
-    )
+    tuned = profile.model_copy(update={"ranking": profile.ranking.model_copy(update={"authorities": {"商务部": 29.0}})})
     _, labels = _score(_article("通知", "商务部"), tuned, "国策要论")
     assert "发文机关：商务部（编辑部权重） +29" in labels
 

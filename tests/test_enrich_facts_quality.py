@@ -23,7 +23,8 @@ Annotation scope (what an analyst wants from the article):
 
 Matching rule, per article, then pooled over all articles (micro-averaged):
 - documents match on (name, kind, status) with names compared without spaces, without bracketed
-  acronyms such as （DIB）, after NFKC (half- and full-width brackets are the same);
+  acronyms such as （DIB）, after NFKC (half- and full-width brackets are the same) and with every
+  dash (— – －) read as "-";
 - authorities and regions match on the normalised name;
 - targets match one to one on deadline year, comparator, value (relative tolerance 1e-6) and unit
   (case-insensitive), and the subjects overlap: one, without spaces, brackets and quotes, contains
@@ -39,12 +40,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from policydigest.enrich.facts import Facts, extract_facts
+from policydigest.ingest.bulletin.parse import parse_bulletin
 
 QUALITY = Path(__file__).parent / "quality"
 KINDS = ("documents", "authorities", "regions", "targets", "money")
@@ -71,11 +72,20 @@ _PAREN = re.compile(r"\([^()]*\)")
 
 
 def _title_key(title: str) -> str:
-    return re.sub(r"[\s#*]", "", unicodedata.normalize("NFKC", title))
+    return re.sub(r"[\s#*]", "", re.sub(r"[—–－]", "-", unicodedata.normalize("NFKC", title)))
+
+
+def _find(key: str, parsed: dict[str, Any]) -> Any:
+    """The parsed article whose title is the gold title, allowing the parser's small repairs (美国防部)."""
+    if key in parsed:
+        return parsed[key]
+    ratio, best = max(((SequenceMatcher(None, key, k).ratio(), k) for k in parsed), default=(0.0, ""))
+    return parsed[best] if ratio >= 0.9 else None
 
 
 def document_key(name: str, kind: str | None, status: str | None) -> tuple[str, str | None, str | None]:
-    return (_norm(_ACRONYM.sub("", unicodedata.normalize("NFKC", name))), kind, status)
+    folded = re.sub(r"[—–－‐-―]", "-", unicodedata.normalize("NFKC", name))
+    return (_norm(_ACRONYM.sub("", folded)), kind, status)
 
 
 def _target_match(gold: dict[str, Any], found: dict[str, Any]) -> bool:
@@ -130,23 +140,16 @@ def score(pairs: Iterator[tuple[dict[str, Any], Facts]]) -> dict[str, dict[str, 
 
 
 def _articles() -> Iterator[tuple[dict[str, Any], Facts]]:
-    bulletin = pytest.importorskip("policydigest.ingest.bulletin")
-    parse = getattr(bulletin, "parse_bulletin", None)
-    if parse is None:
-        pytest.skip("the bulletin parser (policydigest.ingest.bulletin.parse_bulletin) is not there yet")
     gold = json.loads((QUALITY / "facts_gold.json").read_text(encoding="utf-8"))["articles"]
     by_file: dict[str, list[dict[str, Any]]] = {}
     for entry in gold:
         by_file.setdefault(entry["file"], []).append(entry)
     for name, entries in by_file.items():
         path = shared_dir() / "bulletins" / name
-        issue = parse(path.read_text(encoding="utf-8"), source=str(path))
+        issue = parse_bulletin(path.read_text(encoding="utf-8"), source=str(path))
         parsed = {_title_key(a.title): a for a in issue.articles}
         for entry in entries:
-            key = _title_key(entry["title"])
-            article = parsed.get(key) or next(
-                (a for k, a in parsed.items() if k.startswith(key) or key.startswith(k)), None
-            )
+            article = _find(_title_key(entry["title"]), parsed)
             if article is None:
                 continue
             text = article.title + "\n" + article.body
@@ -155,7 +158,7 @@ def _articles() -> Iterator[tuple[dict[str, Any], Facts]]:
 
 def test_fact_extraction_keeps_its_precision_and_recall_on_the_bulletin_gold_set() -> None:
     pairs = list(_articles())
-    assert len(pairs) >= 40, f"only {len(pairs)} gold articles were found in the parsed bulletins"
+    assert len(pairs) >= 47, f"only {len(pairs)} gold articles were found in the parsed bulletins"
     pins = json.loads((QUALITY / "facts_scores.json").read_text(encoding="utf-8"))
     scores = score(iter(pairs))
     drops = [

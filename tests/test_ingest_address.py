@@ -48,9 +48,10 @@ def fake_dns(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
     ],
 )
 def test_private_address_is_refused_before_any_request_with_a_clear_error(url: str, address: str, reason: str) -> None:
-    with Fetcher(Settings(), transport=httpx.MockTransport(never_called)) as fetcher, pytest.raises(
-        BlockedAddressError
-    ) as caught:
+    with (
+        Fetcher(Settings(), transport=httpx.MockTransport(never_called)) as fetcher,
+        pytest.raises(BlockedAddressError) as caught,
+    ):
         fetcher.fetch(url)
     message = str(caught.value)
     assert address in message

@@ -246,9 +246,10 @@ def demo_command(
         out, store, settings, profile_for(settings), on_import=imported, say=lambda line: console.print(escape(line))
     )
     render_issue(console, store.get_issue(result.total_number), full=False)
-    console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)")
-    console.print(f"PDF:   {result.pdf}")
-    console.print(f"HTML:  {result.html}")
+    # Paths are printed unwrapped so they can be copied whole.
+    console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)", soft_wrap=True, highlight=False)
+    console.print(f"PDF:   {result.pdf}", soft_wrap=True, highlight=False)
+    console.print(f"HTML:  {result.html}", soft_wrap=True, highlight=False)
 
 
 # ---- web ingest: add, crawl, watch, sources ---------------------------------------------------
@@ -439,8 +440,10 @@ def enrich_command(
 
     if all_articles == (issue is not None):
         raise fail("say which articles to enrich", "use --all, or --issue N for one issue")
-    settings = state.get_settings()
-    pipeline = build_pipeline(settings, stage)
+    try:
+        pipeline = build_pipeline(state.get_settings(), stage)
+    except PolicydigestError as exc:
+        raise fail(str(exc), "see `policydigest config` for enrich_stages and the other settings") from None
     if not as_json:
         err_console.print(f"[dim]stages: {', '.join(pipeline.names) or 'none'}[/]")
     store = _open_store()
@@ -487,7 +490,10 @@ def analyze_command(
         article = article_from_text(decode_text(data)[0] if data.strip() else "")
     except PolicydigestError as exc:
         raise fail(str(exc)) from None
-    pipeline = build_pipeline(state.get_settings(), ANALYZE_STAGES)
+    try:
+        pipeline = build_pipeline(state.get_settings(), ANALYZE_STAGES)
+    except PolicydigestError as exc:
+        raise fail(str(exc), "see `policydigest config`") from None
     result, errors = analysis(article, pipeline)
     for name, message in errors.items():
         err_console.print(f"[yellow]warning:[/] stage {name} failed: {escape(message)}")
@@ -526,7 +532,8 @@ def fit_columns_command(
         if not j.right:
             console.print(f"  [yellow]miss[/] 总第{j.issue}期 {escape(j.title)}: {j.truth} → {j.predicted}")
     examples = [(fired, role) for rows in issues.values() for _, fired, role in rows]
-    model = fit(examples, l2=l2, label=f"{len(examples)} articles of {len(issues)} stored issues")
+    numbers = "/".join(str(n) for n in sorted(issues))
+    model = fit(examples, l2=l2, label=f"{len(examples)} articles of the issues 总第{numbers}期")
     model.save(out)
     console.print(f"wrote {out}; use it with column_model_file = \"{out}\"")
 

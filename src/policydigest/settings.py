@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     )
     column_model_file: Path | None = Field(
         default=None,
-        description="JSON file of column feature weights (from `policydigest enrich --fit-columns`); "
+        description="JSON file of column feature weights (written by `policydigest fit-columns`); "
         "the shipped weights are used when unset.",
     )
     summary_endpoint: str | None = Field(
@@ -151,9 +151,7 @@ class Settings(BaseSettings):
         default=10_000_000, description="Largest response body accepted; bigger downloads are aborted."
     )
     fetch_max_redirects: int = Field(default=5, description="Redirect hops followed before giving up.")
-    fetch_retries: int = Field(
-        default=3, description="Retries after a 429, a 5xx or a network fault (0: try once)."
-    )
+    fetch_retries: int = Field(default=3, description="Retries after a 429, a 5xx or a network fault (0: try once).")
     fetch_backoff: float = Field(
         default=1.0, description="First retry delay in seconds; doubled on each further retry."
     )
@@ -169,9 +167,7 @@ class Settings(BaseSettings):
         default=None,
         description="Source catalogue (TOML) for crawl and watch; default: the packaged starter catalogue.",
     )
-    crawl_max_items: int = Field(
-        default=50, description="New links taken from one source per run (the newest first)."
-    )
+    crawl_max_items: int = Field(default=50, description="New links taken from one source per run (the newest first).")
     crawl_max_attempts: int = Field(
         default=3, description="Runs that try a failing item before it is given up as failed."
     )

@@ -237,9 +237,7 @@ def renumber_command(
 ) -> None:
     """Set 期, 总期 or the date by hand; what is not given follows the numbering rules."""
     day = _parse_date(date, "--date")
-    _apply(
-        issue, lambda draft, _, repo: edit.renumber(draft, repo, number=number, total_number=total_number, date=day)
-    )
+    _apply(issue, lambda draft, _, repo: edit.renumber(draft, repo, number=number, total_number=total_number, date=day))
 
 
 def publish_command(

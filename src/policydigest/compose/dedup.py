@@ -32,8 +32,12 @@ class Dropped:
 def duplicate_ids(article: Article) -> set[int]:
     """Ids of articles the enrichment stage says this one near-duplicates.
 
-    Accepted shapes of ``enrichment["duplicates"]``: a list of ids; a list of objects with ``id``;
-    an object with ``canonical`` and/or ``members`` (ids); an object with ``of`` (an id).
+    The enrichment stage stores ``{"group": canonical id, "canonical": bool, "similar": [{"id", "jaccard"}]}``;
+    also accepted: a list of ids or of objects with ``id``, an object with ``members`` or ``of``.
+
+    >>> sorted(duplicate_ids(Article(title="t", id=5, enrichment={"duplicates": {"group": 3, "canonical": False,
+    ...     "similar": [{"id": 3, "jaccard": 0.8}, {"id": 9, "jaccard": 0.7}]}})))
+    [3, 9]
 
     >>> duplicate_ids(Article(title="t", enrichment={"duplicates": {"canonical": 3, "members": [3, 5]}}))
     {3, 5}
@@ -53,10 +57,11 @@ def duplicate_ids(article: Article) -> set[int]:
         for item in value:
             add(item)
     elif isinstance(value, dict):
-        add(value.get("canonical"))
-        add(value.get("of"))
-        for item in value.get("members") or []:
-            add(item)
+        for key in ("group", "canonical", "of"):
+            add(value.get(key))  # "canonical" may be a flag (bool), which add() ignores
+        for key in ("members", "similar"):
+            for item in value.get(key) or []:
+                add(item)
     found.discard(article.id or -1)
     return found
 

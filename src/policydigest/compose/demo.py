@@ -19,8 +19,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from policydigest.compose.draft import make_draft
 from policydigest.compose.profile import Profile
 from policydigest.compose.publish import publish
@@ -31,8 +29,6 @@ from policydigest.render.html import render_html
 from policydigest.render.pdf import render_pdf
 from policydigest.settings import Settings
 from policydigest.store import Store
-from policydigest.store.repository import article_from_row
-from policydigest.store.schema import ArticleRow, PlacementRow
 
 log = logging.getLogger(__name__)
 
@@ -64,32 +60,22 @@ def store_articles(store: Store, articles: list[Article]) -> int:
     return store.count_articles() - before
 
 
-def enrich_unpublished(store: Store, settings: Settings) -> str:
-    """Run the enrichment pipeline over the articles no issue has published; says what it did.
+def enrich_articles(store: Store, settings: Settings) -> str:
+    """Run the enrichment pipeline over the store (facts, topics, column, summary, duplicates); says what it did.
 
-    The pipeline (``policydigest.enrich.pipeline.enrich_article(article, settings)``) is built by the
-    enrichment stage; without it the articles stay as they are and the reason is logged.
+    The pipeline is built by the enrichment stage (``policydigest.enrich.pipeline.build_pipeline`` and
+    ``policydigest.enrich.runner.enrich_store``); without it the articles stay as they are and the
+    reason is logged, and drafting falls back on stored columns and names.
     """
     try:
         pipeline = importlib.import_module("policydigest.enrich.pipeline")
+        runner = importlib.import_module("policydigest.enrich.runner")
     except ImportError as exc:
-        reason = f"enrichment skipped: policydigest.enrich.pipeline is not available ({exc})"
+        reason = f"enrichment skipped: the enrichment pipeline is not available ({exc})"
         log.warning(reason)
         return reason
-    runner = getattr(pipeline, "enrich_article", None)
-    if not callable(runner):
-        reason = "enrichment skipped: policydigest.enrich.pipeline has no enrich_article(article, settings)"
-        log.warning(reason)
-        return reason
-    done = 0
-    with store.session() as session, session.begin():
-        rows = session.scalars(select(ArticleRow).where(ArticleRow.id.not_in(select(PlacementRow.article_id))))
-        for row in rows:
-            enriched = runner(article_from_row(row), settings)
-            if isinstance(enriched, Article):
-                row.enrichment = dict(enriched.enrichment)
-                done += 1
-    return f"enriched {done} article(s)"
+    report = runner.enrich_store(store, pipeline.build_pipeline(settings))
+    return f"enriched {report.enriched} article(s); {report.duplicate_groups} near-duplicate group(s)"
 
 
 @dataclass
@@ -129,7 +115,7 @@ def run_demo(
     new = store_articles(store, load_articles(sample_dir() / "articles.json"))
     say(f"stored {new} sample web articles")
     step("store articles")
-    say(enrich_unpublished(store, settings))
+    say(enrich_articles(store, settings))
     step("enrich")
     repo = DraftRepository(store)
     newest = max(store.list_issues(), key=lambda s: (s.date, s.total_number))

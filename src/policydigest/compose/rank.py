@@ -86,7 +86,9 @@ def _topic_parts(article: Article, profile: Profile) -> list[ScorePart]:
         return []
     parts: list[ScorePart] = []
     topics = article.enrichment.get("topics")
-    if isinstance(topics, list) and topics:
+    if isinstance(topics, dict):  # the enrichment stage stores {"labels": [{"id", "label", "score", …}]}
+        topics = topics.get("labels")
+    if isinstance(topics, list):
         for topic in topics:
             if not isinstance(topic, dict):
                 continue

@@ -28,24 +28,101 @@ LEVEL_LABELS = {
 }
 
 PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
-    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州",
-    "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港",
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
     "澳门",
 )
 _MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 _FOREIGN = (
-    "美国", "美国防部", "美", "欧盟", "欧洲", "日本", "英国", "德国", "法国", "韩国",
-    "俄罗斯", "印度", "新加坡", "澳大利亚", "加拿大", "巴西", "以色列", "联合国", "经合组织",
-    "OECD", "世界银行", "世界经济论坛", "G20", "G7",
+    "美国",
+    "美国防部",
+    "美",
+    "欧盟",
+    "欧洲",
+    "日本",
+    "英国",
+    "德国",
+    "法国",
+    "韩国",
+    "俄罗斯",
+    "印度",
+    "新加坡",
+    "澳大利亚",
+    "加拿大",
+    "巴西",
+    "以色列",
+    "联合国",
+    "经合组织",
+    "OECD",
+    "世界银行",
+    "世界经济论坛",
+    "G20",
+    "G7",
 )
 _INTERNATIONAL = ("联合国", "经合组织", "OECD", "世界银行", "世界经济论坛", "G20", "G7", "国际电信联盟")
 _NATIONAL_PREFIXES = ("中共中央", "国务院", "国家", "全国", "中央", "中国人民银行", "中国网信网")
 _MINISTRIES = (
-    "工业和信息化部", "工信部", "财政部", "科技部", "科学技术部", "商务部", "教育部", "公安部",
-    "自然资源部", "生态环境部", "交通运输部", "农业农村部", "人力资源和社会保障部", "人社部", "文化和旅游部",
-    "国家卫生健康委", "发展改革委", "发改委", "网信办", "市场监管总局", "海关总署", "证监会",
-    "金融监管总局", "国资委", "住房和城乡建设部", "水利部", "司法部", "民政部", "审计署", "统计局",
+    "工业和信息化部",
+    "工信部",
+    "财政部",
+    "科技部",
+    "科学技术部",
+    "商务部",
+    "教育部",
+    "公安部",
+    "自然资源部",
+    "生态环境部",
+    "交通运输部",
+    "农业农村部",
+    "人力资源和社会保障部",
+    "人社部",
+    "文化和旅游部",
+    "国家卫生健康委",
+    "发展改革委",
+    "发改委",
+    "网信办",
+    "市场监管总局",
+    "海关总署",
+    "证监会",
+    "金融监管总局",
+    "国资委",
+    "住房和城乡建设部",
+    "水利部",
+    "司法部",
+    "民政部",
+    "审计署",
+    "统计局",
 )
 #: Short names in common use → the full names the weights are keyed by.
 ABBREVIATIONS = {
@@ -113,11 +190,11 @@ def level_of_name(name: str) -> str | None:
 
     >>> [level_of_name(n) for n in ("国家数据局", "浙江省经济和信息化厅", "深圳市发展和改革委员会", "美国防部发布指南")]
     ['national', 'provincial', 'prefecture', 'foreign']
-    >>> level_of_name("天衡数字经济研究院") is None
-    True
+    >>> level_of_name("天衡数字经济研究院") is None, level_of_name("贵安新区融媒体中心") is None
+    (True, True)
     """
     text = name.strip()
-    if not text:
+    if not text or _is_media(text):
         return None
     if any(text.startswith(p) for p in _INTERNATIONAL):
         return "international"
@@ -202,6 +279,10 @@ def home_mentions(article: Article, places: Sequence[str]) -> str | None:
     return None
 
 
+def _is_media(name: str) -> bool:
+    return name.startswith(_OFFICIAL_MEDIA) or _LOCAL_MEDIA.search(name) is not None
+
+
 def source_quality(article: Article) -> tuple[float, str]:
     """Points for where the copy comes from: a government site beats official media beats the rest.
 
@@ -214,7 +295,7 @@ def source_quality(article: Article) -> tuple[float, str]:
     source = (article.source or "").strip()
     if host.endswith(".gov.cn") or (source and level_of_name(source) and _AUTHORITY_SUFFIX.search(source)):
         return 10.0, "来源：政府网站"
-    if source.startswith(_OFFICIAL_MEDIA) or _LOCAL_MEDIA.search(source):
+    if _is_media(source):
         return 6.0, "来源：官方媒体"
     if source:
         return 3.0, f"来源：{source}"

@@ -106,11 +106,12 @@ def _blocks(document: DocumentObject, blocks: Sequence[Block], heading_level: in
             width = max(len(row) for row in block.rows)
             table = document.add_table(rows=len(block.rows), cols=width)
             table.style = document.styles["Table Grid"]
-            for r, row in enumerate(block.rows):
-                for c, cell in enumerate(row):
-                    table.cell(r, c).text = clean(cell)
+            # Row by row: table.cell(r, c) re-reads the whole grid on every call.
+            for r, (table_row, row) in enumerate(zip(table.rows, block.rows, strict=True)):
+                for cell, text in zip(table_row.cells, row, strict=False):
+                    cell.text = clean(text)
                     if r == 0:
-                        for run in table.cell(r, c).paragraphs[0].runs:
+                        for run in cell.paragraphs[0].runs:
                             run.bold = True
         elif block.text.strip():
             _para(document, block.text)

@@ -29,9 +29,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render_html(
-    issue: Issue, *, columns: Sequence[str], logo: Path | None = None, logo_alt: str | None = None
-) -> str:
+def render_html(issue: Issue, *, columns: Sequence[str], logo: Path | None = None, logo_alt: str | None = None) -> str:
     """``issue`` as a standalone HTML page.
 
     >>> import datetime as dt

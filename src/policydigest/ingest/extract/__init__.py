@@ -55,7 +55,9 @@ def extract_page(html: str | bytes, url: str | None = None, *, charset: str | No
         meta.published = wechat.publish_time(root) or meta.published
     if meta.published is None:
         meta.published = script_published(root)
-    blocks = extract_blocks(container, title=meta.title, title_element=meta.title_element) if container is not None else []
+    blocks = (
+        extract_blocks(container, title=meta.title, title_element=meta.title_element) if container is not None else []
+    )
     captions = gallery_captions(root)
     if captions and sum(len(c) for c in captions) > body_chars(blocks):
         # A picture gallery: its captions, kept in script data, are the text.

@@ -18,16 +18,119 @@ from policydigest.ingest.extract.dom import tag_of
 # Class/id tokens of page widgets. Matched against whole tokens split on space, '-' and '_'.
 _WIDGET_TOKENS = frozenset(
     {
-        "share", "sharebox", "bdshare", "bdsharebuttonbox", "jiathis", "bshare", "social", "comment", "comments",
-        "cmt", "reply", "related", "relate", "recommend", "recom", "tuijian", "xgxw", "xgyd", "footer", "foot",
-        "nav", "navbar", "menu", "breadcrumb", "crumb", "crumbs", "sidebar", "aside", "copyright", "toolbar",
-        "login", "search", "advert", "ads", "ad", "adv", "gg", "banner", "hot", "rank", "ranking", "paging",
-        "pagination", "pagelist", "keywords", "tags", "tag", "qrcode", "ewm", "erweima", "print", "fontsize",
-        "font", "size", "praise", "report", "subscribe", "follow", "author-list", "more", "next", "prev",
-        "feedback", "popup", "modal", "mask", "dialog", "video", "player", "audio", "otitle", "interest",
-        "uninterested", "statement", "disclaimer", "lcontent", "rcontent", "right", "left-side", "right-side",
+        "share",
+        "sharebox",
+        "bdshare",
+        "bdsharebuttonbox",
+        "jiathis",
+        "bshare",
+        "social",
+        "comment",
+        "comments",
+        "cmt",
+        "reply",
+        "related",
+        "relate",
+        "recommend",
+        "recom",
+        "tuijian",
+        "xgxw",
+        "xgyd",
+        "footer",
+        "foot",
+        "nav",
+        "navbar",
+        "menu",
+        "breadcrumb",
+        "crumb",
+        "crumbs",
+        "sidebar",
+        "aside",
+        "copyright",
+        "toolbar",
+        "login",
+        "search",
+        "advert",
+        "ads",
+        "ad",
+        "adv",
+        "gg",
+        "banner",
+        "hot",
+        "rank",
+        "ranking",
+        "paging",
+        "pagination",
+        "pagelist",
+        "keywords",
+        "tags",
+        "tag",
+        "qrcode",
+        "ewm",
+        "erweima",
+        "print",
+        "fontsize",
+        "font",
+        "size",
+        "praise",
+        "report",
+        "subscribe",
+        "follow",
+        "author-list",
+        "more",
+        "next",
+        "prev",
+        "feedback",
+        "popup",
+        "modal",
+        "mask",
+        "dialog",
+        "video",
+        "player",
+        "audio",
+        "otitle",
+        "interest",
+        "uninterested",
+        "statement",
+        "disclaimer",
+        "lcontent",
+        "rcontent",
+        "right",
+        "left-side",
+        "right-side",
     }
 )
+_STRONG_WIDGET_TOKENS = frozenset(
+    {
+        "comment",
+        "comments",
+        "cmt",
+        "reply",
+        "footer",
+        "foot",
+        "nav",
+        "navbar",
+        "menu",
+        "breadcrumb",
+        "crumb",
+        "crumbs",
+        "copyright",
+        "related",
+        "relate",
+        "recommend",
+        "recom",
+        "tuijian",
+        "xgxw",
+        "xgyd",
+        "sidebar",
+        "aside",
+        "login",
+        "search",
+    }
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WIDGET_MAX_PROSE = 200
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 _CONTENT_TOKENS = frozenset({"content", "article", "entry", "post", "main", "body", "detail", "txt", "text", "zoom"})
 _SPLIT = re.compile(r"[\s_\-]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -55,7 +158,15 @@ def is_widget(el: etree._Element) -> bool:
         return False
     tokens = widget_tokens(el)
     # "post type-post tag-政策" (WordPress) or "article-share": content words veto widget words.
-    return bool(tokens & _WIDGET_TOKENS) and not tokens & _CONTENT_TOKENS
+    if not tokens & _WIDGET_TOKENS or tokens & _CONTENT_TOKENS:
+        return False
+    if tokens & _STRONG_WIDGET_TOKENS:
+        return True
+    # Weaker words ("share", "right", "font") also name wrappers of whole articles ("js_img_share_area"):
+    # an element holding much prose is not a widget whatever its class says.
+    visible = _VISIBLE_TEXT(el)
+    prose = sum(len(_CJK.findall(t)) for t in visible) if isinstance(visible, list) else 0
+    return prose < _WIDGET_MAX_PROSE
 
 
 _P = r"[\s:：|｜丨/]*"
@@ -80,12 +191,15 @@ _FURNITURE = re.compile(
     re.S,
 )
 # Trailing junk glued to the last paragraph.
-_TAIL_JUNK = re.compile(r"\s*(?:【[^【】]{0,80}(?:禁止转载|版权所有|授权)[^【】]{0,40}】|返回\S{0,8}首页\s*>*|返回\S{0,8}[，,]\s*查看更多|【?\s*打印\s*】?\s*【?\s*关闭\s*】?)\s*$")
+_TAIL_JUNK = re.compile(
+    r"\s*(?:【[^【】]{0,80}(?:禁止转载|版权所有|授权)[^【】]{0,40}】|返回\S{0,8}首页\s*>*|返回\S{0,8}[，,]\s*查看更多|【?\s*打印\s*】?\s*【?\s*关闭\s*】?)\s*$"
+)
 # A byline standing alone at the start of the body.
 _NAMES = r"[\u4e00-\u9fa5A-Za-z·•&、\s]{2,24}"
 _BYLINE = re.compile(
-    r"^[【\[（(]?\s*(?:\S{0,12}(?:记者|通讯员|特约撰稿人|专栏作者|评论员)[\s:：]+" + _NAMES +
-    r"|(?:文|图|执笔|作者|撰文|编译|原创|来源|文/图)\s*[/:：|]\s*[^，。！？!?]{1,40}"
+    r"^[【\[（(]?\s*(?:\S{0,12}(?:记者|通讯员|特约撰稿人|专栏作者|评论员)[\s:：]+"
+    + _NAMES
+    + r"|(?:文|图|执笔|作者|撰文|编译|原创|来源|文/图)\s*[/:：|]\s*[^，。！？!?]{1,40}"
     r"|《\S{1,10}》作者\s*\S{2,8})\s*[】\]）)]?$"
 )
 # Credit lines at the end of the body: a label and names, never a sentence.
@@ -94,13 +208,16 @@ _CREDIT = re.compile(
     r"(?:责任编辑|责编|编辑|校对|审核|审校|主编|监制|统筹|制作|摄影|摄像|图片来源|图片|图|文|文字|采写|撰稿|执笔"
     r"|作者|记者|通讯员|实习生|供稿|稿件来源|本文来源|来源|信息来源|整理|编译|出品)\s*[:：|｜/]\s*[^，。！？!?]{1,40}"
     r"|综合整理自[^。！？!?]{1,40}"
-    r"|\S{0,10}(?:记者|通讯员|实习生)\s+" + _NAMES +
-    r"|[^，。！？!?]{0,24}(?:供稿|对此文亦有贡献|重新编排|来源于网络|均来自网络|来自网络)[^，。！？!?]{0,30}"
+    r"|\S{0,10}(?:记者|通讯员|实习生)\s+"
+    + _NAMES
+    + r"|[^，。！？!?]{0,24}(?:供稿|对此文亦有贡献|重新编排|来源于网络|均来自网络|来自网络)[^，。！？!?]{0,30}"
     r"|.{0,20}编辑\s*\S{1,6}\s*校对\s*\S{1,6})\s*[】\]）)]?$"
 )
 _EDITOR_LINE = re.compile(r"^[【\[（(]?\s*(?:责任编辑|责编)" + _P)
 # A lone "(完)" or "(End)" is the article's own last mark, kept; these are not.
-_PROMO = re.compile(r"^(?:看都看完了|点击(?:阅读原文|菜单栏|下方)|回复【|\d、回复【|发送邮件至|扫描下方二维码|欢迎关注|关注我们).*")
+_PROMO = re.compile(
+    r"^(?:看都看完了|点击(?:阅读原文|菜单栏|下方)|回复【|\d、回复【|发送邮件至|扫描下方二维码|欢迎关注|关注我们).*"
+)
 
 
 def is_furniture(text: str) -> bool:

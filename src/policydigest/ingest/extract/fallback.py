@@ -14,7 +14,16 @@ from policydigest.model import Block
 log = logging.getLogger(__name__)
 
 # trafilatura's body uses TEI-like element names; our walker reads HTML ones.
-_TEI_TO_HTML = {"head": "h3", "item": "li", "list": "ul", "row": "tr", "cell": "td", "lb": "br", "quote": "blockquote", "hi": "b"}
+_TEI_TO_HTML = {
+    "head": "h3",
+    "item": "li",
+    "list": "ul",
+    "row": "tr",
+    "cell": "td",
+    "lb": "br",
+    "quote": "blockquote",
+    "hi": "b",
+}
 
 
 def trafilatura_paragraphs(root: etree._Element) -> list[Para | Block]:

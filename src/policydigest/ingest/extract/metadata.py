@@ -22,24 +22,45 @@ from policydigest.ingest.extract.dom import TextStream, collapse, tag_of, visibl
 log = logging.getLogger(__name__)
 
 _DATE_METAS = (
-    "pubdate", "publishdate", "publish_date", "publishtime", "publish_time", "article:published_time",
-    "og:article:published_time", "og:release_date", "og:time", "apub:time", "weibo: article:create_at",
-    "datepublished", "dc.date.issued", "dc.date", "firstpublishedtime", "ptime", "dateupdate", "lastmodifiedtime",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publishtime",
+    "publish_time",
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "og:time",
+    "apub:time",
+    "weibo: article:create_at",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "firstpublishedtime",
+    "ptime",
+    "dateupdate",
+    "lastmodifiedtime",
 )
 _SOURCE_METAS = ("contentsource", "source", "article:source", "og:article:source", "mediaid", "article:author")
 _GENERIC_PUBLISHERS = re.compile(r"^(网易|新浪|腾讯|搜狐|凤凰|name, email@gmail.com|.*\.(com|net|cn))$", re.I)
 _TITLE_CLASS = re.compile(r"(^|[\s_-])(title|headline|biaoti|tit|bt|article-?title|news-?title)", re.I)
 _TITLE_SUFFIX = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s|-(?=[^-]*$)).*$")
-_SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|稿件来源|新闻来源|来源于|来源|出处)\s*[：:|｜]\s*(?P<v>\S[^\n]{0,40})")
+_SOURCE_LABEL = re.compile(
+    r"(?:信息来源|文章来源|稿件来源|新闻来源|来源于|来源|出处)\s*[：:|｜]\s*(?P<v>\S[^\n]{0,40})"
+)
 _SOURCE_STOP = re.compile(
     r"(?:\s|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|字体|【|\[|（|\(|(?:19|20)\d\d[-年/.]).*$"
 )
 _SOURCE_BARE = re.compile(r"来源\s*(?P<v>[A-Za-z\u4e00-\u9fff][^\s|｜]{1,30})")
-_BADGE = re.compile(r"^(原创|转载|独家|首发|企鹅号|头条号|百家号|澎湃号|发布时间|发表于|举报|分享|分享到|评论|阅读|关注|收藏|字号|来源|作者|编辑|优质原创作者|发布日期|日期|时间|更新时间|举报文章问题|举报|跟贴|参与|人参与)$")
+_BADGE = re.compile(
+    r"^(原创|转载|独家|首发|企鹅号|头条号|百家号|澎湃号|发布时间|发表于|举报|分享|分享到|评论|阅读|关注|收藏|字号|来源|作者|编辑|优质原创作者|发布日期|日期|时间|更新时间|举报文章问题|举报|跟贴|参与|人参与)$"
+)
 _BADGE_SUFFIX = re.compile(r"[\[【(（](整理|原创|转载|编译)[\]】)）]$")
 _AUTHOR_LABEL = re.compile(r"(?:作者|撰稿|文)\s*[：:/]\s*(?P<v>[^\s，,。；;【】\[\]()（）]{2,20})")
 _DATE_LABEL = re.compile(r"(发布时间|发布日期|发表时间|发表于|发文日期|成文日期|更新时间|时间|日期)\s*[：:]?\s*$")
-_SOURCE_CLASS = re.compile(r"(^|[\s_-])(source|a_source|media-?name|media-?user|author-?name|nickname|account|from|origin|ly)($|[\s_-])", re.I)
+_SOURCE_CLASS = re.compile(
+    r"(^|[\s_-])(source|a_source|media-?name|media-?user|author-?name|nickname|account|from|origin|ly)($|[\s_-])", re.I
+)
 _HEAD_WINDOW = 300  # characters after the headline searched for the date/source line
 
 
@@ -115,10 +136,13 @@ def find_title(
         gap = stream.starts[body_el] - stream.ends[el]
         return gap if gap >= -1 else 10**6
 
-    prefix = [(el, text) for el, text in candidates if len(text) >= 6 and page_title.startswith(text)]
+    prefix = [(el, text) for el, text in candidates if len(text) >= 4 and page_title.startswith(text)]
     # "原创" and similar badges prefixed to a headline: the <title> is the headline.
-    prefix += [(el, page_title) for el, text in candidates
-               if len(page_title) >= 6 and text.endswith(page_title) and len(text) - len(page_title) <= 4]
+    prefix += [
+        (el, page_title)
+        for el, text in candidates
+        if len(page_title) >= 6 and text.endswith(page_title) and len(text) - len(page_title) <= 4
+    ]
     if prefix:
         el, text = max(prefix, key=lambda c: (len(c[1]), -distance(c[0])))
         return text, el
@@ -190,13 +214,15 @@ def _source_near_date(window: str) -> str | None:
         if token.endswith((":", "：")):
             continue  # a label, not a name
         token = _BADGE_SUFFIX.sub("", token.split("/")[-1]).strip("·⋅|｜:：[]【】")
-        if 2 <= len(token) <= 20 and not _BADGE.match(token) and re.search(r"[\u4e00-\u9fffA-Za-z]", token):
-            if not re.search(r"[\d，。！？、；]", token):
-                return token
+        name_like = re.search(r"[\u4e00-\u9fffA-Za-z]", token) and not re.search(r"[\d，。！？、；]", token)
+        if 2 <= len(token) <= 20 and name_like and not _BADGE.match(token):
+            return token
     return None
 
 
-def find_source(root: etree._Element, metas: dict[str, str], stream: TextStream, head: tuple[int, int] | None) -> str | None:
+def find_source(
+    root: etree._Element, metas: dict[str, str], stream: TextStream, head: tuple[int, int] | None
+) -> str | None:
     """Publisher: ContentSource; then, on the info line under the headline, a ``来源：`` label, a
     source-like element, or the name beside the date; then a label anywhere; then metadata."""
     if metas.get("contentsource"):
@@ -239,14 +265,17 @@ def find_author(metas: dict[str, str], stream: TextStream, head: tuple[int, int]
 def find_canonical(root: etree._Element, metas: dict[str, str], url: str | None) -> str | None:
     """``<link rel=canonical>``, else ``og:url``, else the URL the page came from; made absolute."""
     for el in root.iter("link"):
-        if (el.get("rel") or "").lower() == "canonical" and (el.get("href") or "").strip():
-            return urljoin(url or "", el.get("href", "").strip())
+        href = str(el.get("href") or "").strip()
+        if str(el.get("rel") or "").lower() == "canonical" and href:
+            return urljoin(url or "", href)
     if metas.get("og:url", "").startswith(("http://", "https://", "//")):
         return urljoin(url or "", metas["og:url"])
     return url
 
 
-def head_window(stream: TextStream, title_el: etree._Element | None, body_el: etree._Element | None) -> tuple[int, int] | None:
+def head_window(
+    stream: TextStream, title_el: etree._Element | None, body_el: etree._Element | None
+) -> tuple[int, int] | None:
     """Where the date/source line is: from the headline's end up to the body (at most a few lines)."""
     if title_el is None or title_el not in stream.ends:
         return None
@@ -264,11 +293,13 @@ def extract_metadata(
     metas = meta_values(root)
     title, title_el = find_title(root, metas, stream, body_el)
     head = head_window(stream, title_el, body_el)
+    source = find_source(root, metas, stream, head)
+    author = find_author(metas, stream, head)
     return PageMeta(
         title=title,
         title_element=title_el,
         published=find_published(metas, stream, head),
-        source=find_source(root, metas, stream, head),
-        author=find_author(metas, stream, head),
+        source=source,
+        author=None if author == source else author,
         canonical_url=find_canonical(root, metas, url),
     )

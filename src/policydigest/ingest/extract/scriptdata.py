@@ -44,7 +44,8 @@ def gallery_captions(root: etree._Element) -> list[str]:
     """All captions of a picture gallery kept in script data (``sub_abstracts``), in order.
 
     >>> import lxml.html
-    >>> page = lxml.html.fromstring('<html><script>var g = {gallery: JSON.parse("{\\\\"sub_abstracts\\\\":[\\\\"第一张。\\\\",\\\\"第二张。\\\\"]}")}</script></html>')
+    >>> literal = '{\\\\"sub_abstracts\\\\":[\\\\"第一张。\\\\",\\\\"第二张。\\\\"]}'
+    >>> page = lxml.html.fromstring(f'<html><script>var g = {{gallery: JSON.parse("{literal}")}}</script></html>')
     >>> gallery_captions(page)
     ['第一张。', '第二张。']
     """

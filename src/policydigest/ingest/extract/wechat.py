@@ -17,7 +17,7 @@ from policydigest.ingest.extract.dom import collapse, tag_of, visible_text
 
 _VAR = r"""(?:var\s+)?{name}\s*[:=]\s*(?:["']([^"'\n]{{1,200}})["']|(\d{{9,13}}))"""
 _TIME_VARS = ("ct", "publish_time", "create_time", "ori_create_time")
-_MARKERS = ("mp.weixin.qq.com", "var nickname", "rich_media_content", "js_content")
+_JS_CONTENT = etree.XPath("//*[@id='js_content']")
 
 
 def _scripts(root: etree._Element) -> str:
@@ -43,12 +43,13 @@ def is_wechat(root: etree._Element, url: str | None = None) -> bool:
     """
     if url and "mp.weixin.qq.com" in url:
         return True
-    return any(el.get("id") == "js_content" for el in root.iter() if tag_of(el))
+    return container(root) is not None
 
 
 def container(root: etree._Element) -> etree._Element | None:
     """The ``#js_content`` element (WeChat hides it until scripts run, so visibility is ignored)."""
-    return next((el for el in root.iter() if tag_of(el) and el.get("id") == "js_content"), None)
+    found = _JS_CONTENT(root)
+    return found[0] if isinstance(found, list) and found and isinstance(found[0], etree._Element) else None
 
 
 def account_name(root: etree._Element) -> str | None:
@@ -71,11 +72,7 @@ def publish_time(root: etree._Element) -> dt.datetime | dt.date | None:
         value = _var(script, name)
         if not value:
             continue
-        if value.isdigit():
-            stamp = int(value[:10])
-            found = from_timestamp(stamp)
-        else:
-            found = parse_date(value)
+        found: dt.datetime | dt.date | None = from_timestamp(int(value[:10])) if value.isdigit() else parse_date(value)
         if found is not None:
             return found
     return None

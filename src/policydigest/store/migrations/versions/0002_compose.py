@@ -27,9 +27,7 @@ def upgrade() -> None:
         sa.Column("window_from", sa.Date(), nullable=False),
         sa.Column("window_to", sa.Date(), nullable=False),
         sa.Column("cover_headline", sa.Text(), nullable=False),
-        sa.Column(
-            "cover_article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa.Column("cover_article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="SET NULL"), nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("numbering_reason", sa.Text(), nullable=False),
         sa.Column("issue_id", sa.Integer(), sa.ForeignKey("issues.id", ondelete="SET NULL"), nullable=True),

@@ -48,9 +48,7 @@ def upgrade() -> None:
         sa.Column("final_url", sa.Text(), nullable=True),
         sa.Column("redirects", sa.JSON(), nullable=False),
         sa.Column("content_hash", sa.String(64), nullable=True),
-        sa.Column(
-            "article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa.Column("article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="SET NULL"), nullable=True),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
     )
