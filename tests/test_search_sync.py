@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from policydigest.model import Article, Block, Issue
-from policydigest.search import Query, attach_search_index, default_index_path, rebuild_index
+from policydigest.search import Query, SearchIndex, attach_search_index, default_index_path, rebuild_index
 from policydigest.search.sync import IndexSync
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
@@ -84,21 +84,32 @@ def test_an_index_built_after_the_store_starts_with_every_article(tmp_path: Path
     assert sync.index.ids() == {1, 2}
 
 
-def test_a_failed_index_update_is_kept_and_applied_with_the_next_write(
-    store_and_sync: tuple[Store, IndexSync], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_index_locked_by_another_writer_loses_nothing(store_and_sync: tuple[Store, IndexSync]) -> None:
     store, sync = store_and_sync
     store.save_issue(issue(1, "遵义发放算力券。"))
-    from policydigest.errors import SearchIndexError
-
-    def locked(_ids: object) -> None:
-        raise SearchIndexError("cannot write the search index: lock busy")
-
-    monkeypatch.setattr(sync, "apply", locked)
+    sync.index.lock_timeout = 0.3
+    assert sync.folder is not None
+    other = SearchIndex.open(sync.folder)  # as another process would hold it
+    held = other._index.writer(15_000_000, 1)
     store.save_issue(issue(2, "数商生态。"))
     assert store.count_articles() == 2  # the write stands
     assert sync.pending() == {2}
-    monkeypatch.undo()
+    del held
     store.save_issue(issue(3, "贵阳建设算力中心。"))
     assert sync.pending() == set()
     assert sync.index.ids() == {1, 2, 3}
+
+
+def test_an_index_left_from_a_deleted_store_is_rebuilt_for_the_new_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    attach_search_index(store, Settings(database_url=url))
+    store.save_issue(issue(1, "遵义发放算力券。", "旧库的数商。"))
+    store.engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp_path / 's.db'}{suffix}").unlink(missing_ok=True)
+    fresh = open_store(url)
+    sync = attach_search_index(fresh, Settings(database_url=url))
+    fresh.save_issue(issue(5, "贵阳建设算力中心。"))
+    assert sync.index.ids() == {1}
+    assert hits(sync, "数商") == set()

@@ -1,5 +1,11 @@
 """Search stage: exact, Chinese-aware full-text search with filters, facets, snippets and "more like this".
 
+For the web app and the API: ``attach_search_index(store, settings)`` keeps the index in step with
+the store and returns an ``IndexSync`` whose ``.index`` is the ``SearchIndex``; call
+``index.search(Query(...))`` (a ``SearchResult``: ``total``, ``hits`` with id, title, column, date,
+score, HTML-safe ``snippet``/``title_html``, and ``facets``) and ``index.more_like_this(article_id)``.
+``Query``, ``SearchHit`` and ``SearchResult`` are pydantic models, ready for FastAPI.
+
 >>> from policydigest.search import IndexedArticle, Query, SearchIndex
 >>> index = SearchIndex.in_memory()
 >>> index.add([IndexedArticle(id=1, title="大模型产业", body="推动大模型发展。"),

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import tantivy
 from pydantic import BaseModel, Field
@@ -32,7 +33,7 @@ from policydigest.search.facets import FacetCount, aggregation_spec, facet_count
 from policydigest.search.query import ParsedQuery, Query, SortOrder, Term, parse_query, split_with_dictionary
 from policydigest.search.schema import SCHEMA_VERSION, build_schema, register_analyzers, split_content, to_document
 from policydigest.search.snippets import highlight, match_pattern, snippet
-from policydigest.search.text import bigrams, index_terms, word_pattern
+from policydigest.search.text import covering_bigrams, index_terms, word_pattern
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,9 @@ class SearchResult(BaseModel):
 
 class SearchIndex:
     """Search over the articles: add, delete, search, more like this."""
+
+    #: Seconds a write waits for another writer (process) to let go of the index.
+    lock_timeout: float = 10.0
 
     def __init__(self, index: tantivy.Index, folder: Path | None) -> None:
         self._index = index
@@ -122,19 +126,38 @@ class SearchIndex:
         """Where the index lives (None in memory)."""
         return self._folder
 
+    def info(self) -> dict[str, Any]:
+        """What ``meta.json`` records about the index (schema version, the store it was built from)."""
+        if self._folder is None:
+            return {}
+        try:
+            found = json.loads((self._folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def record(self, **fields: Any) -> None:
+        """Add ``fields`` to ``meta.json``."""
+        if self._folder is None:
+            return
+        meta = {**self.info(), **fields}
+        tmp = self._folder / "meta.json.tmp"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self._folder / "meta.json")
+
     # ---- writing ------------------------------------------------------------------------------
 
     @contextmanager
     def _writer(self, heap: int = 50_000_000, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
         writer = None
-        for attempt in range(40):  # another process may be writing: wait up to ~10 s for its lock
+        deadline = time.monotonic() + self.lock_timeout
+        while writer is None:  # another process may be writing: wait a while for its lock
             try:
                 writer = self._index.writer(heap, threads)
-                break
             except ValueError as exc:
-                if "lock" not in str(exc).lower() or attempt == 39:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     raise SearchIndexError(f"cannot write the search index: {exc}") from exc
-                time.sleep(0.25)
+                time.sleep(0.1)
         assert writer is not None
         try:
             yield writer
@@ -205,21 +228,28 @@ class SearchIndex:
             return None
         if len(pattern) == 1:  # a lone character: any bigram that starts with it
             return _Q.regex_query(self._schema, field, re.escape(pattern) + ".")
-        grams = bigrams(pattern)
+        grams = covering_bigrams(pattern)
         if len(grams) == 1:
-            return _Q.term_query(self._schema, field, grams[0])
+            return _Q.term_query(self._schema, field, grams[0][1])
         return _Q.phrase_query(self._schema, field, list[str | tuple[int, str]](grams))
 
-    def _tantivy_query(self, parsed: ParsedQuery, query: Query) -> tuple[tantivy.Query, bool]:
-        """The tantivy query, and whether it ranks (has words) or only filters."""
+    def _tantivy_query(
+        self, parsed: ParsedQuery, query: Query, *, rank: bool = True
+    ) -> tuple[tantivy.Query, bool]:
+        """The tantivy query, and whether it ranks (has words) or only filters.
+
+        ``rank=False`` leaves out the title boosts: the same articles match, found with less work
+        (for counting facets and listing ids).
+        """
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for term in parsed.required:
             body = self._term_query(term, "text")
-            title = self._term_query(term, "title")
-            if body is None or title is None:
+            if body is None:
                 continue
             clauses.append((_O.Must, body))
-            clauses.append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
+            title = self._term_query(term, "title") if rank else None
+            if title is not None:
+                clauses.append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
         ranked = bool(clauses)
         for term in parsed.excluded:
             excluded = self._term_query(term, "text")
@@ -281,7 +311,11 @@ class SearchIndex:
         keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
         page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
         counted = getattr(found, "count", 0)
-        facets = facet_counts(searcher.aggregate(tq, aggregation_spec())) if query.facets and counted else {}
+        if query.facets and counted:
+            matching, _ranked = self._tantivy_query(parsed, query, rank=False)
+            facets = facet_counts(searcher.aggregate(matching, aggregation_spec()))
+        else:
+            facets = {}
         total = int(getattr(found, "count", 0) or 0)  # the type stubs omit `count`
         return total, page, facets
 
@@ -301,6 +335,21 @@ class SearchIndex:
             title_html=highlight(title, pattern),
             issues=sorted(int(i) for i in stored.get_all("issue")),
         )
+
+    def matching_ids(self, query: Query) -> list[int]:
+        """The ids of every article ``query`` matches, unranked (no dictionary split): exports, checks.
+
+        >>> from policydigest.search.documents import IndexedArticle
+        >>> index = SearchIndex.in_memory()
+        >>> index.add([IndexedArticle(id=4, title="数商", body=""), IndexedArticle(id=5, title="数", body="商")])
+        >>> index.matching_ids(Query(text="数商"))
+        [4]
+        """
+        tq, _ranked = self._tantivy_query(parse_query(query.text), query, rank=False)
+        searcher = self._searcher()
+        found = searcher.search(tq, limit=max(1, searcher.num_docs), count=False, order_by_field="id")
+        values = searcher.fast_field_values("id", [address for _key, address in found.hits])
+        return sorted(int(v) for v in values if v is not None)
 
     def more_like_this(self, article_id: int, limit: int = 5) -> list[SearchHit]:
         """Articles most like this one (shared rare bigrams, BM25), best first; [] if it is not indexed."""

