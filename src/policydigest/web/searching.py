@@ -129,7 +129,8 @@ class SearchParams:
         >>> SearchParams(q="算力", filters={"column": ("地方新政",)}).describe()
         '“算力” · 栏目：地方新政'
         """
-        parts = [f"“{self.q.strip()}”"] if self.q.strip() else []
+        q = self.q.strip()
+        parts = [q if q[:1] in ('"', "“", "「") else f"“{q}”"] if q else []  # a phrase is quoted already
         for name, label in FACET_LABELS.items():
             if self.values(name):
                 parts.append(f"{label}：{'、'.join(self.values(name))}")
