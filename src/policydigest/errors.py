@@ -103,3 +103,10 @@ class DraftError(PolicydigestError):
     For example: an article that is not in the store or not in the draft, a column the publisher
     profile does not name, a 总期 another issue already has, or a draft that was already published.
     """
+
+
+class SearchIndexError(PolicydigestError):
+    """The search index cannot be opened, written or read (missing, another version, locked, damaged).
+
+    The index is derived data: ``policydigest reindex`` rebuilds it from the store.
+    """

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    index_path: Path | None = Field(
+        default=None,
+        description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
+        "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
+    )
     # ---- enrichment (issue 3) ----
     enrich_on_import: bool = Field(
         default=True, description="Run the enrichment stages on newly imported articles (import --no-enrich skips)."
@@ -176,6 +181,29 @@ class Settings(BaseSettings):
         default=3,
         description="Successive runs whose listing yields no link, or whose pages yield no body, "
         "before a source is flagged.",
+    )
+
+    # ---- web app, API and feeds (issue 4) ------------------------------------------------------
+    web_host: str = Field(default="127.0.0.1", description="Address `policydigest serve` listens on.")
+    web_port: int = Field(default=8000, ge=1, le=65535, description="Port `policydigest serve` listens on.")
+    web_base_url: str | None = Field(
+        default=None,
+        description="Public address of the web app (e.g. https://digest.example.org) used in feed links; "
+        "unset: the address each request came to.",
+    )
+    web_editor_token: SecretStr | None = Field(
+        default=None,
+        description="Token editors give to use the editing routes (re-check a source). Set it in the "
+        "environment (POLICYDIGEST_WEB_EDITOR_TOKEN), never in a file kept in the repository; unset: "
+        "editing routes are refused.",
+    )
+    web_page_size: int = Field(default=20, ge=1, le=100, description="Hits or articles per page in the web app.")
+    web_feed_items: int = Field(default=30, ge=1, le=200, description="Entries in each Atom, RSS or JSON feed.")
+    web_cache_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds a rendered issue or article page is reused before it is rendered again "
+        "(writes through this process clear it at once; 0: no cache).",
     )
 
     @classmethod

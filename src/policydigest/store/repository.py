@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from policydigest.errors import NotFoundError, StoreError
 from policydigest.model import Article, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
+from policydigest.store.changes import ArticleChanges
 from policydigest.store.db import writer
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
 
@@ -78,10 +79,13 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        #: Subscribe here to hear which articles each committed write touched (the search index does).
+        self.changes = ArticleChanges(self._sessions)
 
     def session(self) -> Session:
-        """A new ORM session on the store (the caller closes it)."""
-        return Session(self.engine, expire_on_commit=False)
+        """A new ORM session on the store (the caller closes it); its commits reach ``changes``."""
+        return self._sessions()
 
     def close(self) -> None:
         """Close the store's connections; the store can be used again afterwards (it reconnects)."""
@@ -113,7 +117,7 @@ class Store:
             raise StoreError(f"cannot store {what}: {problem}; nothing of it was stored")
         digest = issue_hash(issue)
         try:
-            with Session(writer(self.engine), expire_on_commit=False) as session, session.begin():
+            with self._sessions(bind=writer(self.engine)) as session, session.begin():
                 existing = session.scalar(
                     select(IssueRow).where(IssueRow.series == issue.series, IssueRow.total_number == issue.total_number)
                 )

@@ -1,0 +1,292 @@
+"""Search benchmark: index build rate, query latency (top 10 with facets) and exactness, against SQLite FTS5.
+
+Synthetic corpora are built from the project's own sample bulletins (src/policydigest/data/sample):
+each article is a sample title and 3–9 sample sentences, some with their clauses shuffled (so that
+words meet their neighbours in new places, 大 … 模型 apart included), with a column, date, issue,
+source and region drawn at random. The same articles go into
+
+- policydigest's index (tantivy, bigram phrase queries, 7 facets), and
+- a plain SQLite FTS5 index (trigram tokenizer, MATCH with bm25(); 3 facets by GROUP BY).
+
+Exactness is measured against plain substring truth: an article matches when its title + body
+contain every query word. Run:  python -m bench search  (BENCH_SEARCH_SIZE=1000000 for 1M), or
+python -m bench.search --size 1000000 [--workdir DIR] [--keep].
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.timing import median, percentile
+from policydigest.ingest.bulletin.reader import read_bulletin
+from policydigest.search import IndexedArticle, Query, SearchIndex
+from policydigest.settings import Settings
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "src" / "policydigest" / "data" / "sample"
+COLUMNS = ("国策要论", "地方新政", "产业前沿", "数谷动态")
+REGIONS = (("贵阳市", "贵州省"), ("遵义市", "贵州省"), ("杭州市", "浙江省"), ("济南市", "山东省"), ("成都市", "四川省"))
+#: Words every run measures: two-character words, words inside longer words, long compounds.
+FIXED_WORDS = (
+    "算力",
+    "数商",
+    "大模型",
+    "模型",
+    "数据交易所",
+    "工业互联网",
+    "数据要素",
+    "公共数据授权运营",
+    "人工智能",
+    "数据安全",
+    "标注",
+    "试点",
+    "贵阳",
+    "具身智能",
+    "语料库",
+    "算力券",
+    "数据资产入表",
+    "可信数据空间",
+    "大数据",
+    "交易所",
+    "授权运营",
+    "数据 安全",
+    "算力 标注",
+    "人工智能 试点 贵阳",
+)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Sentences and titles of the sample bulletins, and sources, to draw synthetic articles from."""
+
+    titles: list[str]
+    sentences: list[str]
+    sources: list[str]
+
+
+def load_corpus() -> Corpus:
+    settings = Settings()
+    titles, sentences, sources = [], [], []
+    for path in sorted(SAMPLE_DIR.iterdir()):
+        issue = read_bulletin(path, columns=settings.columns, back_matter_headings=settings.back_matter_headings)
+        for article in issue.articles:
+            titles.append(article.title)
+            sources.append(article.source or "本刊")
+            sentences.extend(s for s in re.split(r"(?<=[。；！？])", article.body) if s.strip())
+    return Corpus(titles, sentences, sources)
+
+
+def articles(corpus: Corpus, size: int, seed: int = 7) -> Iterator[IndexedArticle]:
+    """``size`` synthetic articles, the same for the same seed."""
+    rng = random.Random(seed)
+    start = dt.date(2023, 1, 1)
+    for n in range(1, size + 1):
+        parts = []
+        for _ in range(rng.randint(3, 9)):
+            sentence = rng.choice(corpus.sentences)
+            if rng.random() < 0.3:
+                clauses = sentence.split("，")
+                rng.shuffle(clauses)
+                sentence = "，".join(clauses)
+            parts.append(sentence)
+        city, province = rng.choice(REGIONS)
+        yield IndexedArticle(
+            id=n,
+            title=rng.choice(corpus.titles),
+            body="".join(parts),
+            column=rng.choice(COLUMNS),
+            date=start + dt.timedelta(days=rng.randrange(900)),
+            source=rng.choice(corpus.sources),
+            issues=(rng.randint(1, 200),),
+            regions=(city, province),
+            keys={"region": (city, province, city[:-1], province[:-1])},
+        )
+
+
+def query_words(corpus: Corpus, count: int = 26, seed: int = 11) -> list[str]:
+    """The fixed words plus random pieces of sample sentences (2–5 characters, often inside words)."""
+    rng = random.Random(seed)
+    words = list(FIXED_WORDS)
+    while len(words) < len(FIXED_WORDS) + count:
+        runs = _CJK_RUN.findall(rng.choice(corpus.sentences))
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        length = min(len(run), rng.randint(2, 5))
+        at = rng.randrange(len(run) - length + 1)
+        if run[at : at + length] not in words:
+            words.append(run[at : at + length])
+    return words
+
+
+# ---- SQLite FTS5 baseline ------------------------------------------------------------------------
+
+
+def fts_build(path: Path, docs: Iterator[IndexedArticle]) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("CREATE TABLE docs(id INTEGER PRIMARY KEY, title TEXT, col TEXT, day INTEGER, issue INTEGER, src TEXT)")
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='trigram')")
+    batch: list[IndexedArticle] = []
+
+    def flush() -> None:
+        db.executemany(
+            "INSERT INTO docs VALUES (?,?,?,?,?,?)",
+            [(a.id, a.title, a.column, a.date.toordinal() if a.date else 0, a.issues[0], a.source) for a in batch],
+        )
+        db.executemany("INSERT INTO fts(rowid, title, body) VALUES (?,?,?)", [(a.id, a.title, a.body) for a in batch])
+        batch.clear()
+
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= 5000:
+            flush()
+    flush()
+    db.commit()
+    return db
+
+
+def fts_match(words: list[str]) -> str | None:
+    """The FTS5 MATCH expression: trigram phrases need three characters, shorter words cannot be asked."""
+    usable = [w for w in words if len(w) >= 3]
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in usable) if len(usable) == len(words) else None
+
+
+def fts_search(db: sqlite3.Connection, words: list[str], column: str | None) -> int:
+    match = fts_match(words)
+    if match is None:
+        return 0
+    where = "fts MATCH ?" + (" AND d.col = ?" if column else "")
+    args: tuple[str, ...] = (match, column) if column else (match,)
+    base = f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE {where}"
+    db.execute(f"SELECT d.id, d.title, bm25(fts) AS s {base} ORDER BY s LIMIT 10", args).fetchall()
+    total = 0
+    for facet in ("col", "issue", "src"):
+        rows = db.execute(f"SELECT d.{facet}, count(*) {base} GROUP BY d.{facet}", args).fetchall()
+        total = sum(n for _v, n in rows)
+    return total
+
+
+def fts_ids(db: sqlite3.Connection, words: list[str]) -> set[int]:
+    match = fts_match(words)
+    return set() if match is None else {r[0] for r in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (match,))}
+
+
+# ---- the run -------------------------------------------------------------------------------------
+
+
+def truth(corpus: Corpus, size: int, queries: list[list[str]]) -> list[set[int]]:
+    found: list[set[int]] = [set() for _ in queries]
+    for doc in articles(corpus, size):
+        text = f"{doc.title}\n{doc.body}"
+        for i, words in enumerate(queries):
+            if all(w in text for w in words):
+                found[i].add(doc.id)
+    return found
+
+
+def exactness(answers: list[set[int]], truths: list[set[int]]) -> tuple[float, float]:
+    right = sum(len(a & t) for a, t in zip(answers, truths, strict=True))
+    hits = sum(len(a) for a in answers)
+    relevant = sum(len(t) for t in truths)
+    return (right / relevant if relevant else 1.0), (right / hits if hits else 1.0)
+
+
+def run(size: int, workdir: Path, keep: bool = False) -> None:
+    corpus = load_corpus()
+    words = query_words(corpus)
+    queries = [w.split() for w in words]
+    print(
+        f"corpus: {size:,} synthetic articles from {len(corpus.sentences)} sample sentences; "
+        f"{len(queries)} queries; machine load {os.getloadavg()[0]:.1f}"
+    )
+
+    folder = workdir / "policydigest-index"
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    index = SearchIndex.open(folder)
+    index.add(articles(corpus, size), replace=False, heap=400_000_000, threads=2)
+    ours_rate = size / (time.perf_counter() - started)
+
+    fts_path = workdir / "fts5.db"
+    fts_path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    db = fts_build(fts_path, articles(corpus, size))
+    fts_rate = size / (time.perf_counter() - started)
+
+    ours_ms: list[float] = []
+    fts_ms: list[float] = []
+    for rep in range(3):
+        for n, words_ in enumerate(queries):
+            column = COLUMNS[n % 4] if (n + rep) % 2 else None
+            query = Query(text=" ".join(words_), columns=[column] if column else [], limit=10)
+            t0 = time.perf_counter()
+            index.search(query)
+            ours_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            fts_search(db, words_, column)
+            fts_ms.append((time.perf_counter() - t0) * 1000)
+
+    truths = truth(corpus, size, queries)
+    ours_answers = [set(index.matching_ids(Query(text=" ".join(q)))) for q in queries]
+    fts_answers = [fts_ids(db, q) for q in queries]
+    ours_recall, ours_precision = exactness(ours_answers, truths)
+    fts_recall, fts_precision = exactness(fts_answers, truths)
+    short = [i for i, q in enumerate(queries) if any(len(w) == 2 for w in q)]
+    ours_short = exactness([ours_answers[i] for i in short], [truths[i] for i in short])
+    fts_short = exactness([fts_answers[i] for i in short], [truths[i] for i in short])
+
+    rows = [
+        ("policydigest (tantivy bigrams, 7 facets)", ours_rate, ours_ms, ours_recall, ours_precision, ours_short),
+        ("SQLite FTS5 trigram + bm25 (3 facets)", fts_rate, fts_ms, fts_recall, fts_precision, fts_short),
+    ]
+    print(
+        f"\n{'engine':42} {'index/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'recall':>7} {'precis.':>7} "
+        f"{'2-char recall/prec.':>20}"
+    )
+    for name, rate, ms, recall, precision, (r2, p2) in rows:
+        print(
+            f"{name:42} {rate:9,.0f} {median(ms):8.1f} {percentile(ms, 0.99):8.1f} {recall:7.4f} "
+            f"{precision:7.4f} {r2:9.4f}/{p2:.4f}"
+        )
+    matched = sum(len(t) for t in truths)
+    print(
+        f"\nsubstring truth: {matched:,} (query, article) matches over {len(queries)} queries; "
+        f"{len(short)} queries hold a two-character word"
+    )
+    db.close()
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
+        fts_path.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=int(os.environ.get("BENCH_SEARCH_SIZE", "100000")))
+    parser.add_argument("--workdir", type=Path, default=None, help="Where to build the indexes (default: a temp dir).")
+    parser.add_argument("--keep", action="store_true", help="Keep the indexes afterwards.")
+    args = parser.parse_args(argv or [])
+    if args.workdir is None:
+        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+            run(args.size, Path(tmp), args.keep)
+    else:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        run(args.size, args.workdir, args.keep)
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

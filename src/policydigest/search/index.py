@@ -1,0 +1,370 @@
+"""The search index: a tantivy index of bigram terms, searched with phrase queries (exact), ranked by BM25.
+
+An index lives in a folder (``index_path``): ``tantivy/`` holds the index, ``meta.json`` its schema
+version. It is derived data, rebuilt from the store by ``policydigest reindex``.
+
+>>> from policydigest.search.documents import IndexedArticle
+>>> index = SearchIndex.in_memory()
+>>> index.add([IndexedArticle(id=1, title="贵州发放算力券", body="支持数据要素流通。", column="数谷动态")])
+>>> result = index.search(Query(text="算力"))
+>>> [(hit.id, hit.title_html) for hit in result.hits]
+[(1, '贵州发放<mark>算力</mark>券')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from pydantic import BaseModel, Field
+
+from policydigest.errors import SearchIndexError
+from policydigest.search.documents import IndexedArticle
+from policydigest.search.facets import FacetCount, aggregation_spec, facet_counts, filter_queries, number_date
+from policydigest.search.query import ParsedQuery, Query, SortOrder, Term, parse_query, split_with_dictionary
+from policydigest.search.schema import SCHEMA_VERSION, build_schema, register_analyzers, split_content, to_document
+from policydigest.search.snippets import highlight, match_pattern, snippet
+from policydigest.search.text import covering_bigrams, index_terms, word_pattern
+
+log = logging.getLogger(__name__)
+
+#: How much more a match in the title counts than one in the body.
+TITLE_BOOST = 3.0
+#: Hits fetched beyond the page to order ties deterministically.
+TIE_MARGIN = 20
+_Q = tantivy.Query
+_O = tantivy.Occur
+
+
+class SearchHit(BaseModel):
+    """One article found."""
+
+    id: int
+    title: str
+    column: str | None
+    date: dt.date | None
+    score: float = Field(description="Relevance (BM25; higher is better); 0 when sorted by date.")
+    snippet: str = Field(description="Safe HTML: escaped text with <mark> around the matched words.")
+    title_html: str = Field(description="Safe HTML title with <mark> around the matched words.")
+    issues: list[int] = Field(default_factory=list, description="总期 numbers of the issues holding it.")
+
+
+class SearchResult(BaseModel):
+    """The hits of a query, how many there are in all, and the facet counts."""
+
+    query: Query
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetCount]] = Field(default_factory=dict)
+    searched: str = Field(description="The query text as searched (after t2s, and the dictionary split if any).")
+    split: bool = Field(default=False, description="Whether unspaced words were split with the dictionary.")
+    took_ms: float = 0.0
+
+
+class SearchIndex:
+    """Search over the articles: add, delete, search, more like this."""
+
+    #: Seconds a write waits for another writer (process) to let go of the index.
+    lock_timeout: float = 10.0
+
+    def __init__(self, index: tantivy.Index, folder: Path | None) -> None:
+        self._index = index
+        self._folder = folder
+        self._schema = index.schema
+        self._lock = threading.Lock()
+        self._seen_meta = self._meta_stamp()
+
+    # ---- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def in_memory(cls) -> SearchIndex:
+        """An empty index in memory (tests, small tools)."""
+        index = tantivy.Index(build_schema())
+        register_analyzers(index)
+        return cls(index, None)
+
+    @classmethod
+    def open(cls, folder: Path, *, create: bool = True) -> SearchIndex:
+        """The index in ``folder``; an empty one is created there when none exists and ``create``."""
+        meta_file, data = folder / "meta.json", folder / "tantivy"
+        if not data.is_dir():
+            if not create:
+                raise SearchIndexError(f"no search index at {folder} (build it with `policydigest reindex`)")
+            data.mkdir(parents=True, exist_ok=True)
+            meta_file.write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
+        try:
+            version = json.loads(meta_file.read_text(encoding="utf-8")).get("schema_version")
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(
+                f"the search index at {folder} has no readable meta.json; run `policydigest reindex`"
+            ) from exc
+        if version != SCHEMA_VERSION:
+            raise SearchIndexError(
+                f"the search index at {folder} is of version {version}, this program needs {SCHEMA_VERSION}; "
+                "run `policydigest reindex`"
+            )
+        try:
+            index = tantivy.Index(build_schema(), path=str(data), reuse=True)
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(
+                f"cannot open the search index at {folder}: {exc}; run `policydigest reindex`"
+            ) from exc
+        register_analyzers(index)
+        return cls(index, folder)
+
+    @property
+    def folder(self) -> Path | None:
+        """Where the index lives (None in memory)."""
+        return self._folder
+
+    def info(self) -> dict[str, Any]:
+        """What ``meta.json`` records about the index (schema version, the store it was built from)."""
+        if self._folder is None:
+            return {}
+        try:
+            found = json.loads((self._folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def record(self, **fields: Any) -> None:
+        """Add ``fields`` to ``meta.json``."""
+        if self._folder is None:
+            return
+        meta = {**self.info(), **fields}
+        tmp = self._folder / "meta.json.tmp"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self._folder / "meta.json")
+
+    # ---- writing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writer(self, heap: int = 50_000_000, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
+        writer = None
+        deadline = time.monotonic() + self.lock_timeout
+        while writer is None:  # another process may be writing: wait a while for its lock
+            try:
+                writer = self._index.writer(heap, threads)
+            except ValueError as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise SearchIndexError(f"cannot write the search index: {exc}") from exc
+                time.sleep(0.1)
+        assert writer is not None
+        try:
+            yield writer
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            del writer
+            self._index.reload()
+
+    def add(
+        self,
+        articles: Iterable[IndexedArticle],
+        *,
+        replace: bool = True,
+        heap: int = 50_000_000,
+        threads: int = 1,
+        on_article: Callable[[], None] | None = None,
+    ) -> None:
+        """Index ``articles`` in one commit; ``replace`` drops any earlier version of each first."""
+        with self._lock, self._writer(heap, threads) as writer:
+            for article in articles:
+                if replace:
+                    writer.delete_documents_by_term("id", article.id)
+                writer.add_document(to_document(article))
+                if on_article:
+                    on_article()
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove these articles from the index (unknown ids are ignored)."""
+        with self._lock, self._writer() as writer:
+            for article_id in ids:
+                writer.delete_documents_by_term("id", article_id)
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    def _meta_stamp(self) -> int:
+        if self._folder is None:
+            return 0
+        try:
+            return (self._folder / "tantivy" / "meta.json").stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    def _searcher(self) -> tantivy.Searcher:
+        stamp = self._meta_stamp()
+        if stamp != self._seen_meta:  # another process committed: see its changes
+            self._index.reload()
+            self._seen_meta = stamp
+        return self._index.searcher()
+
+    def count(self) -> int:
+        """How many articles are indexed."""
+        return int(self._searcher().num_docs)
+
+    def ids(self) -> set[int]:
+        """The ids of every indexed article."""
+        searcher = self._searcher()
+        found = searcher.search(_Q.all_query(), limit=max(1, searcher.num_docs), count=False)
+        values = searcher.fast_field_values("id", [address for _score, address in found.hits])
+        return {int(v) for v in values if v is not None}
+
+    def _term_query(self, term: Term, field: str) -> tantivy.Query | None:
+        pattern = word_pattern(term.text, prefix=term.prefix)
+        if not pattern:
+            return None
+        if len(pattern) == 1:  # a lone character: any bigram that starts with it
+            return _Q.regex_query(self._schema, field, re.escape(pattern) + ".")
+        grams = covering_bigrams(pattern)
+        if len(grams) == 1:
+            return _Q.term_query(self._schema, field, grams[0][1])
+        return _Q.phrase_query(self._schema, field, list[str | tuple[int, str]](grams))
+
+    def _tantivy_query(self, parsed: ParsedQuery, query: Query, *, rank: bool = True) -> tuple[tantivy.Query, bool]:
+        """The tantivy query, and whether it ranks (has words) or only filters.
+
+        ``rank=False`` leaves out the title boosts: the same articles match, found with less work
+        (for counting facets and listing ids).
+        """
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for term in parsed.required:
+            body = self._term_query(term, "text")
+            if body is None:
+                continue
+            clauses.append((_O.Must, body))
+            title = self._term_query(term, "title") if rank else None
+            if title is not None:
+                clauses.append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
+        ranked = bool(clauses)
+        for term in parsed.excluded:
+            excluded = self._term_query(term, "text")
+            if excluded is not None:
+                clauses.append((_O.MustNot, excluded))
+        clauses.extend((_O.Must, _Q.const_score_query(f, 0.0)) for f in filter_queries(self._schema, query))
+        if not ranked:
+            clauses.append((_O.Must, _Q.const_score_query(_Q.all_query(), 0.0)))
+        return _Q.boolean_query(clauses), ranked
+
+    def search(self, query: Query) -> SearchResult:
+        """Run ``query``: the page of hits, the total, facet counts and snippets.
+
+        Words typed without spaces that find nothing are split with the domain dictionary and
+        searched again (``split`` says so).
+        """
+        started = time.perf_counter()
+        parsed = parse_query(query.text)
+        searcher = self._searcher()
+        total, page, facets = self._run(searcher, parsed, query)
+        split = False
+        if total == 0 and parsed.required:
+            alternative = split_with_dictionary(parsed)
+            if alternative is not None:
+                parsed, split = alternative, True
+                total, page, facets = self._run(searcher, parsed, query)
+        pattern = match_pattern(parsed.required)
+        hits = [self._hit(searcher, address, score, pattern) for score, address in page]
+        return SearchResult(
+            query=query,
+            total=total,
+            hits=hits,
+            facets=facets,
+            searched=parsed.as_typed(),
+            split=split,
+            took_ms=round((time.perf_counter() - started) * 1000, 3),
+        )
+
+    def _run(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query
+    ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], dict[str, list[FacetCount]]]:
+        tq, ranked = self._tantivy_query(parsed, query)
+        by_date = query.sort is SortOrder.DATE or not ranked
+        # Fetch a few more than the page so that ties (same score, same day) can be ordered the
+        # same way whatever the index's segment layout: newest first, then highest id.
+        found = searcher.search(
+            tq,
+            limit=query.offset + max(query.limit, 1) + TIE_MARGIN,
+            count=True,
+            order_by_field="date" if by_date else None,
+        )
+        addresses = [address for _key, address in found.hits]
+        dates = searcher.fast_field_values("date", addresses)
+        ids = searcher.fast_field_values("id", addresses)
+        keyed = [
+            (0.0 if by_date else round(float(key), 4), int(day or 0), int(i or 0), address)
+            for (key, address), day, i in zip(found.hits, dates, ids, strict=True)
+        ]
+        keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
+        page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
+        counted = getattr(found, "count", 0)
+        if query.facets and counted:
+            matching, _ranked = self._tantivy_query(parsed, query, rank=False)
+            facets = facet_counts(searcher.aggregate(matching, aggregation_spec()))
+        else:
+            facets = {}
+        total = int(getattr(found, "count", 0) or 0)  # the type stubs omit `count`
+        return total, page, facets
+
+    def _hit(
+        self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float, pattern: re.Pattern[str] | None
+    ) -> SearchHit:
+        stored = searcher.doc(address)
+        title, body = split_content(stored.get_first("content") or b"")
+        columns = stored.get_all("column")
+        return SearchHit(
+            id=int(stored.get_first("id") or 0),
+            title=title,
+            column=columns[0] if columns else None,
+            date=number_date(stored.get_first("date")),
+            score=round(score, 4),
+            snippet=snippet(body or title, pattern),
+            title_html=highlight(title, pattern),
+            issues=sorted(int(i) for i in stored.get_all("issue")),
+        )
+
+    def matching_ids(self, query: Query) -> list[int]:
+        """The ids of every article ``query`` matches, unranked (no dictionary split): exports, checks.
+
+        >>> from policydigest.search.documents import IndexedArticle
+        >>> index = SearchIndex.in_memory()
+        >>> index.add([IndexedArticle(id=4, title="数商", body=""), IndexedArticle(id=5, title="数", body="商")])
+        >>> index.matching_ids(Query(text="数商"))
+        [4]
+        """
+        tq, _ranked = self._tantivy_query(parse_query(query.text), query, rank=False)
+        searcher = self._searcher()
+        found = searcher.search(tq, limit=max(1, searcher.num_docs), count=False, order_by_field="id")
+        values = searcher.fast_field_values("id", [address for _key, address in found.hits])
+        return sorted(int(v) for v in values if v is not None)
+
+    def more_like_this(self, article_id: int, limit: int = 5) -> list[SearchHit]:
+        """Articles most like this one (shared rare bigrams, BM25), best first; [] if it is not indexed."""
+        searcher = self._searcher()
+        own = searcher.search(_Q.term_query(self._schema, "id", article_id), limit=1, count=False)
+        if not own.hits:
+            log.info("more like this: article #%s is not in the index", article_id)
+            return []
+        title, body = split_content(searcher.doc(own.hits[0][1]).get_first("content") or b"")
+        like = _Q.more_like_this_document_fields_query(
+            self._schema,
+            {"text": [index_terms(f"{title}\n{body}")]},
+            min_doc_frequency=2,
+            max_doc_frequency=max(2, int(searcher.num_docs * 0.3)),
+            min_term_frequency=1,
+            max_query_terms=40,
+        )
+        query = _Q.boolean_query([(_O.Should, like), (_O.MustNot, _Q.term_query(self._schema, "id", article_id))])
+        found = searcher.search(query, limit=limit, count=False)
+        return [self._hit(searcher, address, float(score), None) for score, address in found.hits]

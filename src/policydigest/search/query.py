@@ -1,0 +1,199 @@
+"""What a reader asks: the query text parsed into terms, plus filters, order and page.
+
+Query syntax (what a Chinese reader types):
+
+- ``数据要素 贵州`` — every word must occur (AND); a word is found wherever it occurs, inside longer
+  words too (数据交易所 in 贵阳大数据交易所).
+- ``"人工智能 大模型"`` (or “…”, 「…」) — the exact phrase, spaces included.
+- ``GPT*`` — Latin words starting with GPT; Chinese already matches inside words, so a trailing * on
+  Chinese changes nothing.
+- ``-征求意见稿`` — articles without this word.
+- Traditional characters are converted to simplified first (數據要素 → 数据要素, OpenCC t2s).
+
+A run of Chinese typed without spaces (贵州算力) is first searched as written; when that finds
+nothing it is split with the domain dictionary (贵州 + 算力) and searched again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\S+))')
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+class SortOrder(StrEnum):
+    """Order of the hits."""
+
+    RELEVANCE = "relevance"
+    DATE = "date"  # newest first
+
+
+class Query(BaseModel):
+    """A search: text (may be empty), filters (each a list: any of the values), order and page.
+
+    >>> Query(text="算力", regions=["贵州"], limit=5).limit
+    5
+    """
+
+    text: str = Field(default="", max_length=1000, description='Words, "phrases", prefix*, -exclusions.')
+    columns: list[str] = Field(default_factory=list, description="Any of these columns (国策要论 …).")
+    regions: list[str] = Field(
+        default_factory=list, description="Any of these regions; a province includes its cities (贵州 ⊃ 贵阳)."
+    )
+    authorities: list[str] = Field(default_factory=list, description="Issuing authority, full or as written.")
+    kinds: list[str] = Field(default_factory=list, description="Document kind: 办法, 方案, 通知 …")
+    topics: list[str] = Field(default_factory=list, description="Topic id or label.")
+    issues: list[int] = Field(default_factory=list, description="Issue 总期 numbers.")
+    sources: list[str] = Field(default_factory=list, description="Source (来源) exactly as stored.")
+    since: dt.date | None = Field(default=None, description="Dated on or after this day.")
+    until: dt.date | None = Field(default=None, description="Dated on or before this day.")
+    sort: SortOrder = Field(default=SortOrder.RELEVANCE, description="relevance, or date (newest first).")
+    limit: int = Field(default=10, ge=0, le=1000, description="Hits to return.")
+    offset: int = Field(default=0, ge=0, le=100_000, description="Hits to skip (paging).")
+    facets: bool = Field(default=True, description="Count the hits per column, region, authority … too.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Query:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        return self
+
+    def has_filters(self) -> bool:
+        """Whether any filter is set."""
+        return bool(
+            self.columns
+            or self.regions
+            or self.authorities
+            or self.kinds
+            or self.topics
+            or self.issues
+            or self.sources
+            or self.since
+            or self.until
+        )
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the text asks for: a word or phrase, maybe a prefix, maybe excluded."""
+
+    text: str  # simplified characters, as typed otherwise
+    phrase: bool = False
+    prefix: bool = False
+    exclude: bool = False
+
+    def as_typed(self) -> str:
+        """The term written back in query syntax.
+
+        >>> Term("GPT", prefix=True).as_typed(), Term("征求意见稿", exclude=True).as_typed()
+        ('GPT*', '-征求意见稿')
+        """
+        body = f'"{self.text}"' if self.phrase else self.text
+        return ("-" if self.exclude else "") + body + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The terms of a query text."""
+
+    terms: tuple[Term, ...]
+
+    @property
+    def required(self) -> list[Term]:
+        return [t for t in self.terms if not t.exclude]
+
+    @property
+    def excluded(self) -> list[Term]:
+        return [t for t in self.terms if t.exclude]
+
+    def as_typed(self) -> str:
+        """The terms written back in query syntax, e.g. after the dictionary split a run."""
+        return " ".join(t.as_typed() for t in self.terms)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified (OpenCC t2s); simplified text is left as it is.
+
+    >>> to_simplified("數據要素 算力")
+    '数据要素 算力'
+    """
+    if not _CJK.search(text):
+        return text
+    return str(_converter().convert(text))
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """The terms of ``text`` (see the module doc for the syntax).
+
+    >>> [t.as_typed() for t in parse_query('數據要素 "人工智能 大模型" GPT* -征求意见稿').terms]
+    ['数据要素', '"人工智能 大模型"', 'GPT*', '-征求意见稿']
+    """
+    terms: list[Term] = []
+    for match in _TOKEN.finditer(to_simplified(text)):
+        minus, *quoted, bare = match.groups()
+        phrase_text = next((q for q in quoted if q is not None), None)
+        if phrase_text is not None:
+            words = " ".join(phrase_text.split())
+            if words:
+                terms.append(Term(words, phrase=True, exclude=bool(minus)))
+            continue
+        word = bare or ""
+        if not word.strip("-*"):
+            continue  # a lone "-" or "*"
+        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+        word = word.rstrip("*")
+        if word:
+            terms.append(Term(word, prefix=prefix, exclude=bool(minus)))
+    return ParsedQuery(tuple(terms))
+
+
+def split_with_dictionary(parsed: ParsedQuery) -> ParsedQuery | None:
+    """The query with each unquoted Chinese run split into dictionary words, or None if none splits.
+
+    >>> split_with_dictionary(parse_query("贵州算力")).as_typed()
+    '贵州 算力'
+    """
+    segmenter = _segmenter()
+    if segmenter is None:
+        return None
+    terms: list[Term] = []
+    changed = False
+    for term in parsed.terms:
+        if term.phrase or term.exclude or not _CJK.search(term.text) or len(term.text) < 3:
+            terms.append(term)
+            continue
+        words = [w for w in segmenter.cut(term.text) if len(w) > 1 or not _CJK.search(w)]
+        if len(words) > 1:
+            changed = True
+            terms.extend(replace(term, text=w, prefix=term.prefix and i == len(words) - 1) for i, w in enumerate(words))
+        else:
+            terms.append(term)
+    return ParsedQuery(tuple(terms)) if changed else None
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    try:
+        from policydigest.enrich.segment import get_segmenter
+    except ImportError:  # segmentation ships with the enrichment stage; search works without it
+        log.info("no segmenter available: queries typed without spaces are not split")
+        return None
+    return get_segmenter()

@@ -1,0 +1,86 @@
+"""The tantivy schema of the search index and how an article becomes an index document.
+
+Fields: ``text`` (title + body) and ``title`` hold bigram terms with positions (see ``text.py``);
+``content`` keeps the original title and body for snippets and "more like this"; the facet fields
+are fast columns; ``*_key`` fields hold the filter keys.
+"""
+
+from __future__ import annotations
+
+import tantivy
+
+from policydigest.search.documents import IndexedArticle
+from policydigest.search.facets import date_number
+from policydigest.search.text import index_terms
+
+#: Bump when the schema or the terms change: an index of another version must be rebuilt.
+SCHEMA_VERSION = 1
+#: Name of the analyzer of the bigram fields: the text is already split into terms by spaces.
+BIGRAM_TOKENIZER = "policydigest_bigram"
+#: Separates title and body in the stored ``content``.
+CONTENT_SEPARATOR = "\x1e"
+
+
+def build_schema() -> tantivy.Schema:
+    """The index schema."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("text", tokenizer_name=BIGRAM_TOKENIZER, index_option="position")
+    builder.add_text_field("title", tokenizer_name=BIGRAM_TOKENIZER, index_option="position")
+    builder.add_bytes_field("content", stored=True)
+    for name in ("column", "region", "authority", "kind", "topic", "source"):
+        builder.add_text_field(name, stored=name == "column", tokenizer_name="raw", fast=True, index_option="basic")
+    for name in ("region_key", "authority_key", "topic_key"):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("issue", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("date", stored=True, indexed=True, fast=True)
+    return builder.build()
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    """Teach ``index`` the bigram analyzer (needed every time an index is opened)."""
+    index.register_tokenizer(BIGRAM_TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+
+
+def to_document(article: IndexedArticle) -> tantivy.Document:
+    """The index document of an article.
+
+    >>> to_document(IndexedArticle(id=3, title="算力", body="正文")).to_dict()["id"]
+    [3]
+    """
+    doc = tantivy.Document()
+    doc.add_integer("id", article.id)
+    doc.add_text("text", index_terms(f"{article.title}\n{article.body}"))
+    doc.add_text("title", index_terms(article.title))
+    doc.add_bytes("content", f"{article.title}{CONTENT_SEPARATOR}{article.body}".encode())
+    if article.column:
+        doc.add_text("column", article.column)
+    if article.source:
+        doc.add_text("source", article.source)
+    for field, values in (
+        ("region", article.regions),
+        ("authority", article.authorities),
+        ("kind", article.kinds),
+        ("topic", article.topics),
+    ):
+        for value in values:
+            doc.add_text(field, value)
+    for name, keys in article.keys.items():
+        field = f"{name}_key"
+        if field in ("region_key", "authority_key", "topic_key"):
+            for key in keys:
+                doc.add_text(field, key)
+    for issue in article.issues:
+        doc.add_integer("issue", issue)
+    doc.add_integer("date", date_number(article.date))
+    return doc
+
+
+def split_content(raw: bytes) -> tuple[str, str]:
+    """Title and body from the stored ``content``.
+
+    >>> split_content("标题\\x1e正文".encode())
+    ('标题', '正文')
+    """
+    title, _sep, body = raw.decode("utf-8").partition(CONTENT_SEPARATOR)
+    return title, body

@@ -1,0 +1,124 @@
+"""How text becomes index terms: normalised characters, then overlapping character bigrams.
+
+Search is exact by construction: an article matches a word when the word occurs in it, as plain
+substring matching would say. Every pair of neighbouring characters is indexed as a term at its
+position, so a word of n ≥ 2 characters occurs exactly where its n−1 bigrams stand at consecutive
+positions (a phrase query), and a single character occurs wherever a bigram starts with it (every
+character starts one: the text ends with a separator). Two-character words (算力, 数商) are one term;
+words no dictionary knows need no dictionary; 大模型 never matches 大 … 模型 apart.
+
+Normalisation, the same for articles and queries: full-width ASCII folded to ASCII, lower case,
+each run of white space one separator, and runs of Latin letters and digits wrapped in word marks
+so that ``ai`` matches the word AI but not the inside of "said" (``ai*`` matches any word starting
+with ai). Chinese has no word boundaries to honour: it matches anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+#: Stands for a run of white space, and ends every indexed text (a private-use character).
+SEP = "\ue000"
+#: Wraps each run of Latin letters and digits (a private-use character).
+MARK = "\ue001"
+
+# Full-width letters and digits (common in Chinese PDFs) and the ideographic space; full-width
+# punctuation stays as it is, in articles and queries alike.
+_WIDE = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+_FOLD = {0x3000: 0x20, **{code: code - 0xFEE0 for code in _WIDE}}
+_NEEDS_FOLD = re.compile("[\u3000\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_SPACE = re.compile("[\\s\ue000\ue001]+")
+_LATIN_CHARS = "0-9a-z\u00c0-\u024f"
+_LATIN = re.compile(f"[{_LATIN_CHARS}]+")
+_MARKED = MARK + r"\g<0>" + MARK
+
+
+def fold(text: str) -> str:
+    """Full-width letters and digits to ASCII, lower case, keeping the length (offsets stay valid).
+
+    >>> fold("ＡＩ＋制造　Data")
+    'ai＋制造 data'
+    """
+    if _NEEDS_FOLD.search(text):
+        text = text.translate(_FOLD)
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded
+    # A few characters lower-case to two (İ); keep those as they are so offsets still line up.
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
+def is_latin(ch: str) -> bool:
+    """Whether ``ch`` (already folded) belongs to a Latin word: a letter or digit.
+
+    >>> is_latin("a"), is_latin("7"), is_latin("数")
+    (True, True, False)
+    """
+    return bool(_LATIN.fullmatch(ch))
+
+
+def normalize(text: str) -> str:
+    """The characters that are indexed (or searched for) for ``text``.
+
+    >>> normalize("AI+制造  数据") == f"{MARK}ai{MARK}+制造{SEP}数据"
+    True
+    """
+    text = _SPACE.sub(SEP, fold(text))  # private-use characters in articles count as white space
+    return _LATIN.sub(_MARKED, text)
+
+
+def index_terms(text: str) -> str:
+    """The bigram terms of ``text`` separated by spaces, for the index's whitespace tokenizer.
+
+    >>> index_terms("大模型")
+    '大模 模型 型\\ue000'
+    """
+    norm = normalize(text)
+    if not norm:
+        return ""
+    # Vectorised: code points c0 c1 c2 … become "c0c1 c1c2 c2…" (seven times faster than joining in Python).
+    points = np.frombuffer((norm + SEP).encode("utf-32-le"), dtype=np.uint32)
+    out = np.empty(3 * (len(points) - 1), dtype=np.uint32)
+    out[0::3] = points[:-1]
+    out[1::3] = points[1:]
+    out[2::3] = 0x20
+    return out[:-1].tobytes().decode("utf-32-le")
+
+
+def word_pattern(word: str, *, prefix: bool = False) -> str:
+    """The normalised characters a query word must match (without the closing mark for a prefix).
+
+    >>> word_pattern("GPT", prefix=True) == f"{MARK}gpt"
+    True
+    """
+    norm = normalize(word.strip())
+    if prefix and norm.endswith(MARK):
+        norm = norm[:-1]
+    return norm
+
+
+def bigrams(pattern: str) -> list[str]:
+    """The consecutive bigrams of a normalised pattern of at least two characters.
+
+    >>> bigrams("数据要素")
+    ['数据', '据要', '要素']
+    """
+    return [pattern[i : i + 2] for i in range(len(pattern) - 1)]
+
+
+def covering_bigrams(pattern: str) -> list[tuple[int, str]]:
+    """Bigrams that cover every character of ``pattern`` once (the last may overlap), with offsets.
+
+    At their offsets they still pin every character, so the phrase stays exact, and with half the
+    terms it is checked faster.
+
+    >>> covering_bigrams("数据交易所")
+    [(0, '数据'), (2, '交易'), (3, '易所')]
+    """
+    grams = bigrams(pattern)
+    offsets = list(range(0, len(grams), 2))
+    if offsets and offsets[-1] != len(grams) - 1:
+        offsets.append(len(grams) - 1)
+    return [(offset, grams[offset]) for offset in offsets]

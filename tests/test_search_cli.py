@@ -1,0 +1,65 @@
+"""The search and reindex commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from policydigest.cli import app
+from tests.conftest import SAMPLE_DIR
+
+runner = CliRunner()
+HIT_KEYS = {"id", "title", "column", "date", "score", "snippet"}
+
+
+def invoke(db: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+def test_imported_articles_are_found_and_the_json_has_the_documented_shape(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    assert invoke(db, "import", str(SAMPLE_DIR))[0] == 0
+    code, output = invoke(db, "search", "數據要素", "--json", "--limit", "3")
+    assert code == 0
+    result = json.loads(output)
+    assert result["searched"] == "数据要素"
+    assert result["total"] >= 2
+    assert all(set(hit) == HIT_KEYS for hit in result["hits"])
+    assert "数据要素" in result["hits"][0]["title"]
+    assert set(result["facets"]) == {"column", "region", "authority", "kind", "topic", "issue", "source"}
+    assert sum(c["count"] for c in result["facets"]["issue"]) >= result["total"]
+
+
+def test_filters_on_the_command_line(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "search", "--column", "数谷动态", "--since", "2025-03-15", "--json")
+    assert code == 0
+    hits = json.loads(output)["hits"]
+    assert hits and all(h["column"] == "数谷动态" and h["date"] >= "2025-03-15" for h in hits)
+
+
+def test_plain_output_lists_titles_and_counts(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "search", "算力")
+    assert code == 0
+    assert "article(s)" in output and "算力" in output and "column:" in output
+
+
+def test_a_bad_date_is_a_clear_error(tmp_path: Path) -> None:
+    code, output = invoke(tmp_path / "s.db", "search", "算力", "--since", "yesterday")
+    assert code == 1
+    assert "bad search" in output
+
+
+def test_reindex_rebuilds_the_index_from_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "reindex")
+    assert code == 0
+    assert "indexed 22 article(s)" in output
+    assert (tmp_path / "s.db.search" / "tantivy").is_dir()

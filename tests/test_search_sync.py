@@ -1,0 +1,115 @@
+"""The index follows the store: every write, enrichment, replacement; rebuilt by reindex; nothing lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from policydigest.model import Article, Block, Issue
+from policydigest.search import Query, SearchIndex, attach_search_index, default_index_path, rebuild_index
+from policydigest.search.sync import IndexSync
+from policydigest.settings import Settings
+from policydigest.store import Store, open_store
+
+
+def issue(total: int, *bodies: str) -> Issue:
+    articles = [Article(title=f"第{total}期文章{i}", blocks=[Block.paragraph(b)]) for i, b in enumerate(bodies)]
+    return Issue(series="测试", number=total, total_number=total, date=dt.date(2025, 3, total), articles=articles)
+
+
+@pytest.fixture
+def store_and_sync(tmp_path: Path) -> tuple[Store, IndexSync]:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    return store, attach_search_index(store, Settings(database_url=url))
+
+
+def hits(sync: IndexSync, text: str = "", **filters: object) -> set[int]:
+    return {h.id for h in sync.index.search(Query(text=text, limit=100, **filters)).hits}  # type: ignore[arg-type]
+
+
+def test_the_index_lives_beside_the_sqlite_store(tmp_path: Path) -> None:
+    assert default_index_path(f"sqlite:///{tmp_path / 's.db'}") == tmp_path / "s.db.search"
+    assert default_index_path("postgresql+psycopg://u@h/db") == Path("policydigest-search")
+
+
+def test_a_saved_issue_is_searchable_at_once(store_and_sync: tuple[Store, IndexSync]) -> None:
+    store, sync = store_and_sync
+    store.save_issue(issue(1, "遵义发放算力券。", "数商生态。"))
+    assert hits(sync, "算力券") == {1}
+    store.save_issue(issue(2, "贵阳建设算力中心。"))
+    assert hits(sync, "算力") == {1, 3}
+    assert hits(sync, issues=[2]) == {3}
+
+
+def test_a_replaced_issue_leaves_no_stale_articles(store_and_sync: tuple[Store, IndexSync]) -> None:
+    store, sync = store_and_sync
+    store.save_issue(issue(1, "遵义发放算力券。"))
+    store.save_issue(issue(1, "数商生态持续壮大。"), replace=True)
+    assert hits(sync, "算力券") == set()
+    assert len(hits(sync, "数商")) == 1
+    assert sync.index.count() == store.count_articles()
+
+
+def test_enrichment_written_to_the_store_reaches_the_filters(store_and_sync: tuple[Store, IndexSync]) -> None:
+    store, sync = store_and_sync
+    store.save_issue(issue(1, "遵义发放算力券。"))
+    assert hits(sync, regions=["贵州"]) == set()
+    region = {"text": "遵义", "name": "遵义市", "level": "prefecture", "province": "贵州省"}
+    store.update_enrichment({1: {"facts": {"regions": [region]}}})
+    assert hits(sync, regions=["贵州"]) == {1}
+
+
+def test_reindex_rebuilds_the_same_index_from_the_store(
+    store_and_sync: tuple[Store, IndexSync], tmp_path: Path
+) -> None:
+    store, sync = store_and_sync
+    store.save_issue(issue(1, "遵义发放算力券。", "数商生态。"))
+    folder = sync.folder
+    assert folder is not None
+    rebuilt = rebuild_index(store, folder)
+    assert rebuilt.ids() == {1, 2}
+    assert {h.id for h in rebuilt.search(Query(text="数商")).hits} == {2}
+    assert not list(tmp_path.glob("*.new-*")) and not list(tmp_path.glob("*.old-*"))
+
+
+def test_an_index_built_after_the_store_starts_with_every_article(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    store.save_issue(issue(1, "遵义发放算力券。"))  # no index attached yet
+    sync = attach_search_index(store, Settings(database_url=url))
+    store.save_issue(issue(2, "数商生态。"))
+    assert sync.index.ids() == {1, 2}
+
+
+def test_an_index_locked_by_another_writer_loses_nothing(store_and_sync: tuple[Store, IndexSync]) -> None:
+    store, sync = store_and_sync
+    store.save_issue(issue(1, "遵义发放算力券。"))
+    sync.index.lock_timeout = 0.3
+    assert sync.folder is not None
+    other = SearchIndex.open(sync.folder)  # as another process would hold it
+    held = other._index.writer(15_000_000, 1)
+    store.save_issue(issue(2, "数商生态。"))
+    assert store.count_articles() == 2  # the write stands
+    assert sync.pending() == {2}
+    del held
+    store.save_issue(issue(3, "贵阳建设算力中心。"))
+    assert sync.pending() == set()
+    assert sync.index.ids() == {1, 2, 3}
+
+
+def test_an_index_left_from_a_deleted_store_is_rebuilt_for_the_new_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    attach_search_index(store, Settings(database_url=url))
+    store.save_issue(issue(1, "遵义发放算力券。", "旧库的数商。"))
+    store.engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp_path / 's.db'}{suffix}").unlink(missing_ok=True)
+    fresh = open_store(url)
+    sync = attach_search_index(fresh, Settings(database_url=url))
+    fresh.save_issue(issue(5, "贵阳建设算力中心。"))
+    assert sync.index.ids() == {1}
+    assert hits(sync, "数商") == set()
