@@ -50,53 +50,80 @@ def corpus(count: int = COUNT, size: int = ARTICLE_BYTES, seed: int = 3) -> list
     rng = random.Random(seed)
     made = []
     for _ in range(count):
-        paragraphs: list[str] = []
-        used = 0
+        title = rng.choice(titles)
+        paragraphs: list[str] = [""]
+        used = len(title.encode())
         while used < size:
-            paragraph = "".join(rng.choice(pool) for _ in range(rng.randint(2, 4)))
-            paragraphs.append(paragraph)
-            used += len(paragraph.encode())
-        made.append(Article(title=rng.choice(titles), blocks=[Block.paragraph(p) for p in paragraphs]))
+            sentence = rng.choice(pool)
+            if used + len(sentence.encode()) > size * 1.1:
+                break
+            paragraphs[-1] += sentence
+            used += len(sentence.encode())
+            if rng.random() < 0.3:
+                paragraphs.append("")
+        made.append(Article(title=title, blocks=[Block.paragraph(p) for p in paragraphs if p]))
     return made
 
 
-def rate(fn: Callable[[Article], object], articles: list[Article], rounds: int = 3) -> float:
-    """Best-of-``rounds`` articles per second (the machine is shared, so the best run is the cleanest)."""
-    best = 0.0
+def rate(fn: Callable[[Article], object], articles: list[Article], rounds: int = 3) -> tuple[float, float]:
+    """Best-of-``rounds`` articles per CPU second and per wall-clock second.
+
+    CPU time is this process's own work, so it is the per-core rate even when the shared machine is
+    busy; wall-clock time is shown beside it.
+    """
+    best_cpu = best_wall = 0.0
     for _ in range(rounds):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for article in articles:
             fn(article)
-        best = max(best, len(articles) / (time.perf_counter() - start))
-    return best
+        best_cpu = max(best_cpu, len(articles) / max(time.process_time() - cpu, 1e-9))
+        best_wall = max(best_wall, len(articles) / (time.perf_counter() - wall))
+    return best_cpu, best_wall
 
 
 COLD_PIPELINE = """
 import time, sys
-t = time.perf_counter()
+wall, cpu = time.perf_counter(), time.process_time()
 from policydigest.enrich.pipeline import build_pipeline
 from policydigest.model import Article, Block
 from policydigest.settings import Settings
 p = build_pipeline(Settings(), sys.argv[1].split(","))
 body = [Block.paragraph("到2027年，全省算力规模超过30EFLOPS。")]
 p.enrich(Article(title="工信部印发《工业互联网行动计划》", blocks=body))
-print(time.perf_counter() - t)
+print(time.perf_counter() - wall, time.process_time() - cpu)
 """
-COLD_RJIEBA = (
-    "import time; t = time.perf_counter(); import rjieba; rjieba.Jieba().cut('数据要素');"
-    "print(time.perf_counter() - t)"
-)
+COLD_RJIEBA = """
+import time
+wall, cpu = time.perf_counter(), time.process_time()
+import rjieba
+rjieba.Jieba().cut("数据要素")
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+COLD_DEDUP = """
+import time
+wall, cpu = time.perf_counter(), time.process_time()
+import policydigest.enrich.dedup as d
+d.DuplicateIndex()
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
 
 
-def cold(code: str, *args: str, runs: int = 5) -> tuple[float, float]:
-    """Median (in-process seconds, whole-process seconds) over ``runs`` fresh interpreters."""
-    inner, outer = [], []
+def cold(code: str, *args: str, runs: int = 5) -> tuple[float, float, float]:
+    """Medians over ``runs`` fresh interpreters: in-process wall s, in-process CPU s, whole-process wall s."""
+    inner, cpu, outer = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
         outer.append(time.perf_counter() - start)
-        inner.append(float(out.stdout.strip().splitlines()[-1]) if out.stdout.strip() else 0.0)
-    return statistics.median(inner), statistics.median(outer)
+        wall_s, cpu_s = (float(x) for x in out.stdout.split())
+        inner.append(wall_s)
+        cpu.append(cpu_s)
+    return statistics.median(inner), statistics.median(cpu), statistics.median(outer)
+
+
+def _row(table: Table, what: str, rates: tuple[float, float], bare: float) -> None:
+    cpu, wall = rates
+    table.add_row(what, f"{cpu:,.0f}", f"{1000 / cpu:.3f}", f"{wall:,.0f}", f"{bare / cpu:.1f}×")
 
 
 def main() -> None:
@@ -104,69 +131,54 @@ def main() -> None:
     settings = Settings()
     articles = corpus()
     sizes = [len(a.title.encode()) + len(a.body.encode()) for a in articles]
-    console.print(f"{len(articles)} synthetic articles, median {statistics.median(sizes) / 1024:.2f} KB UTF-8")
-
-    try:
-        full = build_pipeline(settings, [s for s in STAGE_HELP if s != "duplicates"])
-    except Exception as exc:  # the facts stage may be missing in a partial checkout: measure the rest
-        console.print(f"[yellow]full pipeline unavailable ({exc}); measuring without facts and column[/]")
-        full = build_pipeline(settings, ["topics", "summary"])
+    console.print(
+        f"{len(articles)} synthetic articles, median {statistics.median(sizes) / 1000:.2f} KB UTF-8 "
+        f"({statistics.median(len(a.title) + len(a.body) for a in articles):.0f} characters)"
+    )
+    full = build_pipeline(settings, [s for s in STAGE_HELP if s != "duplicates"])
     segmenter = get_segmenter()
     bare = rate(lambda a: segmenter.cut(f"{a.title}\n{a.body}"), articles)
-    table = Table("what", "articles/s (1 core)", "ms/article", "vs bare segmentation")
-    table.add_row("bare segmentation (rjieba + domain dictionary)", f"{bare:,.0f}", f"{1000 / bare:.3f}", "1.0×")
+    table = Table("what", "articles/CPU-s (1 core)", "CPU ms/article", "articles/wall-s", "cost vs bare")
+    _row(table, "bare segmentation (rjieba + domain dictionary)", bare, bare[0])
     for stage in full.stages:
+        # Each stage alone, on articles that already carry the earlier stages' results (as in the pipeline).
+        before = Pipeline([s for s in full.stages if s is not stage])
+        prepared = [before.enrich(a) for a in articles]
         single = Pipeline([stage])
-        r = rate(lambda a, p=single: p.enrich(a, force=True), articles)
-        table.add_row(f"  stage {stage.name}", f"{r:,.0f}", f"{1000 / r:.3f}", f"{bare / r:.1f}× slower")
+        _row(table, f"  stage {stage.name}", rate(lambda a, p=single: p.enrich(a, force=True), prepared), bare[0])
     whole = rate(lambda a: full.enrich(a, force=True), articles)
-    table.add_row(
-        f"per-article pipeline ({', '.join(full.names)})",
-        f"{whole:,.0f}",
-        f"{1000 / whole:.3f}",
-        f"{bare / whole:.1f}× slower",
-    )
+    _row(table, f"per-article pipeline ({', '.join(full.names)})", whole, bare[0])
     dup = build_pipeline(settings, ["duplicates"]).duplicates
     assert dup is not None
-    start = time.perf_counter()
-    dup.group([(i, a, None) for i, a in enumerate(articles)])
-    grouped = len(articles) / (time.perf_counter() - start)
-    table.add_row(
-        "near-duplicates (signatures + LSH, corpus step)",
-        f"{grouped:,.0f}",
-        f"{1000 / grouped:.3f}",
-        f"{bare / grouped:.1f}× slower",
-    )
-    overall = 1 / (1 / whole + 1 / grouped)
-    table.add_row(
-        "[bold]full pipeline incl. near-duplicates[/]",
-        f"[bold]{overall:,.0f}[/]",
-        f"{1000 / overall:.3f}",
-        f"{bare / overall:.1f}× slower",
-    )
+    items = [(i, a, None) for i, a in enumerate(articles)]
+    wall, cpu = time.perf_counter(), time.process_time()
+    dup.group(items)
+    grouped = (len(articles) / (time.process_time() - cpu), len(articles) / (time.perf_counter() - wall))
+    _row(table, "near-duplicates (signatures + LSH, corpus step)", grouped, bare[0])
+    overall = (1 / (1 / whole[0] + 1 / grouped[0]), 1 / (1 / whole[1] + 1 / grouped[1]))
+    _row(table, "[bold]full pipeline incl. near-duplicates[/]", overall, bare[0])
     console.print(table)
-    verdict = "meets" if overall >= TARGET_RATE else "MISSES"
-    console.print(f"target ≥ {TARGET_RATE:.0f} articles/s per core: {verdict} ({overall:,.0f})")
+    verdict = "meets" if overall[0] >= TARGET_RATE else "MISSES"
+    console.print(f"target ≥ {TARGET_RATE:.0f} articles/s per core: {verdict} ({overall[0]:,.0f} per CPU second)")
 
     stages = ",".join(full.names)
-    cold_table = Table("cold start (fresh interpreter)", "in-process s", "whole process s")
-    start_only = cold("import time; print(0.0)")
-    cold_table.add_row("python only", "—", f"{start_only[1]:.2f}")
-    rjieba_only = cold(COLD_RJIEBA)
-    cold_table.add_row("import rjieba + load its dictionary", f"{rjieba_only[0]:.2f}", f"{rjieba_only[1]:.2f}")
-    pipeline_cold = cold(COLD_PIPELINE, stages)
-    cold_table.add_row(
-        f"build pipeline ({stages}) + enrich one article", f"{pipeline_cold[0]:.2f}", f"{pipeline_cold[1]:.2f}"
-    )
-    dup_cold = cold(
-        "import time; t = time.perf_counter(); import policydigest.enrich.dedup as d; "
-        "d.DuplicateIndex(); print(time.perf_counter() - t)"
-    )
-    cold_table.add_row("near-duplicate index (datasketch, loads scipy)", f"{dup_cold[0]:.2f}", f"{dup_cold[1]:.2f}")
+    cold_table = Table("cold start (fresh interpreter)", "in-process wall s", "in-process CPU s", "whole process s")
+    start_only = cold("print(0, 0)")
+    cold_table.add_row("python only", "—", "—", f"{start_only[2]:.2f}")
+    for what, code, args in (
+        ("import rjieba + load its dictionary (twice: rjieba builds a default one)", COLD_RJIEBA, ()),
+        (f"build pipeline ({stages}) + enrich one article", COLD_PIPELINE, (stages,)),
+        ("near-duplicate index (datasketch, which loads scipy)", COLD_DEDUP, ()),
+    ):
+        wall_s, cpu_s, outer = cold(code, *args)
+        cold_table.add_row(what, f"{wall_s:.2f}", f"{cpu_s:.2f}", f"{outer:.2f}")
+        if code is COLD_PIPELINE:
+            pipeline_cold = (wall_s, cpu_s)
     console.print(cold_table)
-    verdict = "meets" if pipeline_cold[0] < TARGET_COLD else "MISSES"
+    verdict = "meets" if pipeline_cold[1] < TARGET_COLD else "MISSES"
     console.print(
-        f"target cold start < {TARGET_COLD:.0f} s (per-article pipeline): {verdict} ({pipeline_cold[0]:.2f} s)"
+        f"target cold start < {TARGET_COLD:.0f} s (per-article pipeline): {verdict} "
+        f"({pipeline_cold[1]:.2f} s CPU, {pipeline_cold[0]:.2f} s wall on this shared machine)"
     )
 
 

@@ -39,9 +39,30 @@ COLUMNS = ("国策要论", "地方新政", "产业前沿", "数谷动态")
 REGIONS = (("贵阳市", "贵州省"), ("遵义市", "贵州省"), ("杭州市", "浙江省"), ("济南市", "山东省"), ("成都市", "四川省"))
 #: Words every run measures: two-character words, words inside longer words, long compounds.
 FIXED_WORDS = (
-    "算力", "数商", "大模型", "模型", "数据交易所", "工业互联网", "数据要素", "公共数据授权运营", "人工智能",
-    "数据安全", "标注", "试点", "贵阳", "具身智能", "语料库", "算力券", "数据资产入表", "可信数据空间", "大数据",
-    "交易所", "授权运营", "数据 安全", "算力 标注", "人工智能 试点 贵阳",
+    "算力",
+    "数商",
+    "大模型",
+    "模型",
+    "数据交易所",
+    "工业互联网",
+    "数据要素",
+    "公共数据授权运营",
+    "人工智能",
+    "数据安全",
+    "标注",
+    "试点",
+    "贵阳",
+    "具身智能",
+    "语料库",
+    "算力券",
+    "数据资产入表",
+    "可信数据空间",
+    "大数据",
+    "交易所",
+    "授权运营",
+    "数据 安全",
+    "算力 标注",
+    "人工智能 试点 贵阳",
 )
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -188,8 +209,10 @@ def run(size: int, workdir: Path, keep: bool = False) -> None:
     corpus = load_corpus()
     words = query_words(corpus)
     queries = [w.split() for w in words]
-    print(f"corpus: {size:,} synthetic articles from {len(corpus.sentences)} sample sentences; "
-          f"{len(queries)} queries; machine load {os.getloadavg()[0]:.1f}")
+    print(
+        f"corpus: {size:,} synthetic articles from {len(corpus.sentences)} sample sentences; "
+        f"{len(queries)} queries; machine load {os.getloadavg()[0]:.1f}"
+    )
 
     folder = workdir / "policydigest-index"
     shutil.rmtree(folder, ignore_errors=True)
@@ -231,14 +254,20 @@ def run(size: int, workdir: Path, keep: bool = False) -> None:
         ("policydigest (tantivy bigrams, 7 facets)", ours_rate, ours_ms, ours_recall, ours_precision, ours_short),
         ("SQLite FTS5 trigram + bm25 (3 facets)", fts_rate, fts_ms, fts_recall, fts_precision, fts_short),
     ]
-    print(f"\n{'engine':42} {'index/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'recall':>7} {'precis.':>7} "
-          f"{'2-char recall/prec.':>20}")
+    print(
+        f"\n{'engine':42} {'index/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'recall':>7} {'precis.':>7} "
+        f"{'2-char recall/prec.':>20}"
+    )
     for name, rate, ms, recall, precision, (r2, p2) in rows:
-        print(f"{name:42} {rate:9,.0f} {median(ms):8.1f} {percentile(ms, 0.99):8.1f} {recall:7.4f} "
-              f"{precision:7.4f} {r2:9.4f}/{p2:.4f}")
+        print(
+            f"{name:42} {rate:9,.0f} {median(ms):8.1f} {percentile(ms, 0.99):8.1f} {recall:7.4f} "
+            f"{precision:7.4f} {r2:9.4f}/{p2:.4f}"
+        )
     matched = sum(len(t) for t in truths)
-    print(f"\nsubstring truth: {matched:,} (query, article) matches over {len(queries)} queries; "
-          f"{len(short)} queries hold a two-character word")
+    print(
+        f"\nsubstring truth: {matched:,} (query, article) matches over {len(queries)} queries; "
+        f"{len(short)} queries hold a two-character word"
+    )
     db.close()
     if not keep:
         shutil.rmtree(folder, ignore_errors=True)

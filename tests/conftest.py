@@ -1,13 +1,153 @@
-"""Shared fixtures: where ../shared is, and the project's own sample data."""
+"""Shared fixtures for the whole test suite. Keep each one small and documented here.
+
+Store back ends
+---------------
+``store_url`` gives a fresh, empty store URL and is parametrised over both back ends, so every
+test that uses it runs twice in the same run: ``[sqlite]`` (a file in ``tmp_path``) and
+``[postgresql]`` (a new database on a throwaway server; marked ``postgres``).
+
+The throwaway PostgreSQL server (``postgres_server``, once per session) is started from the
+machine's own binaries (``initdb``/``pg_ctl`` from the Debian ``postgresql`` package, which
+``./run setup`` installs) in a temp dir, listening on 127.0.0.1 on a free port with trust auth,
+and is stopped and removed at the end. As root it runs as the ``postgres`` system user, because
+``initdb`` refuses root. Missing binaries FAIL the PostgreSQL tests (run ``./run setup``), unless
+``POLICYDIGEST_SKIP_POSTGRES=1`` is set: then they are skipped. ``-m "not postgres"`` deselects them.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+
+SKIP_POSTGRES_ENV = "POLICYDIGEST_SKIP_POSTGRES"
+
+
+def _postgres_bindir() -> Path | None:
+    """The directory holding ``initdb`` and ``pg_ctl``: pg_config's, else the newest Debian one."""
+    candidates: list[Path] = []
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        with contextlib.suppress(subprocess.CalledProcessError, OSError):
+            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True)
+            candidates.append(Path(out.stdout.strip()))
+    debian = Path("/usr/lib/postgresql").glob("*/bin")
+    candidates += sorted(debian, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, reverse=True)
+    initdb = shutil.which("initdb")
+    if initdb:
+        candidates.append(Path(initdb).resolve().parent)
+    return next((d for d in candidates if (d / "initdb").is_file() and (d / "pg_ctl").is_file()), None)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class PostgresServer:
+    """A running throwaway server; ``create_database()`` gives a fresh, empty database's URL."""
+
+    port: int
+    user: str = "postgres"
+
+    _names = itertools.count(1)
+
+    def admin_dsn(self, dbname: str = "postgres") -> str:
+        return f"host=127.0.0.1 port={self.port} user={self.user} dbname={dbname}"
+
+    def url(self, dbname: str) -> str:
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{dbname}"
+
+    def create_database(self) -> str:
+        name = f"test_{next(self._names)}"
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        # FORCE ends connections a test left open (PostgreSQL >= 13).
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole session (see the module docstring)."""
+    if os.environ.get(SKIP_POSTGRES_ENV) == "1":
+        pytest.skip(f"{SKIP_POSTGRES_ENV}=1: PostgreSQL tests skipped")
+    bindir = _postgres_bindir()
+    if bindir is None:
+        pytest.fail(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found: run `./run setup` to install the "
+            f"`postgresql` package, or set {SKIP_POSTGRES_ENV}=1 to skip the PostgreSQL tests",
+            pytrace=False,
+        )
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None or subprocess.run(["id", "postgres"], capture_output=True).returncode:
+            pytest.fail("running as root needs the `postgres` system user and runuser: run `./run setup`")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    # mkdtemp, not tmp_path: pytest's root-owned 0700 base dir would keep the postgres user out.
+    base = Path(tempfile.mkdtemp(prefix="policydigest-pg-"))
+    data, log = base / "data", base / "server.log"
+    if as_user:
+        shutil.chown(base, "postgres", "postgres")
+
+    def pg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*as_user, *args], cwd=base, capture_output=True, text=True, timeout=120)
+
+    try:
+        done = pg(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+                  "-E", "UTF8", "--no-locale", "--no-sync")  # fmt: skip
+        if done.returncode:
+            pytest.fail(f"initdb failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
+        for _attempt in range(3):  # another process may grab the free port before the server binds it
+            port = _free_port()
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c max_connections=200 "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            )
+            started = pg(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
+                         "-o", options, "start")  # fmt: skip
+            if started.returncode == 0:
+                break
+        else:
+            pytest.fail(f"pg_ctl start failed:\n{started.stderr}\n{log.read_text()}", pytrace=False)
+        try:
+            yield PostgresServer(port=port)
+        finally:
+            pg(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty store, once per back end: a SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
+# ---- shared material and the project's own sample data ----------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "expected"
@@ -34,3 +174,41 @@ def shared_dir() -> Path:
 def load_expected(name: str) -> Any:
     """A pinned expectation file from tests/expected/ (a list of issues, or one issue)."""
     return json.loads((EXPECTED / name).read_text(encoding="utf-8"))
+
+
+# ---- web ingest: a real HTTP server on 127.0.0.1 serving tests/fixtures/web ----------------------
+
+
+@pytest.fixture(scope="session")
+def web_server() -> Any:
+    from web_server import FixtureServer
+
+    server = FixtureServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def web(web_server: Any) -> Any:
+    """The fixture server, its request log and counters cleared."""
+    web_server.state.reset()
+    web_server.slow_article_delay = 0.0
+    return web_server
+
+
+@pytest.fixture
+def web_settings(tmp_path: Path) -> Any:
+    """Settings for crawling the fixture server: 127.0.0.1 allowed, no pacing, short limits."""
+    from policydigest.settings import Settings
+
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        fetch_allowed_networks=["127.0.0.1/32"],
+        fetch_host_delay=0.0,
+        fetch_backoff=0.05,
+        fetch_timeout=2.0,
+        fetch_deadline=5.0,
+        fetch_retries=2,
+        fetch_max_retry_after=5.0,
+        fetch_concurrency=2,
+    )

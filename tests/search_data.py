@@ -17,8 +17,14 @@ def fixture_articles() -> list[IndexedArticle]:
     raw = json.loads(ARTICLES_FILE.read_text(encoding="utf-8"))
     return [
         _build(
-            item["id"], item["title"], item["body"], item["column"], dt.date.fromisoformat(item["date"]),
-            item["source"], item["issues"], item.get("enrichment", {}),
+            item["id"],
+            item["title"],
+            item["body"],
+            item["column"],
+            dt.date.fromisoformat(item["date"]),
+            item["source"],
+            item["issues"],
+            item.get("enrichment", {}),
         )
         for item in raw
     ]

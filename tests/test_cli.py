@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from policydigest.cli import app
+from policydigest.store import open_store
 from tests.conftest import FIXTURES, SAMPLE_DIR
 
 runner = CliRunner()
@@ -83,8 +84,23 @@ def test_issues_lists_newest_first(tmp_path: Path) -> None:
     assert code == 0 and output.index("58") < output.index("57")
 
 
-def test_demo_imports_the_samples_into_a_fresh_store(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+def test_demo_imports_the_samples_then_drafts_publishes_and_renders_the_next_issue(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "demo" / "demo.db").exists()
+    assert (out / "demo.db").exists()
     assert "总第58期" in result.output
+    assert "drafted 第10期 总第59期 (2025-03-28)" in result.output
+    pdf, html = out / "数字经济观察-2025-10-59.pdf", out / "数字经济观察-2025-10-59.html"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and '<html lang="zh-CN">' in html.read_text(encoding="utf-8")
+    assert str(pdf) in result.output and str(html) in result.output
+
+
+def test_import_enriches_the_new_articles_unless_told_not_to(tmp_path: Path) -> None:
+    enriched_db, plain_db = tmp_path / "e.db", tmp_path / "p.db"
+    invoke(enriched_db, "import", str(SAMPLE_DIR / "sample-bulletin-no8.txt"))
+    invoke(plain_db, "import", "--no-enrich", str(SAMPLE_DIR / "sample-bulletin-no8.txt"))
+    enriched = open_store(f"sqlite:///{enriched_db}").get_issue(57).articles
+    plain = open_store(f"sqlite:///{plain_db}").get_issue(57).articles
+    assert all({"facts", "topics", "column", "summary"} <= set(a.enrichment) for a in enriched)
+    assert all(a.enrichment == {} for a in plain)

@@ -126,3 +126,13 @@ def test_one_megabyte_and_mixed_scripts_get_signatures() -> None:
     mixed = "EU AI Act — Закон об ИИ — قانون الذكاء الاصطناعي — 欧盟人工智能法案 😀" * 3
     sig = signature(mixed)
     assert sig is not None and sig.jaccard(signature(mixed)) == 1.0
+
+
+def test_similarity_between_any_two_members_is_estimated_from_signatures() -> None:
+    a, b = PAIRS[0]["a"], PAIRS[0]["b"]
+    index = DuplicateIndex()
+    index.add("a", signature(text(a)))
+    index.add("b", signature(text(b)))
+    index.add("short", signature("数据"))
+    assert 0.5 <= index.similarity("a", "b") == index.similarity("b", "a") < 1.0
+    assert index.similarity("a", "short") == 0.0

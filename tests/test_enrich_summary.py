@@ -181,3 +181,30 @@ def test_api_key_is_not_logged(fake_api: FakeAPI, caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.DEBUG):
         summarizer.summarize("标题", "正文。")
     assert "sk-secret-123" not in caplog.text
+
+
+def test_summary_stage_uses_the_endpoint_and_the_key_from_the_environment(
+    fake_api: FakeAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policydigest.enrich.pipeline import SummaryStage
+    from policydigest.model import Article, Block
+    from policydigest.settings import Settings
+
+    fake_api.answer = chat_answer("山东印发数据资产入表措施，首次入表最高补助50万元。")
+    monkeypatch.setenv("MY_SUMMARY_KEY", "sk-from-env")
+    settings = Settings(
+        summary_endpoint=fake_api.url, summary_model="local-model", summary_api_key_env="MY_SUMMARY_KEY"
+    )
+    stage = SummaryStage(settings)
+    title, body = read("shandong_data_assets")
+    result = stage(Article(title=title, blocks=[Block.paragraph(body)])).enrichment["summary"]
+    assert result["method"] == "abstractive" and result["summary"].startswith("山东印发")
+    assert fake_api.requests[0]["authorization"] == "Bearer sk-from-env"
+    assert stage.version == "1:local-model"
+
+
+def test_summaries_are_extractive_by_default() -> None:
+    from policydigest.enrich.pipeline import SummaryStage
+    from policydigest.settings import Settings
+
+    assert SummaryStage(Settings()).abstractive is None

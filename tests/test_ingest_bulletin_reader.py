@@ -22,6 +22,7 @@ BAD = FIXTURES / "bad"
         ("binary.txt", BinaryInputError, "binary"),
         ("not-a-bulletin.txt", NotABulletinError, "no header"),
         ("truncated-bulletin.txt", TruncatedInputError, "truncated"),
+        ("truncated.pdf", TruncatedInputError, "cut off"),
     ],
 )
 def test_bad_files_are_refused_with_a_one_line_reason(name: str, error: type[BadInputError], words: str) -> None:

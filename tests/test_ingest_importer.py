@@ -49,7 +49,14 @@ def test_a_batch_goes_on_past_bad_files_and_stores_nothing_of_them(tmp_path: Pat
     assert statuses["sample-bulletin-no9.md"] == "created"
     assert statuses["gbk-bulletin.txt"] == "created"
     failed = {Path(r.path).name for r in report.failed}
-    assert failed == {"empty.txt", "whitespace-only.txt", "binary.txt", "not-a-bulletin.txt", "truncated-bulletin.txt"}
+    assert failed == {
+        "empty.txt",
+        "whitespace-only.txt",
+        "binary.txt",
+        "not-a-bulletin.txt",
+        "truncated-bulletin.txt",
+        "truncated.pdf",
+    }
     assert all(r.reason and "\n" not in r.reason for r in report.failed)
     assert [s.total_number for s in store.list_issues()] == [58, 57, 54]
 

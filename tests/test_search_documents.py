@@ -11,14 +11,20 @@ from policydigest.store import open_store
 
 def test_region_names_lose_their_suffix_for_filtering() -> None:
     assert [region_short_name(n) for n in ("贵州省", "贵阳市", "宁夏回族自治区", "观山湖区", "北京")] == [
-        "贵州", "贵阳", "宁夏", "观山湖", "北京",
+        "贵州",
+        "贵阳",
+        "宁夏",
+        "观山湖",
+        "北京",
     ]
 
 
 def test_a_city_counts_for_its_province_and_surface_forms_are_filter_keys() -> None:
-    facts = {"regions": [{"text": "遵义", "name": "遵义市", "province": "贵州省"}],
-             "authorities": [{"text": "工信部", "name": "工业和信息化部"}],
-             "documents": [{"name": "某办法", "kind": "办法"}, {"name": "无类", "kind": None}]}
+    facts = {
+        "regions": [{"text": "遵义", "name": "遵义市", "province": "贵州省"}],
+        "authorities": [{"text": "工信部", "name": "工业和信息化部"}],
+        "documents": [{"name": "某办法", "kind": "办法"}, {"name": "无类", "kind": None}],
+    }
     topics = [{"id": "computing_power", "label": "算力"}]
     facets = enrichment_facets({"facts": facts, "topics": topics})
     assert facets["region"] == (("遵义市", "贵州省"), ("遵义市", "贵州省", "遵义", "贵州"))
@@ -41,8 +47,9 @@ def test_stored_articles_get_the_issue_date_and_numbers_and_the_placed_column() 
     store = open_store("sqlite://")
     article = Article(title="算力券", column="数谷动态", blocks=[Block.paragraph("正文"), Block.table([["a", "b"]])])
     for total in (7, 8):
-        store.save_issue(Issue(series="s", number=total, total_number=total, date=dt.date(2025, 1, total),
-                               articles=[article]))
+        store.save_issue(
+            Issue(series="s", number=total, total_number=total, date=dt.date(2025, 1, total), articles=[article])
+        )
     [loaded] = load_articles(store, [1, 99])
     assert (loaded.id, loaded.column, loaded.date, loaded.issues) == (1, "数谷动态", dt.date(2025, 1, 7), (7, 8))
     assert loaded.body == "正文\na\tb"

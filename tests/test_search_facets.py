@@ -24,8 +24,12 @@ def test_undated_articles_are_left_out_by_a_date_filter_only() -> None:
     from policydigest.search import IndexedArticle, SearchIndex
 
     index = SearchIndex.in_memory()
-    index.add([IndexedArticle(id=1, title="算力", body=""), IndexedArticle(id=2, title="算力", body="",
-                                                                          date=dt.date(2025, 1, 1))])
+    index.add(
+        [
+            IndexedArticle(id=1, title="算力", body=""),
+            IndexedArticle(id=2, title="算力", body="", date=dt.date(2025, 1, 1)),
+        ]
+    )
     assert index.search(Query(text="算力")).total == 2
     assert [h.id for h in index.search(Query(text="算力", until=dt.date(2025, 6, 1))).hits] == [2]
 

@@ -28,8 +28,15 @@ def substring_truth(words: list[str]) -> set[int]:
 @pytest.mark.parametrize(
     "words",
     [
-        ["算力"], ["数商"], ["大模型"], ["模型"], ["数据交易所"], ["数据要素", "数商"], ["公共数据授权运营"],
-        ["贵数所"], ["券"],
+        ["算力"],
+        ["数商"],
+        ["大模型"],
+        ["模型"],
+        ["数据交易所"],
+        ["数据要素", "数商"],
+        ["公共数据授权运营"],
+        ["贵数所"],
+        ["券"],
     ],
 )
 def test_hits_are_exactly_the_articles_containing_every_word(index: SearchIndex, words: list[str]) -> None:

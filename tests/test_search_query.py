@@ -22,7 +22,9 @@ def test_traditional_characters_become_simplified() -> None:
 def test_quotes_of_every_kind_make_phrases() -> None:
     parsed = parse_query('"said the report" “数据 要素” 「算力券」')
     assert [(t.text, t.phrase) for t in parsed.terms] == [
-        ("said the report", True), ("数据 要素", True), ("算力券", True),
+        ("said the report", True),
+        ("数据 要素", True),
+        ("算力券", True),
     ]
 
 

@@ -10,8 +10,14 @@ from policydigest.search.schema import CONTENT_SEPARATOR, split_content, to_docu
 
 def test_an_article_becomes_text_terms_stored_content_and_facet_values() -> None:
     article = IndexedArticle(
-        id=9, title="算力券", body="遵义发放", column="数谷动态", date=dt.date(2025, 3, 12), issues=(57,),
-        regions=("遵义市", "贵州省"), keys={"region": ("遵义市", "贵州省", "遵义", "贵州")},
+        id=9,
+        title="算力券",
+        body="遵义发放",
+        column="数谷动态",
+        date=dt.date(2025, 3, 12),
+        issues=(57,),
+        regions=("遵义市", "贵州省"),
+        keys={"region": ("遵义市", "贵州省", "遵义", "贵州")},
     )
     fields = to_document(article).to_dict()
     assert fields["id"] == [9] and fields["date"] == [20250312] and fields["issue"] == [57]

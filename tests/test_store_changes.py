@@ -30,8 +30,8 @@ def test_replacing_an_issue_reports_the_removed_and_the_new_articles() -> None:
     seen: list[frozenset[int]] = []
     store.changes.subscribe(seen.append)
     store.save_issue(issue(1, "甲", "丙"), replace=True)
-    # 乙 (#2) is deleted and 丙 takes the free id #2: both are reported once, with 甲's new placement.
-    assert seen == [frozenset({1, 2})]
+    # 甲 keeps #1, 乙 (#2) is deleted and 丙 gets a fresh id (#3): each is reported once.
+    assert seen == [frozenset({1, 2, 3})]
 
 
 def test_enrichment_updates_are_reported() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import sys
 from enum import StrEnum
@@ -11,11 +13,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.errors import NotFoundError, PolicydigestError
-from policydigest.ingest.importer import FileResult, expand_paths, import_paths
+from policydigest.ingest.importer import FileResult, ImportReport, expand_paths, import_paths
 from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
@@ -39,6 +42,9 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+app.add_typer(draft_app, name="draft")
+app.command("publish")(publish_command)
+app.command("render")(render_command)
 
 
 class State:
@@ -121,6 +127,10 @@ def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Bulletin files (.txt, .md, .pdf) or folders of them.")],
     replace: Annotated[bool, typer.Option("--replace", help="Update issues that are already stored.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    enrich: Annotated[
+        bool | None,
+        typer.Option("--enrich/--no-enrich", help="Enrich the new articles afterwards (setting enrich_on_import)."),
+    ] = None,
 ) -> None:
     """Import bulletin issues; a bad file is reported and skipped, never aborting the batch."""
     settings = state.get_settings()
@@ -144,12 +154,34 @@ def import_command(
                 _print_file_result(result)
 
         report = import_paths(files, store, settings, replace=replace, on_file=report_file)
+    changed = any(result.status in ("created", "replaced") for result in report.files)
+    if changed and (settings.enrich_on_import if enrich is None else enrich):
+        _enrich_new_articles(settings, store, quiet=as_json)
     if as_json:
         console.print_json(data=report.as_dict())
     if report.failed:
         if not as_json:
             err_console.print(f"[red]{len(report.failed)} of {len(report.files)} file(s) failed[/]")
         raise typer.Exit(1)
+
+
+def _enrich_new_articles(settings: Settings, store: Store, *, quiet: bool) -> None:
+    """Enrich what the import added; articles already current are skipped by the runner."""
+    from policydigest.enrich.pipeline import build_pipeline
+    from policydigest.enrich.runner import enrich_store
+
+    with Progress(
+        TextColumn("enriching"), BarColumn(), MofNCompleteColumn(), console=err_console, disable=quiet, transient=True
+    ) as progress:
+        task = progress.add_task("enriching", total=None)
+        report = enrich_store(
+            store,
+            build_pipeline(settings),
+            on_total=lambda total: progress.update(task, total=total),
+            on_article=lambda: progress.advance(task),
+        )
+    if not quiet:
+        console.print(f"enriched {report.enriched} article(s); {report.duplicate_groups} near-duplicate group(s)")
 
 
 def _print_file_result(result: FileResult) -> None:
@@ -217,7 +249,10 @@ def export_command(
 def demo_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the demo's store and files.")] = Path("demo-output"),
 ) -> None:
-    """Run the demo: import the sample bulletins into a fresh SQLite store and show the newest issue."""
+    """Run the demo end to end: import the samples, enrich, draft, publish and render an issue (PDF, HTML)."""
+    from policydigest.compose.demo import run_demo
+    from policydigest.compose.profile import profile_for
+
     out.mkdir(parents=True, exist_ok=True)
     db = out / "demo.db"
     for suffix in ("", "-wal", "-shm"):
@@ -225,12 +260,190 @@ def demo_command(
     state.db = f"sqlite:///{db}"
     state.settings = None
     store = _open_store()
-    report = import_paths([SAMPLE_DIR], store, state.get_settings(), on_file=_print_file_result)
-    if report.failed:
-        raise fail("the sample bulletins did not import", "this is a bug; please report it")
-    newest = store.list_issues()[0]
-    render_issue(console, store.get_issue(newest.total_number), full=False)
-    console.print(f"\nStore: {db}  (try: policydigest --db {db} issues)")
+    settings = state.get_settings()
+
+    def imported(report: ImportReport) -> None:
+        for result in report.files:
+            _print_file_result(result)
+        if report.failed:
+            raise fail("the sample bulletins did not import", "this is a bug; please report it")
+
+    result = run_demo(
+        out, store, settings, profile_for(settings), on_import=imported, say=lambda line: console.print(escape(line))
+    )
+    render_issue(console, store.get_issue(result.total_number), full=False)
+    # Paths are printed unwrapped so they can be copied whole.
+    console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)", soft_wrap=True, highlight=False)
+    console.print(f"PDF:   {result.pdf}", soft_wrap=True, highlight=False)
+    console.print(f"HTML:  {result.html}", soft_wrap=True, highlight=False)
+
+
+# ---- web ingest: add, crawl, watch, sources ---------------------------------------------------
+
+
+class _CrawlBars:
+    """Rich progress bars for a crawl: one bar per source."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def source(self, name: str, items: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, completed=self.progress.tasks[self.task].total)
+        self.task = self.progress.add_task(name, total=max(items, 0))
+
+    def advance(self) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+@app.command("add")
+def add_command(
+    inputs: Annotated[list[str], typer.Argument(help="URLs of web pages, or saved HTML files.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was extracted as JSON.")] = False,
+) -> None:
+    """Store (and enrich) web pages or saved pages as articles."""
+    from policydigest.ingest.add import add_inputs
+
+    settings = state.get_settings()
+    store = open_store(settings.database_url)
+    with _progress() as progress:
+        task = progress.add_task("adding", total=len(inputs))
+        outcomes = add_inputs(inputs, settings, store, advance=lambda: progress.advance(task))
+    if as_json:
+        payload = [
+            {
+                "input": o.input,
+                "status": o.status,
+                "article_id": o.article_id,
+                "reason": o.reason or None,
+                "article": o.article.model_dump(mode="json") if o.article is not None else None,
+            }
+            for o in outcomes
+        ]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        table = Table("input", "status", "article", "title / reason")
+        for o in outcomes:
+            detail = o.article.title if o.article is not None else o.reason
+            table.add_row(escape(o.input), o.status, str(o.article_id or ""), escape(detail))
+        console.print(table)
+    if any(o.status in ("failed", "blocked", "no body") for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("crawl")
+def crawl_command(
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Run every enabled source, due or not.")] = False,
+) -> None:
+    """Run every due source of the catalogue once: new links fetched, extracted, stored."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.crawl import crawl_once
+
+    settings = state.get_settings()
+    specs = load_catalogue(catalogue or settings.catalogue_file)
+    store = open_store(settings.database_url)
+    with _progress() as progress:
+        report = crawl_once(settings, store, catalogue=specs, force=force, progress=_CrawlBars(progress))
+    table = Table("source", "links", "new", "stored", "duplicates", "no body", "failed", "error")
+    for run in report.runs:
+        t = run.tally
+        table.add_row(
+            escape(run.name),
+            "304" if run.links is None and run.error is None else str(run.links or 0),
+            str(run.new),
+            str(t.stored),
+            str(t.duplicates),
+            str(t.no_body),
+            str(t.failed + t.retrying + t.blocked),
+            escape(run.error or ""),
+        )
+    console.print(table)
+    console.print(f"{report.stored} stored, {report.duplicates} duplicates; {len(report.skipped)} sources not due")
+
+
+@app.command("watch")
+def watch_command(
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+    tick: Annotated[
+        float | None, typer.Option("--tick", help="Seconds between checks for due sources (setting watch_tick).")
+    ] = None,
+) -> None:
+    """Keep crawling due sources on a schedule until Ctrl-C or SIGTERM."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.crawl import CrawlReport, watch
+
+    settings = state.get_settings()
+    if tick is not None:
+        settings = settings.model_copy(update={"watch_tick": tick})
+    specs = load_catalogue(catalogue or settings.catalogue_file)
+    store = open_store(settings.database_url)
+
+    def show(report: CrawlReport) -> None:
+        errors = sum(1 for run in report.runs if run.error)
+        console.print(
+            f"{len(report.runs)} sources run, {report.stored} stored, {report.duplicates} duplicates, "
+            f"{errors} with errors"
+        )
+
+    console.print(f"watching {len(specs)} sources; Ctrl-C to stop")
+    rounds = watch(settings, store, catalogue=specs, on_report=show)
+    console.print(f"stopped after {rounds} round(s)")
+
+
+@app.command("sources")
+def sources_command(
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+) -> None:
+    """Show every source's health: last success, last new item, errors, items per week, flags."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.health import Health, source_health
+    from policydigest.store.sources import SourceRepository
+
+    settings = state.get_settings()
+    specs = load_catalogue(catalogue or settings.catalogue_file)
+    report = source_health(SourceRepository(open_store(settings.database_url)).states(), specs, settings)
+    colours = {Health.OK: "green", Health.WARNING: "yellow", Health.FAILING: "red", Health.NEVER_RUN: "dim"}
+    table = Table(
+        "source", "kind", "health", "last success", "last new item", "errors", "items/week", "verified", "flags"
+    )
+
+    def when(value: dt.datetime | None) -> str:
+        return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    for h in report:
+        s = h.state
+        table.add_row(
+            escape(h.name),
+            h.kind,
+            f"[{colours[h.health]}]{h.health.value}[/]",
+            when(s.last_success_at if s else None),
+            when(s.last_new_item_at if s else None),
+            str(s.error_streak if s else 0),
+            f"{h.items_per_week:.1f}",
+            {True: "yes", False: "no", None: "—"}[h.verified],
+            escape("; ".join(h.flags)),
+        )
+    console.print(table)
 
 
 # ---- enrichment (issue 3) ------------------------------------------------------------------------
@@ -253,19 +466,28 @@ def enrich_command(
 
     if all_articles == (issue is not None):
         raise fail("say which articles to enrich", "use --all, or --issue N for one issue")
-    settings = state.get_settings()
-    pipeline = build_pipeline(settings, stage)
+    try:
+        pipeline = build_pipeline(state.get_settings(), stage)
+    except PolicydigestError as exc:
+        raise fail(str(exc), "see `policydigest config` for enrich_stages and the other settings") from None
     if not as_json:
         err_console.print(f"[dim]stages: {', '.join(pipeline.names) or 'none'}[/]")
     store = _open_store()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console,
-        disable=as_json, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        disable=as_json,
+        transient=True,
     ) as progress:
         task = progress.add_task("enriching", total=None)
         try:
             report = enrich_store(
-                store, pipeline, issue=issue, force=force,
+                store,
+                pipeline,
+                issue=issue,
+                force=force,
                 on_total=lambda n: progress.update(task, total=n),
                 on_article=lambda: progress.advance(task),
             )
@@ -301,7 +523,10 @@ def analyze_command(
         article = article_from_text(decode_text(data)[0] if data.strip() else "")
     except PolicydigestError as exc:
         raise fail(str(exc)) from None
-    pipeline = build_pipeline(state.get_settings(), ANALYZE_STAGES)
+    try:
+        pipeline = build_pipeline(state.get_settings(), ANALYZE_STAGES)
+    except PolicydigestError as exc:
+        raise fail(str(exc), "see `policydigest config`") from None
     result, errors = analysis(article, pipeline)
     for name, message in errors.items():
         err_console.print(f"[yellow]warning:[/] stage {name} failed: {escape(message)}")
@@ -340,9 +565,10 @@ def fit_columns_command(
         if not j.right:
             console.print(f"  [yellow]miss[/] 总第{j.issue}期 {escape(j.title)}: {j.truth} → {j.predicted}")
     examples = [(fired, role) for rows in issues.values() for _, fired, role in rows]
-    model = fit(examples, l2=l2, label=f"{len(examples)} articles of {len(issues)} stored issues")
+    numbers = "/".join(str(n) for n in sorted(issues))
+    model = fit(examples, l2=l2, label=f"{len(examples)} articles of the issues 总第{numbers}期")
     model.save(out)
-    console.print(f"wrote {out}; use it with column_model_file = \"{out}\"")
+    console.print(f'wrote {out}; use it with column_model_file = "{out}"')
 
 
 # ---- search -----------------------------------------------------------------------------------------
@@ -359,13 +585,24 @@ def _terminal_markup(html_text: str) -> str:
 
 def _result_json(result: SearchResult) -> dict[str, object]:
     hits = [
-        {"id": h.id, "title": h.title, "column": h.column, "date": h.date.isoformat() if h.date else None,
-         "score": h.score, "snippet": h.snippet}
+        {
+            "id": h.id,
+            "title": h.title,
+            "column": h.column,
+            "date": h.date.isoformat() if h.date else None,
+            "score": h.score,
+            "snippet": h.snippet,
+        }
         for h in result.hits
     ]
     facets = {name: [c.model_dump() for c in counts] for name, counts in result.facets.items()}
-    return {"query": result.query.text, "searched": result.searched, "total": result.total, "hits": hits,
-            "facets": facets}
+    return {
+        "query": result.query.text,
+        "searched": result.searched,
+        "total": result.total,
+        "hits": hits,
+        "facets": facets,
+    }
 
 
 @app.command("search")
@@ -389,9 +626,18 @@ def search_command(
 
     try:
         query = Query(
-            text=text, columns=column or [], regions=region or [], authorities=authority or [], kinds=kind or [],
-            topics=topic or [], issues=issue or [], sources=source or [], since=since or None, until=until or None,
-            sort=sort, limit=limit,
+            text=text,
+            columns=column or [],
+            regions=region or [],
+            authorities=authority or [],
+            kinds=kind or [],
+            topics=topic or [],
+            issues=issue or [],
+            sources=source or [],
+            since=since or None,
+            until=until or None,
+            sort=sort,
+            limit=limit,
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
@@ -438,3 +684,23 @@ def reindex_command() -> None:
     if folder is not None:
         (folder / "pending.json").unlink(missing_ok=True)
     console.print(f"indexed {index.count()} article(s) into {folder if folder is not None else 'memory'}")
+
+
+# ---- web app, API and feeds (issue 4) ------------------------------------------------------------
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (setting web_host).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on (setting web_port).")] = None,
+) -> None:
+    """Serve the reader web app, the JSON API (/api/v1, docs at /api/v1/docs) and the feeds."""
+    import uvicorn
+
+    from policydigest.web import create_app
+
+    settings = state.get_settings()
+    application = create_app(settings)
+    host, port = host or settings.web_host, port or settings.web_port
+    err_console.print(f"serving {settings.database_url} on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())

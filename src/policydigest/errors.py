@@ -55,6 +55,56 @@ class RenderError(PolicydigestError):
     """An issue could not be rendered (the layout engine failed); nothing was written."""
 
 
+class FetchError(PolicydigestError):
+    """A web page or feed could not be fetched (network fault, HTTP error, limit exceeded).
+
+    ``url`` is the address asked for; the message says why and, where it helps, which setting to change.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class BlockedAddressError(FetchError):
+    """The host resolves to a private, loopback, link-local, multicast or reserved address.
+
+    Refused before any packet is sent; ``fetch_allow_private`` or ``fetch_allowed_networks`` allows it.
+    """
+
+
+class RobotsDisallowedError(FetchError):
+    """The site's robots.txt forbids fetching this URL for our user agent."""
+
+
+class ResponseTooLargeError(FetchError):
+    """The response body exceeded ``fetch_max_bytes``; the download was aborted."""
+
+
+class FetchTimeoutError(FetchError):
+    """The server did not answer (or finish answering) within the fetch time limits."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status after every retry; ``status`` holds it."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
+class CatalogueError(ConfigError):
+    """The source catalogue (TOML) is missing, malformed, or has an invalid source entry."""
+
+
+class DraftError(PolicydigestError):
+    """A draft issue cannot be made, changed or published as asked.
+
+    For example: an article that is not in the store or not in the draft, a column the publisher
+    profile does not name, a 总期 another issue already has, or a draft that was already published.
+    """
+
+
 class SearchIndexError(PolicydigestError):
     """The search index cannot be opened, written or read (missing, another version, locked, damaged).
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -61,6 +61,22 @@ class Settings(BaseSettings):
         default=["主编简介", "编者简介", "关于我们"],
         description="Headings that start the closing section of an issue (no articles after them).",
     )
+    profile_path: Path | None = Field(
+        default=None,
+        description="Publisher profile (TOML, see docs/profile.md): series title, masthead, editors, "
+        "disclaimer, about-the-editors, logo, columns and ranking weights. Unset: the fictional demo profile.",
+    )
+    draft_window_days: int = Field(
+        default=14,
+        ge=1,
+        description="Days before the issue date in which `policydigest draft` gathers unpublished articles "
+        "(when --from is not given).",
+    )
+    draft_max_per_column: int = Field(
+        default=5,
+        ge=1,
+        description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
+    )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
     index_path: Path | None = Field(
         default=None,
@@ -68,6 +84,9 @@ class Settings(BaseSettings):
         "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
     )
     # ---- enrichment (issue 3) ----
+    enrich_on_import: bool = Field(
+        default=True, description="Run the enrichment stages on newly imported articles (import --no-enrich skips)."
+    )
     enrich_stages: list[str] = Field(
         default=["facts", "topics", "column", "summary", "duplicates"],
         description="Enrichment stages to run, in order: facts (documents, authorities, regions, dates, "
@@ -85,7 +104,7 @@ class Settings(BaseSettings):
     )
     column_model_file: Path | None = Field(
         default=None,
-        description="JSON file of column feature weights (from `policydigest enrich --fit-columns`); "
+        description="JSON file of column feature weights (written by `policydigest fit-columns`); "
         "the shipped weights are used when unset.",
     )
     summary_endpoint: str | None = Field(
@@ -108,6 +127,83 @@ class Settings(BaseSettings):
         default=0.5,
         description="Estimated Jaccard similarity of character shingles above which two candidates are "
         "near-duplicates.",
+    )
+
+    # ---- web ingest (fetch, crawl, watch) ----------------------------------------------------
+    fetch_allow_private: bool = Field(
+        default=False,
+        description="Allow fetching from private, loopback, link-local and reserved addresses "
+        "(off: such hosts are refused before any packet is sent).",
+    )
+    fetch_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="Networks (CIDR, e.g. 127.0.0.1/32) allowed even when fetch_allow_private is off.",
+    )
+    fetch_user_agent: str = Field(
+        default="policydigest/0.1 (+policy bulletin crawler)",
+        description="User-Agent sent with every request and matched against robots.txt.",
+    )
+    fetch_respect_robots: bool = Field(default=True, description="Obey robots.txt (strongly recommended).")
+    fetch_timeout: float = Field(
+        default=20.0, description="Seconds to wait for a connection or for the next bytes of a response."
+    )
+    fetch_deadline: float = Field(
+        default=60.0, description="Seconds one response may take in all, slow trickles included."
+    )
+    fetch_max_bytes: int = Field(
+        default=10_000_000, description="Largest response body accepted; bigger downloads are aborted."
+    )
+    fetch_max_redirects: int = Field(default=5, description="Redirect hops followed before giving up.")
+    fetch_retries: int = Field(default=3, description="Retries after a 429, a 5xx or a network fault (0: try once).")
+    fetch_backoff: float = Field(
+        default=1.0, description="First retry delay in seconds; doubled on each further retry."
+    )
+    fetch_max_retry_after: float = Field(
+        default=120.0, description="Longest Retry-After (seconds) honoured; a longer one fails the fetch."
+    )
+    fetch_host_delay: float = Field(
+        default=1.0, description="Seconds between two requests to the same host (politeness)."
+    )
+    fetch_host_concurrency: int = Field(default=2, description="Requests in flight to one host at most.")
+    fetch_concurrency: int = Field(default=4, description="Requests in flight in all at most.")
+    catalogue_file: Path | None = Field(
+        default=None,
+        description="Source catalogue (TOML) for crawl and watch; default: the packaged starter catalogue.",
+    )
+    crawl_max_items: int = Field(default=50, description="New links taken from one source per run (the newest first).")
+    crawl_max_attempts: int = Field(
+        default=3, description="Runs that try a failing item before it is given up as failed."
+    )
+    watch_tick: float = Field(
+        default=60.0, description="Seconds `policydigest watch` sleeps between checks for due sources."
+    )
+    health_stale_runs: int = Field(
+        default=3,
+        description="Successive runs whose listing yields no link, or whose pages yield no body, "
+        "before a source is flagged.",
+    )
+
+    # ---- web app, API and feeds (issue 4) ------------------------------------------------------
+    web_host: str = Field(default="127.0.0.1", description="Address `policydigest serve` listens on.")
+    web_port: int = Field(default=8000, ge=1, le=65535, description="Port `policydigest serve` listens on.")
+    web_base_url: str | None = Field(
+        default=None,
+        description="Public address of the web app (e.g. https://digest.example.org) used in feed links; "
+        "unset: the address each request came to.",
+    )
+    web_editor_token: SecretStr | None = Field(
+        default=None,
+        description="Token editors give to use the editing routes (re-check a source). Set it in the "
+        "environment (POLICYDIGEST_WEB_EDITOR_TOKEN), never in a file kept in the repository; unset: "
+        "editing routes are refused.",
+    )
+    web_page_size: int = Field(default=20, ge=1, le=100, description="Hits or articles per page in the web app.")
+    web_feed_items: int = Field(default=30, ge=1, le=200, description="Entries in each Atom, RSS or JSON feed.")
+    web_cache_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds a rendered issue or article page is reused before it is rendered again "
+        "(writes through this process clear it at once; 0: no cache).",
     )
 
     @classmethod

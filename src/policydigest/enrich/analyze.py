@@ -1,7 +1,7 @@
 """``policydigest analyze``: the whole per-article pipeline on one raw article, nothing stored.
 
 The input is plain text: the first non-empty line is the title, the rest the body (one paragraph a
-line). The result has the shape documented in issue 3 (and the README)::
+line). The result has the shape documented in issue 3 and docs/enrichment.md::
 
     {"column", "column_confidence", "column_reasons", "topics", "summary", "lead",
      "facts": {"documents", "authorities", "regions", "dates", "targets", "money"}}
@@ -43,7 +43,14 @@ def article_from_text(text: str) -> Article:
 
 
 def analysis(article: Article, pipeline: Pipeline) -> tuple[dict[str, Any], dict[str, str]]:
-    """The issue-3 JSON of an article run through ``pipeline``, and any stage errors."""
+    """The issue-3 JSON of an article run through ``pipeline``, and any stage errors.
+
+    >>> from policydigest.enrich.pipeline import build_pipeline
+    >>> from policydigest.settings import Settings
+    >>> result, errors = analysis(article_from_text("标题\\n正文。"), build_pipeline(Settings(), ["summary"]))
+    >>> sorted(result), errors
+    (['column', 'column_confidence', 'column_reasons', 'facts', 'lead', 'summary', 'topics'], {})
+    """
     done = pipeline.enrich(article, force=True).enrichment
     facts = done.get("facts") or {}
     column = done.get("column") or {}

@@ -89,6 +89,115 @@ def source_of(article_source: str | None, body: str) -> str | None:
     return found[-1].strip() if found else None
 
 
+class _Fired:
+    """Features collected for one article; the first evidence of a feature is kept."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, Feature] = {}
+
+    def __call__(self, name: str, evidence: str, value: float = 1.0) -> None:
+        if name not in self.found:
+            self.found[name] = Feature(name, value, evidence)
+
+
+def _inside(start: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
+def _region_features(
+    fire: _Fired,
+    regions: list[dict[str, Any]],
+    title_end: int,
+    lead_end: int,
+    home: str,
+    book_titles: list[tuple[int, int]],
+) -> None:
+    domestic = [r for r in regions if r.get("level") in ("province", "prefecture", "district")]
+    foreign = [r for r in regions if r.get("level") in ("foreign", "bloc")]
+    # China itself acting in the title (not inside a 《book title》): its dealings abroad are national news.
+    china = next(
+        (
+            r
+            for r in regions
+            if r.get("level") == "country"
+            and int(r.get("start", 0)) < title_end
+            and not _inside(int(r.get("start", 0)), book_titles)
+        ),
+        None,
+    )
+    abroad_in_title = [r for r in foreign if int(r.get("start", 0)) < title_end]
+    if china is not None:
+        fire("region_china_title", f"China as a whole: {china.get('text') or china.get('name')}")
+        if abroad_in_title:
+            fire("china_abroad_title", f"China and {abroad_in_title[0].get('name')}: foreign relations")
+    for region in domestic + ([] if china is not None else foreign):
+        start = int(region.get("start", 0))
+        name = region.get("name") or region.get("text") or ""
+        for where, end in (("title", title_end), ("lead", lead_end)):
+            if start >= end:
+                continue
+            if region in foreign:
+                fire(f"region_foreign_{where}", f"foreign: {name}")
+            elif _is_home(region.get("province"), home) or _is_home(name, home):
+                fire(f"region_home_{where}", f"region {name} = home region ({home})")
+            else:
+                fire(f"region_local_{where}", f"region {name}")
+    if domestic:
+        at_home = sum(_is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in domestic)
+        if at_home:
+            evidence = (
+                "all places named are in the home region"
+                if at_home == len(domestic)
+                else f"{at_home} of {len(domestic)} places named are in the home region"
+            )
+            fire("region_home_share", evidence, at_home / len(domestic))
+    if foreign and china is None:
+        fire(
+            "region_foreign_share",
+            f"{len(foreign)} of {len(regions)} places named are abroad",
+            len(foreign) / len(regions),
+        )
+    if not any(int(r.get("start", 0)) < lead_end for r in domestic):
+        fire("no_local_place", "no province or city in the title or opening")
+
+
+def _authority_features(
+    fire: _Fired, authorities: list[dict[str, Any]], title_end: int, lead_end: int, home: str
+) -> None:
+    ordered = sorted(authorities, key=lambda a: int(a.get("start", 0)))
+    for authority in ordered:
+        if authority.get("level") == "national" and int(authority.get("start", 0)) < title_end:
+            fire("auth_national_title", f"national authority {authority.get('name', '')}")
+    # The first authority named in the title or opening is the main actor.
+    first = next((a for a in ordered if int(a.get("start", 0)) < lead_end and a.get("level")), None)
+    if first is None:
+        return
+    level, name = first.get("level"), first.get("name", "")
+    if level == "national":
+        fire("auth_national_first", f"national authority {name} acts first")
+    elif level in ("foreign", "international"):
+        fire("auth_foreign_first", f"foreign authority {name}")
+    elif _is_home(first.get("region"), home) or _is_home(name, home):
+        fire("auth_home_first", f"home-region authority {name}")
+    else:
+        fire("auth_local_first", f"local authority {name}")
+
+
+def _source_features(fire: _Fired, source: str, source_facts: dict[str, Any], home: str) -> None:
+    regions = source_facts.get("regions") or []
+    authorities = source_facts.get("authorities") or []
+    if _is_home(source, home) or any(
+        _is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in regions
+    ):
+        fire("source_home", f"source {source} is from the home region")
+    elif any(a.get("level") == "national" for a in authorities):
+        fire("source_national", f"source {source} is a national authority")
+    elif any(r.get("level") in ("foreign", "bloc") for r in regions) or any(
+        a.get("level") in ("foreign", "international") for a in authorities
+    ):
+        fire("source_foreign", f"source {source} is foreign")
+
+
 def features(
     title: str,
     facts: dict[str, Any],
@@ -108,91 +217,27 @@ def features(
     """
     title_end = len(title)
     lead_end = title_end + 1 + LEAD_CHARS
-    fired: dict[str, Feature] = {}
-
-    def fire(name: str, evidence: str, value: float = 1.0) -> None:
-        if name not in fired:
-            fired[name] = Feature(name, value, evidence)
-
+    fire = _Fired()
+    documents = facts.get("documents") or []
+    book_titles = [(int(d.get("start", 0)), int(d.get("end", 0))) for d in documents]
     regions = facts.get("regions") or []
-    domestic = [r for r in regions if r.get("level") in ("province", "prefecture", "district")]
-    foreign = [r for r in regions if r.get("level") in ("foreign", "bloc")]
-    for region in regions:
-        level, start = region.get("level"), int(region.get("start", 0))
-        name = region.get("name") or region.get("text") or ""
-        places = [("title", title_end), ("lead", lead_end)]
-        for where, end in places:
-            if start >= end:
-                continue
-            if level in ("province", "prefecture", "district"):
-                if _is_home(region.get("province"), home) or _is_home(name, home):
-                    fire(f"region_home_{where}", f"region {name} = home region ({home})")
-                else:
-                    fire(f"region_local_{where}", f"region {name}")
-            elif level in ("foreign", "bloc"):
-                fire(f"region_foreign_{where}", f"foreign: {name}")
-            elif level == "country" and where == "title":
-                fire("region_china_title", f"China as a whole: {region.get('text') or name}")
-    if domestic:
-        home_share = sum(_is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in domestic)
-        if home_share:
-            fire(
-                "region_home_share",
-                "all places named are in the home region"
-                if home_share == len(domestic)
-                else f"{home_share} of {len(domestic)} places named are in the home region",
-                home_share / len(domestic),
-            )
-    if regions and foreign:
-        fire(
-            "region_foreign_share",
-            f"{len(foreign)} of {len(regions)} places named are abroad",
-            len(foreign) / len(regions),
-        )
-    if not any(int(r.get("start", 0)) < lead_end for r in domestic):
-        fire("no_local_place", "no province or city in the title or opening")
-
-    authorities = sorted(facts.get("authorities") or [], key=lambda a: int(a.get("start", 0)))
-    for authority in authorities:
-        start, level, name = int(authority.get("start", 0)), authority.get("level"), authority.get("name", "")
-        if level == "national" and start < title_end:
-            fire("auth_national_title", f"national authority {name}")
-    first = next((a for a in authorities if int(a.get("start", 0)) < lead_end and a.get("level")), None)
-    if first is not None:
-        level, name = first.get("level"), first.get("name", "")
-        if level == "national":
-            fire("auth_national_first", f"national authority {name} acts first")
-        elif level in ("foreign", "international"):
-            fire("auth_foreign_first", f"foreign authority {name}")
-        elif _is_home(first.get("region"), home) or _is_home(name, home):
-            fire("auth_home_first", f"home-region authority {name}")
-        else:
-            fire("auth_local_first", f"local authority {name}")
-
+    authorities = facts.get("authorities") or []
+    _region_features(fire, regions, title_end, lead_end, home, book_titles)
+    _authority_features(fire, authorities, title_end, lead_end, home)
     if source:
-        source_regions = (source_facts or {}).get("regions") or []
-        source_auth = (source_facts or {}).get("authorities") or []
-        if any(_is_home(r.get("province"), home) or _is_home(r.get("name"), home) for r in source_regions) or _is_home(
-            source, home
-        ):
-            fire("source_home", f"source {source} is from the home region")
-        elif any(a.get("level") == "national" for a in source_auth):
-            fire("source_national", f"source {source} is a national authority")
-        elif any(r.get("level") in ("foreign", "bloc") for r in source_regions) or any(
-            a.get("level") in ("foreign", "international") for a in source_auth
-        ):
-            fire("source_foreign", f"source {source} is foreign")
-
+        _source_features(fire, source, source_facts or {}, home)
     cue = next((c for c in INDUSTRY_CUES if c in title), None)
     if cue:
         fire("cue_industry_title", f"industry news: {cue}")
-    for document in facts.get("documents") or []:
-        kind, start = document.get("kind"), int(document.get("start", 0))
+    if not any(int(x.get("start", 0)) < title_end for x in [*regions, *authorities]):
+        fire("no_actor_title", "the title names no authority and no place: market or analysis news")
+    for document in documents:
+        kind, start, name = document.get("kind"), int(document.get("start", 0)), document.get("name", "")
         if kind in REPORT_KINDS:
-            fire("doc_report", f"report 《{document.get('name', '')}》")
+            fire("doc_report_title" if start < title_end else "doc_report", f"report 《{name}》")
         elif kind in POLICY_KINDS and start < title_end:
-            fire("doc_policy_title", f"policy document 《{document.get('name', '')}》")
-    return list(fired.values())
+            fire("doc_policy_title", f"policy document 《{name}》")
+    return list(fire.found.values())
 
 
 @dataclass
@@ -262,7 +307,11 @@ class ColumnModel:
         return hashlib.sha1(blob).hexdigest()[:10]
 
     def scores(self, fired: Sequence[Feature]) -> dict[str, float]:
-        """Score per role."""
+        """Score per role.
+
+        >>> ColumnModel.prior().scores([Feature("auth_national_title", 1.0, "")])["national"]
+        2.0
+        """
         scores = dict(self.bias)
         for feature in fired:
             row = self.weights.get(feature.name)
@@ -272,7 +321,13 @@ class ColumnModel:
         return scores
 
     def predict(self, fired: Sequence[Feature], columns: Sequence[str]) -> ColumnResult:
-        """The column for these features, with confidence and reasons."""
+        """The column for these features, with confidence and reasons.
+
+        >>> fired = [Feature("region_foreign_title", 1.0, "foreign: 美国")]
+        >>> result = ColumnModel.prior().predict(fired, ["国策要论", "地方新政", "产业前沿", "数谷动态"])
+        >>> result.column, result.reasons
+        ('产业前沿', ['foreign: 美国'])
+        """
         scores = self.scores(fired)
         top = max(scores.values())
         exp = {role: math.exp(score - top) for role, score in scores.items()}
@@ -282,7 +337,8 @@ class ColumnModel:
             ((self.weights.get(f.name, {}).get(role, 0.0) * f.value, f.evidence) for f in fired),
             key=lambda pair: -pair[0],
         )
-        reasons = [evidence for contribution, evidence in support if contribution > 0.05]
+        # A place in the title also counts for the opening: one reason is enough.
+        reasons = list(dict.fromkeys(evidence for contribution, evidence in support if contribution > 0.05))
         if not reasons:
             reasons = ["nothing specific found: the column most articles like this go to"]
         return ColumnResult(

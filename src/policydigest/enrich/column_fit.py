@@ -98,6 +98,11 @@ def leave_one_issue_out(
     """Judge every issue with a model fitted only on the other issues.
 
     ``issues`` maps an issue to its articles as ``(title, features, true role)``.
+
+    >>> home = [Feature("region_home_title", 1.0, "")]
+    >>> judged = leave_one_issue_out({1: [("a", home, "home")], 2: [("b", home, "home")]})
+    >>> [(j.issue, j.right) for j in judged]
+    [(1, True), (2, True)]
     """
     judged = []
     columns = list(ROLES)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from policydigest.enrich.column import ColumnModel, Feature, check_columns, features, source_of
-from policydigest.enrich.segment import get_segmenter
+from policydigest.enrich.segment import encodable, get_segmenter
 from policydigest.enrich.summary import AbstractiveSummarizer, summarize
 from policydigest.enrich.topics import load_taxonomy
 from policydigest.errors import ConfigError
@@ -85,15 +85,17 @@ class FactsStage:
     def __init__(self, settings: Settings) -> None:
         try:
             from policydigest.enrich import facts as facts_module
+            from policydigest.enrich.facts import extract_facts
         except ImportError as exc:
             raise ConfigError(f"the facts stage is not available ({exc}); remove 'facts' from enrich_stages") from exc
-        self._extract: Callable[..., Any] = facts_module.extract_facts
+        self._extract: Callable[..., Any] = extract_facts
         self.home = settings.home_region
         self.version = f"1:{getattr(facts_module, '__version__', '0')}:{self.home}"
 
     def facts(self, text: str, published: dt.date | None = None) -> dict[str, Any]:
         """Facts of ``text`` as a JSON-able dict."""
-        found = self._extract(text, home_region=self.home, published=published)
+        # Same length with lone surrogates replaced, so spans stay valid for the Rust matchers.
+        found = self._extract(encodable(text), home_region=self.home, published=published)
         return dict(found.model_dump(mode="json"))
 
     def __call__(self, article: Article) -> Article:
@@ -187,7 +189,15 @@ class DuplicatesStage:
         self.version = f"1:k{dedup.SHINGLE}:p{dedup.NUM_PERM}:{self.lsh_threshold}:{self.min_jaccard}"
 
     def group(self, items: Sequence[tuple[Hashable, Article, dt.date | None]]) -> dict[Hashable, dict[str, Any]]:
-        """The duplicates result of every item: its signature, group and similar articles."""
+        """The duplicates result of every item: its signature, group and similar articles.
+
+        >>> from policydigest.model import Block
+        >>> body = [Block.paragraph("浙江大数据交易中心上线首批跨境数据产品，涵盖跨境贸易结算等领域。")]
+        >>> items = [(1, Article(title="甲", blocks=body), None), (2, Article(title="乙", blocks=body), None)]
+        >>> result = DuplicatesStage(Settings()).group(items)
+        >>> result[2]["group"], result[1]["canonical"], result[2]["similar"][0]["id"]
+        (1, True, 1)
+        """
         index = self._dedup.DuplicateIndex(lsh_threshold=self.lsh_threshold, min_jaccard=self.min_jaccard)
         signatures: dict[Hashable, str | None] = {}
         for key, article, date in items:
@@ -210,10 +220,7 @@ class DuplicatesStage:
                     group=group.canonical,
                     canonical=key == group.canonical,
                     similar=[
-                        {
-                            "id": other,
-                            "jaccard": group.similarity[other] if key == group.canonical else group.similarity[key],
-                        }
+                        {"id": other, "jaccard": index.similarity(key, other)}
                         for other in group.members
                         if other != key
                     ],
@@ -221,13 +228,20 @@ class DuplicatesStage:
         return results
 
     def apply(self, article: Article, result: dict[str, Any]) -> Article:
-        """``article`` with its duplicates result stored."""
+        """``article`` with its duplicates result stored (see :meth:`group`)."""
         return _with(article, self.name, result, self.version)
 
 
 @dataclass
 class Pipeline:
-    """The configured stages; ``enrich`` runs the per-article ones, ``enrich_batch`` all of them."""
+    """The configured stages; ``enrich`` runs the per-article ones, ``enrich_batch`` all of them.
+
+    >>> from policydigest.model import Block
+    >>> pipeline = build_pipeline(Settings(), ["topics", "summary"])
+    >>> article = pipeline.enrich(Article(title="宁夏发放算力券", blocks=[Block.paragraph("推进东数西算工程。")]))
+    >>> article.enrichment["topics"]["labels"][0]["id"], pipeline.is_current(article)
+    ('computing_power', True)
+    """
 
     stages: list[Stage]
     duplicates: DuplicatesStage | None = None

@@ -158,10 +158,14 @@ class Segmenter:
         # One trip into rjieba instead of one per sentence; a newline is always a token boundary.
         joined = "\n".join(" ".join(t.split()) for t in texts)
         out: list[list[str]] = [[]]
-        for piece in self.cut(joined, punctuation=True):
+        pieces = self._jieba.cut(encodable(joined), True)
+        if _OTHER_ALPHABETS.search(joined):
+            pieces = _merge_pieces(pieces)
+        for piece in pieces:
             if piece == "\n":
                 out.append([])
-            elif _is_word(piece):
+            # Most tokens start with a letter or digit; only the rest need the full check.
+            elif piece[:1].isalnum() or _is_word(piece):
                 out[-1].append(piece)
         return out
 
@@ -185,7 +189,7 @@ def encodable(text: str) -> str:
 
     Rust libraries (rjieba, ahocorasick-rs) take only valid UTF-8.
 
-    >>> encodable("数据\ud800要素")
+    >>> encodable("数据\\ud800要素")
     '数据?要素'
     """
     try:

@@ -141,14 +141,19 @@ def extractive_summary(title: str, body: str, *, segmenter: Segmenter | None = N
     >>> summary.startswith(news), len(summary) <= 120
     (True, True)
     """
-    found = [_strip_preamble(s) for s in sentences(body)[:60]]
+    return _extractive(title, sentences(body), segmenter or get_segmenter())
+
+
+def _extractive(title: str, raw: list[str], seg: Segmenter) -> str:
+    found = [_strip_preamble(s) for s in raw[:60]]
     if not found:
         return clip(" ".join(title.split()))
     first = _lead_sentence(title, found)
-    seg = segmenter or get_segmenter()
-    words = [[w for w in sentence_words if len(w) > 1] for sentence_words in seg.cut_many(found)]
+    # Title and sentences go to the segmenter in one call.
+    title_cut, *cut = seg.cut_many([title, *found])
+    words = [[w for w in sentence_words if len(w) > 1] for sentence_words in cut]
     frequency = Counter(w for sentence_words in words for w in set(sentence_words))
-    title_words = {w for w in seg.cut(title) if len(w) > 1}
+    title_words = {w for w in title_cut if len(w) > 1}
     scores = []
     for position, (sentence, sentence_words) in enumerate(zip(found, words, strict=True)):
         if not sentence_words:
@@ -243,6 +248,7 @@ def summarize(
     >>> summarize("标题", "某部印发《通知》。要求各地落实。").lead
     '某部印发《通知》。'
     """
-    extractive = extractive_summary(title, body, segmenter=segmenter)
+    found = sentences(body)
+    extractive = _extractive(title, found, segmenter or get_segmenter())
     generated = abstractive.summarize(title, body) if abstractive and (title.strip() or body.strip()) else None
-    return Summary(lead=lead(title, body), extractive=extractive, abstractive=generated)
+    return Summary(lead=clip(_lead_sentence(title, found)), extractive=extractive, abstractive=generated)

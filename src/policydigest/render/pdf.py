@@ -8,6 +8,7 @@ introspection (a label on each article title), never from an estimate.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -23,12 +24,17 @@ import segno
 import typst
 
 from policydigest.errors import RenderError
-from policydigest.model import Block, Issue
+from policydigest.model import Block, BlockKind, Issue
 from policydigest.render.toc import toc_groups
 
 log = logging.getLogger(__name__)
 
 TEMPLATE = "bulletin.typ"
+#: Width a cover headline line may take (nine tenths of the cover's text width, so a line shrunk to fit
+#: is never taken for a line that wraps at the margin), and the headline's largest and smallest sizes.
+COVER_WIDTH_PT = 400.0
+COVER_MAX_PT = 22.0
+COVER_MIN_PT = 16.0
 #: Error correction level of the QR codes: M survives a smudge and keeps long URLs small.
 QR_ERROR = "m"
 
@@ -49,15 +55,19 @@ def _get_compiler() -> typst.Compiler:
     return _compiler
 
 
-def qr_png(url: str) -> bytes:
-    """A QR code of ``url`` as a PNG with one pixel per module (the template scales it crisply).
+@functools.lru_cache(maxsize=2048)
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as SVG: vector modules stay sharp at any print or scan resolution.
 
-    >>> qr_png("https://example.org/")[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    (A one-pixel-per-module PNG scaled up is smoothed by some rasterisers and stops decoding.)
+    Cached: choosing the best mask is most of the cost, and a draft is rendered again and again.
+
+    >>> qr_svg("https://example.org/").startswith("<svg")
     True
     """
     buffer = io.BytesIO()
-    segno.make(url, error=QR_ERROR, micro=False).save(buffer, kind="png", scale=1, border=2)
-    return buffer.getvalue()
+    segno.make(url, error=QR_ERROR, micro=False).save(buffer, kind="svg", border=2, xmldecl=False)
+    return buffer.getvalue().decode("ascii")
 
 
 def date_text(issue: Issue) -> str:
@@ -69,12 +79,15 @@ def date_text(issue: Issue) -> str:
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
-def cover_lines(headline: str) -> list[str]:
-    """The cover headline's printed lines: a space between two Chinese phrases starts a new line.
+def title_lines(headline: str) -> list[str]:
+    """A headline's printed lines: a space between two Chinese phrases starts a new line.
 
-    >>> cover_lines("首次全国数据工作会议在京召开 部署八项重点工作")
+    That is how the bulletin sets a headline and its sub-headline, and how the text parser reads
+    two title lines back (joined by a space).
+
+    >>> title_lines("首次全国数据工作会议在京召开 部署八项重点工作")
     ['首次全国数据工作会议在京召开', '部署八项重点工作']
-    >>> cover_lines("2024 全球独角兽榜发布")
+    >>> title_lines("2024 全球独角兽榜发布")
     ['2024 全球独角兽榜发布']
     """
     return [part for part in _CJK_SPACE.split(headline.strip()) if part]
@@ -89,25 +102,58 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def column_weights(rows: list[list[str]]) -> list[int]:
-    """Relative column widths of a table: its widest cell, kept between 4 and 40 half-ems.
+def cover_size(lines: Sequence[str]) -> float:
+    """Point size of the cover headline: 22 pt, shrunk (not below 16 pt) so each line fits once.
 
-    >>> column_weights([["排名", "企业名称"], ["1", "Example Data Co. Ltd"]])
-    [4, 20]
+    >>> cover_size(["首次全国数据工作会议在京召开"]), cover_size(["二" * 24])
+    (22.0, 16.6)
     """
-    width = max((len(row) for row in rows), default=0)
-    weights = [4] * width
-    for row in rows:
-        for i, cell in enumerate(row):
-            weights[i] = max(weights[i], min(40, display_width(cell)))
-    return weights
+    ems = max((display_width(line) / 2 for line in lines), default=0)
+    fitting = COVER_WIDTH_PT / ems if ems else COVER_MAX_PT
+    if fitting >= COVER_MAX_PT or fitting < COVER_MIN_PT:
+        return COVER_MAX_PT  # fits as it is, or too long for one line anyway: let it wrap
+    return round(fitting - 0.05, 1)
 
 
-def _block(block: Block) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": block.kind.value, "text": block.text, "rows": block.rows}
-    if block.rows:
-        data["widths"] = column_weights(block.rows)
-    return data
+def unbreakable_spaces(text: str) -> str:
+    """Every space made non-breaking: a title must not wrap at a space, or the space is lost.
+
+    >>> unbreakable_spaces("MITRE 向美国 Data Spaces")
+    'MITRE\xa0向美国\xa0Data\xa0Spaces'
+    """
+    return text.replace(" ", "\u00a0")
+
+
+_SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def keep_spaces(text: str) -> str:
+    """Spaces next to a Chinese character made non-breaking; the line never breaks there.
+
+    A space at a line break is not in the PDF, and a reader cannot tell ``增加 IPv6`` wrapped
+    at its space from ``增加IPv6`` wrapped between the words. Spaces between Latin words stay
+    breakable: readers put those back.
+
+    >>> keep_spaces("增加 IPv6 互联网 Data Spaces")
+    '增加\xa0IPv6\xa0互联网\xa0Data Spaces'
+    """
+    return _SPACE_BY_CJK.sub("\u00a0", text)
+
+
+def _blocks(blocks: Sequence[Block]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        out.append(
+            {
+                "kind": block.kind.value,
+                "text": keep_spaces(block.text),
+                "rows": [[keep_spaces(cell) for cell in row] for row in block.rows],
+                # A caption just above a table stays on the table's page.
+                "sticky": following is not None and following.kind is BlockKind.TABLE,
+            }
+        )
+    return out
 
 
 def _masthead_rows(issue: Issue) -> list[dict[str, Any]]:
@@ -134,11 +180,13 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
     for article in issue.articles:
         articles.append(
             {
-                "title": article.title,
-                "blocks": [_block(b) for b in article.blocks],
-                "source": article.source,
+                "title": [unbreakable_spaces(line) for line in title_lines(article.title)],
+                "blocks": _blocks(article.blocks),
+                "source": keep_spaces(article.source) if article.source else None,
                 "url": article.url,
-                "qr": list(qr_png(article.url)) if article.url else None,
+                # Only web links become clickable; anything else (javascript:, file:) stays text.
+                "clickable": bool(article.url and article.url.lower().startswith(("http://", "https://"))),
+                "qr": qr_svg(article.url) if article.url else None,
             }
         )
     return {
@@ -148,20 +196,22 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
         "date_text": date_text(issue),
         "slogan": issue.masthead.slogan,
         "strapline": issue.masthead.strapline,
-        "cover_lines": cover_lines(issue.cover_headline),
+        "cover_lines": [unbreakable_spaces(line) for line in title_lines(issue.cover_headline)],
+        "cover_size": cover_size(title_lines(issue.cover_headline)),
         "masthead_rows": _masthead_rows(issue),
         "disclaimer": issue.disclaimer,
         "toc": [
             {
                 "column": group.column,
-                "entries": [{"title": e.title, "target": e.target, "page": e.page} for e in group.entries],
+                "entries": [
+                    {"title": unbreakable_spaces(e.title), "target": e.target, "page": e.page} for e in group.entries
+                ],
             }
             for group in toc_groups(issue, columns)
         ],
         "articles": articles,
         "back_matter": [
-            {"heading": section.heading, "blocks": [_block(b) for b in section.blocks]}
-            for section in issue.back_matter
+            {"heading": section.heading, "blocks": _blocks(section.blocks)} for section in issue.back_matter
         ],
     }
 

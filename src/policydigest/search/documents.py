@@ -21,7 +21,17 @@ from policydigest.store import Store
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
 _REGION_SUFFIXES = (
-    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "新区", "省", "市", "区", "县",
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "新区",
+    "省",
+    "市",
+    "区",
+    "县",
 )
 
 
@@ -119,8 +129,14 @@ def indexed_article(
     if article.id is None:
         raise ValueError("only stored articles (with an id) can be indexed")
     return _build(
-        article.id, article.title, article.body, article.column, article.published or issue_date,
-        article.source, issues, article.enrichment,
+        article.id,
+        article.title,
+        article.body,
+        article.column,
+        article.published or issue_date,
+        article.source,
+        issues,
+        article.enrichment,
     )
 
 
@@ -188,8 +204,13 @@ def iter_store_articles(store: Store, batch: int = 1000) -> Iterator[list[Indexe
 
 def _load(store: Store, ids: list[int]) -> list[IndexedArticle]:
     columns = (
-        ArticleRow.id, ArticleRow.title, ArticleRow.column, ArticleRow.blocks, ArticleRow.source,
-        ArticleRow.published, ArticleRow.enrichment,
+        ArticleRow.id,
+        ArticleRow.title,
+        ArticleRow.column,
+        ArticleRow.blocks,
+        ArticleRow.source,
+        ArticleRow.published,
+        ArticleRow.enrichment,
     )
     placed = (
         select(PlacementRow.article_id, IssueRow.total_number, IssueRow.date, PlacementRow.column)
@@ -209,8 +230,14 @@ def _load(store: Store, ids: list[int]) -> list[IndexedArticle]:
         rows = list(session.execute(select(*columns).where(ArticleRow.id.in_(ids)).order_by(ArticleRow.id)))
     return [
         _build(
-            row.id, row.title, _body(row.blocks or []), row.column or placed_column.get(row.id),
-            row.published or first_date.get(row.id), row.source, issues.get(row.id, []), row.enrichment or {},
+            row.id,
+            row.title,
+            _body(row.blocks or []),
+            row.column or placed_column.get(row.id),
+            row.published or first_date.get(row.id),
+            row.source,
+            issues.get(row.id, []),
+            row.enrichment or {},
         )
         for row in rows
     ]

@@ -240,9 +240,7 @@ class SearchIndex:
             return _Q.term_query(self._schema, field, grams[0][1])
         return _Q.phrase_query(self._schema, field, list[str | tuple[int, str]](grams))
 
-    def _tantivy_query(
-        self, parsed: ParsedQuery, query: Query, *, rank: bool = True
-    ) -> tuple[tantivy.Query, bool]:
+    def _tantivy_query(self, parsed: ParsedQuery, query: Query, *, rank: bool = True) -> tuple[tantivy.Query, bool]:
         """The tantivy query, and whether it ranks (has words) or only filters.
 
         ``rank=False`` leaves out the title boosts: the same articles match, found with less work
@@ -388,8 +386,6 @@ class SearchIndex:
             min_term_frequency=1,
             max_query_terms=40,
         )
-        query = _Q.boolean_query(
-            [(_O.Should, like), (_O.MustNot, _Q.term_query(self._schema, "id", article_id))]
-        )
+        query = _Q.boolean_query([(_O.Should, like), (_O.MustNot, _Q.term_query(self._schema, "id", article_id))])
         found = searcher.search(query, limit=limit, count=False)
         return [self._hit(searcher, address, float(score), None) for score, address in found.hits]

@@ -46,7 +46,7 @@ class Query(BaseModel):
     5
     """
 
-    text: str = Field(default="", max_length=1000, description="Words, \"phrases\", prefix*, -exclusions.")
+    text: str = Field(default="", max_length=1000, description='Words, "phrases", prefix*, -exclusions.')
     columns: list[str] = Field(default_factory=list, description="Any of these columns (国策要论 …).")
     regions: list[str] = Field(
         default_factory=list, description="Any of these regions; a province includes its cities (贵州 ⊃ 贵阳)."
@@ -72,8 +72,15 @@ class Query(BaseModel):
     def has_filters(self) -> bool:
         """Whether any filter is set."""
         return bool(
-            self.columns or self.regions or self.authorities or self.kinds or self.topics
-            or self.issues or self.sources or self.since or self.until
+            self.columns
+            or self.regions
+            or self.authorities
+            or self.kinds
+            or self.topics
+            or self.issues
+            or self.sources
+            or self.since
+            or self.until
         )
 
 

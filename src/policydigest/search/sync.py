@@ -99,9 +99,7 @@ def store_stamp(store: Store) -> str:
     'empty'
     """
     with store.session() as session:
-        first = session.execute(
-            select(ArticleRow.id, ArticleRow.content_hash).order_by(ArticleRow.id).limit(1)
-        ).first()
+        first = session.execute(select(ArticleRow.id, ArticleRow.content_hash).order_by(ArticleRow.id).limit(1)).first()
     return "empty" if first is None else f"{first.id}:{first.content_hash[:16]}"
 
 

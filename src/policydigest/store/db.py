@@ -1,4 +1,4 @@
-"""Opening the store: engine, SQLite pragmas, and Alembic migrations to the newest schema."""
+"""Opening the store: engine, SQLite transactions, and Alembic migrations to the newest schema."""
 
 from __future__ import annotations
 
@@ -10,17 +10,23 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from policydigest.errors import StoreError
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: Execution option naming how a SQLite transaction begins: "DEFERRED" (readers) or "IMMEDIATE" (writers).
+SQLITE_BEGIN = "policydigest_sqlite_begin"
+_MIGRATION_LOCK = 0x706F6C6963  # any fixed number: PostgreSQL advisory lock serialising migrations
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transactions away from the sqlite3 module, which would run DDL outside any transaction.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL keeps readers going during an import; foreign keys make cascades real.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -30,16 +36,33 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front, so a writer's read-then-write cannot be overtaken.
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, for transactions that will write (SQLite: ``BEGIN IMMEDIATE``).
+
+    >>> writer(create_store_engine("sqlite://")).get_execution_options()[SQLITE_BEGIN]
+    'IMMEDIATE'
+    """
+    return engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+
+
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config that points at the packaged migrations and this engine's URL."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # The config is a ConfigParser: a literal % (in a password or path) must be doubled.
+    url = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
 def create_store_engine(url: str) -> Engine:
-    """An engine for ``url``, migrated to the newest schema.
+    """An engine for ``url``, migrated to the newest schema; any failure is a ``StoreError``.
 
     >>> create_store_engine("sqlite://").dialect.name
     'sqlite'
@@ -48,27 +71,57 @@ def create_store_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {url!r} (try sqlite:///policydigest.db)") from exc
-    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(parsed, future=True)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed)
+    except (ArgumentError, ImportError, OSError) as exc:
+        raise StoreError(f"cannot open the store at {shown}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
         migrate(engine)
-    except OperationalError as exc:
-        raise StoreError(f"cannot open the store at {parsed!r}: {exc.orig}") from exc
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = getattr(exc, "orig", None) or exc
+        raise StoreError(f"cannot open the store at {shown}: {reason}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a no-op when it is there already."""
+    """Bring the schema to the newest revision in one transaction; a no-op when it is there already.
+
+    Raises ``StoreError`` when the store was written by a newer policydigest (an unknown revision).
+    """
     cfg = alembic_config(engine)
+    scripts = ScriptDirectory.from_config(cfg)
     # Stages add their own tables as independent revisions from 0001, so there may be several heads.
-    heads = set(ScriptDirectory.from_config(cfg).get_heads())
-    with engine.begin() as connection:
+    heads = set(scripts.get_heads())
+    with writer(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # A second process opening a new store waits here, then finds it migrated.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         current = set(MigrationContext.configure(connection).get_current_heads())
         if current == heads:
             return
+        unknown = sorted(rev for rev in current if not _known(scripts, rev))
+        if unknown:
+            raise StoreError(
+                f"the store is at schema revision {', '.join(unknown)}, which this version of "
+                "policydigest does not know: it was written by a newer version"
+            )
         log.info("migrating store from %s to %s", sorted(current), sorted(heads))
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "heads")
+
+
+def _known(scripts: ScriptDirectory, revision: str) -> bool:
+    try:
+        return scripts.get_revision(revision) is not None
+    except CommandError:
+        return False

@@ -12,11 +12,13 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, Select, delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from policydigest.errors import NotFoundError
+from policydigest.errors import NotFoundError, StoreError
 from policydigest.model import Article, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
 from policydigest.store.changes import ArticleChanges
+from policydigest.store.db import writer
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
 
 log = logging.getLogger(__name__)
@@ -44,14 +46,17 @@ class IssueSummary:
 
 
 def article_hash(article: Article) -> str:
-    """Identity of an article's content: same title and body → same article.
+    """Identity of an article's content: same title and body (white space aside) → same article.
 
     >>> a = Article(title="标题", blocks=[Block.paragraph("正文。")])
     >>> article_hash(a) == article_hash(a.model_copy(update={"column": "国策要论"}))
     True
+    >>> article_hash(a) == article_hash(Article(title="标", blocks=[Block.paragraph("题正文。")]))
+    False
     """
-    text = article.title.strip() + "\n" + article.body.strip()
-    return hashlib.sha256("".join(text.split()).encode()).hexdigest()
+    # White space is dropped (PDF artifacts); the separator keeps the title/body boundary.
+    title, body = ("".join(part.split()) for part in (article.title, article.body))
+    return hashlib.sha256(f"{title}\x1f{body}".encode()).hexdigest()
 
 
 def issue_hash(issue: Issue) -> str:
@@ -79,27 +84,58 @@ class Store:
         self.changes = ArticleChanges(self._sessions)
 
     def session(self) -> Session:
+        """A new ORM session on the store (the caller closes it); its commits reach ``changes``."""
         return self._sessions()
+
+    def close(self) -> None:
+        """Close the store's connections; the store can be used again afterwards (it reconnects)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # ---- writing -----------------------------------------------------------------------------
 
     def save_issue(self, issue: Issue, *, replace: bool = False) -> SaveStatus:
-        """Store ``issue`` in one transaction; identity is (series, 总期)."""
+        """Store ``issue`` in one transaction, all or nothing; identity is (series, 总期).
+
+        An identical issue is UNCHANGED; a different one is SKIPPED, or REPLACED with ``replace``.
+        Raises ``StoreError`` (nothing stored) when the database refuses it.
+
+        >>> from policydigest.store import open_store
+        >>> store = open_store("sqlite://")
+        >>> issue = Issue(series="示例", number=1, total_number=1, date="2024-01-05")
+        >>> store.save_issue(issue), store.save_issue(issue)
+        (<SaveStatus.CREATED: 'created'>, <SaveStatus.UNCHANGED: 'unchanged'>)
+        """
+        what = f"{issue.series} 总第{issue.total_number}期"
+        problem = _unstorable_text(issue.model_dump())
+        if problem:
+            raise StoreError(f"cannot store {what}: {problem}; nothing of it was stored")
         digest = issue_hash(issue)
-        with self.session() as session, session.begin():
-            existing = session.scalar(
-                select(IssueRow).where(IssueRow.series == issue.series, IssueRow.total_number == issue.total_number)
-            )
-            if existing is not None:
-                if existing.content_hash == digest:
-                    return SaveStatus.UNCHANGED
-                if not replace:
-                    return SaveStatus.SKIPPED
-                self._delete_issue(session, existing)
-            self._insert_issue(session, issue, digest)
+        try:
+            with self._sessions(bind=writer(self.engine)) as session, session.begin():
+                existing = session.scalar(
+                    select(IssueRow).where(IssueRow.series == issue.series, IssueRow.total_number == issue.total_number)
+                )
+                if existing is not None:
+                    if existing.content_hash == digest:
+                        return SaveStatus.UNCHANGED
+                    if not replace:
+                        return SaveStatus.SKIPPED
+                    old_article_ids = self._delete_issue(session, existing)
+                self._insert_issue(session, issue, digest, replace=replace)
+                if existing is not None:
+                    self._delete_orphans(session, old_article_ids)
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise StoreError(f"cannot store {what}: {reason}; nothing of it was stored") from exc
         return SaveStatus.REPLACED if existing is not None else SaveStatus.CREATED
 
-    def _insert_issue(self, session: Session, issue: Issue, digest: str) -> None:
+    def _insert_issue(self, session: Session, issue: Issue, digest: str, *, replace: bool) -> None:
         row = IssueRow(
             series=issue.series,
             number=issue.number,
@@ -119,7 +155,7 @@ class Store:
         ]
         session.add(row)
         for position, article in enumerate(issue.articles):
-            article_row = self._upsert_article(session, article)
+            article_row = self._upsert_article(session, article, replace=replace)
             row.placements.append(
                 PlacementRow(
                     position=position,
@@ -130,7 +166,14 @@ class Store:
             )
         session.flush()
 
-    def _upsert_article(self, session: Session, article: Article) -> ArticleRow:
+    def upsert_article(self, session: Session, article: Article) -> ArticleRow:
+        """Store ``article`` inside the caller's transaction, or add its provenance to the stored copy.
+
+        Identity is the content hash (title + body), as for articles of issues.
+        """
+        return self._upsert_article(session, article)
+
+    def _upsert_article(self, session: Session, article: Article, *, replace: bool = False) -> ArticleRow:
         digest = article_hash(article)
         row = session.scalar(select(ArticleRow).where(ArticleRow.content_hash == digest))
         if row is None:
@@ -145,10 +188,16 @@ class Store:
                 enrichment=dict(article.enrichment),
             )
             session.add(row)
+        elif replace:
+            # The new version of an issue is the better reading: it may fix a source line or link.
+            row.source = article.source or row.source
+            row.url = article.url or row.url
+            row.published = article.published or row.published
         else:
             log.info("article %r is already stored as #%s; adding its provenance", article.title, row.id)
             row.source = row.source or article.source
             row.url = row.url or article.url
+            row.published = row.published or article.published
         known = {(p.kind, p.location, p.issue_total_number) for p in row.provenance}
         for prov in article.provenance:
             if (prov.kind, prov.location, prov.issue_total_number) not in known:
@@ -162,11 +211,11 @@ class Store:
                 )
         return row
 
-    def _delete_issue(self, session: Session, row: IssueRow) -> None:
-        article_ids = [placement.article_id for placement in row.placements]
+    def _delete_issue(self, session: Session, row: IssueRow) -> set[int]:
+        """Delete the issue and its provenance on its articles; returns the ids of those articles."""
+        article_ids = {placement.article_id for placement in row.placements}
         session.delete(row)
         session.flush()
-        # Articles that only this issue held go with it; shared ones lose this issue's provenance.
         session.execute(
             delete(ProvenanceRow).where(
                 ProvenanceRow.article_id.in_(article_ids),
@@ -174,8 +223,14 @@ class Store:
                 ProvenanceRow.issue_total_number == row.total_number,
             )
         )
+        return article_ids
+
+    def _delete_orphans(self, session: Session, article_ids: set[int]) -> None:
+        """Delete those of ``article_ids`` that no issue holds and nothing else provides."""
+        # Runs after the new version is in, so articles it still holds keep their id and enrichment.
+        session.flush()
         still_placed = select(PlacementRow.article_id).where(PlacementRow.article_id.in_(article_ids))
-        orphan_ids = set(article_ids) - set(session.scalars(still_placed))
+        orphan_ids = article_ids - set(session.scalars(still_placed))
         has_other_provenance = set(
             session.scalars(select(ProvenanceRow.article_id).where(ProvenanceRow.article_id.in_(orphan_ids)))
         )
@@ -204,7 +259,7 @@ class Store:
 
     def get_issue(self, total_number: int, series: str | None = None) -> Issue:
         """The issue with this 总期 (in ``series`` when several series are stored)."""
-        query = self._issue_query().where(IssueRow.total_number == total_number)
+        query = self._issue_query().where(IssueRow.total_number == total_number).order_by(IssueRow.series)
         if series is not None:
             query = query.where(IssueRow.series == series)
         with self.session() as session:
@@ -220,14 +275,13 @@ class Store:
                 yield _issue_from_row(row)
 
     def count_articles(self) -> int:
+        """How many distinct articles are stored (an article in two issues counts once)."""
         with self.session() as session:
             return session.scalar(select(func.count(ArticleRow.id))) or 0
 
     # ---- enrichment (issue 3) ----------------------------------------------------------------
 
-    def articles_for_enrichment(
-        self, issue_total_number: int | None = None
-    ) -> list[tuple[Article, dt.date | None]]:
+    def articles_for_enrichment(self, issue_total_number: int | None = None) -> list[tuple[Article, dt.date | None]]:
         """Stored articles (all, or one issue's), oldest first, each with the date that orders it:
         its publication date, else the date of the first issue it appeared in.
 
@@ -268,11 +322,27 @@ class Store:
                 row.enrichment = dict(data)
 
     @staticmethod
-    def _issue_query() -> Select[IssueRow]:
+    def _issue_query() -> Select[Any]:
+        """Issues with their contents, loaded in a few queries rather than one per article."""
         return select(IssueRow).options(
             selectinload(IssueRow.toc),
             selectinload(IssueRow.placements).selectinload(PlacementRow.article).selectinload(ArticleRow.provenance),
         )
+
+
+def _unstorable_text(value: Any) -> str | None:
+    """Why some text in ``value`` cannot be stored on every back end, or None when all is well."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"text contains a NUL character, which PostgreSQL cannot store: {value[:40]!r}"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"text is not valid Unicode (lone surrogate): {value[:40]!r}"
+        return None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    keys = value.keys() if isinstance(value, dict) else ()
+    return next((p for p in map(_unstorable_text, [*keys, *items]) if p), None)
 
 
 def article_from_row(row: ArticleRow) -> Article:
@@ -302,7 +372,9 @@ def _issue_from_row(row: IssueRow) -> Issue:
     articles = []
     for placement in row.placements:
         article = article_from_row(placement.article)
-        articles.append(article.model_copy(update={"column": placement.column, "toc_page": placement.toc_page}))
+        # Column and page belong to the placement: the same article may sit differently in two issues.
+        update = {"column": placement.column, "toc_page": placement.toc_page}
+        articles.append(article.model_copy(update=update))
     return Issue(
         series=row.series,
         number=row.number,

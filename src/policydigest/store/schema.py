@@ -5,8 +5,46 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A moment in time, always read back timezone-aware in UTC; a naive value is taken as UTC.
+
+    SQLite keeps no offset at all and PostgreSQL's ``timestamptz`` keeps the instant but not the
+    offset, so both store UTC and hand back UTC.
+
+    >>> UtcDateTime().process_result_value(dt.datetime(2024, 3, 15, 1, 30), None).isoformat()
+    '2024-03-15T01:30:00+00:00'
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return _as_utc(value)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect | None) -> dt.datetime | None:
+        return _as_utc(value)
+
+
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC) if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -19,10 +57,14 @@ class IssueRow(Base):
     """One issue of a series; (series, total_number) is its identity."""
 
     __tablename__ = "issues"
-    __table_args__ = (UniqueConstraint("series", "total_number", name="uq_issue_series_total"),)
+    # sqlite_autoincrement: ids of deleted rows are never handed out again (PostgreSQL's sequences agree).
+    __table_args__ = (
+        UniqueConstraint("series", "total_number", name="uq_issue_series_total"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    series: Mapped[str] = mapped_column(String(200))
+    series: Mapped[str] = mapped_column(Text)
     number: Mapped[int] = mapped_column(Integer)
     total_number: Mapped[int] = mapped_column(Integer)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
@@ -33,7 +75,7 @@ class IssueRow(Base):
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     source_file: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     toc: Mapped[list[TocRow]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="TocRow.position"
@@ -51,7 +93,7 @@ class TocRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    column: Mapped[str] = mapped_column(String(50))
+    column: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     page: Mapped[int | None] = mapped_column(Integer)
 
@@ -62,17 +104,18 @@ class ArticleRow(Base):
     """An article, independent of any issue; ``content_hash`` recognises the same article again."""
 
     __tablename__ = "articles"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(Text)
-    column: Mapped[str | None] = mapped_column(String(50), index=True)
+    column: Mapped[str | None] = mapped_column(Text, index=True)
     blocks: Mapped[list[Any]] = mapped_column(JSON, default=list)
     source: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text, index=True)
     published: Mapped[dt.date | None] = mapped_column(Date, index=True)
     enrichment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     provenance: Mapped[list[ProvenanceRow]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="ProvenanceRow.id"
@@ -87,7 +130,7 @@ class PlacementRow(Base):
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    column: Mapped[str | None] = mapped_column(String(50))
+    column: Mapped[str | None] = mapped_column(Text)
     toc_page: Mapped[int | None] = mapped_column(Integer)
 
     issue: Mapped[IssueRow] = relationship(back_populates="placements")
@@ -104,6 +147,6 @@ class ProvenanceRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     location: Mapped[str] = mapped_column(Text)
     issue_total_number: Mapped[int | None] = mapped_column(Integer)
-    retrieved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    retrieved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     article: Mapped[ArticleRow] = relationship(back_populates="provenance")

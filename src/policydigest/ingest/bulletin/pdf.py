@@ -34,8 +34,10 @@ TOC_HEADINGS = ("本期要目", "目录", "本期目录")
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–·•]*(?:第\s*)?(\d{1,4}|[ivxlcdm]{1,7})(?:\s*页)?(?:\s*[/／]\s*\d+)?[\s\-—–·•]*$", re.I
 )
+_URL_END = re.compile(r"(?:https?://|www\.)\S*$")
+_URL_PIECE = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")
 _TOC_ENTRY = re.compile(r"^(\d{1,3})\s*(\S.*)$")
-_TOC_LEADER = re.compile(r"^(\S.*?)\s*[.·…⋯]{3,}\s*(\d{1,3})$")
+_TOC_LEADER = re.compile(r"^(\S.*?)\s*[.·…⋯]{2,}\s*(\d{1,3})$")
 
 
 @dataclass
@@ -115,13 +117,14 @@ class _Metrics:
             lines = [ln for i, p in enumerate(pages) if i % 2 == parity for ln in p.lines]
             if len(lines) < 5:
                 lines = [ln for p in pages for ln in p.lines]
-            self._edges[parity] = (_mode([ln.x0 for ln in lines]), _mode([ln.x1 for ln in lines]))
+            self._edges[parity] = _column_edges(lines)
         steps: dict[float, Counter[float]] = {}
         for page in pages:
             for a, b in zip(page.lines, page.lines[1:], strict=False):
                 if a.size == b.size and self.full(page, a):
                     steps.setdefault(a.size, Counter())[round(a.y - b.y, 1)] += 1
-        self.leading = {size: c.most_common(1)[0][0] for size, c in steps.items()}
+        # A line step seen only once or twice may be a gap between paragraphs: not evidence enough.
+        self.leading = {size: step for size, c in steps.items() for step, n in c.most_common(1) if n >= 3}
 
     def edges(self, page: PageLayout) -> tuple[float, float]:
         return self._edges[self.index[id(page)] % 2]
@@ -138,9 +141,23 @@ class _Metrics:
         return step <= limit
 
 
-def _mode(values: Sequence[float]) -> float:
-    counts = Counter(round(v) for v in values)
-    return float(counts.most_common(1)[0][0]) if counts else 0.0
+def _column_edges(lines: Sequence[Line]) -> tuple[float, float]:
+    """Left and right edge of the text column.
+
+    The right edge is the furthest line end that at least three lines share (justified lines all
+    end there), unless that falls well short of the longest line (then the shared ends are only
+    short headings of equal length, and the longest line marks the edge). Likewise on the left.
+    """
+    if not lines:
+        return 0.0, 0.0
+    ends = Counter(round(ln.x1) for ln in lines)
+    starts = Counter(round(ln.x0) for ln in lines)
+    longest, leftmost = max(ln.x1 for ln in lines), min(ln.x0 for ln in lines)
+    shared_ends = [end for end, n in ends.items() if n >= 3]
+    shared_starts = [start for start, n in starts.items() if n >= 3]
+    right = max(shared_ends) if shared_ends and max(shared_ends) >= 0.85 * longest else longest
+    left = min(shared_starts) if shared_starts else leftmost
+    return float(left), float(right)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -148,22 +165,24 @@ def _ends_sentence(text: str) -> bool:
     return not stripped or stripped[-1] in SENTENCE_END
 
 
-def _continues(metrics: _Metrics, page: PageLayout, a: Line, b: Line) -> str | None:
-    """How ``b`` joins the paragraph ending with ``a`` on the same page: ``""``/``" "``, or None."""
+def _continues(metrics: _Metrics, page: PageLayout, a: Line, b: Line) -> bool:
+    """Whether ``b`` goes on with the paragraph that ``a`` ends, on the same page.
+
+    A line short of the right edge ends its paragraph (a centred title's lines stay apart, as
+    the parser expects), except for a link wrapped early.
+    """
     if abs(a.size - b.size) > 0.6 or not metrics.same_paragraph_step(a, b):
-        return None
+        return False
     left, right = metrics.edges(page)
     centre = (left + right) / 2
     centred = abs(b.center - centre) < 0.6 * b.size
+    flush = b.x0 - left < 1.0 * b.size
     if metrics.full(page, a):
-        if b.x0 - left < 1.0 * b.size or centred:
-            return ""
-        if any(abs(b.x0 - x) < 0.3 * b.size for x in a.segments):
-            return ""  # the next line of a grid column, such as a long title in the contents
-        return None
-    if centred and abs(a.center - centre) < 0.6 * a.size:
-        return " "  # a centred headline set over several lines, as on the cover
-    return None
+        # Flush left, a centred title's next line, or the next line of a grid column (a long
+        # title in the contents).
+        return flush or centred or any(abs(b.x0 - x) < 0.3 * b.size for x in a.segments)
+    # A link too long for its line wraps wherever it may, leaving the line short.
+    return flush and bool(_URL_END.search(a.text)) and bool(_URL_PIECE.match(b.text))
 
 
 @dataclass
@@ -185,12 +204,11 @@ def _page_blocks(metrics: _Metrics, index: int, page: PageLayout) -> list[_Piece
             pieces.append(_Piece(Block(text, index, is_table=True), None, None))
             continue
         last = pieces[-1].last if pieces else None
-        glue = _continues(metrics, page, last, item) if last is not None else None
-        if glue is None:
+        if last is None or not _continues(metrics, page, last, item):
             pieces.append(_Piece(Block(item.text, index), item, item))
             continue
         block = pieces[-1].block
-        block.text = block.text + " " + item.text if glue == " " else join_pieces(block.text, item.text)
+        block.text = join_pieces(block.text, item.text)
         pieces[-1].last = item
     return pieces
 

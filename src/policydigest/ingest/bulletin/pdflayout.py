@@ -108,26 +108,36 @@ def join_pieces(left: str, right: str) -> str:
 
 
 def _line_text(chars: list[Char], segments: list[float]) -> str:
+    """The text of one line's chars (sorted left to right), with the spaces a reader would see.
+
+    A space glyph is a space; so is a space pdfium infers from the layout (``generated``), except
+    between two Chinese characters, where only a gap of most of a character counts (a spaced-out
+    label such as 主 编). Left edges after such wide gaps are kept in ``segments``.
+    """
     out: list[str] = []
     prev: Char | None = None
+    pending: Char | None = None  # a space seen since the last visible char
     for ch in chars:
-        if ch.generated:
+        if ch.text.isspace():
+            pending = pending if pending is not None and not pending.generated else ch
             continue
-        if prev is not None and out and not out[-1].isspace() and not ch.text.isspace():
+        if prev is not None:
             gap = ch.x0 - prev.x1
             size = min(ch.size, prev.size)
-            latin = not is_cjk(prev.text) and not is_cjk(ch.text)
+            both_cjk = is_cjk(prev.text) and is_cjk(ch.text)
             if gap > WIDE_GAP * size:
                 segments.append(ch.x0)
-            if gap > WIDE_GAP * size or (latin and gap > LATIN_GAP * size):
+            inferred = pending is not None and pending.generated
+            if (
+                (pending is not None and not inferred)
+                or (inferred and not both_cjk)
+                or gap > WIDE_GAP * size
+                or (not is_cjk(prev.text) and not is_cjk(ch.text) and gap > LATIN_GAP * size)
+            ):
                 out.append(" ")
-        if ch.text.isspace():
-            if out and not out[-1].isspace():
-                out.append(" ")
-        else:
-            out.append(ch.text)
-        prev = ch
-    return "".join(out).strip()
+        out.append(ch.text)
+        prev, pending = ch, None
+    return "".join(out)
 
 
 def group_lines(chars: list[Char]) -> list[Line]:
@@ -139,13 +149,13 @@ def group_lines(chars: list[Char]) -> list[Line]:
             lines[-1].append(ch)
         else:
             lines.append([ch])
-    spaces = [c for c in chars if c.text.isspace() and not c.generated]
+    spaces = [c for c in chars if c.text.isspace()]
     result: list[Line] = []
     for members in lines:
         base = members[0].y
         size = statistics.median(c.size for c in members)
         members += [s for s in spaces if abs(s.y - base) <= 0.35 * size]
-        members.sort(key=lambda c: c.x0)
+        members.sort(key=lambda c: (c.x0, not c.text.isspace()))
         segments: list[float] = []
         text = _line_text(members, segments)
         if not text:
@@ -157,14 +167,23 @@ def group_lines(chars: list[Char]) -> list[Line]:
 
 def _page_chars(textpage: pdfium.PdfTextPage) -> Iterator[Char]:
     raw = textpage.raw
+    previous: Char | None = None
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13):
             continue
+        if code == 2:
+            code = ord("-")  # pdfium reports a hyphen that ends a line as U+0002
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
         generated = bool(pdfium_c.FPDFText_IsGenerated(raw, i))
-        yield Char(chr(code), left, right, (bottom + top) / 2, size, generated)
+        if generated and previous is not None:
+            # pdfium gives an inferred space no height or size: borrow them from the char before.
+            yield Char(" ", left, right, previous.y, previous.size, generated=True)
+            continue
+        char = Char(chr(code), left, right, (bottom + top) / 2, size, generated)
+        previous = char
+        yield char
 
 
 def _has_grid(page: pdfium.PdfPage) -> bool:
@@ -222,9 +241,7 @@ def read_layout(document: pdfium.PdfDocument, data: bytes) -> list[PageLayout]:
                     plumber = pdfplumber.open(io.BytesIO(data))
                 layout.tables = _tables(plumber.pages[index], height, chars)
             in_table = [
-                c
-                for c in chars
-                if any(t.x0 <= c.x0 <= t.x1 and t.bottom <= c.y <= t.top for t in layout.tables)
+                c for c in chars if any(t.x0 <= c.x0 <= t.x1 and t.bottom <= c.y <= t.top for t in layout.tables)
             ]
             taken = {id(c) for c in in_table}
             layout.lines = group_lines([c for c in chars if id(c) not in taken])

@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "issues",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("series", sa.String(200), nullable=False),
+        sa.Column("series", sa.Text(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("total_number", sa.Integer(), nullable=False),
         sa.Column("date", sa.Date(), nullable=False),
@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(64), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.UniqueConstraint("series", "total_number", name="uq_issue_series_total"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_issues_date", "issues", ["date"])
     op.create_table(
@@ -40,7 +41,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("issue_id", sa.Integer(), sa.ForeignKey("issues.id", ondelete="CASCADE"), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("column", sa.String(50), nullable=False),
+        sa.Column("column", sa.Text(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("page", sa.Integer(), nullable=True),
     )
@@ -50,13 +51,14 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("title", sa.Text(), nullable=False),
-        sa.Column("column", sa.String(50), nullable=True),
+        sa.Column("column", sa.Text(), nullable=True),
         sa.Column("blocks", sa.JSON(), nullable=False),
         sa.Column("source", sa.Text(), nullable=True),
         sa.Column("url", sa.Text(), nullable=True),
         sa.Column("published", sa.Date(), nullable=True),
         sa.Column("enrichment", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_articles_column", "articles", ["column"])
     op.create_index("ix_articles_url", "articles", ["url"])
@@ -66,7 +68,7 @@ def upgrade() -> None:
         sa.Column("issue_id", sa.Integer(), sa.ForeignKey("issues.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("position", sa.Integer(), primary_key=True),
         sa.Column("article_id", sa.Integer(), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("column", sa.String(50), nullable=True),
+        sa.Column("column", sa.Text(), nullable=True),
         sa.Column("toc_page", sa.Integer(), nullable=True),
     )
     op.create_index("ix_issue_articles_article_id", "issue_articles", ["article_id"])

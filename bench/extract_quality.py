@@ -1,0 +1,172 @@
+"""Extraction quality on the 52 shared pages: policydigest against plain trafilatura, same scorer.
+
+The scorer does not import policydigest: it reads the hand-written expectations
+(tests/quality/pages_expected.json) and scores any extractor's results, given as
+``{"title", "date", "time", "source", "body"}`` per page. Measures, as shares of all pages:
+
+- title: exactly the expected headline (white space collapsed);
+- date: the expected publication day; time: the expected clock time, on pages that show one;
+- start / end: the body starts with an expected first anchor / ends with an expected last anchor
+  (all white space removed, NFKC); body: both;
+- clean: a body that contains none of the page's boilerplate strings (no body is not clean);
+- source: one of the expected publishers, on pages that name one.
+
+Run: ``python -m bench extract_quality``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
+SCORES = ROOT / "tests" / "quality" / "pages_scores.json"
+MEASURES = ("title", "date", "start", "end", "body", "clean", "time", "source")
+
+Result = dict[str, Any]
+Extractor = Callable[[bytes], Result | None]
+
+
+def pages_dir() -> Path | None:
+    """../shared/pages (POLICYDIGEST_SHARED overrides; worktrees fall back to /work/shared)."""
+    for base in (os.environ.get("POLICYDIGEST_SHARED"), ROOT.parent / "shared", Path("/work/shared")):
+        if base and Path(base, "pages").is_dir():
+            return Path(base, "pages")
+    return None
+
+
+def load_expected() -> dict[str, dict[str, Any]]:
+    pages: dict[str, dict[str, Any]] = json.loads(EXPECTED.read_text(encoding="utf-8"))["pages"]
+    return pages
+
+
+def squash(text: str) -> str:
+    """NFKC with every white space character removed: the form anchors are compared in."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def score_page(expected: dict[str, Any], result: Result | None) -> dict[str, bool | None]:
+    """One page's verdicts (None where a measure does not apply to the page)."""
+    result = result or {}
+    body = squash(result.get("body") or "")
+    title = " ".join((result.get("title") or "").split())
+    sources = expected.get("source") or []
+    got_time = (result.get("time") or "")[: len(expected["time"])] if expected.get("time") else None
+    return {
+        "title": title == " ".join(expected["title"].split()),
+        "date": result.get("date") == expected["date"],
+        "start": bool(body) and any(body.startswith(squash(a)) for a in expected["first"]),
+        "end": bool(body) and any(body.endswith(squash(a)) for a in expected["last"]),
+        "body": bool(body)
+        and any(body.startswith(squash(a)) for a in expected["first"])
+        and any(body.endswith(squash(a)) for a in expected["last"]),
+        "clean": bool(body) and not any(squash(b) in body for b in expected["boilerplate"]),
+        "time": (got_time == expected["time"]) if expected.get("time") else None,
+        "source": (squash(result.get("source") or "") in {squash(s) for s in sources}) if sources else None,
+    }
+
+
+def summarise(verdicts: dict[str, dict[str, bool | None]]) -> dict[str, float]:
+    """Share of applicable pages passing each measure, rounded to 4 places."""
+    summary: dict[str, float] = {}
+    for measure in MEASURES:
+        applicable = [v[measure] for v in verdicts.values() if v[measure] is not None]
+        summary[measure] = round(sum(1 for v in applicable if v) / len(applicable), 4) if applicable else 0.0
+    return summary
+
+
+def run(extract: Extractor, pages: Path, expected: dict[str, dict[str, Any]]) -> dict[str, dict[str, bool | None]]:
+    """Score one extractor on every expected page; an extractor's exception counts as no result."""
+    verdicts = {}
+    for name, exp in expected.items():
+        data = (pages / f"{name}.html").read_bytes()
+        try:
+            result = extract(data)
+        except Exception:  # a crash is a failed page, not a failed benchmark
+            result = None
+        verdicts[name] = score_page(exp, result)
+    return verdicts
+
+
+def _date_parts(value: object) -> tuple[str | None, str | None]:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), value.strftime("%H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat(), None
+    if isinstance(value, str) and value:
+        return value[:10], (value[11:19] or None)
+    return None, None
+
+
+def trafilatura_extractor(*, with_metadata: bool) -> Extractor:
+    """Plain trafilatura: ``bare_extraction`` with default options (and optionally its metadata)."""
+    import trafilatura
+
+    def extract(data: bytes) -> Result | None:
+        doc = trafilatura.bare_extraction(data, with_metadata=with_metadata)
+        if doc is None:
+            return None
+        found = doc if isinstance(doc, dict) else doc.as_dict()
+        day, clock = _date_parts(found.get("date"))
+        return {
+            "title": found.get("title"),
+            "date": day,
+            "time": clock,
+            "source": found.get("sitename"),
+            "body": found.get("text") or "",
+        }
+
+    return extract
+
+
+def policydigest_extractor() -> Extractor:
+    """policydigest's extract_page (imported here only: the scorer itself does not need it)."""
+    from policydigest.ingest.extract import extract_page
+
+    def extract(data: bytes) -> Result | None:
+        page = extract_page(data)
+        if page is None:
+            return None
+        day, clock = _date_parts(page.published)
+        return {"title": page.title, "date": day, "time": clock, "source": page.source, "body": page.body}
+
+    return extract
+
+
+def all_scores(pages: Path) -> dict[str, dict[str, float]]:
+    """Summaries for policydigest, trafilatura with defaults, and trafilatura with its metadata on."""
+    expected = load_expected()
+    return {
+        "policydigest": summarise(run(policydigest_extractor(), pages, expected)),
+        "trafilatura": summarise(run(trafilatura_extractor(with_metadata=False), pages, expected)),
+        "trafilatura_metadata": summarise(run(trafilatura_extractor(with_metadata=True), pages, expected)),
+    }
+
+
+def main() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    pages = pages_dir()
+    if pages is None:
+        print("../shared/pages not found; nothing to score")
+        return
+    scores = all_scores(pages)
+    table = Table("measure", *scores, title=f"extraction quality on {len(load_expected())} shared pages")
+    for measure in MEASURES:
+        table.add_row(measure, *(f"{scores[who][measure]:.1%}" for who in scores))
+    Console().print(table)
+    failures = {
+        name: [m for m, ok in v.items() if ok is False]
+        for name, v in run(policydigest_extractor(), pages, load_expected()).items()
+    }
+    for name, missed in failures.items():
+        if missed:
+            print(f"  policydigest misses {name}: {', '.join(missed)}")

@@ -1,0 +1,191 @@
+"""An editor's changes to a draft: move, drop, add, set the cover, retitle, renumber.
+
+Each function changes the draft in memory and returns a one-line account of what it did (Chinese,
+for the editor); the caller stores the draft (``DraftRepository.save``) so an edit is all or nothing.
+
+>>> import datetime as dt
+>>> from policydigest.compose.model import Draft, DraftItem
+>>> from policydigest.compose.profile import load_profile
+>>> d = Draft(series="数字经济观察", number=10, total_number=59, date=dt.date(2025, 3, 28),
+...           window_from=dt.date(2025, 3, 14), window_to=dt.date(2025, 3, 28),
+...           items=[DraftItem(article_id=1, title="甲", column="国策要论", position=0)])
+>>> move(d, load_profile(), 1, "数谷动态")
+'#1 移至数谷动态第1篇'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from policydigest.compose.draft import candidate_item, propose_cover
+from policydigest.compose.model import Draft, DraftItem, DraftStatus, ItemState
+from policydigest.compose.numbering import next_numbers
+from policydigest.compose.profile import Profile
+from policydigest.compose.repository import DraftRepository
+from policydigest.errors import DraftError
+
+
+def _open(draft: Draft) -> None:
+    if draft.status is not DraftStatus.OPEN:
+        raise DraftError(f"draft 总第{draft.total_number}期 is already published; it cannot change")
+
+
+def _item(draft: Draft, article_id: int) -> DraftItem:
+    item = draft.item(article_id)
+    if item is None:
+        raise DraftError(f"article #{article_id} is not in draft 总第{draft.total_number}期 (see `draft show --all`)")
+    return item
+
+
+def _column(profile: Profile, column: str) -> str:
+    if column not in profile.column_names:
+        raise DraftError(f"no column {column!r}; the profile's columns are {'、'.join(profile.column_names)}")
+    return column
+
+
+def _column_items(draft: Draft, column: str) -> list[DraftItem]:
+    return sorted(
+        (i for i in draft.items if i.column == column and i.state is ItemState.INCLUDED), key=lambda i: i.position
+    )
+
+
+def _place(draft: Draft, item: DraftItem, column: str, position: int | None) -> int:
+    """Put an included item into ``column`` at 1-based ``position`` (end when None); renumber both columns."""
+    old_column = item.column
+    item.column, item.state, item.note = column, ItemState.INCLUDED, ""
+    others = [i for i in _column_items(draft, column) if i is not item]
+    index = len(others) if position is None else max(0, min(position - 1, len(others)))
+    others.insert(index, item)
+    for n, each in enumerate(others):
+        each.position = n
+    if old_column != column:
+        for n, each in enumerate(_column_items(draft, old_column)):
+            each.position = n
+    return index + 1
+
+
+def _recover(draft: Draft, profile: Profile) -> str:
+    """After the cover article left, propose another; returns what happened."""
+    cover = propose_cover(draft, profile.column_names)
+    if cover is None:
+        draft.cover_article_id, draft.cover_headline = None, ""
+        return "；封面标题已清空"
+    draft.cover_article_id, draft.cover_headline = cover.article_id, cover.printed_title
+    return f"；封面标题改为 #{cover.article_id}《{cover.printed_title}》"
+
+
+def move(draft: Draft, profile: Profile, article_id: int, column: str, position: int | None = None) -> str:
+    """Move an article to ``column`` (at 1-based ``position``, default last); it joins the issue if it was out."""
+    _open(draft)
+    item = _item(draft, article_id)
+    at = _place(draft, item, _column(profile, column), position)
+    item.column_reason = "编辑指定栏目"
+    return f"#{article_id} 移至{column}第{at}篇"
+
+
+def drop(draft: Draft, profile: Profile, article_id: int, reason: str = "") -> str:
+    """Take an article out of the issue; it stays in the draft as dropped, with the reason."""
+    _open(draft)
+    item = _item(draft, article_id)
+    if item.state is not ItemState.INCLUDED:
+        raise DraftError(f"article #{article_id} is not in the issue ({item.state.value}: {item.note})")
+    item.state, item.note = ItemState.DROPPED, "编辑撤下" + (f"：{reason}" if reason else "")
+    for n, each in enumerate(_column_items(draft, item.column)):
+        each.position = n
+    message = f"#{article_id} 已撤下"
+    if draft.cover_article_id == article_id:
+        message += _recover(draft, profile)
+    return message
+
+
+def add(
+    draft: Draft,
+    profile: Profile,
+    repo: DraftRepository,
+    article_id: int,
+    column: str | None = None,
+    position: int | None = None,
+) -> str:
+    """Bring an article into the issue: a left-out candidate, or any stored article no issue has published."""
+    _open(draft)
+    item = draft.item(article_id)
+    if item is None:
+        published = repo.is_published(article_id)
+        if published is not None:
+            raise DraftError(f"article #{article_id} was already published in 总第{published}期")
+        article = repo.articles([article_id]).get(article_id)
+        if article is None:
+            raise DraftError(f"no article #{article_id} in the store")
+        item = candidate_item(article, profile=profile, date=draft.date, column=column and _column(profile, column))
+        draft.items.append(item)
+    elif item.state is ItemState.INCLUDED and column is None and position is None:
+        raise DraftError(f"article #{article_id} is already in the issue ({item.column})")
+    target = _column(profile, column) if column else item.column
+    if position is None:
+        # Without a place given, the article goes where its score ranks it in the column.
+        ranked = [i for i in _column_items(draft, target) if i is not item]
+        position = 1 + sum(1 for i in ranked if i.score >= item.score)
+    at = _place(draft, item, target, position)
+    if column:
+        item.column_reason = "编辑指定栏目"
+    message = f"#{article_id} 加入{target}第{at}篇"
+    if draft.cover_article_id is None:
+        message += _recover(draft, profile)
+    return message
+
+
+def set_cover(draft: Draft, *, article_id: int | None = None, headline: str | None = None) -> str:
+    """Set the cover headline: an article's printed title, or free text (or both: text for that article)."""
+    _open(draft)
+    if article_id is None and not (headline and headline.strip()):
+        raise DraftError("give the cover headline text, or an article with --article")
+    if article_id is not None:
+        item = _item(draft, article_id)
+        if item.state is not ItemState.INCLUDED:
+            raise DraftError(f"article #{article_id} is not in the issue; add it first")
+        draft.cover_article_id = article_id
+        draft.cover_headline = headline.strip() if headline and headline.strip() else item.printed_title
+    else:
+        draft.cover_headline = (headline or "").strip()
+    return f"封面标题：{draft.cover_headline}"
+
+
+def retitle(draft: Draft, article_id: int, title: str) -> str:
+    """Give an article a new title for this issue (applied to the stored article when published)."""
+    _open(draft)
+    title = " ".join(title.split())
+    if not title:
+        raise DraftError("the new title is empty")
+    item = _item(draft, article_id)
+    old = item.printed_title
+    item.new_title = None if title == item.title else title
+    message = f"#{article_id} 标题改为《{title}》"
+    if draft.cover_article_id == article_id and draft.cover_headline == old:
+        draft.cover_headline = title
+        message += "（封面标题同步）"
+    return message
+
+
+def renumber(
+    draft: Draft,
+    repo: DraftRepository,
+    *,
+    number: int | None = None,
+    total_number: int | None = None,
+    date: dt.date | None = None,
+) -> str:
+    """Set 期, 总期 or the date by hand; what is not given follows the numbering rules again."""
+    _open(draft)
+    if date is not None:
+        draft.date = date
+    previous = repo.series_numbers(draft.series, exclude_draft=draft.id)
+    try:
+        numbering = next_numbers(previous, draft.date, number=number, total_number=total_number)
+    except ValueError as exc:
+        raise DraftError(str(exc)) from None
+    draft.number, draft.total_number, draft.numbering_reason = (
+        numbering.number,
+        numbering.total_number,
+        numbering.reason,
+    )
+    return f"{draft.date.year}年第{draft.number}期 总第{draft.total_number}期（{numbering.reason}）"

@@ -1,0 +1,234 @@
+"""The publisher profile: who publishes the bulletin and how it looks (documented in docs/profile.md).
+
+A profile is a TOML file. It names the series and its cover lines, the masthead (guiding units,
+editors and their roles, contacts, address), the disclaimer, the about-the-editors text, the logo,
+the columns in print order with the role each plays, and the editorial weights used when ranking.
+policydigest ships a fictional profile for its demo; a real think tank writes its own and names it
+in the ``profile_path`` setting.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from policydigest.errors import ConfigError
+from policydigest.model import BackMatter, Block, Issue, Masthead, MastheadRole
+from policydigest.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEMO_PROFILE = "profile.toml"
+
+
+class ColumnRole(StrEnum):
+    """What a column carries; drafting uses it when an article has no column of its own."""
+
+    NATIONAL = "national"  # national policy (国策要论)
+    LOCAL = "local"  # provincial and city policy (地方新政)
+    FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
+    HOME = "home"  # the publisher's home region (数谷动态)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SeriesInfo(_Strict):
+    """The cover lines."""
+
+    title: str = Field(min_length=1, description="Series title, e.g. 数字经济观察.")
+    slogan: str | None = None
+    strapline: str | None = None
+    logo: Path | None = Field(default=None, description="Logo image (SVG or PNG), relative to the profile file.")
+    logo_alt: str | None = Field(default=None, description="Text alternative of the logo.")
+
+
+class EditorRole(_Strict):
+    """A masthead line: a role and who fills it."""
+
+    role: str = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+
+
+class MastheadInfo(_Strict):
+    """The masthead page."""
+
+    guiding_units: list[str] = Field(default_factory=list)
+    roles: list[EditorRole] = Field(default_factory=list)
+    contacts: dict[str, str] = Field(default_factory=dict)
+    address: str | None = None
+
+
+class AboutEntry(_Strict):
+    """One organisation or person in the about-the-editors section."""
+
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    text: str = Field(description="Paragraphs separated by blank lines.")
+
+
+class ColumnInfo(_Strict):
+    """A column, in print order."""
+
+    name: str = Field(min_length=1)
+    role: ColumnRole
+    description: str = ""
+
+
+class Ranking(_Strict):
+    """Editorial weights added to the built-in ranking (see compose/rank.py)."""
+
+    topics: dict[str, float] = Field(
+        default_factory=dict,
+        description="Topic id, topic label or plain keyword → points for an article about it.",
+    )
+    authorities: dict[str, float] = Field(
+        default_factory=dict, description="Issuing authority (full name) → points, replacing the built-in weight."
+    )
+    home_places: list[str] = Field(
+        default_factory=list, description="Place names that make an article news of the home region."
+    )
+
+
+class Profile(_Strict):
+    """A publisher profile.
+
+    >>> p = load_profile()
+    >>> p.series.title, [c.name for c in p.columns]
+    ('数字经济观察', ['国策要论', '地方新政', '产业前沿', '数谷动态'])
+    """
+
+    series: SeriesInfo
+    masthead: MastheadInfo = Field(default_factory=MastheadInfo)
+    disclaimer: str | None = None
+    about_heading: str = "主编简介"
+    about: list[AboutEntry] = Field(default_factory=list)
+    columns: list[ColumnInfo] = Field(min_length=1)
+    ranking: Ranking = Field(default_factory=Ranking)
+    source: Path | None = Field(default=None, description="The file the profile was read from.")
+
+    @model_validator(mode="after")
+    def _columns_are_distinct(self) -> Profile:
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"columns must have distinct names, got {names}")
+        return self
+
+    @property
+    def column_names(self) -> list[str]:
+        """Column names in print order."""
+        return [c.name for c in self.columns]
+
+    def column_for(self, role: ColumnRole) -> str:
+        """The first column that plays ``role``, else the last column (logged)."""
+        for column in self.columns:
+            if column.role is role:
+                return column.name
+        log.info("profile has no %s column; using %s", role.value, self.columns[-1].name)
+        return self.columns[-1].name
+
+    def role_of(self, column: str) -> ColumnRole | None:
+        """The role of a column, or None when the profile does not name it."""
+        return next((c.role for c in self.columns if c.name == column), None)
+
+    @property
+    def logo_path(self) -> Path | None:
+        """The logo file, resolved against the profile's folder; None when unset or missing (logged)."""
+        if self.series.logo is None:
+            return None
+        path = self.series.logo
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        if not path.is_file():
+            log.warning("profile logo %s does not exist; rendering without it", path)
+            return None
+        return path
+
+
+def demo_profile_path() -> Path:
+    """Where the fictional demo profile is installed."""
+    return Path(str(resources.files("policydigest") / "data" / DEMO_PROFILE))
+
+
+def load_profile(path: Path | None = None) -> Profile:
+    """Read a profile; ``None`` reads the fictional demo profile.
+
+    Raises ``ConfigError`` with the file and the offending field when the file is missing or invalid.
+
+    >>> load_profile().masthead.roles[0].role
+    '主编'
+    """
+    path = path or demo_profile_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"publisher profile {path} does not exist (see docs/profile.md)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read publisher profile {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"publisher profile {path} is not valid TOML: {exc}") from exc
+    try:
+        return Profile.model_validate({**data, "source": path})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"publisher profile {path}: {where}: {first['msg']} (see docs/profile.md)") from exc
+
+
+def profile_for(settings: Settings) -> Profile:
+    """The profile the settings name (``profile_path``), else the demo profile."""
+    return load_profile(settings.profile_path)
+
+
+def masthead_of(profile: Profile) -> Masthead:
+    """The issue masthead the profile describes.
+
+    >>> masthead_of(load_profile()).slogan
+    '追踪数字经济政策脉搏，服务区域高质量发展'
+    """
+    info = profile.masthead
+    return Masthead(
+        slogan=profile.series.slogan,
+        strapline=profile.series.strapline,
+        guiding_units=list(info.guiding_units),
+        roles=[MastheadRole(role=r.role, names=list(r.names)) for r in info.roles],
+        contacts=dict(info.contacts),
+        address=info.address,
+    )
+
+
+def back_matter_of(profile: Profile) -> list[BackMatter]:
+    """The about-the-editors section: each entry's name as a sub-heading, then its paragraphs."""
+    if not profile.about:
+        return []
+    blocks: list[Block] = []
+    for entry in profile.about:
+        blocks.append(Block.heading(entry.name))
+        if entry.name_en:
+            blocks.append(Block.paragraph(entry.name_en))
+        blocks.extend(Block.paragraph(p.strip()) for p in entry.text.split("\n\n") if p.strip())
+    return [BackMatter(heading=profile.about_heading, blocks=blocks)]
+
+
+def apply_profile(issue: Issue, profile: Profile) -> Issue:
+    """``issue`` with the profile's series title, masthead, disclaimer and back matter.
+
+    >>> import datetime as dt
+    >>> issue = Issue(series="草稿", number=1, total_number=1, date=dt.date(2025, 1, 3))
+    >>> apply_profile(issue, load_profile()).series
+    '数字经济观察'
+    """
+    return issue.model_copy(
+        update={
+            "series": profile.series.title,
+            "masthead": masthead_of(profile),
+            "disclaimer": profile.disclaimer,
+            "back_matter": back_matter_of(profile),
+        }
+    )

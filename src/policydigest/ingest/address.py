@@ -1,0 +1,114 @@
+"""Which addresses the fetcher may talk to: public ones, plus networks the settings allow.
+
+The host of every request (and of every redirect hop) is resolved and *every* resolved address is
+checked before a connection is opened, so a refused address never sees a packet from us.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from policydigest.errors import BlockedAddressError, ConfigError
+
+log = logging.getLogger(__name__)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+#: Resolves (host, port) to addresses; tests swap in a fake DNS, never real traffic.
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for ``host``.
+
+    >>> "127.0.0.1" in system_resolver("127.0.0.1", 80)
+    True
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise OSError(f"cannot resolve {host!r}: {exc.strerror}") from exc
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def special_purpose(ip: IPAddress) -> str | None:
+    """Why ``ip`` is not a public address, or ``None`` when it is.
+
+    >>> special_purpose(ipaddress.ip_address("10.0.0.1"))
+    'private'
+    >>> special_purpose(ipaddress.ip_address("8.8.8.8")) is None
+    True
+    """
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return special_purpose(ip.ipv4_mapped)
+    # Order matters: loopback and link-local are also "private" to ipaddress; name the precise reason.
+    checks = (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("unspecified", ip.is_unspecified),
+        ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
+        ("not globally routable", not ip.is_global),
+    )
+    return next((name for name, hit in checks if hit), None)
+
+
+def parse_networks(values: Iterable[str]) -> list[IPNetwork]:
+    """Networks from CIDR strings (a bare address is a one-address network).
+
+    >>> parse_networks(["127.0.0.1", "10.1.0.0/16"])
+    [IPv4Network('127.0.0.1/32'), IPv4Network('10.1.0.0/16')]
+    """
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value.strip(), strict=False))
+        except ValueError as exc:
+            raise ConfigError(f"fetch_allowed_networks: {value!r} is not a network (try 127.0.0.1/32)") from exc
+    return networks
+
+
+@dataclass
+class AddressPolicy:
+    """Decides whether a host may be contacted.
+
+    >>> policy = AddressPolicy(allowed=parse_networks(["127.0.0.1/32"]))
+    >>> policy.check("127.0.0.1", 8080, url="http://127.0.0.1:8080/")
+    ['127.0.0.1']
+    """
+
+    allow_private: bool = False
+    allowed: Sequence[IPNetwork] = ()
+    resolver: Resolver = field(default=system_resolver)
+
+    def verdict(self, ip: IPAddress) -> str | None:
+        """Why ``ip`` is refused, or ``None`` when it may be contacted."""
+        if self.allow_private or any(ip.version == net.version and ip in net for net in self.allowed):
+            return None
+        return special_purpose(ip)
+
+    def check(self, host: str, port: int, *, url: str) -> list[str]:
+        """Resolve ``host`` and return its addresses; raise when any of them is refused."""
+        host = host.strip("[]")
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+            literal = True
+        except ValueError:
+            addresses = self.resolver(host, port)
+            literal = False
+        for address in addresses:
+            reason = self.verdict(ipaddress.ip_address(address))
+            if reason is not None:
+                shown = host if literal else f"{host} ({address})"
+                raise BlockedAddressError(
+                    f"refused to fetch {url}: {shown} is a {reason} address; set "
+                    f"fetch_allow_private = true or add it to fetch_allowed_networks to allow it",
+                    url=url,
+                )
+        log.debug("address check passed for %s: %s", host, addresses)
+        return addresses

@@ -1,0 +1,135 @@
+"""The source catalogue: which feeds and listing pages to watch, read from a TOML file.
+
+Schema (one ``[[source]]`` table per source; see ``policydigest/data/sources.toml``)::
+
+    [[source]]
+    name = "国务院·最新政策"             # unique; how the source is shown and stored (required)
+    kind = "listing"                     # "feed" (RSS, Atom or JSON Feed) or "listing" (required)
+    url = "https://www.gov.cn/zhengce/zuixin/"   # the feed or the listing page (required)
+    interval_minutes = 360               # crawl at most this often (default 360)
+    selector = "div.list li a"           # listing: CSS selector of the links; omitted = auto-detect
+    pattern = "/content_\\\\d+\\\\.htm"       # optional regex a link URL must match (re.search)
+    publisher = "国务院"                  # optional: source of articles whose page names none
+    region = "全国"                      # optional, informative
+    verified = false                     # true once someone has run this entry online
+    enabled = true                       # false keeps the entry but skips it
+    max_items = 30                       # optional: new links taken per run (else crawl_max_items)
+    notes = "…"                          # optional, free text
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+
+from policydigest.errors import CatalogueError
+
+log = logging.getLogger(__name__)
+PACKAGED = "sources.toml"
+
+
+class SourceSpec(BaseModel):
+    """One watched source as written in the catalogue.
+
+    >>> SourceSpec(name="示例", kind="feed", url="https://example.org/rss.xml").interval_minutes
+    360
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Unique name, shown in `policydigest sources`.")
+    kind: Literal["feed", "listing"] = Field(description="feed: RSS/Atom/JSON Feed; listing: an HTML page.")
+    url: HttpUrl = Field(description="Address of the feed or listing page.")
+    interval_minutes: int = Field(default=360, ge=1, description="Minimum minutes between two crawls.")
+    selector: str | None = Field(default=None, description="CSS selector of the listing's links.")
+    pattern: str | None = Field(default=None, description="Regex that a link URL must match.")
+    publisher: str | None = Field(default=None, description="Default source of the articles.")
+    region: str | None = Field(default=None, description="Region the source covers.")
+    verified: bool = Field(default=False, description="Whether the entry has been run online.")
+    enabled: bool = Field(default=True, description="False: keep the entry but do not crawl it.")
+    max_items: int | None = Field(default=None, ge=1, description="New links taken per run.")
+    notes: str | None = Field(default=None, description="Free text for editors.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"pattern {value!r} is not a regular expression: {exc}") from exc
+        return value
+
+    @field_validator("selector")
+    @classmethod
+    def _selector_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            from cssselect import GenericTranslator, SelectorError
+
+            try:
+                GenericTranslator().css_to_xpath(value)
+            except SelectorError as exc:
+                raise ValueError(f"selector {value!r} is not a CSS selector: {exc}") from exc
+        return value
+
+    @property
+    def address(self) -> str:
+        """The URL as a plain string."""
+        return str(self.url)
+
+
+def parse_catalogue(text: str, *, origin: str = "<catalogue>") -> list[SourceSpec]:
+    """Sources from catalogue TOML; a bad entry raises ``CatalogueError`` naming it.
+
+    >>> [s.name for s in parse_catalogue('[[source]]\\nname="a"\\nkind="feed"\\nurl="https://e.org/f"')]
+    ['a']
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{origin}: not valid TOML: {exc}") from exc
+    unknown = set(data) - {"source"}
+    if unknown:
+        raise CatalogueError(f"{origin}: unknown top-level keys {sorted(unknown)}; use [[source]] tables")
+    entries = data.get("source", [])
+    if not isinstance(entries, list):
+        raise CatalogueError(f"{origin}: `source` must be an array of tables ([[source]])")
+    sources: list[SourceSpec] = []
+    for position, entry in enumerate(entries, start=1):
+        label = entry.get("name", f"#{position}") if isinstance(entry, dict) else f"#{position}"
+        try:
+            sources.append(SourceSpec.model_validate(entry))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}" for err in exc.errors()
+            )
+            raise CatalogueError(f"{origin}: source {label!r}: {problems}") from exc
+    names = [source.name for source in sources]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise CatalogueError(f"{origin}: source names must be unique; repeated: {duplicates}")
+    return sources
+
+
+def load_catalogue(path: Path | None = None) -> list[SourceSpec]:
+    """The catalogue at ``path``, or the packaged starter catalogue.
+
+    >>> len(load_catalogue()) >= 8
+    True
+    """
+    if path is None:
+        text = resources.files("policydigest").joinpath("data", PACKAGED).read_text(encoding="utf-8")
+        return parse_catalogue(text, origin=f"packaged {PACKAGED}")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogueError(f"cannot read the source catalogue {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"the source catalogue {path} is not UTF-8 text") from exc
+    return parse_catalogue(text, origin=str(path))

@@ -1,0 +1,51 @@
+"""One entry to every renderer: an issue in a named format, as bytes ready to write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from policydigest.compose.profile import Profile
+from policydigest.errors import RenderError
+from policydigest.model import Issue
+
+FORMATS = ("pdf", "html", "email", "md", "docx")
+
+
+def columns_for(issue: Issue, profile: Profile, default_columns: Sequence[str]) -> list[str]:
+    """The column order: the profile's for its own series, else the configured one."""
+    return profile.column_names if issue.series == profile.series.title else list(default_columns)
+
+
+def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: Sequence[str]) -> bytes:
+    """``issue`` rendered as ``fmt`` (pdf, html, email, md, docx); the logo only in the profile's series.
+
+    >>> import datetime as dt
+    >>> from policydigest.compose.profile import load_profile
+    >>> issue = Issue(series="示例", number=1, total_number=1, date=dt.date(2025, 1, 3))
+    >>> render_issue(issue, "md", profile=load_profile(), default_columns=[]).startswith(b"# ")
+    True
+    """
+    columns = columns_for(issue, profile, default_columns)
+    own = issue.series == profile.series.title
+    if fmt == "pdf":
+        from policydigest.render.pdf import render_pdf
+
+        return render_pdf(issue, columns=columns)
+    if fmt == "html":
+        from policydigest.render.html import render_html
+
+        logo = profile.logo_path if own else None
+        return render_html(issue, columns=columns, logo=logo, logo_alt=profile.series.logo_alt).encode()
+    if fmt == "email":
+        from policydigest.render.email import render_email
+
+        return render_email(issue, columns=columns).encode()
+    if fmt == "md":
+        from policydigest.render.markdown import render_markdown
+
+        return render_markdown(issue, columns=columns).encode()
+    if fmt == "docx":
+        from policydigest.render.docx import render_docx
+
+        return render_docx(issue, columns=columns)
+    raise RenderError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

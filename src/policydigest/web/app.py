@@ -1,0 +1,86 @@
+"""The web app: reader pages, the JSON API under ``/api/v1`` and feeds, in one FastAPI application.
+
+>>> from policydigest.settings import Settings
+>>> app = create_app(Settings(database_url="sqlite://"))
+>>> app.openapi_url
+'/api/v1/openapi.json'
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from policydigest.settings import Settings, load_settings
+from policydigest.store import Store, open_store
+from policydigest.web.context import WebContext
+from policydigest.web.problems import install_error_handlers
+from policydigest.web.routes import ROUTERS
+
+API_VERSION = "1.0"
+API_DESCRIPTION = """\
+Policy intelligence on China's digital economy: issues of the bulletin, articles with their
+enrichment (facts, topics, summary, near-duplicates), search with filters and facets.
+
+Every error has one shape: `{"error": {"code": "not_found", "message": "…", "details": …}}`.
+Lists are paged with `limit` (1–100) and `offset` (0–10000) and say `total` and the `next` page.
+Feeds of any search are at `/feeds/search.atom`, `.rss` and `.json` with the same parameters.
+"""
+
+#: Sent with every response; pages use no inline script, so scripts are limited to our own files.
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+PAGE_CSP = (
+    b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Adds the security headers (and, except on the interactive API docs, a strict CSP)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with_csp = not str(scope.get("path", "")).startswith("/api/v1/docs")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", [])) + SECURITY_HEADERS
+                if with_csp:
+                    headers.append((b"content-security-policy", PAGE_CSP))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The web app over the store of ``settings`` (or ``store``), its search index opened or built."""
+    settings = settings or load_settings()
+    store = store or open_store(settings.database_url)
+    app = FastAPI(
+        title="policydigest API",
+        version=API_VERSION,
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.context = WebContext.build(settings, store)
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(packages=[("policydigest.web", "static")]), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,106 @@
+"""An article's facts (FACTS_API) as groups of links, each to the search that finds the same fact elsewhere.
+
+Documents search their title as a phrase, authorities and regions filter by themselves, targets
+search their subject and money its amount as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from policydigest.web.searching import SearchParams
+
+
+@dataclass(frozen=True)
+class FactLink:
+    """One fact: what is shown, the search it links to, and a short note."""
+
+    text: str
+    href: str
+    note: str = ""
+
+
+@dataclass
+class FactGroup:
+    """The facts of one kind."""
+
+    key: str
+    label: str
+    links: list[FactLink] = field(default_factory=list)
+
+
+def _search(**values: str) -> str:
+    q = values.pop("q", "")
+    return "/search?" + SearchParams(q=q, filters={k: (v,) for k, v in values.items()}).query_string()
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', " ").strip() + '"'
+
+
+def _document(item: Mapping[str, Any]) -> FactLink | None:
+    name = str(item.get("name") or "").strip()
+    if not name:
+        return None
+    note = "·".join(str(v) for v in (item.get("kind"), item.get("status")) if v)
+    return FactLink(f"《{name}》", _search(q=_phrase(name)), note)
+
+
+def _authority(item: Mapping[str, Any]) -> FactLink | None:
+    name = str(item.get("name") or "").strip()
+    if not name:
+        return None
+    joint = item.get("joint_count")
+    return FactLink(name, _search(authority=name), f"等{joint}部门" if isinstance(joint, int) else "")
+
+
+def _region(item: Mapping[str, Any]) -> FactLink | None:
+    name = str(item.get("name") or "").strip()
+    return FactLink(name, _search(region=name)) if name else None
+
+
+def _target(item: Mapping[str, Any]) -> FactLink | None:
+    text = str(item.get("text") or "").strip()
+    subject = str(item.get("subject") or "").strip() or text
+    if not text:
+        return None
+    year = item.get("deadline_year")
+    return FactLink(text, _search(q=_phrase(subject)), f"{year}年" if isinstance(year, int) else "")
+
+
+def _money(item: Mapping[str, Any]) -> FactLink | None:
+    text = str(item.get("text") or "").strip()
+    return FactLink(text, _search(q=_phrase(text))) if text else None
+
+
+GROUPS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], FactLink | None]], ...] = (
+    ("documents", "文件", _document),
+    ("authorities", "发文机构", _authority),
+    ("regions", "地区", _region),
+    ("targets", "目标", _target),
+    ("money", "资金", _money),
+)
+
+
+def fact_groups(facts: Mapping[str, Any] | None) -> list[FactGroup]:
+    """The non-empty groups of ``facts``, each fact once.
+
+    >>> groups = fact_groups({"authorities": [{"name": "工业和信息化部"}, {"name": "工业和信息化部"}]})
+    >>> [(g.label, [link.href for link in g.links]) for g in groups]
+    [('发文机构', ['/search?authority=%E5%B7%A5%E4%B8%9A%E5%92%8C%E4%BF%A1%E6%81%AF%E5%8C%96%E9%83%A8'])]
+    """
+    groups: list[FactGroup] = []
+    for key, label, make in GROUPS:
+        found = (facts or {}).get(key)
+        group = FactGroup(key, label)
+        seen: set[str] = set()
+        for item in found if isinstance(found, list) else []:
+            link = make(item) if isinstance(item, Mapping) else None
+            if link is not None and link.text not in seen:
+                seen.add(link.text)
+                group.links.append(link)
+        if group.links:
+            groups.append(group)
+    return groups

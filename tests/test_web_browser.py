@@ -1,0 +1,203 @@
+"""The reader in a real browser: the system's Chromium driven by Playwright against `uvicorn` on 127.0.0.1.
+
+Screenshots go to artifacts/screenshots/ for people to look at. axe-core (tests/vendor) checks each page
+for serious accessibility problems.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.web_support import Site, build_site, serving
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SHOTS = ROOT / "artifacts" / "screenshots"
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site: Site = build_site(tmp_path_factory.getbasetemp() / "web-site")
+    with serving(site.app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed (Debian package chromium; ./run setup installs it)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+    assert not errors, errors  # no script error and no CSP violation on any page visited
+
+
+def shot(page: Any, name: str, *, full_page: bool = False) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 5_000
+    return path
+
+
+def status_total(page: Any) -> int:
+    return int(page.locator("p.status strong").inner_text())
+
+
+def test_reader_finds_filters_reads_and_follows_a_fact(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    assert page.locator("header.cover .issue-line").inner_text() == "2025年3月21日 第9期 总第58期"
+    shot(page, "01-home")
+
+    page.get_by_label("检索文章").fill("数据")
+    page.get_by_label("检索文章").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    everything = status_total(page)
+    assert everything > 20 and page.locator("ol.hits mark").count() > 0
+    shot(page, "02-search")
+
+    page.locator("a[data-facet=column]").first.click()
+    page.wait_for_url(re.compile(r"column="))
+    one_facet = status_total(page)
+    page.locator("a[data-facet=region]").first.click()
+    page.wait_for_url(re.compile(r"column=.*region=|region=.*column="))
+    two_facets = status_total(page)
+    assert everything > one_facet >= two_facets > 0
+    assert page.locator("ul.selected a[aria-label^='取消筛选']").count() == 2
+    assert page.locator("a[data-facet][aria-current=true]").count() == 2
+    shot(page, "03-search-two-facets")
+
+    title = page.locator("ol.hits h2 a").first.inner_text()
+    page.locator("ol.hits h2 a").first.click()
+    page.wait_for_url(re.compile(r"/articles/\d+$"))
+    article_url = page.url
+    assert page.locator("h1").inner_text() == title
+    assert page.locator("dl.facts a").count() > 0
+    shot(page, "04-article", full_page=True)
+
+    fact = page.locator("dl.facts a").first
+    fact_text = fact.inner_text()
+    fact.click()
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert status_total(page) > 0
+    # The fact's search finds the article it came from (on the first page or a later one).
+    article_path = article_url.removeprefix(base_url)
+    found = page.locator(f"ol.hits a[href='{article_path}']").count()
+    while not found and page.locator("a[rel=next]").count():
+        page.locator("a[rel=next]").click()
+        found = page.locator(f"ol.hits a[href='{article_path}']").count()
+    assert found, (fact_text, article_path)
+    shot(page, "05-fact-search")
+
+
+def test_issue_and_its_print_view(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="往期").click()
+    page.wait_for_url(re.compile(r"/issues$"))
+    page.locator("ul.issues a").nth(1).click()
+    page.wait_for_url(re.compile(r"/issues/\d+"))
+    assert page.locator("nav.toc").is_visible()
+    assert page.locator("section.column").count() >= 3
+    assert page.locator("svg.qr").count() > 0
+    page.locator("nav.toc a").nth(2).click()
+    assert re.search(r"#a\d+$", page.url)
+    shot(page, "06-issue")
+
+    page.get_by_role("link", name="打印版").click()
+    page.wait_for_url(re.compile(r"/print"))
+    assert page.locator("header.site").count() == 0
+    assert page.get_by_role("button", name="打印").is_visible()
+    shot(page, "07-print-view")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="打印").is_visible()  # the toolbar is not printed
+    shot(page, "08-print-media")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+def test_phone_layout_has_no_sideways_scrolling_and_folds_the_filters(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    try:
+        for name, path in [("home", "/"), ("search", "/search?q=算力"), ("issue", "/issues/57")]:
+            page.goto(base_url + path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+            shot(page, f"09-phone-{name}")
+        assert page.evaluate("document.querySelector('details.filters') === null")  # issue page has none
+        page.goto(base_url + "/search?q=算力")
+        assert not page.locator("details.filters").get_attribute("open")
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_the_skip_link_first_and_it_jumps_to_the_content(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/search?q=算力")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.tagName")
+    assert focused in ("INPUT", "A", "BUTTON", "SELECT")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/issues", "/issues/57", "/issues/57/print", "/search?q=数据&column=地方新政", "/columns", "/sources"]
+)
+def test_axe_finds_no_serious_accessibility_problem(browser: Any, base_url: str, path: str) -> None:
+    if not AXE.is_file():
+        pytest.fail("tests/vendor/axe.min.js is missing")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + path)
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    finally:
+        context.close()
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious
+
+
+def test_article_page_from_a_hit_shows_the_same_title(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/search?q=算力&sort=date")
+    first = page.locator("ol.hits h2 a").first
+    expected = first.inner_text()
+    first.click()
+    assert page.locator("h1").inner_text() == expected
+    assert page.locator("section[aria-labelledby=mlt-h] li").count() > 0

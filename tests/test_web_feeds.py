@@ -1,0 +1,134 @@
+"""Feeds out (Atom, RSS 2.0, JSON Feed 1.1) of new issues, a column and any search, read back with feedparser."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web_support import HOSTILE_TITLE, RAW_MARKUP, Site, build_site
+
+FORMATS = ("atom", "rss", "json")
+MEDIA = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
+BASE = "http://testserver"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    return build_site(tmp_path_factory.getbasetemp() / "web-site")
+
+
+@pytest.fixture(scope="module")
+def client(site: Site) -> Iterator[TestClient]:
+    with TestClient(site.app()) as client:
+        yield client
+
+
+def fetch(client: TestClient, url: str, fmt: str) -> tuple[bytes, list[dict[str, Any]], dict[str, Any]]:
+    """The raw feed, its entries as (id, title, link, date) dicts, and the feed's own fields."""
+    response = client.get(url)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(MEDIA[fmt])
+    if fmt == "json":
+        document = json.loads(response.content)
+        assert document["version"] == "https://jsonfeed.org/version/1.1"
+        assert document["feed_url"].startswith(BASE) and document["home_page_url"].startswith(BASE)
+        for item in document["items"]:
+            assert {"id", "url", "title", "content_text"} <= set(item)
+        entries = [
+            {"id": i["id"], "title": i["title"], "link": i["url"], "date": i.get("date_published", "")[:10]}
+            for i in document["items"]
+        ]
+        return response.content, entries, document
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == ("atom10" if fmt == "atom" else "rss20")
+    assert parsed.feed.title and parsed.feed.link.startswith(BASE)
+    entries = []
+    for entry in parsed.entries:
+        # The day as written (in China time): Atom has ISO dates, RSS RFC 822 ones.
+        stamp = entry.get("updated") if fmt == "atom" else entry.get("published")
+        day = stamp[:10] if fmt == "atom" else email.utils.parsedate_to_datetime(stamp).date().isoformat()
+        entries.append({"id": entry.id, "title": entry.title, "link": entry.link, "date": day})
+    return response.content, entries, dict(parsed.feed)
+
+
+def article_id(link: str) -> int:
+    path = urlsplit(link).path
+    assert path.startswith("/articles/"), link
+    return int(path.rsplit("/", 1)[1])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_issue_feed_has_every_issue_newest_first_and_links_to_their_pages(client: TestClient, fmt: str) -> None:
+    _raw, entries, _feed = fetch(client, f"/feeds/issues.{fmt}", fmt)
+    issues = client.get("/api/v1/issues", params={"limit": 100}).json()["items"]
+    assert [urlsplit(e["link"]).path for e in entries] == [f"/issues/{i['total_number']}" for i in issues]
+    assert [e["date"] for e in entries] == [i["date"] for i in issues]
+    assert entries[0]["title"].startswith("数字经济观察 第9期 总第58期")
+    for entry in entries[:3]:
+        assert client.get(entry["link"].removeprefix(BASE)).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_column_feed_holds_the_newest_articles_of_that_column(client: TestClient, fmt: str) -> None:
+    _raw, entries, _feed = fetch(client, f"/feeds/columns/地方新政.{fmt}", fmt)
+    expected = client.get("/api/v1/search", params={"column": "地方新政", "sort": "date", "limit": 30}).json()
+    assert [article_id(e["link"]) for e in entries] == [h["id"] for h in expected["hits"]]
+    assert [e["date"] for e in entries] == sorted((e["date"] for e in entries), reverse=True)
+    for entry in entries[:3]:
+        detail = client.get(f"/api/v1/articles/{article_id(entry['link'])}").json()
+        assert detail["column"] == "地方新政" and detail["title"] == entry["title"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_search_can_be_subscribed_to_with_the_same_parameters(client: TestClient, fmt: str) -> None:
+    """ "算力 in 地方新政" as a feed: the same articles as the search, newest first."""
+    _raw, entries, feed = fetch(client, f"/feeds/search.{fmt}?q=算力&column=地方新政", fmt)
+    expected = client.get(
+        "/api/v1/search", params={"q": "算力", "column": "地方新政", "sort": "date", "limit": 30}
+    ).json()
+    assert expected["total"] > 0
+    assert [article_id(e["link"]) for e in entries] == [h["id"] for h in expected["hits"]]
+    assert "算力" in feed["title"] and "地方新政" in feed["title"]
+    page = client.get("/search?q=算力&column=地方新政").text
+    assert f'href="/feeds/search.{fmt}?q=%E7%AE%97%E5%8A%9B&amp;column=%E5%9C%B0%E6%96%B9%E6%96%B0%E6%94%BF"' in page
+
+
+def test_json_feed_items_carry_the_original_link_and_tags(client: TestClient) -> None:
+    document = json.loads(client.get("/feeds/columns/国策要论.json").content)
+    with_links = [item for item in document["items"] if "external_url" in item]
+    assert with_links and all(item["external_url"].startswith("http") for item in with_links)
+    assert all(item["tags"] == ["国策要论"] for item in document["items"])
+
+
+def test_an_empty_search_gives_a_valid_empty_feed(client: TestClient) -> None:
+    for fmt in FORMATS:
+        _raw, entries, _feed = fetch(client, f"/feeds/search.{fmt}?q=没有这样的词语组合", fmt)
+        assert entries == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_hostile_titles_are_escaped_in_feeds_and_read_back_as_text(client: TestClient, fmt: str) -> None:
+    raw, entries, _feed = fetch(client, f"/feeds/search.{fmt}?q=标题", fmt)
+    text = raw.decode("utf-8")
+    for markup in RAW_MARKUP:
+        assert markup not in text, markup
+    if fmt == "json":
+        assert HOSTILE_TITLE in [e["title"] for e in entries]
+    else:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert any(e["title"].startswith("标题") for e in entries)
+
+
+def test_public_base_url_setting_makes_the_links(site: Site) -> None:
+    with TestClient(site.app(web_base_url="https://digest.example.org/")) as client:
+        document = json.loads(client.get("/feeds/issues.json").content)
+    assert document["home_page_url"] == "https://digest.example.org/issues"
+    assert all(item["url"].startswith("https://digest.example.org/issues/") for item in document["items"])
