@@ -21,8 +21,9 @@ from policydigest.errors import DraftError, NotFoundError
 from policydigest.model import Article, Issue
 from policydigest.store import Store
 from policydigest.store.compose_schema import DraftItemRow, DraftRow
-from policydigest.store.repository import article_from_row, article_hash, issue_hash
-from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, TocRow
+from policydigest.store.repository import article_from_row, article_hash
+from policydigest.store.repository import issue_row as new_issue_row
+from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
 #: How far back published issues are compared with candidates for repeats.
 REPEAT_LOOKBACK_DAYS = 180
@@ -200,7 +201,7 @@ class DraftRepository:
                 listed = "、".join(f"#{a}（总第{t}期）" for a, t in carried)
                 raise DraftError(f"already published: {listed}; drop them from the draft first")
             self._retitle(session, issue.articles)
-            issue_row = _issue_row(issue)
+            issue_row = new_issue_row(issue)
             session.add(issue_row)
             for position, article in enumerate(issue.articles):
                 issue_row.placements.append(
@@ -228,26 +229,6 @@ class DraftRepository:
             stored.enrichment = {**stored.enrichment, "compose": {"original_title": original}}
             stored.title = article.title
             stored.content_hash = digest
-
-
-def _issue_row(issue: Issue) -> IssueRow:
-    row = IssueRow(
-        series=issue.series,
-        number=issue.number,
-        total_number=issue.total_number,
-        date=issue.date,
-        cover_headline=issue.cover_headline,
-        masthead=issue.masthead.model_dump(mode="json"),
-        disclaimer=issue.disclaimer,
-        back_matter=[part.model_dump(mode="json") for part in issue.back_matter],
-        warnings=list(issue.warnings),
-        source_file=issue.source_file,
-        content_hash=issue_hash(issue),
-    )
-    row.toc = [
-        TocRow(position=i, column=entry.column, title=entry.title, page=entry.page) for i, entry in enumerate(issue.toc)
-    ]
-    return row
 
 
 def _fill_row(row: DraftRow, draft: Draft) -> None:

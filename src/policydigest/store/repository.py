@@ -136,23 +136,7 @@ class Store:
         return SaveStatus.REPLACED if existing is not None else SaveStatus.CREATED
 
     def _insert_issue(self, session: Session, issue: Issue, digest: str, *, replace: bool) -> None:
-        row = IssueRow(
-            series=issue.series,
-            number=issue.number,
-            total_number=issue.total_number,
-            date=issue.date,
-            cover_headline=issue.cover_headline,
-            masthead=issue.masthead.model_dump(mode="json"),
-            disclaimer=issue.disclaimer,
-            back_matter=[part.model_dump(mode="json") for part in issue.back_matter],
-            warnings=list(issue.warnings),
-            source_file=issue.source_file,
-            content_hash=digest,
-        )
-        row.toc = [
-            TocRow(position=i, column=entry.column, title=entry.title, page=entry.page)
-            for i, entry in enumerate(issue.toc)
-        ]
+        row = issue_row(issue, digest)
         session.add(row)
         for position, article in enumerate(issue.articles):
             article_row = self._upsert_article(session, article, replace=replace)
@@ -266,13 +250,13 @@ class Store:
             rows = list(session.scalars(query))
             if not rows:
                 raise NotFoundError(f"no issue 总第{total_number}期 in the store (see `policydigest issues`)")
-            return _issue_from_row(rows[0])
+            return issue_from_row(rows[0])
 
     def iter_issues(self) -> Iterator[Issue]:
         """Every stored issue, oldest first."""
         with self.session() as session:
             for row in session.scalars(self._issue_query().order_by(IssueRow.date, IssueRow.total_number)):
-                yield _issue_from_row(row)
+                yield issue_from_row(row)
 
     def count_articles(self) -> int:
         """How many distinct articles are stored (an article in two issues counts once)."""
@@ -368,13 +352,36 @@ def article_from_row(row: ArticleRow) -> Article:
     )
 
 
-def _issue_from_row(row: IssueRow) -> Issue:
-    articles = []
-    for placement in row.placements:
-        article = article_from_row(placement.article)
-        # Column and page belong to the placement: the same article may sit differently in two issues.
-        update = {"column": placement.column, "toc_page": placement.toc_page}
-        articles.append(article.model_copy(update=update))
+def issue_row(issue: Issue, digest: str | None = None) -> IssueRow:
+    """A new row for ``issue`` with its table of contents (articles are placed by the caller)."""
+    row = IssueRow(
+        series=issue.series,
+        number=issue.number,
+        total_number=issue.total_number,
+        date=issue.date,
+        cover_headline=issue.cover_headline,
+        masthead=issue.masthead.model_dump(mode="json"),
+        disclaimer=issue.disclaimer,
+        back_matter=[part.model_dump(mode="json") for part in issue.back_matter],
+        warnings=list(issue.warnings),
+        source_file=issue.source_file,
+        content_hash=digest or issue_hash(issue),
+    )
+    row.toc = [
+        TocRow(position=i, column=entry.column, title=entry.title, page=entry.page) for i, entry in enumerate(issue.toc)
+    ]
+    return row
+
+
+def issue_from_row(row: IssueRow, articles: list[Article] | None = None) -> Issue:
+    """The model of a stored issue; ``articles`` defaults to its placed articles, fully loaded."""
+    if articles is None:
+        articles = []
+        for placement in row.placements:
+            article = article_from_row(placement.article)
+            # Column and page belong to the placement: the same article may sit differently in two issues.
+            update = {"column": placement.column, "toc_page": placement.toc_page}
+            articles.append(article.model_copy(update=update))
     return Issue(
         series=row.series,
         number=row.number,

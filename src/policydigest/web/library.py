@@ -15,9 +15,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
-from policydigest.model import Article, BackMatter, Block, Issue, Masthead, TocEntry
+from policydigest.model import Article, Block, Issue
 from policydigest.store import IssueSummary, Store
-from policydigest.store.repository import article_from_row
+from policydigest.store.repository import article_from_row, issue_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
 #: Characters of an article's lead shown in lists when enrichment gave none.
@@ -150,18 +150,8 @@ class Library:
                 )
                 for a in session.execute(placed.where(PlacementRow.issue_id == row.id))
             ]
-            return Issue(
-                series=row.series,
-                number=row.number,
-                total_number=row.total_number,
-                date=row.date,
-                cover_headline=row.cover_headline,
-                masthead=Masthead.model_validate(row.masthead),
-                disclaimer=row.disclaimer,
-                toc=[TocEntry(column=t.column, title=t.title, page=t.page) for t in row.toc],
-                articles=articles,
-                back_matter=[BackMatter.model_validate(part) for part in row.back_matter],
-            )
+            # Without enrichment and provenance: the issue page needs neither and they are the bulk.
+            return issue_from_row(row, articles)
 
     # ---- articles ----------------------------------------------------------------------------
 
