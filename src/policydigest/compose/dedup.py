@@ -15,7 +15,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from policydigest.compose.signals import canonical_url, source_quality
+from policydigest.compose.signals import source_quality
+from policydigest.ingest.links import canonical_url
 from policydigest.model import Article
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from policydigest.compose.dedup import body_key
 from policydigest.compose.model import Draft, DraftItem, DraftStatus, ItemState, ScorePart
 from policydigest.compose.numbering import Numbered
-from policydigest.compose.signals import canonical_url
 from policydigest.errors import DraftError, NotFoundError
+from policydigest.ingest.links import canonical_url
 from policydigest.model import Article, Issue
 from policydigest.store import Store
 from policydigest.store.compose_schema import DraftItemRow, DraftRow

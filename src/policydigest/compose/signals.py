@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from policydigest.model import Article
 
@@ -302,18 +302,3 @@ def source_quality(article: Article) -> tuple[float, str]:
     if article.url:
         return 1.0, "未注明来源"
     return -3.0, "无来源、无原文链接"
-
-
-_TRACKING = re.compile(r"^(utm_|spm$|from$|share)")
-
-
-def canonical_url(url: str) -> str:
-    """A link reduced to what identifies the page: no spaces, lower-case host, no fragment or tracking.
-
-    >>> canonical_url("HTTPS://WWW.Example.gov.cn/a/b.html?utm_source=x#top ")
-    'https://www.example.gov.cn/a/b.html'
-    """
-    parts = urlsplit("".join(url.split()))
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
