@@ -23,6 +23,7 @@ from policydigest.compose.model import Draft
 from policydigest.compose.profile import Profile, profile_for
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
+from policydigest.console import state
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.model import Issue
 from policydigest.settings import Settings
@@ -53,9 +54,6 @@ _SUFFIX = {"pdf": ".pdf", "html": ".html", "email": ".email.html", "md": ".md", 
 
 
 def _context() -> tuple[Settings, Store, Profile]:
-    # Imported here because policydigest.cli imports this module to register its commands.
-    from policydigest.cli import state
-
     settings = state.get_settings()
     return settings, open_store(settings.database_url), profile_for(settings)
 

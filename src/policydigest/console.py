@@ -1,0 +1,52 @@
+"""Command-line plumbing shared by every stage's commands: the global ``--db`` state, consoles, failures."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+
+from policydigest.settings import Settings, load_settings
+from policydigest.store import Store, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class State:
+    """Options given before the command, turned into settings on first use."""
+
+    db: str | None = None
+    settings: Settings | None = None
+
+    def get_settings(self) -> Settings:
+        if self.settings is None:
+            self.settings = load_settings(database_url=self.db)
+            logging.basicConfig(level=self.settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+        return self.settings
+
+
+state = State()
+
+
+def fail(message: str, hint: str | None = None, code: int = 1) -> typer.Exit:
+    """Print a one-line error (and what to do next) and return the exit to raise.
+
+    >>> isinstance(fail("no such issue"), typer.Exit)
+    True
+    """
+    err_console.print(f"[bold red]error:[/] {message}")
+    if hint:
+        err_console.print(f"[dim]hint:[/] {hint}")
+    return typer.Exit(code)
+
+
+def open_cli_store() -> Store:
+    """The store the global options name, with the search index following every write."""
+    from policydigest.search import attach_search_index
+
+    settings = state.get_settings()
+    store = open_store(settings.database_url)
+    attach_search_index(store, settings)
+    return store

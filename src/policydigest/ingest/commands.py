@@ -1,0 +1,176 @@
+"""Command line of web ingest: ``add``, ``crawl``, ``watch`` and ``sources`` (registered by ``policydigest.cli``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from policydigest.console import console, err_console, open_cli_store, state
+
+
+class _CrawlBars:
+    """Rich progress bars for a crawl: one bar per source."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task: TaskID | None = None
+
+    def source(self, name: str, items: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, completed=self.progress.tasks[self.task].total)
+        self.task = self.progress.add_task(name, total=max(items, 0))
+
+    def advance(self) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+def add_command(
+    inputs: Annotated[list[str], typer.Argument(help="URLs of web pages, or saved HTML files.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was extracted as JSON.")] = False,
+) -> None:
+    """Store (and enrich) web pages or saved pages as articles."""
+    from policydigest.ingest.add import add_inputs
+
+    settings = state.get_settings()
+    store = open_cli_store()
+    with _progress() as progress:
+        task = progress.add_task("adding", total=len(inputs))
+        outcomes = add_inputs(inputs, settings, store, advance=lambda: progress.advance(task))
+    if as_json:
+        payload = [
+            {
+                "input": o.input,
+                "status": o.status,
+                "article_id": o.article_id,
+                "reason": o.reason or None,
+                "article": o.article.model_dump(mode="json") if o.article is not None else None,
+            }
+            for o in outcomes
+        ]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        table = Table("input", "status", "article", "title / reason")
+        for o in outcomes:
+            detail = o.article.title if o.article is not None else o.reason
+            table.add_row(escape(o.input), o.status, str(o.article_id or ""), escape(detail))
+        console.print(table)
+    if any(o.status in ("failed", "blocked", "no body") for o in outcomes):
+        raise typer.Exit(1)
+
+
+def crawl_command(
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Run every enabled source, due or not.")] = False,
+) -> None:
+    """Run every due source of the catalogue once: new links fetched, extracted, stored."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.crawl import crawl_once
+
+    settings = state.get_settings()
+    specs = load_catalogue(catalogue or settings.catalogue_file)
+    store = open_cli_store()
+    with _progress() as progress:
+        report = crawl_once(settings, store, catalogue=specs, force=force, progress=_CrawlBars(progress))
+    table = Table("source", "links", "new", "stored", "duplicates", "no body", "failed", "error")
+    for run in report.runs:
+        t = run.tally
+        table.add_row(
+            escape(run.name),
+            "304" if run.links is None and run.error is None else str(run.links or 0),
+            str(run.new),
+            str(t.stored),
+            str(t.duplicates),
+            str(t.no_body),
+            str(t.failed + t.retrying + t.blocked),
+            escape(run.error or ""),
+        )
+    console.print(table)
+    console.print(f"{report.stored} stored, {report.duplicates} duplicates; {len(report.skipped)} sources not due")
+
+
+def watch_command(
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+    tick: Annotated[
+        float | None, typer.Option("--tick", help="Seconds between checks for due sources (setting watch_tick).")
+    ] = None,
+) -> None:
+    """Keep crawling due sources on a schedule until Ctrl-C or SIGTERM."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.crawl import CrawlReport, watch
+
+    settings = state.get_settings()
+    if tick is not None:
+        settings = settings.model_copy(update={"watch_tick": tick})
+    specs = load_catalogue(catalogue or settings.catalogue_file)
+    store = open_cli_store()
+
+    def show(report: CrawlReport) -> None:
+        errors = sum(1 for run in report.runs if run.error)
+        console.print(
+            f"{len(report.runs)} sources run, {report.stored} stored, {report.duplicates} duplicates, "
+            f"{errors} with errors"
+        )
+
+    console.print(f"watching {len(specs)} sources; Ctrl-C to stop")
+    rounds = watch(settings, store, catalogue=specs, on_report=show)
+    console.print(f"stopped after {rounds} round(s)")
+
+
+def sources_command(
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+) -> None:
+    """Show every source's health: last success, last new item, errors, items per week, flags."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.health import Health, source_health
+    from policydigest.store.sources import SourceRepository
+
+    settings = state.get_settings()
+    specs = load_catalogue(catalogue or settings.catalogue_file)
+    report = source_health(SourceRepository(open_cli_store()).states(), specs, settings)
+    colours = {Health.OK: "green", Health.WARNING: "yellow", Health.FAILING: "red", Health.NEVER_RUN: "dim"}
+    table = Table(
+        "source", "kind", "health", "last success", "last new item", "errors", "items/week", "verified", "flags"
+    )
+
+    def when(value: dt.datetime | None) -> str:
+        return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    for h in report:
+        s = h.state
+        table.add_row(
+            escape(h.name),
+            h.kind,
+            f"[{colours[h.health]}]{h.health.value}[/]",
+            when(s.last_success_at if s else None),
+            when(s.last_new_item_at if s else None),
+            str(s.error_streak if s else 0),
+            f"{h.items_per_week:.1f}",
+            {True: "yes", False: "no", None: "—"}[h.verified],
+            escape("; ".join(h.flags)),
+        )
+    console.print(table)

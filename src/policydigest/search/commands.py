@@ -1,0 +1,123 @@
+"""Command line of search: ``search`` and ``reindex`` (registered by ``policydigest.cli``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
+from policydigest.store import open_store
+
+
+def _terminal_markup(html_text: str) -> str:
+    """A snippet's HTML (escaped text, <mark>) as rich markup."""
+    import html
+
+    parts = html_text.replace("</mark>", "<mark>").split("<mark>")
+    pieces = (escape(html.unescape(part)) for part in parts)
+    return "".join(f"[bold yellow]{p}[/]" if i % 2 else p for i, p in enumerate(pieces))
+
+
+def _result_json(result: SearchResult) -> dict[str, object]:
+    hits = [
+        {
+            "id": h.id,
+            "title": h.title,
+            "column": h.column,
+            "date": h.date.isoformat() if h.date else None,
+            "score": h.score,
+            "snippet": h.snippet,
+        }
+        for h in result.hits
+    ]
+    facets = {name: [c.model_dump() for c in counts] for name, counts in result.facets.items()}
+    return {
+        "query": result.query.text,
+        "searched": result.searched,
+        "total": result.total,
+        "hits": hits,
+        "facets": facets,
+    }
+
+
+def search_command(
+    text: Annotated[str, typer.Argument(help='Words (all must occur), "phrases", prefix*, -exclusions.')] = "",
+    column: Annotated[list[str] | None, typer.Option("--column", help="Only this column (repeatable).")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", help="Region; 贵州 includes 贵阳.")] = None,
+    authority: Annotated[list[str] | None, typer.Option("--authority", help="Issuing authority.")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="Document kind (办法, 方案 …).")] = None,
+    topic: Annotated[list[str] | None, typer.Option("--topic", help="Topic id or label.")] = None,
+    issue: Annotated[list[int] | None, typer.Option("--issue", help="Issue 总期 number.")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Source (来源) as stored.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="On or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="On or before this day (YYYY-MM-DD).")] = None,
+    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance or date.")] = SortOrder.RELEVANCE,
+    limit: Annotated[int, typer.Option("--limit", help="Hits to show.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print hits and facet counts as JSON.")] = False,
+) -> None:
+    """Search the stored articles (exact for Chinese words; traditional characters work too)."""
+    from pydantic import ValidationError
+
+    try:
+        query = Query(
+            text=text,
+            columns=column or [],
+            regions=region or [],
+            authorities=authority or [],
+            kinds=kind or [],
+            topics=topic or [],
+            issues=issue or [],
+            sources=source or [],
+            since=since or None,
+            until=until or None,
+            sort=sort,
+            limit=limit,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise fail(f"bad search: {problems}", "dates are YYYY-MM-DD; --limit is 0 to 1000") from None
+    store = open_store(state.get_settings().database_url)
+    sync = attach_search_index(store, state.get_settings())
+    if sync.folder is not None and not (sync.folder / "tantivy").is_dir():
+        err_console.print(f"[dim]building the search index at {sync.folder} …[/]")
+    if sync.pending():
+        sync(frozenset())
+    result = sync.index.search(query)
+    if as_json:
+        console.print_json(data=_result_json(result))
+        return
+    if result.split:
+        console.print(f"[dim]nothing for “{escape(text)}” as written; searched {escape(result.searched)}[/]")
+    console.print(f"{result.total} article(s)  [dim]({result.took_ms:.1f} ms)[/]")
+    for n, hit in enumerate(result.hits, start=1 + query.offset):
+        meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "", hit.column or "", f"#{hit.id}") if x)
+        console.print(f"[bold]{n}. {_terminal_markup(hit.title_html)}[/]  [dim]{escape(meta)}[/]")
+        console.print(f"   {_terminal_markup(hit.snippet)}")
+    for name, counts in result.facets.items():
+        if counts:
+            shown = ", ".join(f"{escape(c.value)} {c.count}" for c in counts[:8])
+            console.print(f"[dim]{name}:[/] {shown}")
+
+
+def reindex_command() -> None:
+    """Rebuild the search index from the store (the old one keeps serving until the new one is ready)."""
+    settings = state.get_settings()
+    store = open_cli_store()
+    folder = index_folder(settings)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True
+    ) as progress:
+        task = progress.add_task("indexing", total=None)
+        index = rebuild_index(
+            store,
+            folder,
+            on_total=lambda n: progress.update(task, total=n),
+            on_article=lambda: progress.advance(task),
+        )
+    if folder is not None:
+        (folder / "pending.json").unlink(missing_ok=True)
+    console.print(f"indexed {index.count()} article(s) into {folder if folder is not None else 'memory'}")
