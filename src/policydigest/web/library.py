@@ -237,18 +237,7 @@ class Library:
         with self.store.session() as session:
             total = session.scalar(counted) or 0
             rows = list(session.execute(query.limit(limit).offset(offset)))
-        return [
-            ArticleSummary(
-                id=row.id,
-                title=row.title,
-                column=row.column,
-                date=row.day,
-                source=row.source,
-                url=row.url,
-                lead=lead_of(row.title, row.blocks or [], row.enrichment or {}),
-            )
-            for row in rows
-        ], total
+        return [_summary(row) for row in rows], total
 
     def summaries(self, ids: Iterable[int]) -> dict[int, ArticleSummary]:
         """The articles with these ids that are stored, by id."""
@@ -258,15 +247,17 @@ class Library:
         first = self._first_issue()
         with self.store.session() as session:
             rows = list(session.execute(self._article_page(first).where(ArticleRow.id.in_(wanted))))
-        return {
-            row.id: ArticleSummary(
-                id=row.id,
-                title=row.title,
-                column=row.column,
-                date=row.day,
-                source=row.source,
-                url=row.url,
-                lead=lead_of(row.title, row.blocks or [], row.enrichment or {}),
-            )
-            for row in rows
-        }
+        return {row.id: _summary(row) for row in rows}
+
+
+def _summary(row: Any) -> ArticleSummary:
+    """A list line from a row of ``_article_page``."""
+    return ArticleSummary(
+        id=row.id,
+        title=row.title,
+        column=row.column,
+        date=row.day,
+        source=row.source,
+        url=row.url,
+        lead=lead_of(row.title, row.blocks or [], row.enrichment or {}),
+    )
