@@ -212,3 +212,48 @@ def web_settings(tmp_path: Path) -> Any:
         fetch_max_retry_after=5.0,
         fetch_concurrency=2,
     )
+
+
+# ---- the web test site and a real browser ----------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps dialling out, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The samples, the shared bulletins and a hostile issue, imported, enriched and indexed once per run."""
+    from tests.web_support import build_site
+
+    return build_site(tmp_path_factory.mktemp("web-site"))
+
+
+@pytest.fixture(scope="module")
+def client(site: Any) -> Iterator[Any]:
+    """A TestClient over the web test site's app."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(site.app()) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed (./run setup installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

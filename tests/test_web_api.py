@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web_support import HOSTILE_TITLE, Site, build_site
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    return build_site(tmp_path_factory.getbasetemp() / "web-site")
-
-
-@pytest.fixture(scope="module")
-def client(site: Site) -> Iterator[TestClient]:
-    with TestClient(site.app()) as client:
-        yield client
+from tests.web_support import HOSTILE_TITLE, Site
 
 
 def get(client: TestClient, url: str, **params: Any) -> Any:

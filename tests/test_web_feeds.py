@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,22 +11,11 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web_support import HOSTILE_TITLE, RAW_MARKUP, Site, build_site
+from tests.web_support import HOSTILE_TITLE, RAW_MARKUP, Site
 
 FORMATS = ("atom", "rss", "json")
 MEDIA = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
 BASE = "http://testserver"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    return build_site(tmp_path_factory.getbasetemp() / "web-site")
-
-
-@pytest.fixture(scope="module")
-def client(site: Site) -> Iterator[TestClient]:
-    with TestClient(site.app()) as client:
-        yield client
 
 
 def fetch(client: TestClient, url: str, fmt: str) -> tuple[bytes, list[dict[str, Any]], dict[str, Any]]:

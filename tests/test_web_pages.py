@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 
-from tests.web_support import HOSTILE_TITLE, RAW_MARKUP, Site, build_site, without_svg
+from tests.web_support import HOSTILE_TITLE, RAW_MARKUP, Site, without_svg
 
 HOSTILE_SERIES = "测试<周刊>"
 PAGE_LIMIT = 100_000
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    return build_site(tmp_path_factory.getbasetemp() / "web-site")
-
-
-@pytest.fixture(scope="module")
-def client(site: Site) -> Iterator[TestClient]:
-    with TestClient(site.app()) as client:
-        yield client
 
 
 def page(client: TestClient, url: str, status: int = 200) -> lxml_html.HtmlElement:

@@ -16,7 +16,7 @@ from schemathesis.checks import negative_data_rejection
 
 from policydigest.settings import Settings
 from policydigest.web import create_app
-from tests.web_support import Site, build_site
+from tests.web_support import Site
 
 #: Examples per operation: enough to try every parameter's edges, bounded to keep the run short.
 EXAMPLES = 60
@@ -32,8 +32,7 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    site: Site = build_site(tmp_path_factory.getbasetemp() / "web-site")
+def api_schema(site: Site) -> Any:
     # With an editor token configured, the editing route answers 401 to the requests without it.
     app = site.app(web_editor_token="schemathesis-token")
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)

@@ -52,13 +52,8 @@ class Site:
         return create_app(Settings.model_validate({**self.settings.model_dump(), **changes}))
 
 
-_built: dict[str, Site] = {}
-
-
 def build_site(root: Path) -> Site:
-    """Import, enrich and index everything into ``root`` (once per test run)."""
-    if "site" in _built:
-        return _built["site"]
+    """Import, enrich and index everything into ``root`` (the ``web_site`` fixture does it once per run)."""
     started = time.perf_counter()
     settings = Settings(
         database_url=f"sqlite:///{root / 'site.db'}",
@@ -74,9 +69,7 @@ def build_site(root: Path) -> Site:
     store.save_issue(Issue.model_validate_json(HOSTILE_ISSUE.read_text(encoding="utf-8")))
     enrich_store(store, build_pipeline(settings, None))
     log.info("web test site built in %.1f s", time.perf_counter() - started)
-    site = Site(settings=settings, shared=shared is not None)
-    _built["site"] = site
-    return site
+    return Site(settings=settings, shared=shared is not None)
 
 
 def without_svg(html: str) -> str:
