@@ -7,12 +7,10 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
-import segno
 from cachetools import TTLCache
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -21,8 +19,7 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from policydigest.compose.profile import Profile, profile_for
-from policydigest.render.pdf import QR_ERROR
-from policydigest.render.view import page_label
+from policydigest.render.view import page_label, qr_inline_svg, safe_href
 from policydigest.search import attach_search_index
 from policydigest.settings import Settings
 from policydigest.store import Store
@@ -81,29 +78,13 @@ class PageCache:
                 self._cache.clear()
 
 
-def http_href(url: str | None) -> str | None:
-    """``url`` when it is an http(s) link (so it may be an href), else None: no javascript: or data: links.
-
-    >>> http_href("https://example.org/a"), http_href("javascript:alert(1)"), http_href(None)
-    ('https://example.org/a', None, None)
-    """
-    if not url:
-        return None
-    cleaned = "".join(url.split())
-    return cleaned if urlsplit(cleaned).scheme.lower() in ("http", "https") else None
-
-
-@lru_cache(maxsize=4096)
 def qr_svg(url: str) -> Markup:
-    """The QR code of a link as inline SVG, labelled for screen readers (segno draws it: no text of the URL).
+    """The printed issue's QR code of a link, marked safe for the templates (segno draws it from the URL).
 
     >>> str(qr_svg("https://example.org/a")).startswith('<svg role="img"')
     True
     """
-    svg = segno.make("".join(url.split()), error=QR_ERROR, micro=False).svg_inline(
-        scale=3, border=2, title="原文链接二维码", svgclass="qr"
-    )
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="原文链接二维码" ', 1))
+    return Markup(qr_inline_svg(url))
 
 
 def _environment() -> jinja2.Environment:
@@ -116,7 +97,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["date_zh"] = date_zh
     env.filters["path_part"] = path_part
-    env.filters["http_href"] = http_href
+    env.filters["http_href"] = safe_href
     env.globals["facet_labels"] = FACET_LABELS
     env.globals["qr_svg"] = qr_svg
     env.globals["page_label"] = page_label

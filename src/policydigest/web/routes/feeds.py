@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
+from policydigest.render.view import safe_href
 from policydigest.search import SortOrder
-from policydigest.web.context import WebContext, get_context, http_href, path_part
+from policydigest.web.context import WebContext, get_context, path_part
 from policydigest.web.feeds import MEDIA_TYPES, Feed, FeedEntry, FeedFormat, day_start, render_feed
 from policydigest.web.routes.issues import issue_url
 from policydigest.web.searching import SearchParams, search_params
@@ -68,7 +69,7 @@ def search_feed_of(request: Request, ctx: WebContext, params: SearchParams, titl
                 updated=day_start(hit.date),
                 summary=found.lead if found else "",
                 categories=tuple(c for c in (hit.column,) if c),
-                external_url=http_href(found.url) if found else None,
+                external_url=safe_href(found.url) if found else None,
             )
         )
     return Feed(
