@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bench.material import shared_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
@@ -35,11 +36,8 @@ Extractor = Callable[[bytes], Result | None]
 
 
 def pages_dir() -> Path | None:
-    """../shared/pages (POLICYDIGEST_SHARED overrides; worktrees fall back to /work/shared)."""
-    for base in (os.environ.get("POLICYDIGEST_SHARED"), ROOT.parent / "shared", Path("/work/shared")):
-        if base and Path(base, "pages").is_dir():
-            return Path(base, "pages")
-    return None
+    """../shared/pages, or None when it is not beside the repository."""
+    return shared_folder("pages")
 
 
 def load_expected() -> dict[str, dict[str, Any]]:

@@ -16,16 +16,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.material import shared_folder
+
 ROUNDS = 5
 AIM_US = 1000.0
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _bulletins() -> Path | None:
-    for base in (os.environ.get("POLICYDIGEST_SHARED"), ROOT.parent / "shared", Path("/work/shared")):
-        if base and Path(base, "bulletins").is_dir():
-            return Path(base, "bulletins")
-    return None
+    return shared_folder("bulletins")
 
 
 def _texts() -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.material import shared_folder
 from bench.timing import median, repeat_ms
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.store import open_store
@@ -21,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def inputs() -> list[Path]:
     files = sorted((ROOT / "src" / "policydigest" / "data" / "sample").glob("sample-bulletin-*"))
-    shared = ROOT.parent / "shared" / "bulletins"
-    if shared.is_dir():
+    shared = shared_folder("bulletins")
+    if shared is not None:
         files += sorted(shared.glob("*.txt"))
     return files
 

@@ -35,7 +35,6 @@ Matching rule, per article, then pooled over all articles (micro-averaged):
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -50,14 +49,6 @@ from policydigest.ingest.bulletin.parse import parse_bulletin
 QUALITY = Path(__file__).parent / "quality"
 KINDS = ("documents", "authorities", "regions", "targets", "money")
 _ACRONYM = re.compile(r"[（(]\s*[A-Za-z][A-Za-z0-9 .&\-]*[)）]")
-
-
-def shared_dir() -> Path:
-    """POLICYDIGEST_SHARED, else the repository root's sibling ``shared``, else /work/shared."""
-    if named := os.environ.get("POLICYDIGEST_SHARED"):
-        return Path(named)
-    sibling = Path(__file__).resolve().parents[1].parent / "shared"
-    return sibling if sibling.is_dir() else Path("/work/shared")
 
 
 def _norm(text: str) -> str:
@@ -139,13 +130,13 @@ def score(pairs: Iterator[tuple[dict[str, Any], Facts]]) -> dict[str, dict[str, 
     }
 
 
-def _articles() -> Iterator[tuple[dict[str, Any], Facts]]:
+def _articles(shared: Path) -> Iterator[tuple[dict[str, Any], Facts]]:
     gold = json.loads((QUALITY / "facts_gold.json").read_text(encoding="utf-8"))["articles"]
     by_file: dict[str, list[dict[str, Any]]] = {}
     for entry in gold:
         by_file.setdefault(entry["file"], []).append(entry)
     for name, entries in by_file.items():
-        path = shared_dir() / "bulletins" / name
+        path = shared / "bulletins" / name
         issue = parse_bulletin(path.read_text(encoding="utf-8"), source=str(path))
         parsed = {_title_key(a.title): a for a in issue.articles}
         for entry in entries:
@@ -156,8 +147,8 @@ def _articles() -> Iterator[tuple[dict[str, Any], Facts]]:
             yield entry, extract_facts(text, published=issue.date)
 
 
-def test_fact_extraction_keeps_its_precision_and_recall_on_the_bulletin_gold_set() -> None:
-    pairs = list(_articles())
+def test_fact_extraction_keeps_its_precision_and_recall_on_the_bulletin_gold_set(shared_dir: Path) -> None:
+    pairs = list(_articles(shared_dir))
     assert len(pairs) >= 47, f"only {len(pairs)} gold articles were found in the parsed bulletins"
     pins = json.loads((QUALITY / "facts_scores.json").read_text(encoding="utf-8"))
     scores = score(iter(pairs))
