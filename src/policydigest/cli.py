@@ -25,8 +25,6 @@ from policydigest.store.export import export_json, export_jsonl
 from policydigest.terminal import render_issue
 from policydigest.web import commands as web_commands
 
-SAMPLE_DIR = Path(__file__).with_name("data") / "sample"
-
 
 class ExportFormat(StrEnum):
     """Export formats."""

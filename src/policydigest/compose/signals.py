@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from policydigest.model import Article
 
 #: Levels of issuing authorities, as the enrichment facts name them.
-LEVELS = ("national", "provincial", "prefecture", "district", "foreign", "international")
 LEVEL_LABELS = {
     "national": "国家级",
     "provincial": "省级",

@@ -71,7 +71,6 @@ def _cues() -> dict[str, Any]:
 
 
 _CONFIG = _cues()
-FEATURES: tuple[str, ...] = tuple(_CONFIG["prior"])
 INDUSTRY_CUES: tuple[str, ...] = tuple(_CONFIG["cues"]["industry"])
 REPORT_KINDS: frozenset[str] = frozenset(_CONFIG["cues"]["report_kinds"])
 POLICY_KINDS: frozenset[str] = frozenset(_CONFIG["cues"]["policy_kinds"])

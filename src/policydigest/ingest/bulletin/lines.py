@@ -21,15 +21,9 @@ SENTENCE_END = "。！？；…”’」』）)!?;"
 
 @dataclass(frozen=True)
 class Line:
-    """One source line with Markdown taken off; ``md_level`` is its ``#`` count."""
+    """One source line with Markdown taken off (heading marks carry no meaning in real issues)."""
 
-    number: int
     text: str
-    md_level: int = 0
-
-    @property
-    def blank(self) -> bool:
-        return not self.text
 
     @property
     def has_tab(self) -> bool:
@@ -37,17 +31,17 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Cleaned lines (Markdown removed, right-stripped); line numbers are 1-based.
+    """Cleaned lines (Markdown removed, white space trimmed), one per source line.
 
     >>> [line.text for line in split_lines("# 标题\\n\\n**正文**  ")]
     ['标题', '', '正文']
     """
     lines = []
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        stripped, level = strip_markdown(raw.rstrip())
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped, _level = strip_markdown(raw.rstrip())
         # Tabs are table structure; other leading/trailing white space is layout.
         cleaned = stripped.strip(" \u3000\u00a0\ufeff") if "\t" in stripped else stripped.strip()
-        lines.append(Line(number=number, text=cleaned, md_level=level))
+        lines.append(Line(cleaned))
     return lines
 
 
