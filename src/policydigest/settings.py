@@ -18,7 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from policydigest.model import DEFAULT_COLUMNS
+from policydigest.model import DEFAULT_BACK_MATTER, DEFAULT_COLUMNS
 
 CONFIG_ENV = "POLICYDIGEST_CONFIG"
 DEFAULT_CONFIG_FILE = Path("policydigest.toml")
@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         description="The publisher's home province; its news goes to the last column (数谷动态).",
     )
     back_matter_headings: list[str] = Field(
-        default=["主编简介", "编者简介", "关于我们"],
+        default=list(DEFAULT_BACK_MATTER),
         description="Headings that start the closing section of an issue (no articles after them).",
     )
     profile_path: Path | None = Field(

@@ -15,9 +15,7 @@ from policydigest.ingest.bulletin.lines import Line, split_lines
 from policydigest.ingest.bulletin.masthead import parse_header
 from policydigest.ingest.bulletin.text import fold, normalize_text
 from policydigest.ingest.bulletin.toc import find_anchors, parse_toc
-from policydigest.model import DEFAULT_COLUMNS, Article, BackMatter, Block, Issue, Provenance
-
-DEFAULT_BACK_MATTER = ("主编简介", "编者简介", "关于我们")
+from policydigest.model import DEFAULT_BACK_MATTER, DEFAULT_COLUMNS, Article, BackMatter, Block, Issue, Provenance
 
 
 def _back_matter_start(lines: list[Line], start: int, headings: Sequence[str], organisations: set[str]) -> int:

@@ -9,8 +9,8 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from policydigest.errors import BinaryInputError, EmptyInputError
-from policydigest.ingest.bulletin.parse import DEFAULT_BACK_MATTER, parse_bulletin
-from policydigest.model import DEFAULT_COLUMNS, Issue
+from policydigest.ingest.bulletin.parse import parse_bulletin
+from policydigest.model import DEFAULT_BACK_MATTER, DEFAULT_COLUMNS, Issue
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".md", ".pdf")
