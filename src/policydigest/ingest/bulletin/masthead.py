@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from policydigest.errors import NotABulletinError
 from policydigest.ingest.bulletin.lines import DATE, NUMBER, TOTAL, Line
@@ -47,7 +47,6 @@ class Header:
     masthead: Masthead
     disclaimer: str | None
     toc_start: int  # index of the 本期要目 line, or of the first line after the masthead
-    warnings: list[str] = field(default_factory=list)
 
 
 def _find_header_line(lines: list[Line]) -> int:

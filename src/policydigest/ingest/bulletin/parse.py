@@ -62,7 +62,7 @@ def parse_bulletin(
     lines = split_lines(text)
     header = parse_header(lines)
     toc = parse_toc(lines, header.toc_start, columns)
-    warnings = list(header.warnings) + list(toc.warnings)
+    warnings = list(toc.warnings)
     organisations = {
         name.replace(" ", "")
         for role in header.masthead.roles
