@@ -10,11 +10,11 @@ import pytest
 from policydigest.compose import edit
 from policydigest.compose.draft import make_draft
 from policydigest.compose.model import Draft, DraftStatus, ItemState
-from policydigest.compose.profile import Profile, load_profile
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
 from policydigest.errors import DraftError
 from policydigest.model import Article, Block
+from policydigest.profile import Profile, load_profile
 from policydigest.settings import Settings
 from policydigest.store import Store
 from tests.compose_support import NEXT_ISSUE_DATE, article_id, sample_store

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from policydigest.compose.columns import assign_column
-from policydigest.compose.profile import Profile, load_profile
 from policydigest.compose.rank import score_article
 from policydigest.model import Article, Block
+from policydigest.profile import Profile, load_profile
 
 ISSUE_DATE = dt.date(2025, 3, 28)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from policydigest.compose.profile import load_profile
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.model import Issue
+from policydigest.profile import load_profile
 from policydigest.render.html import render_html
 from tests.conftest import ROOT
 from tests.render_support import COLUMNS, artifact, hostile_issue, sample_issue, shared_bulletins

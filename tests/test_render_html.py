@@ -7,7 +7,7 @@ import itertools
 import lxml.html
 import pytest
 
-from policydigest.compose.profile import load_profile
+from policydigest.profile import load_profile
 from policydigest.render.html import render_html
 from tests.render_support import COLUMNS, hostile_issue, sample_issue
 

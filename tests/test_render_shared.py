@@ -10,8 +10,8 @@ import lxml.html
 import pytest
 from markdown_it import MarkdownIt
 
-from policydigest.compose.profile import load_profile
 from policydigest.ingest.bulletin.reader import read_bulletin
+from policydigest.profile import load_profile
 from policydigest.render.output import render_issue
 from tests.conftest import load_expected
 from tests.render_support import COLUMNS, artifact, shared_bulletins

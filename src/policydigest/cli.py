@@ -217,7 +217,7 @@ def demo_command(
 ) -> None:
     """Run the demo end to end: import the samples, enrich, draft, publish and render an issue (PDF, HTML)."""
     from policydigest.compose.demo import run_demo
-    from policydigest.compose.profile import profile_for
+    from policydigest.profile import profile_for
 
     out.mkdir(parents=True, exist_ok=True)
     db = out / "demo.db"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from policydigest.compose.profile import ColumnRole, Profile
 from policydigest.compose.signals import authority_of, home_mentions
 from policydigest.model import DEFAULT_COLUMNS, Article
+from policydigest.profile import ColumnRole, Profile
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def enriched_column(article: Article) -> str | None:
 def fallback_column(article: Article, profile: Profile) -> tuple[str, str]:
     """A column from the authority's level and the home region, with the reason.
 
-    >>> p = __import__("policydigest.compose.profile", fromlist=["x"]).load_profile()
+    >>> p = __import__("policydigest.profile", fromlist=["x"]).load_profile()
     >>> fallback_column(Article(title="贵州召开全省数字经济发展工作推进会", source="贵州省人民政府"), p)
     ('数谷动态', '本地新闻（贵州），归入数谷动态')
     """
@@ -81,7 +81,7 @@ _LEVEL_WORDS = {
 def assign_column(article: Article, profile: Profile) -> tuple[str, str]:
     """The article's column in the draft and why.
 
-    >>> p = __import__("policydigest.compose.profile", fromlist=["x"]).load_profile()
+    >>> p = __import__("policydigest.profile", fromlist=["x"]).load_profile()
     >>> assign_column(Article(title="t", column="产业前沿"), p)
     ('产业前沿', '沿用原栏目')
     """

@@ -20,12 +20,12 @@ from rich.markup import escape
 from policydigest.compose import edit
 from policydigest.compose.draft import draft_issue, make_draft
 from policydigest.compose.model import Draft
-from policydigest.compose.profile import Profile, profile_for
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
 from policydigest.console import state
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.model import Issue
+from policydigest.profile import Profile, profile_for
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
 

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from policydigest.compose.draft import make_draft
-from policydigest.compose.profile import Profile
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
 from policydigest.ingest.importer import ImportReport, import_paths
 from policydigest.model import Article
+from policydigest.profile import Profile
 from policydigest.render.html import render_html
 from policydigest.render.pdf import render_pdf
 from policydigest.settings import Settings

@@ -1,7 +1,7 @@
 """Drafting the next issue: gather, drop duplicates, assign columns, rank, order, propose the cover, number.
 
 >>> from policydigest.store import open_store
->>> from policydigest.compose.profile import load_profile
+>>> from policydigest.profile import load_profile
 >>> from policydigest.settings import Settings
 >>> repo = DraftRepository(open_store("sqlite://"))
 >>> make_draft(repo, load_profile(), Settings(), date=dt.date(2025, 3, 28)).items
@@ -18,11 +18,11 @@ from policydigest.compose.columns import assign_column
 from policydigest.compose.dedup import drop_duplicates, duplicate_ids
 from policydigest.compose.model import Draft, DraftItem, ItemState
 from policydigest.compose.numbering import next_numbers
-from policydigest.compose.profile import Profile, apply_profile
 from policydigest.compose.rank import article_date, score_article
 from policydigest.compose.repository import DraftRepository
 from policydigest.errors import DraftError
 from policydigest.model import Article, Issue, TocEntry
+from policydigest.profile import Profile, apply_profile
 from policydigest.settings import Settings
 
 log = logging.getLogger(__name__)

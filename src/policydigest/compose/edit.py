@@ -5,7 +5,7 @@ for the editor); the caller stores the draft (``DraftRepository.save``) so an ed
 
 >>> import datetime as dt
 >>> from policydigest.compose.model import Draft, DraftItem
->>> from policydigest.compose.profile import load_profile
+>>> from policydigest.profile import load_profile
 >>> d = Draft(series="数字经济观察", number=10, total_number=59, date=dt.date(2025, 3, 28),
 ...           window_from=dt.date(2025, 3, 14), window_to=dt.date(2025, 3, 28),
 ...           items=[DraftItem(article_id=1, title="甲", column="国策要论", position=0)])
@@ -20,9 +20,9 @@ import datetime as dt
 from policydigest.compose.draft import candidate_item, propose_cover
 from policydigest.compose.model import Draft, DraftItem, DraftStatus, ItemState
 from policydigest.compose.numbering import next_numbers
-from policydigest.compose.profile import Profile
 from policydigest.compose.repository import DraftRepository
 from policydigest.errors import DraftError
+from policydigest.profile import Profile
 
 
 def _open(draft: Draft) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from policydigest.compose.draft import draft_issue
 from policydigest.compose.model import DraftStatus
-from policydigest.compose.profile import Profile
 from policydigest.compose.repository import DraftRepository
 from policydigest.errors import BadInputError, DraftError, RenderError
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.model import Issue
+from policydigest.profile import Profile
 from policydigest.render.pdf import render_pdf
 from policydigest.render.toc import normalise_title
 
@@ -68,7 +68,7 @@ def publish(
     """Freeze the draft 总第``total_number``期 (default: the newest open draft) into a stored issue.
 
     >>> from policydigest.store import open_store
-    >>> publish(DraftRepository(open_store("sqlite://")), __import__("policydigest.compose.profile",
+    >>> publish(DraftRepository(open_store("sqlite://")), __import__("policydigest.profile",
     ...         fromlist=["x"]).load_profile())
     Traceback (most recent call last):
     policydigest.errors.NotFoundError: no open draft in the store (make one with `policydigest draft`)

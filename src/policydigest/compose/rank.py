@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass, field
 
 from policydigest.compose.model import ScorePart
-from policydigest.compose.profile import ColumnRole, Profile
 from policydigest.compose.signals import (
     LEVEL_LABELS,
     authority_of,
@@ -29,6 +28,7 @@ from policydigest.compose.signals import (
     source_quality,
 )
 from policydigest.model import Article
+from policydigest.profile import ColumnRole, Profile
 
 LEVEL_POINTS = {
     "national": 30.0,
@@ -117,7 +117,7 @@ def _topic_parts(article: Article, profile: Profile) -> list[ScorePart]:
 def score_article(article: Article, *, column: str, issue_date: dt.date, profile: Profile) -> Scored:
     """The article's score for an issue of ``issue_date``, with one part per reason.
 
-    >>> from policydigest.compose.profile import load_profile
+    >>> from policydigest.profile import load_profile
     >>> s = score_article(Article(title="国家数据局印发工作要点", source="国家数据局", published=dt.date(2025, 3, 18)),
     ...                   column="国策要论", issue_date=dt.date(2025, 3, 25), profile=load_profile())
     >>> [p.label for p in s.parts]

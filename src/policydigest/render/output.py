@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policydigest.compose.profile import Profile
 from policydigest.errors import RenderError
 from policydigest.model import Issue
+from policydigest.profile import Profile
 
 FORMATS = ("pdf", "html", "email", "md", "docx")
 
@@ -20,7 +20,7 @@ def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: S
     """``issue`` rendered as ``fmt`` (pdf, html, email, md, docx); the logo only in the profile's series.
 
     >>> import datetime as dt
-    >>> from policydigest.compose.profile import load_profile
+    >>> from policydigest.profile import load_profile
     >>> issue = Issue(series="示例", number=1, total_number=1, date=dt.date(2025, 1, 3))
     >>> render_issue(issue, "md", profile=load_profile(), default_columns=[]).startswith(b"# ")
     True

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from policydigest.compose.profile import Profile, profile_for
+from policydigest.profile import Profile, profile_for
 from policydigest.render.view import page_label, qr_inline_svg, safe_href
 from policydigest.search import attach_search_index
 from policydigest.settings import Settings

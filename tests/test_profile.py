@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from policydigest.compose.profile import ColumnRole, apply_profile, load_profile
 from policydigest.errors import ConfigError
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.model import Issue
+from policydigest.profile import ColumnRole, apply_profile, load_profile
 from tests.conftest import FIXTURES, SAMPLE_DIR
 
 
