@@ -8,8 +8,9 @@
   after seeing its result; new material for tuning goes into the tuning part instead.
 
 Both are annotated by reading the article (its title and body, without the source line).
-Pins: ``tests/quality/facts_scores.json``, ``{"tuning": …, "held_out": …}``; a score below its pin
-fails tests/test_enrich_facts_quality.py. Run: ``python -m bench facts_quality``.
+Pins: ``tests/quality/facts_scores.json``, ``{"tuning": …, "held_out": …}`` (rounded down to 4
+places); a score below its pin fails tests/test_enrich_facts_quality.py.
+Run: ``python -m bench facts_quality``.
 
 Annotation scope (what an analyst wants from the article):
 - documents: every title in 《…》 once, except abbreviations of a document already named
@@ -43,7 +44,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -187,40 +187,16 @@ def held_out_pairs() -> Iterator[Pair]:
         yield entry, extract_facts(entry["title"] + "\n" + entry["body"], published=published)
 
 
-def facts_quality(bulletins: Path | None = None) -> dict[str, Scores | None]:
-    """``{"tuning": scores, "held_out": scores}``; tuning is None without ../shared/bulletins.
+def facts_quality(shared: Path | None = None) -> dict[str, Scores | None]:
+    """``{"tuning": scores, "held_out": scores}``, scores as ``{kind: {"precision", "recall"}}``.
 
-    ``bulletins`` defaults to ../shared/bulletins. Scores are ``{kind: {"precision", "recall"}}``.
+    ``shared`` is the ../shared folder (found when None); tuning is None without its bulletins.
     """
-    folder = bulletins or shared_folder("bulletins")
+    folder = shared_folder("bulletins") if shared is None else shared / "bulletins"
     return {
-        "tuning": score(tuning_pairs(folder)) if folder is not None else None,
+        "tuning": score(tuning_pairs(folder)) if folder is not None and folder.is_dir() else None,
         "held_out": score(held_out_pairs()),
     }
-
-
-def pins_of(scores: dict[str, Scores | None]) -> dict[str, Scores]:
-    """Scores rounded down to 4 places, the form they are pinned in (parts without a score are left out).
-
-    >>> pins_of({"tuning": None, "held_out": {"money": {"precision": 2 / 3, "recall": 1.0}}})
-    {'held_out': {'money': {'precision': 0.6666, 'recall': 1.0}}}
-    """
-    return {
-        part: {kind: {m: _floor4(v) for m, v in measures.items()} for kind, measures in found.items()}
-        for part, found in scores.items()
-        if found is not None
-    }
-
-
-def _floor4(value: float) -> float:
-    return math.floor(value * 10000) / 10000
-
-
-def update_pins(scores: dict[str, Scores | None]) -> None:
-    """Rewrite tests/quality/facts_scores.json with ``scores``, keeping the pins of a part not scored."""
-    pins = json.loads(SCORES.read_text(encoding="utf-8"))
-    pins.update(pins_of(scores))
-    SCORES.write_text(json.dumps(pins, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def main() -> None:
