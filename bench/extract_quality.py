@@ -3,7 +3,7 @@
 - tuning: the 52 shared pages (../shared/pages, expectations in tests/quality/pages_expected.json),
   which the extraction rules were written on;
 - held_out: pages written for the project (tests/fixtures/pages_heldout, expectations in
-  tests/quality/pages_heldout.json) that no rule was tuned on: never change a rule after seeing them.
+  tests/quality/held_out/pages.json) that no rule was tuned on: never change a rule after seeing them.
 
 The scorer does not import policydigest: it reads the hand-written expectations and scores any
 extractor's results, given as ``{"title", "date", "time", "source", "body"}`` per page. Pins:
@@ -35,7 +35,7 @@ from bench.material import shared_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
-HELD_OUT = ROOT / "tests" / "quality" / "pages_heldout.json"
+HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "pages.json"
 HELD_OUT_PAGES = ROOT / "tests" / "fixtures" / "pages_heldout"
 SCORES = ROOT / "tests" / "quality" / "pages_scores.json"
 PARTS = ("tuning", "held_out")

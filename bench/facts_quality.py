@@ -3,7 +3,7 @@
 - tuning: ``tests/quality/facts_gold.json``, one entry per article (file + title) of the three shared
   bulletins (their texts are read from ../shared at run time). The extractor's rules were written
   while reading these articles, so its scores here say little about new text.
-- held_out: ``tests/quality/facts_heldout.json``, articles written for the project (texts and gold
+- held_out: ``tests/quality/held_out/facts.json``, articles written for the project (texts and gold
   together, before the extractor ever ran on them). No rule, dictionary or data file may be changed
   after seeing its result; new material for tuning goes into the tuning part instead.
 
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 QUALITY = Path(__file__).resolve().parents[1] / "tests" / "quality"
 GOLD = QUALITY / "facts_gold.json"
-HELD_OUT = QUALITY / "facts_heldout.json"
+HELD_OUT = QUALITY / "held_out" / "facts.json"
 SCORES = QUALITY / "facts_scores.json"
 KINDS = ("documents", "authorities", "regions", "targets", "money")
 MEASURES = ("precision", "recall")

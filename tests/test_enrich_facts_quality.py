@@ -2,7 +2,7 @@
 
 The gold sets, the annotation scope and the matching rule are described in bench/facts_quality.py:
 the tuning part (facts_gold.json, the shared bulletins' articles the rules were written on) and the
-held-out part (facts_heldout.json, articles written for the project that no rule was tuned on).
+held-out part (held_out/facts.json, articles written for the project that no rule was tuned on).
 Pins: ``tests/quality/facts_scores.json`` (``{"tuning": …, "held_out": …}``); a score below its pin
 fails. Rewrite the pins with ``python -m bench facts_quality`` figures, never the rules after
 seeing the held-out result.

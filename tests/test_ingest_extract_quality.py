@@ -1,7 +1,7 @@
 """Extraction quality on the tuning pages (52 shared) and the held-out pages, against pins and trafilatura.
 
 Expectations were written by hand (tests/quality/pages_expected.json for the shared pages,
-tests/quality/pages_heldout.json for the pages written for the project, which no rule was tuned on);
+tests/quality/held_out/pages.json for the pages written for the project, which no rule was tuned on);
 the scorer is bench/extract_quality.py, which does not import policydigest. The pinned figures are
 in tests/quality/pages_scores.json (``{"tuning": …, "held_out": …}``): a drop below them fails. On the
 tuning pages, missing a target of issue 6 or not beating trafilatura on every measure fails too; on
