@@ -38,10 +38,10 @@ EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
 HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "pages.json"
 HELD_OUT_PAGES = ROOT / "tests" / "fixtures" / "pages_heldout"
 SCORES = ROOT / "tests" / "quality" / "pages_scores.json"
-PARTS = ("tuning", "held_out")
 MEASURES = ("title", "date", "start", "end", "body", "clean", "time", "source")
 
 Result = dict[str, Any]
+Summary = dict[str, dict[str, float]]  # extractor -> measure -> share of pages
 Extractor = Callable[[bytes], Result | None]
 
 
@@ -149,7 +149,7 @@ def policydigest_extractor() -> Extractor:
     return extract
 
 
-def all_scores(pages: Path, expected: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, float]]:
+def all_scores(pages: Path, expected: dict[str, dict[str, Any]] | None = None) -> Summary:
     """Summaries for policydigest, trafilatura with defaults, and trafilatura with its metadata on."""
     expected = load_expected() if expected is None else expected
     return {
@@ -157,9 +157,6 @@ def all_scores(pages: Path, expected: dict[str, dict[str, Any]] | None = None) -
         "trafilatura": summarise(run(trafilatura_extractor(with_metadata=False), pages, expected)),
         "trafilatura_metadata": summarise(run(trafilatura_extractor(with_metadata=True), pages, expected)),
     }
-
-
-Summary = dict[str, dict[str, float]]
 
 
 def extraction_quality(shared: Path | None = None) -> dict[str, Summary | None]:
