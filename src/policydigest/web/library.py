@@ -145,6 +145,7 @@ class Library:
             issues=list(stored.placements),
             facts=enrichment.facts,
             topics=enrichment.topic_labels,
+            column_decision=enrichment.column,
             summary=enrichment.summary,
             duplicates=[
                 Duplicate(id=s.id, title=titles[s.id].title if s.id in titles else None, jaccard=s.jaccard)

@@ -9,7 +9,7 @@ from fastapi import Query as Param
 from fastapi import Request
 from pydantic import BaseModel, Field
 
-from policydigest.enrichment import Facts, SummaryResult, TopicLabel
+from policydigest.enrichment import ColumnDecision, Facts, SummaryResult, TopicLabel
 from policydigest.model import Block, TocEntry
 from policydigest.search import FacetCount, SearchHit
 from policydigest.store.articles import IssuePlacement
@@ -131,6 +131,9 @@ class ArticleDetail(BaseModel):
     issues: list[IssuePlacement] = Field(description="The issues that carried the article, oldest first.")
     facts: Facts | None = Field(description="Documents, authorities, regions, dates, targets, money (null: not run).")
     topics: list[TopicLabel]
+    column_decision: ColumnDecision | None = Field(
+        description="The column the enrichment stage chose, its confidence and reasons (null: not run)."
+    )
     summary: SummaryResult | None
     duplicates: list[Duplicate]
 
