@@ -134,8 +134,3 @@ def iter_store_articles(store: Store, batch: int = 1000) -> Iterator[list[Indexe
     """Every stored article, in batches, by id."""
     for stored in store.iter_stored_articles(batch):
         yield [indexed_article(s) for s in stored]
-
-
-def count_stored(store: Store) -> int:
-    """How many articles the store holds."""
-    return store.count_articles()

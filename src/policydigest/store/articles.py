@@ -96,19 +96,15 @@ class StoredArticle:
 # ---- the same rules in SQL, for pages filtered and ordered by them ------------------------------
 
 
-def first_issue_date_sql() -> Any:
-    """The date of the first issue that carried ``ArticleRow`` (a correlated scalar subquery)."""
-    return (
+def date_sql() -> ColumnElement[Any]:
+    """:attr:`StoredArticle.date` in SQL: the publication date, else the first issue's (a correlated subquery)."""
+    first_issue = (
         select(func.min(IssueRow.date))
         .join(PlacementRow, PlacementRow.issue_id == IssueRow.id)
         .where(PlacementRow.article_id == ArticleRow.id)
         .scalar_subquery()
     )
-
-
-def date_sql() -> ColumnElement[Any]:
-    """:attr:`StoredArticle.date` in SQL."""
-    return func.coalesce(ArticleRow.published, first_issue_date_sql())
+    return func.coalesce(ArticleRow.published, first_issue)
 
 
 def column_sql() -> ColumnElement[Any]:
