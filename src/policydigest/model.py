@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 #: The bulletin's four columns in their customary order (the order is a setting).
 DEFAULT_COLUMNS: tuple[str, ...] = ("国策要论", "地方新政", "产业前沿", "数谷动态")
+#: Levels of a public authority: enrichment facts carry them, ranking weighs them.
+AuthorityLevel = Literal["national", "provincial", "prefecture", "district", "foreign", "international"]
 #: Headings that open an issue's closing section (the default of a setting).
 DEFAULT_BACK_MATTER: tuple[str, ...] = ("主编简介", "编者简介", "关于我们")
 

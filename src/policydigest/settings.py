@@ -53,9 +53,10 @@ class Settings(BaseSettings):
         default=list(DEFAULT_COLUMNS),
         description="The bulletin's columns in the order they are printed.",
     )
-    home_region: str = Field(
-        default="贵州",
-        description="The publisher's home province; its news goes to the last column (数谷动态).",
+    home_region: str | None = Field(
+        default=None,
+        description="Overrides the publisher profile's home_region (the home province, whose news goes to "
+        "the home column 数谷动态); unset: the profile's.",
     )
     back_matter_headings: list[str] = Field(
         default=list(DEFAULT_BACK_MATTER),

@@ -48,7 +48,7 @@ def fallback_column(article: Article, profile: Profile) -> tuple[str, str]:
     ('数谷动态', '本地新闻（贵州），归入数谷动态')
     """
     authority = authority_of(article)
-    home = home_mentions(article, profile.ranking.home_places)
+    home = home_mentions(article, profile.home_region)
     if home and authority.level not in ("national", "foreign", "international"):
         column = profile.column_for(ColumnRole.HOME)
         return column, f"本地新闻（{home}），归入{column}"

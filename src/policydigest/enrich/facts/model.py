@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-AuthorityLevel = Literal["national", "provincial", "prefecture", "district", "foreign", "international"]
+from policydigest.model import AuthorityLevel as AuthorityLevel  # re-exported: facts name the shared levels
+
 RegionLevel = Literal["country", "province", "prefecture", "district", "foreign", "bloc"]
 DateRole = Literal["publication", "effective", "deadline", "period", "mention"]
 Comparator = Literal[">", ">=", "<", "<=", "="]
