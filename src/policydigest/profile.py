@@ -11,28 +11,22 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from policydigest.errors import ConfigError
 from policydigest.model import AuthorityLevel, BackMatter, Block, Issue, Masthead, MastheadRole
-from policydigest.settings import Settings
+from policydigest.model import ColumnRole as ColumnRole  # re-exported: readers of the profile name roles
+
+if TYPE_CHECKING:  # settings derive their columns from the profile, so the profile must not import them
+    from policydigest.settings import Settings
 
 log = logging.getLogger(__name__)
 
 DEMO_PROFILE = "profile.toml"
-
-
-class ColumnRole(StrEnum):
-    """What a column carries; drafting uses it when an article has no column of its own."""
-
-    NATIONAL = "national"  # national policy (国策要论)
-    LOCAL = "local"  # provincial and city policy (地方新政)
-    FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
-    HOME = "home"  # the publisher's home region (数谷动态)
 
 
 class _Strict(BaseModel):
@@ -235,6 +229,7 @@ def profile_for(settings: Settings) -> Profile:
     """The profile the settings name (``profile_path``), else the demo profile; ``home_region`` set in
     the settings overrides the profile's.
 
+    >>> from policydigest.settings import Settings
     >>> profile_for(Settings(home_region="宁夏")).home_region
     '宁夏'
     """

@@ -355,10 +355,10 @@ def check_columns(columns: Sequence[str]) -> None:
     >>> check_columns(["国策要论", "地方新政"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydigest.errors.ConfigError: the column stage needs 4 columns (...); settings.columns has 2
+    policydigest.errors.ConfigError: the column stage needs 4 columns (...); the profile has 2 (...)
     """
     if len(columns) != len(ROLES):
         raise ConfigError(
             f"the column stage needs {len(ROLES)} columns ({', '.join(ROLES)} in that order); "
-            f"settings.columns has {len(columns)}"
+            f"the profile has {len(columns)} (see docs/profile.md)"
         )
