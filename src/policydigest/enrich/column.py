@@ -2,7 +2,7 @@
 
 Readable features (home region in the title, a national authority issuing, a foreign country, an
 industry ranking …) come from the article's facts; a small linear model turns them into a score per
-column *role*. The roles are the four columns in the configured order: national policy (国策要论),
+column *role*. The roles are the profile's four columns in print order: national policy (国策要论),
 local policy (地方新政), industry frontier and foreign policy (产业前沿), home region (数谷动态).
 The model's weights start from documented domain priors (``data/enrich/column.toml``) and can be
 fitted to an archive of issues (multinomial logistic regression pulled towards the priors), so a
