@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from policydigest.errors import ConfigError
 from policydigest.model import AuthorityLevel, BackMatter, Block, Issue, Masthead, MastheadRole
@@ -134,6 +134,17 @@ class Ranking(_Strict):
     recency_points: float = Field(default=10.0, description="Points on the issue date.")
     recency_half_life_days: float = Field(default=7.0, gt=0, description="Days after which recency points halve.")
     sources: SourcePoints = Field(default_factory=SourcePoints)
+
+    @field_validator("level_points", "level_authority_weights", mode="before")
+    @classmethod
+    def _levels_left_out_keep_their_default(cls, value: object, info: ValidationInfo) -> object:
+        """A profile may weigh some levels only.
+
+        >>> Ranking.model_validate({"level_points": {"national": 40}}).level_points["provincial"]
+        18.0
+        """
+        defaults = _LEVEL_POINTS if info.field_name == "level_points" else _LEVEL_AUTHORITY_WEIGHTS
+        return {**defaults, **value} if isinstance(value, dict) else value
 
 
 class Profile(_Strict):
