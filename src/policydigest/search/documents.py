@@ -1,9 +1,8 @@
 """What the index holds for an article, and reading that from the store (by id, or all in batches).
 
-Facets come from the store's own columns (column, source, issue, date) and, once the enrichment
-pipeline has run, from ``article.enrichment``: ``facts`` (regions with their province, authorities,
-document kinds; see FACTS_API) and ``topics``. A region counts for its province as well, so a filter
-on 贵州 finds articles about 贵阳.
+Each facet is read as its declaration says (``search.facets.FACETS``): from the store's own columns
+(column, source, issues) and, once the enrichment pipeline has run, from ``article.enrichment``:
+``facts`` (regions with their province, authorities, document kinds; see FACTS_API) and ``topics``.
 """
 
 from __future__ import annotations
@@ -17,60 +16,33 @@ from typing import Any
 from sqlalchemy import func, select
 
 from policydigest.model import Article
+from policydigest.search.facets import FACETS, FacetSource
 from policydigest.store import Store
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
-
-_REGION_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "新区",
-    "省",
-    "市",
-    "区",
-    "县",
-)
-
-
-def region_short_name(name: str) -> str:
-    """A region's name without its administrative suffix, as readers type it.
-
-    >>> region_short_name("贵州省"), region_short_name("广西壮族自治区"), region_short_name("美国")
-    ('贵州', '广西', '美国')
-    """
-    for suffix in _REGION_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
 
 
 @dataclass(frozen=True)
 class IndexedArticle:
-    """The searchable form of an article: its text and the values it is filtered and counted by."""
+    """The searchable form of an article: its text and the values it is filtered and counted by.
+
+    >>> IndexedArticle(id=1, title="算力", body="", facets={"column": ("数谷动态",)}).facet("column")
+    ('数谷动态',)
+    """
 
     id: int
     title: str
     body: str
-    column: str | None = None
     date: dt.date | None = None
-    source: str | None = None
-    issues: tuple[int, ...] = ()
-    regions: tuple[str, ...] = ()  # full names, with the province of each city (facet values)
-    authorities: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()  # labels
-    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # filter keys per facet: aliases too
+    facets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → values (counted)
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → filter keys, when not the values
 
+    def facet(self, name: str) -> tuple[str, ...]:
+        """The values of one facet."""
+        return self.facets.get(name, ())
 
-def _strings(values: Iterable[Any]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            seen.setdefault(value.strip(), None)
-    return tuple(seen)
+    def filter_keys(self, name: str) -> tuple[str, ...]:
+        """The filter keys of one facet (its values unless other forms are given)."""
+        return self.keys.get(name) or self.facet(name)
 
 
 def enrichment_facets(enrichment: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -80,40 +52,8 @@ def enrichment_facets(enrichment: Mapping[str, Any]) -> dict[str, tuple[tuple[st
     >>> enrichment_facets({"facts": facts})["region"]
     (('贵阳市', '贵州省'), ('贵阳市', '贵州省', '贵阳', '贵州'))
     """
-    facts = enrichment.get("facts") if isinstance(enrichment.get("facts"), Mapping) else {}
-    assert isinstance(facts, Mapping)
-
-    def items(name: str) -> list[Mapping[str, Any]]:
-        found = facts.get(name)
-        return [item for item in found if isinstance(item, Mapping)] if isinstance(found, list) else []
-
-    regions = items("regions")
-    region_values = _strings([r.get("name") for r in regions] + [r.get("province") for r in regions])
-    region_keys = _strings(
-        [*region_values, *(region_short_name(v) for v in region_values), *(r.get("text") for r in regions)]
-    )
-    authorities = items("authorities")
-    authority_values = _strings(a.get("name") for a in authorities)
-    authority_keys = _strings([*authority_values, *(a.get("text") for a in authorities)])
-    kinds = _strings(d.get("kind") for d in items("documents"))
-    raw_topics = enrichment.get("topics")
-    if isinstance(raw_topics, Mapping):  # the pipeline stores {"labels": [...]}
-        raw_topics = raw_topics.get("labels")
-    topics = [t for t in raw_topics if isinstance(t, Mapping)] if isinstance(raw_topics, list) else []
-    topic_values = _strings(t.get("label") for t in topics)
-    topic_keys = _strings([*topic_values, *(t.get("id") for t in topics)])
-    return {
-        "region": (region_values, region_keys),
-        "authority": (authority_values, authority_keys),
-        "kind": (kinds, kinds),
-        "topic": (topic_values, topic_keys),
-    }
-
-
-def _enriched_column(enrichment: Mapping[str, Any]) -> str | None:
-    found = enrichment.get("column")
-    value = found.get("column") if isinstance(found, Mapping) else None
-    return value if isinstance(value, str) and value else None
+    source = FacetSource(enrichment=enrichment)
+    return {facet.name: facet.collect(source) for facet in FACETS}
 
 
 def indexed_article(
@@ -123,8 +63,8 @@ def indexed_article(
 
     >>> from policydigest.model import Block
     >>> doc = indexed_article(Article(id=7, title="算力", blocks=[Block.paragraph("正文")], column="产业前沿"))
-    >>> doc.id, doc.body, doc.column
-    (7, '正文', '产业前沿')
+    >>> doc.id, doc.body, doc.facet("column")
+    (7, '正文', ('产业前沿',))
     """
     if article.id is None:
         raise ValueError("only stored articles (with an id) can be indexed")
@@ -150,20 +90,15 @@ def _build(
     issues: Sequence[int],
     enrichment: Mapping[str, Any],
 ) -> IndexedArticle:
-    facets = enrichment_facets(enrichment)
+    facts = FacetSource(column=column, source=source, issues=issues, enrichment=enrichment)
+    found = {facet.name: facet.collect(facts) for facet in FACETS}
     return IndexedArticle(
         id=article_id,
         title=title,
         body=body,
-        column=column or _enriched_column(enrichment),
         date=date,
-        source=source,
-        issues=tuple(sorted(set(issues))),
-        regions=facets["region"][0],
-        authorities=facets["authority"][0],
-        kinds=facets["kind"][0],
-        topics=facets["topic"][0],
-        keys={name: keys for name, (_values, keys) in facets.items()},
+        facets={name: values for name, (values, _keys) in found.items() if values},
+        keys={name: keys for name, (values, keys) in found.items() if keys != values},
     )
 
 
