@@ -8,18 +8,36 @@ field of its filter keys; ``date`` (yyyymmdd) sorts and filters by day.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+
 import tantivy
 
 from policydigest.search.documents import IndexedArticle
-from policydigest.search.facets import FACETS, date_number
+from policydigest.search.facets import FACETS, Facet, date_number
 from policydigest.search.text import index_terms
 
-#: Bump when the schema or the terms change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 2
+#: Bump when the terms or the fixed fields change (the facets' fields count by themselves, see schema_version).
+TERMS_VERSION = 2
 #: Name of the analyzer of the bigram fields: the text is already split into terms by spaces.
 BIGRAM_TOKENIZER = "policydigest_bigram"
 #: Separates title and body in the stored ``content``.
 CONTENT_SEPARATOR = "\x1e"
+
+
+def schema_version(facets: Sequence[Facet] = FACETS) -> str:
+    """The version of the index's schema: the terms' version and a digest of the facets' fields, so a
+    facet added, removed or changed in the declaration asks for a new index by itself.
+
+    >>> schema_version() == SCHEMA_VERSION != schema_version(FACETS[:-1])
+    True
+    """
+    fields = ";".join(f"{f.name},{f.keys_field},{f.numeric},{f.stored}" for f in facets)
+    return f"{TERMS_VERSION}-{hashlib.sha256(fields.encode()).hexdigest()[:8]}"
+
+
+#: An index of another version must be rebuilt.
+SCHEMA_VERSION = schema_version()
 
 
 def build_schema() -> tantivy.Schema:
