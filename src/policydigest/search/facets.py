@@ -172,13 +172,12 @@ def read_region(source: FacetSource) -> list[Tag]:
 
 def read_authority(source: FacetSource) -> list[Tag]:
     """The issuing authorities of the facts, by full name; as written is a filter key."""
-    found = (Tag(a["name"], (_text(a.get("text")),)) for a in _facts(source, "authorities") if _text(a.get("name")))
-    return list(found)
+    return [Tag(name, (_text(a.get("text")),)) for a in _facts(source, "authorities") if (name := _text(a.get("name")))]
 
 
 def read_kind(source: FacetSource) -> list[Tag]:
     """The kinds of the documents the facts name (办法, 方案 …)."""
-    return [Tag(d["kind"]) for d in _facts(source, "documents") if _text(d.get("kind"))]
+    return [Tag(kind) for d in _facts(source, "documents") if (kind := _text(d.get("kind")))]
 
 
 def read_topic(source: FacetSource) -> list[Tag]:
@@ -187,7 +186,7 @@ def read_topic(source: FacetSource) -> list[Tag]:
     if isinstance(found, Mapping):  # the pipeline stores {"labels": [...]}
         found = found.get("labels")
     topics = [t for t in found if isinstance(t, Mapping)] if isinstance(found, list) else []
-    return [Tag(t["label"], (_text(t.get("id")),)) for t in topics if _text(t.get("label"))]
+    return [Tag(label, (_text(t.get("id")),)) for t in topics if (label := _text(t.get("label")))]
 
 
 def read_source(source: FacetSource) -> list[Tag]:
