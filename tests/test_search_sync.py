@@ -10,6 +10,7 @@ import pytest
 from policydigest.enrichment import Enrichment, Facts, RegionFact
 from policydigest.model import Article, Block, Issue
 from policydigest.search import Query, SearchIndex, attach_search_index, default_index_path, rebuild_index
+from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.search.sync import IndexSync
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
@@ -114,3 +115,15 @@ def test_an_index_left_from_a_deleted_store_is_rebuilt_for_the_new_one(tmp_path:
     fresh.save_issue(issue(5, "贵阳建设算力中心。"))
     assert sync.index.ids() == {1}
     assert hits(sync, "数商") == set()
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    store.save_issue(issue(1, "遵义发放算力券。"))
+    folder = tmp_path / "s.db.search"
+    rebuild_index(store, folder)
+    (folder / "meta.json").write_text('{"schema_version": 1}', encoding="utf-8")  # as an older program left it
+    sync = attach_search_index(store, Settings(database_url=url))
+    assert sync.index.ids() == {1}
+    assert SearchIndex.version_at(folder) == SCHEMA_VERSION

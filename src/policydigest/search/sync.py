@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from policydigest.errors import SearchIndexError
 from policydigest.search.documents import iter_store_articles, load_articles
 from policydigest.search.index import SearchIndex
+from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.store.schema import ArticleRow
@@ -117,6 +118,11 @@ class IndexSync:
         """The index, opened on first use; built from the store if there was none yet."""
         if self._index is None:
             if self.folder is None or not (self.folder / "tantivy").is_dir():
+                self._index = rebuild_index(self.store, self.folder)
+            elif SearchIndex.version_at(self.folder) != SCHEMA_VERSION:
+                # Derived data of an older program (another schema): build it anew.
+                log.warning("the search index at %s is of another schema version; rebuilding it", self.folder)
+                self._fresh = True
                 self._index = rebuild_index(self.store, self.folder)
             else:
                 opened = SearchIndex.open(self.folder)
