@@ -21,6 +21,7 @@ from policydigest.ingest.importer import FileResult, ImportReport, expand_paths,
 from policydigest.search import commands as search_commands
 from policydigest.settings import Settings
 from policydigest.store import Store
+from policydigest.store import commands as store_commands
 from policydigest.store.export import export_json, export_jsonl
 from policydigest.terminal import render_issue
 from policydigest.web import commands as web_commands
@@ -256,3 +257,6 @@ app.command("fit-columns")(enrich_commands.fit_columns_command)
 app.command("search")(search_commands.search_command)
 app.command("reindex")(search_commands.reindex_command)
 app.command("serve")(web_commands.serve_command)
+app.command("migrate")(store_commands.migrate_command)
+app.command("backup")(store_commands.backup_command)
+app.command("restore")(store_commands.restore_command)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import (
@@ -78,6 +78,10 @@ class Settings(BaseSettings):
         description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as text for people, or as one JSON object per line for a log collector.",
+    )
     index_path: Path | None = Field(
         default=None,
         description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
