@@ -187,6 +187,24 @@ class Settings(BaseSettings):
         "before a source is flagged.",
     )
 
+    # ---- job queue and workers (issue 13) --------------------------------------------------------
+    job_queue: Literal["auto", "inline", "postgres"] = Field(
+        default="auto",
+        description="Where crawl, fetch, enrichment and render jobs run: 'postgres' queues them for "
+        "`policydigest worker` processes (procrastinate); 'inline' runs them in the command's own process; "
+        "'auto' picks 'postgres' when the store is PostgreSQL.",
+    )
+    worker_concurrency: int = Field(default=4, ge=1, le=64, description="Jobs one worker process runs at once.")
+    job_max_attempts: int = Field(
+        default=5, ge=1, description="Tries of a job that fails with a temporary error before it is dead-lettered."
+    )
+    job_retry_wait: float = Field(
+        default=2.0, gt=0, description="Seconds before the first retry of a failed job; each later wait doubles."
+    )
+    job_stalled_seconds: float = Field(
+        default=30.0, gt=0, description="A job whose worker sent no heartbeat for this long is taken over by another."
+    )
+
     # ---- web app, API and feeds (issue 4) ------------------------------------------------------
     web_host: str = Field(default="127.0.0.1", description="Address `policydigest serve` listens on.")
     web_port: int = Field(default=8000, ge=1, le=65535, description="Port `policydigest serve` listens on.")

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from policydigest.errors import StoreError
+from policydigest.store.db import libpq_url
 
 log = logging.getLogger(__name__)
 #: The magic string that starts every pg_dump custom-format archive.
@@ -26,11 +27,6 @@ def _sqlite_path(url: URL) -> Path | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     return Path(url.database)
-
-
-def _libpq_url(url: URL) -> str:
-    # pg_dump speaks libpq, which knows "postgresql://" but not SQLAlchemy's "+psycopg" driver suffix.
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _pg_tool(name: str) -> str:
@@ -71,7 +67,8 @@ def backup_store(database_url: str, target: Path) -> Path:
         src.close()
     elif url.get_backend_name() == "postgresql":
         partial = target.with_name(target.name + ".partial")
-        _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", _libpq_url(url)], "pg_dump")
+        argv = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", libpq_url(database_url)]
+        _run(argv, "pg_dump")
         partial.rename(target)  # a killed dump never leaves a file that looks complete
     else:
         raise StoreError(f"cannot back up a {url.get_backend_name()} store: only SQLite files and PostgreSQL")
@@ -107,7 +104,7 @@ def restore_store(database_url: str, source: Path) -> None:
         if not head.startswith(_PG_ARCHIVE):
             raise StoreError(f"{source} is not a pg_dump archive (a SQLite store restores a SQLite backup)")
         argv = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction"]
-        _run([*argv, f"--dbname={_libpq_url(url)}", str(source)], "pg_restore")
+        _run([*argv, f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore")
     else:
         raise StoreError(f"cannot restore a {url.get_backend_name()} store: only SQLite files and PostgreSQL")
     log.info("restored %s from %s", url.render_as_string(hide_password=True), source)

@@ -153,3 +153,12 @@ def schema_revisions(url: str) -> tuple[list[str], list[str]]:
     finally:
         engine.dispose()
     return before, after
+
+
+def libpq_url(database_url: str) -> str:
+    """The store's PostgreSQL URL as libpq tools (pg_dump, psycopg pools) want it: no "+driver" suffix.
+
+    >>> libpq_url("postgresql+psycopg://pd:secret@db:5432/policydigest")
+    'postgresql://pd:secret@db:5432/policydigest'
+    """
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,6 +19,7 @@ from policydigest.errors import NotFoundError, StoreError
 from policydigest.model import Article, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
 from policydigest.store.changes import ArticleChanges
 from policydigest.store.db import writer
+from policydigest.store.outbox import Outbox
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,8 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         #: Subscribe here to hear which articles each committed write touched (the search index does).
         self.changes = ArticleChanges(self._sessions)
+        #: Register here work that new rows cause, to be recorded in the same transaction (the job queue does).
+        self.outbox = Outbox(self._sessions)
 
     def session(self) -> Session:
         """A new ORM session on the store (the caller closes it); its commits reach ``changes``."""
@@ -265,9 +268,11 @@ class Store:
 
     # ---- enrichment (issue 3) ----------------------------------------------------------------
 
-    def articles_for_enrichment(self, issue_total_number: int | None = None) -> list[tuple[Article, dt.date | None]]:
-        """Stored articles (all, or one issue's), oldest first, each with the date that orders it:
-        its publication date, else the date of the first issue it appeared in.
+    def articles_for_enrichment(
+        self, issue_total_number: int | None = None, *, ids: Sequence[int] | None = None
+    ) -> list[tuple[Article, dt.date | None]]:
+        """Stored articles (all, one issue's, or those with ``ids``), oldest first, each with the date that
+        orders it: its publication date, else the date of the first issue it appeared in.
 
         >>> from policydigest.store.db import create_store_engine
         >>> Store(create_store_engine("sqlite://")).articles_for_enrichment()
@@ -293,6 +298,8 @@ class Store:
                     raise NotFoundError(f"no issue 总第{issue_total_number}期 in the store (see `policydigest issues`)")
                 placed = select(PlacementRow.article_id).where(PlacementRow.issue_id.in_(issue_ids))
                 query = query.where(ArticleRow.id.in_(placed))
+            if ids is not None:
+                query = query.where(ArticleRow.id.in_(list(ids)))
             rows = [(article_from_row(row), row.published or first) for row, first in session.execute(query)]
         return sorted(rows, key=lambda pair: (pair[1] or dt.date.max, pair[0].id or 0))
 
