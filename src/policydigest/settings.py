@@ -87,6 +87,12 @@ class Settings(BaseSettings):
         description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
         "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
     )
+    index_follow_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often a web node reads into its own search index what other processes (workers, "
+        "other nodes) committed; 0: before every search.",
+    )
     # ---- enrichment (issue 3) ----
     enrich_on_import: bool = Field(
         default=True, description="Run the enrichment stages on newly imported articles (import --no-enrich skips)."
