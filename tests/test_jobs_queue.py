@@ -88,8 +88,8 @@ def test_a_new_article_queues_its_enrichment_in_the_same_transaction(queue_setti
             {"article_id": row.id}
         ]
         work_until(queue, lambda: jobs_by_status(queue, "enrich_article") == {"succeeded": 1})
-    (stored,) = store.articles_for_enrichment(ids=[row.id])
-    assert stored[0].enrichment.get("topics") is not None
+    (stored,) = store.stored_articles([row.id])
+    assert stored.article.enrichment.topics is not None
 
 
 def test_a_job_that_fails_for_good_is_dead_lettered_with_its_error(queue_settings: Settings) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from policydigest.enrichment import Enrichment, Facts, RegionFact
 from policydigest.model import Article, Block, Issue
 from policydigest.search import Query, SearchIndex, attach_search_index, default_index_path, rebuild_index
+from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.search.sync import IndexSync
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
@@ -60,8 +62,8 @@ def test_enrichment_written_to_the_store_reaches_the_filters(store_and_sync: tup
     store, sync = store_and_sync
     store.save_issue(issue(1, "遵义发放算力券。"))
     assert hits(sync, regions=["贵州"]) == set()
-    region = {"text": "遵义", "name": "遵义市", "level": "prefecture", "province": "贵州省"}
-    store.update_enrichment({1: {"facts": {"regions": [region]}}})
+    region = RegionFact(text="遵义", start=0, end=2, name="遵义市", level="prefecture", province="贵州省", code=None)
+    store.update_enrichment({1: Enrichment(facts=Facts(regions=[region]))})
     assert hits(sync, regions=["贵州"]) == {1}
 
 
@@ -141,3 +143,13 @@ def test_two_web_nodes_with_their_own_indexes_converge_after_writes_of_another_p
         worker.save_issue(renamed, replace=True)
         assert found(a, "统筹推进算力网络") == found(b, "统筹推进算力网络") == 1
         worker.close()
+def test_an_index_of_an_older_schema_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    store.save_issue(issue(1, "遵义发放算力券。"))
+    folder = tmp_path / "s.db.search"
+    rebuild_index(store, folder)
+    (folder / "meta.json").write_text('{"schema_version": 1}', encoding="utf-8")  # as an older program left it
+    sync = attach_search_index(store, Settings(database_url=url))
+    assert sync.index.ids() == {1}
+    assert SearchIndex.version_at(folder) == SCHEMA_VERSION

@@ -18,7 +18,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from policydigest.model import DEFAULT_BACK_MATTER, DEFAULT_COLUMNS
+from policydigest.model import DEFAULT_BACK_MATTER
+from policydigest.profile import load_profile
 
 CONFIG_ENV = "POLICYDIGEST_CONFIG"
 DEFAULT_CONFIG_FILE = Path("policydigest.toml")
@@ -49,13 +50,10 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store: sqlite:///PATH (embedded default) or "
         "postgresql+psycopg://USER@HOST/DB.",
     )
-    columns: list[str] = Field(
-        default=list(DEFAULT_COLUMNS),
-        description="The bulletin's columns in the order they are printed.",
-    )
-    home_region: str = Field(
-        default="贵州",
-        description="The publisher's home province; its news goes to the last column (数谷动态).",
+    home_region: str | None = Field(
+        default=None,
+        description="Overrides the publisher profile's home_region (the home province, whose news goes to "
+        "the home column 数谷动态); unset: the profile's.",
     )
     back_matter_headings: list[str] = Field(
         default=list(DEFAULT_BACK_MATTER),
@@ -233,6 +231,15 @@ class Settings(BaseSettings):
         description="Seconds a rendered issue or article page is reused before it is rendered again "
         "(writes through this process clear it at once; 0: no cache).",
     )
+
+    @property
+    def columns(self) -> list[str]:
+        """The bulletin's columns in print order: the publisher profile's [[columns]], never a setting.
+
+        >>> Settings().columns
+        ['国策要论', '地方新政', '产业前沿', '数谷动态']
+        """
+        return load_profile(self.profile_path).column_names
 
     @classmethod
     def settings_customise_sources(

@@ -136,11 +136,11 @@ def fetch_item(rt: Runtime, queue: JobQueue | None, *, item_id: int) -> None:
 
 def enrich_article(rt: Runtime, _queue: JobQueue | None, *, article_id: int) -> None:
     """Run the enrichment stages that are not up to date on one stored article."""
-    found = rt.store.articles_for_enrichment(ids=[article_id])
+    found = rt.store.stored_articles([article_id])
     if not found:
         log.info("article #%d is gone; nothing to enrich", article_id)
         return
-    article, _date = found[0]
+    article = found[0].article
     if rt.pipeline.is_current(article):
         return
     rt.store.update_enrichment({article_id: rt.pipeline.enrich(article).enrichment})

@@ -19,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from policydigest.errors import SearchIndexError
-from policydigest.search.documents import count_stored, iter_store_articles, load_articles
+from policydigest.search.documents import iter_store_articles, load_articles
 from policydigest.search.index import SearchIndex
+from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.store.schema import ArticleRow
@@ -70,7 +71,7 @@ def rebuild_index(
     0
     """
     if on_total:
-        on_total(count_stored(store))
+        on_total(store.count_articles())
     target = SearchIndex.in_memory() if folder is None else None
     building = folder.with_name(folder.name + f".new-{os.getpid()}") if folder is not None else None
     if building is not None:
@@ -120,6 +121,11 @@ class IndexSync:
         """The index, opened on first use; built from the store if there was none yet."""
         if self._index is None:
             if self.folder is None or not (self.folder / "tantivy").is_dir():
+                self._index = self._rebuild()
+            elif SearchIndex.version_at(self.folder) != SCHEMA_VERSION:
+                # Derived data of an older program (another schema): build it anew.
+                log.warning("the search index at %s is of another schema version; rebuilding it", self.folder)
+                self._fresh = True
                 self._index = self._rebuild()
             else:
                 opened = SearchIndex.open(self.folder)

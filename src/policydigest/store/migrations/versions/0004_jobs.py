@@ -4,7 +4,7 @@
 robots.txt so that N workers read it once. On SQLite (one process) the tables exist but stay unused.
 
 Revision ID: 0004_jobs
-Revises: 0003
+Revises: 0004_original_title
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from procrastinate.schema import SchemaManager
 
 revision = "0004_jobs"
-down_revision = "0003"
+down_revision = "0004_original_title"
 branch_labels = None
 depends_on = None
 
