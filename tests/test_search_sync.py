@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from policydigest.enrichment import Enrichment, Facts, RegionFact
 from policydigest.model import Article, Block, Issue
@@ -14,6 +15,8 @@ from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.search.sync import IndexSync
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
+from policydigest.web import create_app
+from store_samples import full_issue
 
 
 def issue(total: int, *bodies: str) -> Issue:
@@ -117,6 +120,29 @@ def test_an_index_left_from_a_deleted_store_is_rebuilt_for_the_new_one(tmp_path:
     assert hits(sync, "数商") == set()
 
 
+def test_two_web_nodes_with_their_own_indexes_converge_after_writes_of_another_process(
+    store_url: str, tmp_path: Path
+) -> None:
+    def node(name: str) -> TestClient:
+        settings = Settings(database_url=store_url, index_path=tmp_path / name, index_follow_seconds=0)
+        return TestClient(create_app(settings))
+
+    def found(client: TestClient, query: str) -> int:
+        response = client.get("/api/v1/search", params={"q": query})
+        assert response.status_code == 200
+        total: int = response.json()["total"]
+        return total
+
+    with node("a") as a, node("b") as b:
+        assert found(a, "数据要素市场") == found(b, "数据要素市场") == 0
+        worker = open_store(store_url)  # another process's store: no listener of either node hears it
+        worker.save_issue(full_issue())
+        assert found(a, "数据要素市场") == found(b, "数据要素市场") > 0
+        renamed: Issue = full_issue()
+        renamed.articles[0] = renamed.articles[0].model_copy(update={"title": "关于统筹推进算力网络建设的意见"})
+        worker.save_issue(renamed, replace=True)
+        assert found(a, "统筹推进算力网络") == found(b, "统筹推进算力网络") == 1
+        worker.close()
 def test_an_index_of_an_older_schema_is_rebuilt_from_the_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
     store = open_store(url)

@@ -18,9 +18,11 @@ from policydigest.enrich import commands as enrich_commands
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.ingest import commands as ingest_commands
 from policydigest.ingest.importer import FileResult, ImportReport, expand_paths, import_paths
+from policydigest.jobs import commands as jobs_commands
 from policydigest.search import commands as search_commands
 from policydigest.settings import Settings
 from policydigest.store import Store
+from policydigest.store import commands as store_commands
 from policydigest.store.export import export_json, export_jsonl
 from policydigest.terminal import render_issue
 from policydigest.web import commands as web_commands
@@ -247,7 +249,7 @@ def demo_command(
 # ---- commands of the other stages -------------------------------------------------------------
 
 app.command("add")(ingest_commands.add_command)
-app.command("crawl")(ingest_commands.crawl_command)
+app.command("crawl")(jobs_commands.crawl_command)
 app.command("watch")(ingest_commands.watch_command)
 app.command("sources")(ingest_commands.sources_command)
 app.command("enrich")(enrich_commands.enrich_command)
@@ -256,3 +258,8 @@ app.command("fit-columns")(enrich_commands.fit_columns_command)
 app.command("search")(search_commands.search_command)
 app.command("reindex")(search_commands.reindex_command)
 app.command("serve")(web_commands.serve_command)
+app.command("migrate")(store_commands.migrate_command)
+app.command("backup")(store_commands.backup_command)
+app.command("restore")(store_commands.restore_command)
+app.command("worker")(jobs_commands.worker_command)
+app.command("jobs")(jobs_commands.jobs_command)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import (
@@ -76,10 +76,20 @@ class Settings(BaseSettings):
         description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as text for people, or as one JSON object per line for a log collector.",
+    )
     index_path: Path | None = Field(
         default=None,
         description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
         "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
+    )
+    index_follow_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often a web node reads into its own search index what other processes (workers, "
+        "other nodes) committed; 0: before every search.",
     )
     # ---- enrichment (issue 3) ----
     enrich_on_import: bool = Field(
@@ -179,6 +189,24 @@ class Settings(BaseSettings):
         default=3,
         description="Successive runs whose listing yields no link, or whose pages yield no body, "
         "before a source is flagged.",
+    )
+
+    # ---- job queue and workers (issue 13) --------------------------------------------------------
+    job_queue: Literal["auto", "inline", "postgres"] = Field(
+        default="auto",
+        description="Where crawl, fetch, enrichment and render jobs run: 'postgres' queues them for "
+        "`policydigest worker` processes (procrastinate); 'inline' runs them in the command's own process; "
+        "'auto' picks 'postgres' when the store is PostgreSQL.",
+    )
+    worker_concurrency: int = Field(default=4, ge=1, le=64, description="Jobs one worker process runs at once.")
+    job_max_attempts: int = Field(
+        default=5, ge=1, description="Tries of a job that fails with a temporary error before it is dead-lettered."
+    )
+    job_retry_wait: float = Field(
+        default=2.0, gt=0, description="Seconds before the first retry of a failed job; each later wait doubles."
+    )
+    job_stalled_seconds: float = Field(
+        default=30.0, gt=0, description="A job whose worker sent no heartbeat for this long is taken over by another."
     )
 
     # ---- web app, API and feeds (issue 4) ------------------------------------------------------

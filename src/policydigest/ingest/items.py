@@ -57,6 +57,19 @@ class ItemTally:
     retrying: int = 0
     results: list[ItemResult] = field(default_factory=list)
 
+    def add(self, result: ItemResult) -> None:
+        """Count one settled item."""
+        counter = {
+            ItemStatus.DONE: "stored",
+            ItemStatus.DUPLICATE: "duplicates",
+            ItemStatus.NO_BODY: "no_body",
+            ItemStatus.BLOCKED: "blocked",
+            ItemStatus.FAILED: "failed",
+            ItemStatus.PENDING: "retrying",
+        }[result.status]
+        setattr(self, counter, getattr(self, counter) + 1)
+        self.results.append(result)
+
     @property
     def errors(self) -> list[str]:
         return [f"{r.item.url}: {r.reason}" for r in self.results if r.reason]
@@ -137,7 +150,7 @@ def process_items(
         }
         try:
             for future in as_completed(futures):
-                _settle(futures[future], future.result(), repo, settings, tally)
+                tally.add(settle_item(futures[future], future.result(), repo, settings))
                 if advance is not None:
                     advance()
                 if stop is not None and stop.is_set():
@@ -149,25 +162,14 @@ def process_items(
     return tally
 
 
-def _settle(item: PendingItem, fetched: Fetched, repo: SourceRepository, settings: Settings, tally: ItemTally) -> None:
+def settle_item(item: PendingItem, fetched: Fetched, repo: SourceRepository, settings: Settings) -> ItemResult:
+    """Store what fetching ``item`` gave (its article, or the reason there is none), in one transaction."""
     if fetched.article is not None and fetched.result is not None:
         redirects = [{"url": r.url, "location": r.location, "status": r.status} for r in fetched.result.redirects]
         status, article_id = repo.complete(
             item.id, fetched.article, final_url=fetched.result.final_url, redirects=redirects
         )
-        if status is ItemStatus.DONE:
-            tally.stored += 1
-        else:
-            tally.duplicates += 1
-        tally.results.append(ItemResult(item, status, article_id, fetched.article))
-        return
+        return ItemResult(item, status, article_id, fetched.article)
     status = repo.settle(item.id, fetched.status, fetched.reason, max_attempts=settings.crawl_max_attempts)
     log.warning("%s: %s (%s)", item.url, fetched.reason, status)
-    counter = {
-        ItemStatus.NO_BODY: "no_body",
-        ItemStatus.BLOCKED: "blocked",
-        ItemStatus.FAILED: "failed",
-        ItemStatus.PENDING: "retrying",
-    }[status]
-    setattr(tally, counter, getattr(tally, counter) + 1)
-    tally.results.append(ItemResult(item, status, reason=fetched.reason))
+    return ItemResult(item, status, reason=fetched.reason)

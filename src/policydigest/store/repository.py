@@ -21,6 +21,7 @@ from policydigest.model import Article, BackMatter, Issue, Masthead, TocEntry
 from policydigest.store.articles import StoredArticle, article_from_row, iter_articles, load_articles
 from policydigest.store.changes import ArticleChanges
 from policydigest.store.db import writer
+from policydigest.store.outbox import Outbox
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         #: Subscribe here to hear which articles each committed write touched (the search index does).
         self.changes = ArticleChanges(self._sessions)
+        #: Register here work that new rows cause, to be recorded in the same transaction (the job queue does).
+        self.outbox = Outbox(self._sessions)
 
     def session(self) -> Session:
         """A new ORM session on the store (the caller closes it); its commits reach ``changes``."""

@@ -132,7 +132,7 @@ class WebContext:
             settings=settings,
             store=store,
             library=Library(store),
-            searcher=Searcher(sync),
+            searcher=Searcher(sync, follow_every=settings.index_follow_seconds),
             profile=profile,
             templates=templates,
             cache=cache,

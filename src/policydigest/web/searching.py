@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import re
+import threading
+import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -188,12 +191,23 @@ def search_params(
 class Searcher:
     """Runs searches for the web app on the index kept in step with the store."""
 
-    def __init__(self, sync: IndexSync) -> None:
+    def __init__(self, sync: IndexSync, *, follow_every: float = 1.0) -> None:
         self.sync = sync
+        self.follow_every = follow_every
+        self._followed = -math.inf
+        self._follow_lock = threading.Lock()
 
     def _ready(self) -> Any:
         if self.sync.pending():  # changes an earlier write could not apply yet
             self.sync(frozenset())
+        now = time.monotonic()
+        # Writes of other processes (workers, the CLI, other nodes) reach this node's index at most this late.
+        if now - self._followed >= self.follow_every and self._follow_lock.acquire(blocking=False):
+            try:
+                self.sync.follow()
+                self._followed = now
+            finally:
+                self._follow_lock.release()
         return self.sync.index
 
     def search(self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True) -> SearchResult:
