@@ -181,8 +181,8 @@ def crawl_once(
     finally:
         if own:
             active.close()
-    stored = {r.article_id for run in report.runs for r in run.tally.results if r.status is ItemStatus.DONE}
-    enrich_after_ingest(store, settings, {i for i in stored if i is not None})
+    stored = [r.article_id for run in report.runs for r in run.tally.results if r.status is ItemStatus.DONE]
+    enrich_after_ingest(store, settings, {article_id for article_id in stored if article_id is not None})
     return report
 
 
