@@ -150,7 +150,9 @@ def _stored_articles(issue: Any) -> Any:
     articles = [
         a.model_copy(
             update={
-                "enrichment": Enrichment(facts=extract_facts(a.title + "\n" + a.body, published=a.published or issue.date))
+                "enrichment": Enrichment(
+                    facts=extract_facts(a.title + "\n" + a.body, published=a.published or issue.date)
+                )
             }
         )
         for a in issue.articles

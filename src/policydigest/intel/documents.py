@@ -23,13 +23,35 @@ _LEVEL_OF_AUTHORITY = {
     "international": "foreign",
 }
 _ANNOUNCE = re.compile(r"印发|发布|出台|公布|推出|制定|审议通过|正式实施|施行|公开征求意见|征求意见|提出")
+_FOLLOWS = re.compile(r"根据|按照|依据|贯彻|落实|依照")
+#: Titles listed one after another (《A》、《B》和《C》), removed to see the words that govern them all.
+LISTED_TITLES = re.compile(r"《[^《》]*》\s*[、和及与]?")
 _SOURCE = re.compile(r"[（(]\s*来源[:：][^）)]*[）)]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _DASHES = str.maketrans({"-": "—", "–": "—", "－": "—", "~": "—", "～": "—", '"': "”", "(": "（", ")": "）"})
 _STATUS_PAREN = re.compile(r"（(?:征求意见稿|试行|暂行|草案|送审稿|修订稿|修订)）")
 _ALIAS = re.compile(r"\s*[（(]\s*以下简称\s*[“\"《]?([^”\"》）)]{1,30})[”\"》]?\s*[）)]")
+#: An office inside a body, written right after its name (工业和信息化部办公厅, 中央网信办秘书局).
+_OFFICE = "(?:办公厅|秘书局|秘书处)?"
 _NATIONAL_KINDS = frozenset(
-    {"法", "条例", "办法", "意见", "方案", "计划", "通知", "规划", "纲要", "规定", "措施", "要点", "决定"}
+    {
+        "法",
+        "条例",
+        "办法",
+        "意见",
+        "方案",
+        "计划",
+        "通知",
+        "规划",
+        "纲要",
+        "规定",
+        "措施",
+        "要点",
+        "决定",
+        "指南",
+        "细则",
+        "规范",
+    }
 )
 
 
@@ -146,8 +168,9 @@ def document_mentions(title: str, body: str, facts: Facts) -> list[Mention]:
         mention = Mention(key, doc.name, doc.kind, doc.status, doc.start, sentence)
         mention.aliases = _aliases(text, doc)
         in_title = doc.start < len(title) or key in document_key(title)
-        lead_in = text[max(s_start, text.rfind("，", 0, doc.start) + 1, text.rfind("》", 0, doc.start) + 1) : doc.start]
-        announcing = _ANNOUNCE.search(sentence) and not re.search(r"根据|按照|依据|贯彻|落实|依照", lead_in)
+        # The clause before the title, other titles listed in it removed (为贯彻《A》《B》 governs both).
+        lead_in = LISTED_TITLES.sub("", text[max(s_start, text.rfind("，", 0, doc.start) + 1) : doc.start])
+        announcing = (_ANNOUNCE.search(lead_in) or _ANNOUNCE.match(text, doc.end)) and not _FOLLOWS.search(lead_in)
         if not announced and (in_title or announcing):
             mention.announces = announced = True
             mention.issuers = _issuers(facts.authorities, text, title, s_start, doc)
@@ -211,7 +234,12 @@ def full_issuer(written: str, name: str) -> str:
     >>> full_issuer("市政府办", "贵阳市人民政府"), full_issuer("工信部", "工业和信息化部")
     ('贵阳市人民政府办公室', '工业和信息化部')
     """
-    for written_suffix, suffix in (("办公厅", "办公厅"), ("办公室", "办公室"), ("政府办", "办公室")):
+    for written_suffix, suffix in (
+        ("办公厅", "办公厅"),
+        ("办公室", "办公室"),
+        ("政府办", "办公室"),
+        ("秘书局", "秘书局"),
+    ):
         if written.endswith(written_suffix) and not name.endswith(suffix):
             return name + suffix
     return name
@@ -220,15 +248,21 @@ def full_issuer(written: str, name: str) -> str:
 def _issuers(authorities: list[AuthorityFact], text: str, title: str, s_start: int, doc: DocumentFact) -> list[Issuer]:
     """Authorities named before the document in its sentence, else in the title, outside any 来源 line."""
     positions = [(a, at, form) for a, at, form in _positions(authorities, text) if not _in_source(text, at)]
-    before = [(a, form) for a, at, form in positions if s_start <= at < doc.start]
-    if not before:
-        before = [(a, form) for a, at, form in positions if at < len(title)]
-    if not before:
-        # Named in the title only: the issuers are those before the first 印发/发布 of the body.
-        verb = _ANNOUNCE.search(text, len(title))
-        if verb is not None:
-            v_start = sentence_at(text, verb.start(), verb.end())[0]
-            before = [(a, form) for a, at, form in positions if v_start <= at < verb.start()]
+
+    def named_before(anchor: int, s_start: int) -> list[tuple[AuthorityFact, str]]:
+        clause = max(s_start, text.rfind("，", s_start, anchor) + 1)
+        found = [(a, form) for a, at, form in positions if clause <= at < anchor]
+        return found or [(a, form) for a, at, form in positions if s_start <= at < anchor]
+
+    before = named_before(doc.start, s_start)
+    if not before and doc.start < len(title):
+        # Named in the title: the issuers are those before it in the body, or before the body's first 印发/发布.
+        again = text.find(f"《{doc.name}", len(title))
+        anchor = again if again >= 0 else (m.start() if (m := _ANNOUNCE.search(text, len(title))) else -1)
+        if anchor >= 0:
+            before = named_before(anchor, sentence_at(text, anchor, anchor)[0])
+        if not before:
+            before = [(a, form) for a, at, form in positions if at < len(title)]
     seen: dict[str, Issuer] = {}
     for a, form in before:
         name = full_issuer(form, a.name)
@@ -242,7 +276,7 @@ def _positions(authorities: list[AuthorityFact], text: str) -> list[tuple[Author
     found: dict[int, tuple[AuthorityFact, int, str]] = {}
     for a in authorities:
         for form in sorted({a.text, a.name}, key=len, reverse=True):
-            for m in re.finditer(re.escape(form), text):
-                if m.start() not in found or len(found[m.start()][2]) < len(form):
-                    found[m.start()] = (a, m.start(), form)
+            for m in re.finditer(re.escape(form) + _OFFICE, text):
+                if m.start() not in found or len(found[m.start()][2]) < len(m.group(0)):
+                    found[m.start()] = (a, m.start(), m.group(0))
     return sorted(found.values(), key=lambda hit: hit[1])

@@ -11,11 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from policydigest.intel.documents import Mention
+from policydigest.intel.documents import LISTED_TITLES, Mention
 
 _IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|对接)\s*(?:好|国家|党中央|中央|省委省政府)?[^。；，,]{0,12}$")
 _ACCORDING = re.compile(r"(?:根据|按照|依据|依照|遵照|对照|结合)\s*[^。；，,]{0,12}$")
-_PROGRAMME = re.compile(r"“([^“”]{2,12})”")
 
 #: Rank of a level: a follow-up goes from a lower rank to a strictly higher one (national → provincial → city).
 LEVEL_RANK: dict[str, int] = {"national": 0, "provincial": 1, "city": 2}
@@ -61,7 +60,8 @@ def follow_ups(text: str, mentions: list[Mention], programmes: dict[str, str]) -
         if mention is announced:
             continue
         position = mention.sentence.find(f"《{mention.name}")
-        lead_in = mention.sentence[: max(position, 0)]
+        # Titles listed before this one (根据《A》、《B》和《C》) do not break the 根据 that governs them all.
+        lead_in = LISTED_TITLES.sub("", mention.sentence[: max(position, 0)])
         if _IMPLEMENTS.search(lead_in):
             relation = "implements"
         elif _ACCORDING.search(lead_in):
