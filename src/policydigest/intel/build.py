@@ -7,6 +7,7 @@ them (``ON DELETE CASCADE``; the documents are regrouped on the next build).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -17,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from policydigest.intel.documents import Mention, article_place, document_mentions
-from policydigest.intel.followups import follow_ups, programme_names
+from policydigest.intel.followups import FollowUp, follow_ups, programme_links, programme_names, quoted_names
 from policydigest.intel.targets import normalise
 from policydigest.store import Store
 from policydigest.store.articles import StoredArticle
@@ -63,11 +64,20 @@ def build_intel(store: Store, *, full: bool = False, batch: int = 500) -> BuildR
     BuildReport(articles=0, rebuilt=0, documents=0, follow_ups=0, targets=0)
     """
     programmes = _programmes(store)
-    seen, rebuilt, touched = _pass(store, programmes, full=full, batch=batch)
+    pending: list[_Pending] = []
+    seen, redone, touched = _pass(store, programmes, pending, full=full, batch=batch)
     if (found := _programmes(store)) != programmes:
-        # A programme first seen in this build: earlier articles may continue it too.
-        seen, again, more = _pass(store, found, full=True, batch=batch)
-        rebuilt, touched = max(rebuilt, again), touched | more
+        # Programmes first named in this build: link the articles of this build that continue them,
+        # and look again at the articles built before.
+        new = {name: key for name, key in found.items() if name not in programmes}
+        with store.session() as session, session.begin():
+            for item in pending:
+                for link in programme_links(item.quoted, new, item.named, item.child):
+                    session.add(item.row(link))
+        if len(redone) < seen:
+            _, again, more = _pass(store, found, [], full=True, batch=batch, skip=redone)
+            redone, touched = redone | again, touched | more
+    rebuilt = len(redone)
     with store.session() as session, session.begin():
         stale = session.scalars(
             select(IntelDocumentRow.key).where(IntelDocumentRow.key.not_in(select(IntelMentionRow.key)))
@@ -89,25 +99,63 @@ def _programmes(store: Store) -> dict[str, str]:
         return programme_names(keys)
 
 
-def _pass(store: Store, programmes: dict[str, str], *, full: bool, batch: int) -> tuple[int, int, set[str]]:
-    """One pass over the store: (articles seen, articles redone, document keys touched)."""
+@dataclass(frozen=True)
+class _Pending:
+    """What an article's programme links need once every programme of the build is known."""
+
+    article_id: int
+    quoted: dict[str, str]
+    named: set[str]
+    child: str | None
+    level: str | None
+    region: str | None
+    date: dt.date | None
+
+    def row(self, link: FollowUp) -> IntelFollowUpRow:
+        return IntelFollowUpRow(
+            article_id=self.article_id,
+            parent_key=link.parent_key,
+            child_key=link.child_key,
+            relation=link.relation,
+            evidence=link.evidence[:1000],
+            level=self.level,
+            region=self.region,
+            date=self.date,
+        )
+
+
+def _pass(
+    store: Store,
+    programmes: dict[str, str],
+    pending: list[_Pending],
+    *,
+    full: bool,
+    batch: int,
+    skip: frozenset[int] | set[int] = frozenset(),
+) -> tuple[int, set[int], set[str]]:
+    """One pass over the store: (articles seen, ids redone, document keys touched)."""
     with store.session() as session:
         rows = session.execute(select(IntelBuiltRow.article_id, IntelBuiltRow.fingerprint))
         built = {article_id: digest for article_id, digest in rows}
-    seen = rebuilt = 0
+    seen = 0
+    redone: set[int] = set()
     touched: set[str] = set()
     for stored_batch in store.iter_stored_articles(batch):
         seen += len(stored_batch)
-        changed = [(s, fp) for s in stored_batch if (fp := fingerprint(s)) != built.get(s.id) or full]
+        changed = [
+            (s, fp) for s in stored_batch if s.id not in skip and ((fp := fingerprint(s)) != built.get(s.id) or full)
+        ]
         if not changed:
             continue
         with store.session() as session, session.begin():
-            touched |= _replace(session, changed, programmes)
-        rebuilt += len(changed)
-    return seen, rebuilt, touched
+            touched |= _replace(session, changed, programmes, pending)
+        redone.update(s.id for s, _ in changed)
+    return seen, redone, touched
 
 
-def _replace(session: Session, changed: list[tuple[StoredArticle, str]], programmes: dict[str, str]) -> set[str]:
+def _replace(
+    session: Session, changed: list[tuple[StoredArticle, str]], programmes: dict[str, str], pending: list[_Pending]
+) -> set[str]:
     """Replace the rows of these articles; the document keys whose grouping may have changed."""
     ids = [s.id for s, _ in changed]
     touched = set(session.scalars(select(IntelMentionRow.key).where(IntelMentionRow.article_id.in_(ids))))
@@ -126,19 +174,19 @@ def _replace(session: Session, changed: list[tuple[StoredArticle, str]], program
         for m in mentions:
             touched.add(m.key)
             session.add(_mention_row(stored, m))
-        for link in follow_ups(text, mentions, programmes):
-            session.add(
-                IntelFollowUpRow(
-                    article_id=stored.id,
-                    parent_key=link.parent_key,
-                    child_key=link.child_key,
-                    relation=link.relation,
-                    evidence=link.evidence[:1000],
-                    level=level,
-                    region=region,
-                    date=stored.date,
-                )
-            )
+        links = follow_ups(text, mentions, programmes)
+        item = _Pending(
+            stored.id,
+            quoted_names(text),
+            {m.key for m in mentions} | {link.parent_key for link in links},
+            announced.key if announced else None,
+            level,
+            region,
+            stored.date,
+        )
+        session.add_all(item.row(link) for link in links)
+        if item.quoted:
+            pending.append(item)
         issuer = announced.issuers[0].name if announced and announced.issuers else None
         for fact in facts.targets:
             t = normalise(text, fact)

@@ -16,6 +16,8 @@ from policydigest.intel.documents import LISTED_TITLES, Mention
 _IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|对接)\s*(?:好|国家|党中央|中央|省委省政府)?[^。；，,]{0,12}$")
 _ACCORDING = re.compile(r"(?:根据|按照|依据|依照|遵照|对照|结合)\s*[^。；，,]{0,12}$")
 
+_QUOTED = re.compile(r"“([^“”]{2,12})”")
+
 #: Rank of a level: a follow-up goes from a lower rank to a strictly higher one (national → provincial → city).
 LEVEL_RANK: dict[str, int] = {"national": 0, "provincial": 1, "city": 2}
 
@@ -73,14 +75,36 @@ def follow_ups(text: str, mentions: list[Mention], programmes: dict[str, str]) -
         else:
             continue
         links[mention.key] = FollowUp(mention.key, child, relation, mention.sentence)
-    named = {m.key for m in mentions}
-    for name, key in programmes.items():
-        if key in named or key in links or key == child:
-            continue
-        at = text.find(f"“{name}”")
-        if at >= 0:
-            start = max(text.rfind("。", 0, at) + 1, text.rfind("\n", 0, at) + 1)
-            end = text.find("。", at)
-            evidence = text[start : end + 1 if end >= 0 else len(text)].strip()
-            links[key] = FollowUp(key, child, "continues_programme", evidence)
+    named = {m.key for m in mentions} | set(links)
+    links.update((link.parent_key, link) for link in programme_links(quoted_names(text), programmes, named, child))
     return list(links.values())
+
+
+def quoted_names(text: str) -> dict[str, str]:
+    """Every short quoted name (“数据要素×”) in a text, with the sentence it first stands in.
+
+    >>> quoted_names("开展“数据要素×”大赛。推进“东数西算”。")
+    {'数据要素×': '开展“数据要素×”大赛。', '东数西算': '推进“东数西算”。'}
+    """
+    found: dict[str, str] = {}
+    for match in _QUOTED.finditer(text):
+        if match.group(1) not in found:
+            start = max(text.rfind("。", 0, match.start()) + 1, text.rfind("\n", 0, match.start()) + 1)
+            end = text.find("。", match.end())
+            found[match.group(1)] = text[start : end + 1 if end >= 0 else len(text)].strip()
+    return found
+
+
+def programme_links(
+    quoted: dict[str, str], programmes: dict[str, str], named: set[str], child: str | None
+) -> list[FollowUp]:
+    """Links to the programmes an article continues: it quotes the programme's name without naming its document.
+
+    >>> programme_links({"数据要素×": "开展“数据要素×”大赛。"}, {"数据要素×": "K"}, set(), None)
+    [FollowUp(parent_key='K', child_key=None, relation='continues_programme', evidence='开展“数据要素×”大赛。')]
+    """
+    return [
+        FollowUp(key, child, "continues_programme", quoted[name])
+        for name, key in programmes.items()
+        if name in quoted and key not in named and key != child
+    ]

@@ -1,0 +1,115 @@
+"""Policy intelligence over a large store: build time of documents, follow-ups and targets, and p99 of a
+``/targets`` query, against a plain SQL count over the same table in the same run.
+
+The corpus repeats the ten held-out articles of ``tests/quality/held_out/intel.json`` (written for the
+project) with their facts extracted once; each copy gets its own date and a numbered closing line so
+that no two articles are the same. Run: ``python -m bench intel`` (100,000 articles;
+``BENCH_INTEL_SIZE`` overrides) or ``main(smoke=True)`` (1,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench.intel_quality import HELD_OUT
+from bench.timing import percentile, repeat_ms
+from policydigest.enrich.facts import extract_facts
+from policydigest.enrichment import Enrichment
+from policydigest.intel import build_intel
+from policydigest.intel.queries import find_document, follow_ups_of, list_targets
+from policydigest.model import Article, Block, Issue
+from policydigest.store import Store, open_store
+from policydigest.store.intel_schema import IntelTargetRow
+
+PER_ISSUE = 1000
+REGIONS = ("四川", "湖北", "宁夏", "广东", "浙江")
+
+
+def _templates() -> list[Article]:
+    articles = []
+    for entry in json.loads(HELD_OUT.read_text(encoding="utf-8"))["articles"]:
+        published = dt.date.fromisoformat(entry["published"])
+        facts = extract_facts(entry["title"] + "\n" + entry["body"], published=published)
+        blocks = [Block.paragraph(p) for p in entry["body"].split("\n")]
+        articles.append(
+            Article(title=entry["title"], blocks=blocks, published=published, enrichment=Enrichment(facts=facts))
+        )
+    return articles
+
+
+def fill(store: Store, size: int) -> None:
+    """``size`` articles, in issues of 1,000: copies of the templates, each dated and numbered apart."""
+    templates = _templates()
+    for number in range(size // PER_ISSUE + (1 if size % PER_ISSUE else 0)):
+        articles = []
+        for n in range(number * PER_ISSUE, min(size, (number + 1) * PER_ISSUE)):
+            template = templates[n % len(templates)]
+            published = (template.published or dt.date(2025, 1, 1)) + dt.timedelta(days=(n // len(templates)) % 400)
+            blocks = [*template.blocks, Block.paragraph(f"（本文编号 {n}）")]
+            articles.append(template.model_copy(update={"blocks": blocks, "published": published}))
+        date = dt.date(2025, 1, 1) + dt.timedelta(days=number)
+        issue = Issue(series="bench", number=number + 1, total_number=number + 1, date=date, articles=articles)
+        store.save_issue(issue)
+
+
+def run(size: int, workdir: Path) -> dict[str, float]:
+    """Figures of one run over ``size`` articles in a SQLite store under ``workdir``."""
+    store = open_store(f"sqlite:///{workdir / 'intel.db'}")
+    started = time.perf_counter()
+    fill(store, size)
+    filled = time.perf_counter() - started
+    started = time.perf_counter()
+    report = build_intel(store)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    again = build_intel(store)
+    unchanged = time.perf_counter() - started
+    due = dt.date(2027, 1, 1)
+    with store.session() as session:
+        regions = iter(REGIONS * 1000)
+
+        def page() -> None:
+            list_targets(session, region=next(regions), due_before=due, limit=50)
+
+        def plain_count() -> None:
+            session.scalar(
+                select(func.count())
+                .select_from(IntelTargetRow)
+                .where(IntelTargetRow.region.startswith(next(regions)), IntelTargetRow.deadline < due)
+            )
+
+        targets_ms = repeat_ms(page, runs=100, warmup=5)
+        count_ms = repeat_ms(plain_count, runs=100, warmup=5)
+        plan = find_document(session, "数联百业”专项行动方案")
+        follow_ms = repeat_ms(lambda: follow_ups_of(session, plan), runs=20, warmup=2)
+        links = len(follow_ups_of(session, plan))
+    store.engine.dispose()
+    return {
+        "articles": float(report.articles),
+        "targets": float(report.targets),
+        "follow_ups": float(report.follow_ups),
+        "documents": float(report.documents),
+        "fill_s": filled,
+        "build_s": built,
+        "rebuild_unchanged_s": unchanged,
+        "redone_when_unchanged": float(again.rebuilt),
+        "targets_query_p99_ms": percentile(targets_ms, 0.99),
+        "plain_count_p99_ms": percentile(count_ms, 0.99),
+        "follow_ups_p99_ms": percentile(follow_ms, 0.99),
+        "follow_up_links_of_the_national_plan": float(links),
+    }
+
+
+def main(smoke: bool = False) -> None:
+    size = 1000 if smoke else int(os.environ.get("BENCH_INTEL_SIZE", "100000"))
+    with tempfile.TemporaryDirectory() as folder:
+        figures = run(size, Path(folder))
+    for name, value in figures.items():
+        print(f"{name:40} {value:,.2f}")
