@@ -6,6 +6,6 @@ Derived from stored articles and their facts into tables of their own (``store.i
 
 from __future__ import annotations
 
-from policydigest.intel.build import BuildReport, build_intel
+from policydigest.intel.build import BuildReport, build_intel, refresh
 
-__all__ = ["BuildReport", "build_intel"]
+__all__ = ["BuildReport", "build_intel", "refresh"]

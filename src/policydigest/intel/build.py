@@ -29,7 +29,7 @@ from policydigest.store.intel_schema import (
     IntelMentionRow,
     IntelTargetRow,
 )
-from policydigest.store.schema import ArticleRow
+from policydigest.store.schema import ArticleChangeRow, ArticleRow
 
 log = logging.getLogger(__name__)
 
@@ -271,3 +271,20 @@ def _fill(document: IntelDocumentRow, mentions: list[IntelMentionRow]) -> None:
     document.first_seen = next((m.date for m in mentions if m.date), None)
     document.announcing_article_id = announcing.article_id if announcing else None
     document.mentions = len(mentions)
+
+
+_SEEN_CHANGES: dict[str, int] = {}
+
+
+def refresh(store: Store) -> None:
+    """Build the tables when the store changed since this process last looked (pages call it per request).
+
+    >>> from policydigest.store import open_store
+    >>> refresh(open_store("sqlite://"))
+    """
+    with store.session() as session:
+        last = session.scalar(select(func.max(ArticleChangeRow.id))) or 0
+    key = str(store.engine.url)
+    if _SEEN_CHANGES.get(key) != last:
+        build_intel(store)
+        _SEEN_CHANGES[key] = last

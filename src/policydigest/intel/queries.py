@@ -268,3 +268,35 @@ def _item(session: Session, raw: str) -> dict[str, Any]:
         "measures": [b.text for b in article.blocks if b.kind is BlockKind.HEADING],
         "targets": [asdict(t) for t in targets],
     }
+
+
+def related_documents(session: Session, document: DocumentView, limit: int = 10) -> list[dict[str, Any]]:
+    """Documents related to this one, each with its reason: follows it, it follows, same programme, named together.
+
+    >>> from policydigest.store import open_store
+    >>> view = DocumentView(1, "x", None, None, None, None, [], None, [], None, None, 0)
+    >>> related_documents(open_store("sqlite://").session(), view)
+    []
+    """
+    key = _key(session, document.id) if session.get(IntelDocumentRow, document.id) else document_key(document.name)
+    reasons: dict[str, str] = {}
+    for child in session.scalars(select(IntelFollowUpRow.child_key).where(IntelFollowUpRow.parent_key == key)):
+        if child:
+            reasons.setdefault(child, "落实本文件")
+    for (parent,) in session.execute(select(IntelFollowUpRow.parent_key).where(IntelFollowUpRow.child_key == key)):
+        reasons.setdefault(parent, "本文件所依据")
+    programme = re.match(r"^”([^”]{2,12})”", key)
+    if programme:
+        like = f"%”{programme.group(1)}”%"
+        for (other,) in session.execute(select(IntelDocumentRow.key).where(IntelDocumentRow.key.like(like))):
+            reasons.setdefault(other, "同一专项行动")
+    articles = select(IntelMentionRow.article_id).where(IntelMentionRow.key == key)
+    for (other,) in session.execute(
+        select(IntelMentionRow.key).where(IntelMentionRow.article_id.in_(articles)).distinct().limit(limit * 2)
+    ):
+        reasons.setdefault(other, "同篇文章提及")
+    reasons.pop(key, None)
+    if not reasons:
+        return []
+    rows = session.scalars(select(IntelDocumentRow).where(IntelDocumentRow.key.in_(list(reasons))))
+    return [{"id": row.id, "name": row.name, "reason": reasons[row.key]} for row in rows][:limit]

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from policydigest.web.routes import articles, browse, facets, feeds, issues, ops, search, sources
+from policydigest.web.routes import (
+    articles,
+    browse,
+    compare,
+    documents,
+    facets,
+    feeds,
+    issues,
+    ops,
+    search,
+    sources,
+    targets,
+    trends,
+)
 
 #: Every router of the app, pages first.
 ROUTERS: list[APIRouter] = [
@@ -13,11 +26,19 @@ ROUTERS: list[APIRouter] = [
     search.pages,
     browse.pages,
     sources.pages,
+    documents.pages,
+    targets.pages,
+    compare.pages,
+    trends.pages,
     feeds.router,
     issues.api,
     articles.api,
     search.api,
     facets.api,
     sources.api,
+    documents.api,
+    targets.api,
+    compare.api,
+    trends.api,
     ops.router,
 ]
