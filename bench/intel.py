@@ -3,7 +3,8 @@
 
 The corpus repeats the ten held-out articles of ``tests/quality/held_out/intel.json`` (written for the
 project) with their facts extracted once; each copy gets its own date and a numbered closing line so
-that no two articles are the same. Run: ``python -m bench intel`` (100,000 articles;
+that no two articles are the same; they are inserted in bulk (filling is not what is measured).
+Run: ``python -m bench intel`` (100,000 articles;
 ``BENCH_INTEL_SIZE`` overrides) or ``main(smoke=True)`` (1,000).
 """
 
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bench.intel_quality import HELD_OUT
 from bench.timing import percentile, repeat_ms
@@ -24,11 +25,13 @@ from policydigest.enrich.facts import extract_facts
 from policydigest.enrichment import Enrichment
 from policydigest.intel import build_intel
 from policydigest.intel.queries import find_document, follow_ups_of, list_targets
-from policydigest.model import Article, Block, Issue
+from policydigest.model import Article, Block
 from policydigest.store import Store, open_store
 from policydigest.store.intel_schema import IntelTargetRow
+from policydigest.store.repository import article_hash
+from policydigest.store.schema import ArticleRow
 
-PER_ISSUE = 1000
+PER_BATCH = 2000
 REGIONS = ("四川", "湖北", "宁夏", "广东", "浙江")
 
 
@@ -45,18 +48,27 @@ def _templates() -> list[Article]:
 
 
 def fill(store: Store, size: int) -> None:
-    """``size`` articles, in issues of 1,000: copies of the templates, each dated and numbered apart."""
+    """``size`` articles inserted in bulk: copies of the templates, each dated and numbered apart."""
     templates = _templates()
-    for number in range(size // PER_ISSUE + (1 if size % PER_ISSUE else 0)):
-        articles = []
-        for n in range(number * PER_ISSUE, min(size, (number + 1) * PER_ISSUE)):
+    for start in range(0, size, PER_BATCH):
+        rows = []
+        for n in range(start, min(size, start + PER_BATCH)):
             template = templates[n % len(templates)]
             published = (template.published or dt.date(2025, 1, 1)) + dt.timedelta(days=(n // len(templates)) % 400)
-            blocks = [*template.blocks, Block.paragraph(f"（本文编号 {n}）")]
-            articles.append(template.model_copy(update={"blocks": blocks, "published": published}))
-        date = dt.date(2025, 1, 1) + dt.timedelta(days=number)
-        issue = Issue(series="bench", number=number + 1, total_number=number + 1, date=date, articles=articles)
-        store.save_issue(issue)
+            article = template.model_copy(
+                update={"blocks": [*template.blocks, Block.paragraph(f"（本文编号 {n}）")], "published": published}
+            )
+            rows.append(
+                {
+                    "content_hash": article_hash(article),
+                    "title": article.title,
+                    "blocks": [b.model_dump(mode="json") for b in article.blocks],
+                    "published": published,
+                    "enrichment": article.enrichment.stored(),
+                }
+            )
+        with store.session() as session, session.begin():
+            session.execute(insert(ArticleRow), rows)
 
 
 def run(size: int, workdir: Path) -> dict[str, float]:
