@@ -82,7 +82,16 @@ def list_documents(
     ):
         if value:
             query = query.where(column == value)
-    return [_view(row) for row in session.scalars(query)]
+    rows = list(session.scalars(query))
+    mentioned: dict[str, list[int]] = {}
+    keys = [row.key for row in rows]
+    for start in range(0, len(keys), 500):
+        chunk = select(IntelMentionRow.key, IntelMentionRow.article_id).where(
+            IntelMentionRow.key.in_(keys[start : start + 500])
+        )
+        for key, article_id in session.execute(chunk.order_by(IntelMentionRow.article_id)):
+            mentioned.setdefault(key, []).append(article_id)
+    return [_view(row, mentioned.get(row.key, [])) for row in rows]
 
 
 def find_document(session: Session, name_or_id: str) -> DocumentView:
@@ -262,7 +271,11 @@ def _item(session: Session, raw: str) -> dict[str, Any]:
         "article_id": article.id,
         "title": article.title,
         "date": article.published.isoformat() if article.published else None,
-        "issuers": [a.name for a in facts.authorities] if facts else [],
+        "issuers": head["document"]["issuers"]
+        if "document" in head
+        else [a.name for a in facts.authorities]
+        if facts
+        else [],
         "regions": [r.name for r in facts.regions] if facts else [],
         "money": [m.text for m in facts.money] if facts else [],
         "measures": [b.text for b in article.blocks if b.kind is BlockKind.HEADING],
