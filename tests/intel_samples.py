@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from policydigest.enrich.facts import extract_facts
 from policydigest.enrichment import Enrichment
 from policydigest.model import Article, Block, Issue
+from policydigest.settings import Settings
+from policydigest.store import open_store
 
 NATIONAL = (
     "国家数据局印发《“算力强基”三年行动计划（2025—2027年）》",
@@ -45,3 +48,10 @@ def policy_issue() -> Issue:
             enriched(*CITY, published=dt.date(2025, 3, 20)),
         ],
     )
+
+
+def sample_site(root: Path) -> Settings:
+    """Settings of a web site under ``root`` whose store holds :func:`policy_issue`."""
+    settings = Settings(database_url=f"sqlite:///{root / 'site.db'}", index_path=root / "index", catalogue_file=None)
+    open_store(settings.database_url).save_issue(policy_issue())
+    return settings

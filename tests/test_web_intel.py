@@ -10,17 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from intel_samples import policy_issue
-from policydigest.settings import Settings
-from policydigest.store import open_store
+from intel_samples import sample_site
 from policydigest.web.app import create_app
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    root = tmp_path_factory.mktemp("intel-web")
-    settings = Settings(database_url=f"sqlite:///{root / 'site.db'}", index_path=root / "index", catalogue_file=None)
-    open_store(settings.database_url).save_issue(policy_issue())
+    settings = sample_site(tmp_path_factory.mktemp("intel-web"))
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 

@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 
-from intel_samples import policy_issue
-from policydigest.settings import Settings
-from policydigest.store import open_store
+from intel_samples import sample_site
 from policydigest.web.app import create_app
 from tests.conftest import ROOT
 from tests.web_support import serving
@@ -23,9 +21,7 @@ PATHS = ["/documents", "/documents/1", "/targets", "/targets?region=云南", "/c
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("intel-browser")
-    settings = Settings(database_url=f"sqlite:///{root / 'site.db'}", index_path=root / "index", catalogue_file=None)
-    open_store(settings.database_url).save_issue(policy_issue())
+    settings = sample_site(tmp_path_factory.mktemp("intel-browser"))
     with serving(create_app(settings)) as url:
         yield url
 
