@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 from policydigest.enrichment import AuthorityFact, DocumentFact, Facts
 
-#: Levels of documents, highest first (a follow-up points from a higher level to a lower one).
-LEVELS: tuple[str, ...] = ("national", "provincial", "city", "foreign")
 _LEVEL_OF_AUTHORITY = {
     "national": "national",
     "provincial": "provincial",
