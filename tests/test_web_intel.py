@@ -46,7 +46,9 @@ def test_unknown_documents_and_bad_comparisons_get_the_one_error_shape_in_chines
     missing = client.get("/api/v1/documents/9999")
     assert missing.status_code == 404 and "没有编号为 9999" in missing.json()["error"]["message"]
     too_many = client.get("/api/v1/compare", params={"ids": ",".join(str(n) for n in range(1, 11))})
-    assert too_many.status_code == 400 and "2–4 项" in too_many.json()["error"]["message"]
+    assert too_many.status_code == 422 and too_many.json()["error"]["details"][0]["location"] == "query.ids"
+    unknown = client.get("/api/v1/compare", params={"ids": "1,9999"})
+    assert unknown.status_code == 404 and "没有编号为 9999 的文章" in unknown.json()["error"]["message"]
 
 
 def test_targets_filter_by_region_and_download_as_csv_and_xlsx(client: TestClient) -> None:

@@ -103,7 +103,7 @@ def find_document(session: Session, name_or_id: str) -> DocumentView:
     policydigest.errors.NotFoundError: 没有编号为 42 的政策文件
     """
     text = name_or_id.strip().strip("《》")
-    if re.fullmatch(r"[dD]?\d+", text):
+    if re.fullmatch(r"[dD]?\d{1,9}", text):
         row = session.get(IntelDocumentRow, int(text.lstrip("dD")))
         if row is None:
             raise NotFoundError(f"没有编号为 {text} 的政策文件")
@@ -252,11 +252,11 @@ def compare(session: Session, ids: list[str]) -> dict[str, Any]:
 
 def _item(session: Session, raw: str) -> dict[str, Any]:
     text = raw.strip()
-    if re.fullmatch(r"[dD]\d+", text):
+    if re.fullmatch(r"[dD]\d{1,9}", text):
         document = find_document(session, text)
         article_id = document.announcing_article_id or (document.article_ids[0] if document.article_ids else None)
         head: dict[str, Any] = {"id": f"d{document.id}", "kind": "document", "document": asdict(document)}
-    elif re.fullmatch(r"[aA]?\d+", text):
+    elif re.fullmatch(r"[aA]?\d{1,9}", text):
         article_id, head = int(text.lstrip("aA")), {"id": text.lstrip("aA"), "kind": "article"}
     else:
         raise BadInputError(f"无法识别的编号“{text}”：文章用数字（如 12），文件用 d 加数字（如 d3）")

@@ -19,8 +19,16 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["compare"], responses=ERROR_RESPONSES)
 
 Ctx = Annotated[WebContext, Depends(get_context)]
+_ONE = r"\s*[dDaA]?\d{1,9}\s*"
+#: 2–4 ids: more or fewer is refused by validation (422, with the parameter named) before any lookup.
 Ids = Annotated[
-    str, Param(min_length=1, max_length=200, description="2–4 ids, comma-separated: 12 (article), d3 (document).")
+    str,
+    Param(
+        min_length=1,
+        max_length=200,
+        pattern=rf"^{_ONE}(?:[,，]{_ONE}){{1,3}}$",
+        description="2–4 ids, comma-separated: 12 (article), d3 (document).",
+    ),
 ]
 
 

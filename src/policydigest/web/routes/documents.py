@@ -22,7 +22,7 @@ api = APIRouter(prefix="/api/v1", tags=["documents"], responses=ERROR_RESPONSES)
 Ctx = Annotated[WebContext, Depends(get_context)]
 Level = Annotated[str | None, Param(max_length=20, description="national, provincial, city or foreign.")]
 Region = Annotated[str | None, Param(max_length=40, description="Region full name, e.g. 浙江省.")]
-DocumentId = Annotated[int, PathParam(ge=1, description="The document's id.")]
+DocumentId = Annotated[int, PathParam(ge=1, le=2_000_000_000, description="The document's id.")]
 RELATIONS_ZH = {
     "implements": "贯彻落实",
     "according_to": "根据/按照",
