@@ -100,7 +100,7 @@ def run(size: int, workdir: Path) -> dict[str, float]:
         targets_ms = repeat_ms(page, runs=100, warmup=5)
         count_ms = repeat_ms(plain_count, runs=100, warmup=5)
         plan = find_document(session, "数联百业”专项行动方案")
-        follow_ms = repeat_ms(lambda: follow_ups_of(session, plan), runs=20, warmup=2)
+        follow_ms = repeat_ms(lambda: follow_ups_of(session, plan), runs=5, warmup=1)
         links = len(follow_ups_of(session, plan))
     store.engine.dispose()
     return {
