@@ -37,8 +37,9 @@ def term_regex(term: Term) -> str:
 
 
 def match_pattern(terms: Sequence[Term]) -> re.Pattern[str] | None:
-    """One pattern finding any of the (not excluded) terms, longest first; None without terms."""
-    parts = sorted({term_regex(t) for t in terms if not t.exclude} - {""}, key=len, reverse=True)
+    """One pattern finding any of the (not excluded) terms and their other forms, longest first; None without terms."""
+    forms = [f for t in terms if not t.exclude for f in (t, *(Term(a) for a in t.alternatives))]
+    parts = sorted({term_regex(f) for f in forms} - {""}, key=len, reverse=True)
     return re.compile("|".join(parts)) if parts else None
 
 
