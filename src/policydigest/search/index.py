@@ -92,6 +92,7 @@ class SearchResult(BaseModel):
         description="Empty when the hits have every word; else no article has them all, and the best hit has these.",
     )
     cut: bool = Field(default=False, description=f"Whether the text was cut to its first {MAX_QUERY_CHARS} characters.")
+    ignored: list[str] = Field(default_factory=list, description="Pieces of the text without any word (+, ( …).")
     took_ms: float = 0.0
 
     @property
@@ -102,8 +103,11 @@ class SearchResult(BaseModel):
         ['也搜索了：人工智能']
         """
         notes = [f"查询过长，只检索了前{MAX_QUERY_CHARS}个字符。"] if self.cut else []
+        if self.ignored:
+            notes.append(f"忽略了不含文字的部分：{' '.join(self.ignored)}")
         if self.split:
-            notes.append(f"按“{self.searched}”分词检索。")
+            shown = self.searched if len(self.searched) <= 80 else self.searched[:80] + "…"
+            notes.append(f"按“{shown}”分词检索。")
         if self.dropped:
             notes.append(f"略去了：{'、'.join(self.dropped)}")
         if self.also_searched:
@@ -375,6 +379,7 @@ class SearchIndex:
             also_searched=list(understood.also_searched),
             partial=hits[0].matched if partial and hits else [],
             cut=len(query.text) > MAX_QUERY_CHARS,
+            ignored=list(typed.ignored),
             took_ms=round((time.perf_counter() - started) * 1000, 3),
         )
 

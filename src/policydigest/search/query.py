@@ -37,6 +37,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_QUERY_CHARS = 1000
 #: Longest query text accepted at all.
 MAX_TEXT = 100_000
+#: Distinct terms searched at most (the first ones).
+MAX_TERMS = 32
 
 
 class SortOrder(StrEnum):
@@ -144,6 +146,11 @@ class ParsedQuery:
     """The terms of a query text."""
 
     terms: tuple[Term, ...]
+    ignored: tuple[str, ...] = ()  # pieces without any letter, digit or character (a lone "+" or "(")
+
+    def __post_init__(self) -> None:
+        # The same word twice asks nothing more; a pasted page asks no more than MAX_TERMS words.
+        object.__setattr__(self, "terms", tuple(dict.fromkeys(self.terms))[:MAX_TERMS])
 
     @property
     def required(self) -> list[Term]:
@@ -183,6 +190,7 @@ def parse_query(text: str) -> ParsedQuery:
     ['数据要素', '"人工智能 大模型"', 'GPT*', '-征求意见稿']
     """
     terms: list[Term] = []
+    ignored: list[str] = []
     for match in _TOKEN.finditer(to_simplified(_CONTROL.sub(" ", text[:MAX_QUERY_CHARS]))):
         minus, *quoted, bare = match.groups()
         phrase_text = next((q for q in quoted if q is not None), None)
@@ -194,11 +202,14 @@ def parse_query(text: str) -> ParsedQuery:
         word = bare or ""
         if not word.strip("-*"):
             continue  # a lone "-" or "*"
-        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
-        word = word.rstrip("*")
+        if not any(ch.isalnum() for ch in word):
+            ignored.append(minus + word)
+            continue
+        prefix = word.endswith("*") and len(word.strip("*")) > 0
+        word = word.strip("*")  # a leading * means nothing: Chinese matches inside words anyway
         if word:
             terms.append(Term(word, prefix=prefix, exclude=bool(minus)))
-    return ParsedQuery(tuple(terms))
+    return ParsedQuery(tuple(terms), tuple(dict.fromkeys(ignored)))
 
 
 def split_with_dictionary(parsed: ParsedQuery) -> ParsedQuery | None:
@@ -225,7 +236,7 @@ def split_with_dictionary(parsed: ParsedQuery) -> ParsedQuery | None:
             )
         else:
             terms.append(term)
-    return ParsedQuery(tuple(terms)) if changed else None
+    return ParsedQuery(tuple(terms), parsed.ignored) if changed else None
 
 
 @lru_cache(maxsize=1)

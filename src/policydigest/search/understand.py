@@ -181,4 +181,4 @@ def understand(parsed: ParsedQuery, vocabulary: Vocabulary) -> Understanding:
         alternatives = vocabulary.alternatives(term.text)
         expanded.append(replace(term, alternatives=alternatives))
         also.extend(a for a in alternatives if a not in also)
-    return Understanding(ParsedQuery(tuple(expanded)), tuple(dropped), tuple(also))
+    return Understanding(ParsedQuery(tuple(expanded), parsed.ignored), tuple(dropped), tuple(also))
