@@ -54,8 +54,8 @@ def build(shared: Path) -> tuple[SearchIndex, set[str]]:
     return rebuild_index(store, None), stages
 
 
-def evaluate(index: SearchIndex, stages: set[str]) -> dict[str, Any]:
-    queries = json.loads((QUALITY / "relevance.json").read_text(encoding="utf-8"))["queries"]
+def evaluate(index: SearchIndex, stages: set[str], path: Path = QUALITY / "relevance.json") -> dict[str, Any]:
+    queries = json.loads(path.read_text(encoding="utf-8"))["queries"]
     successes, reciprocal, failures, run = 0, 0.0, [], 0
     for item in queries:
         if item.get("requires") and item["requires"] not in stages:
@@ -92,6 +92,23 @@ def test_relevance_does_not_drop_below_the_pinned_scores(shared_dir: Path) -> No
     assert scores["mrr"] >= pinned["mrr"], detail
 
 
+#: The hard set of issue 15 (abbreviations, English, near-synonyms, questions): its parts and their pins.
+HARD = {"tuning": QUALITY / "relevance_hard.json", "held_out": QUALITY / "held_out" / "relevance_hard.json"}
+HARD_PINS = QUALITY / "relevance_hard_scores.json"
+
+
+@pytest.mark.slow
+def test_hard_queries_do_not_drop_below_the_pinned_scores_on_either_part(shared_dir: Path) -> None:
+    index, stages = build(shared_dir)
+    pinned = json.loads(HARD_PINS.read_text(encoding="utf-8"))
+    for part, path in HARD.items():
+        scores = evaluate(index, stages, path)
+        detail = json.dumps(scores["failures"], ensure_ascii=False, indent=1)
+        assert scores["queries"] >= 20, part
+        assert scores["success_at_3"] >= pinned[part]["success_at_3"], (part, detail)
+        assert scores["mrr"] >= pinned[part]["mrr"], (part, detail)
+
+
 if __name__ == "__main__":  # print the scores and the misses: python -m tests.test_search_relevance
     from tests.conftest import find_shared
 
@@ -99,3 +116,5 @@ if __name__ == "__main__":  # print the scores and the misses: python -m tests.t
     assert found is not None, "../shared not found"
     built, ran = build(found)
     print(json.dumps({"stages": sorted(ran), **evaluate(built, ran)}, ensure_ascii=False, indent=1))
+    for name, queries in HARD.items():
+        print(name, json.dumps(evaluate(built, ran, queries), ensure_ascii=False, indent=1))

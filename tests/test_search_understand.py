@@ -162,3 +162,8 @@ def test_a_thousand_random_two_word_queries_sharing_a_word_with_the_corpus_never
             empty.append((first, second))
     assert len(vocabulary) > 500
     assert empty == []
+
+
+def test_a_word_the_tables_name_without_other_forms_has_none() -> None:
+    assert Vocabulary.load().alternatives("商务部") == ()
+    assert Vocabulary.load().alternatives("美国商务部") == ()

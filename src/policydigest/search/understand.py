@@ -120,9 +120,10 @@ def _load(extra: Path | None) -> Vocabulary:
     for group in [*groups, *authorities, *_place_groups()]:
         for form in group:
             forms.setdefault(form, {}).update(dict.fromkeys(o for o in group if o != form))
+    known = {form: tuple(others) for form, others in forms.items() if others}
     return Vocabulary(
-        forms={form: tuple(others) for form, others in forms.items() if others},
-        inner=tuple(sorted(inner, key=len, reverse=True)),
+        forms=known,
+        inner=tuple(sorted(inner & set(known), key=len, reverse=True)),
         function_words=frozenset(words),
     )
 
