@@ -57,6 +57,7 @@ WORD_BONUS = 10_000.0
 TIE_MARGIN = 20
 _Q = tantivy.Query
 _FILTER_FIELDS = {"filters", "since", "until"}
+_TOTAL = "_total"  # the aggregation that counts the matches beside the facets
 _O = tantivy.Occur
 
 
@@ -132,7 +133,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._seen_meta = self._meta_stamp()
         self._generation = 0  # counts this process's writes: cached facets are of one generation
-        self._facet_cache: OrderedDict[tuple[Any, ...], dict[str, list[FacetCount]]] = OrderedDict()
+        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, dict[str, list[FacetCount]]]] = OrderedDict()
         #: The users' synonym file, added to the shipped one (IndexSync sets the one of the settings).
         self.synonyms_file: Path | None = None
 
@@ -391,12 +392,17 @@ class SearchIndex:
     ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], dict[str, list[FacetCount]]]:
         tq, ranked = self._tantivy_query(parsed, query, partial=partial)
         by_date = query.sort is SortOrder.DATE or not ranked
+        # With facets, the one pass over every match is the aggregation, which counts too: the
+        # ranked search then needs no count and may skip what cannot reach the top (block-max WAND).
+        counted = self._facets(searcher, parsed, query, partial) if query.facets else None
+        if counted is not None and counted[0] == 0:
+            return 0, [], {}
         # Fetch a few more than the page so that ties (same score, same day) can be ordered the
         # same way whatever the index's segment layout: newest first, then highest id.
         found = searcher.search(
             tq,
             limit=query.offset + max(query.limit, 1) + TIE_MARGIN,
-            count=True,
+            count=counted is None,
             order_by_field="date" if by_date else None,
         )
         addresses = [address for _key, address in found.hits]
@@ -408,14 +414,14 @@ class SearchIndex:
         ]
         keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
         page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
-        counted = getattr(found, "count", 0)
-        facets = self._facets(searcher, parsed, query, partial) if query.facets and counted else {}
-        total = int(getattr(found, "count", 0) or 0)  # the type stubs omit `count`
-        return total, page, facets
+        if counted is not None:
+            return counted[0], page, counted[1]
+        return int(getattr(found, "count", 0) or 0), page, {}  # the type stubs omit `count`
 
     def _facets(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool
-    ) -> dict[str, list[FacetCount]]:
+    ) -> tuple[int, dict[str, list[FacetCount]]]:
+        """How many articles match, and the facet counts (empty when none matches)."""
         # Facet counts do not depend on the page or the order: paging and re-sorting reuse them.
         filters = query.model_dump_json(include=_FILTER_FIELDS)
         key = (self._seen_meta, self._generation, parsed.terms, filters, partial)
@@ -425,7 +431,9 @@ class SearchIndex:
                 self._facet_cache.move_to_end(key)
                 return cached
         matching, _ranked = self._tantivy_query(parsed, query, rank=False, partial=partial)
-        facets = facet_counts(searcher.aggregate(matching, aggregation_spec()))
+        found = searcher.aggregate(matching, {**aggregation_spec(), _TOTAL: {"value_count": {"field": "id"}}})
+        total = int((found.get(_TOTAL) or {}).get("value") or 0)
+        facets = (total, facet_counts(found) if total else {})
         if self.facet_cache_size > 0:
             with self._lock:
                 self._facet_cache[key] = facets
