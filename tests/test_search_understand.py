@@ -167,3 +167,8 @@ def test_a_thousand_random_two_word_queries_sharing_a_word_with_the_corpus_never
 def test_a_word_the_tables_name_without_other_forms_has_none() -> None:
     assert Vocabulary.load().alternatives("商务部") == ()
     assert Vocabulary.load().alternatives("美国商务部") == ()
+
+
+def test_without_closest_a_search_gives_only_articles_with_every_word(index: SearchIndex) -> None:
+    result = index.search(Query(text="算力 贵州 量子", closest=False))
+    assert result.total == 0 and result.partial == []

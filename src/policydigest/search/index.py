@@ -305,7 +305,7 @@ class SearchIndex:
                     alternative = again.parsed
                 parsed, split = alternative, True
                 total, page, facets = self._run(searcher, parsed, query)
-        partial = total == 0 and query.expand and len(parsed.required) > 1
+        partial = total == 0 and query.expand and query.closest and len(parsed.required) > 1
         if partial:
             total, page, facets = self._run(searcher, parsed, query, partial=True)
         pattern = match_pattern(parsed.required)

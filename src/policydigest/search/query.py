@@ -76,6 +76,11 @@ class Query(BaseModel):
         "国家发展和改革委员会), and when no article has every word, show those with most of them. "
         "False: exactly the words typed.",
     )
+    closest: bool = Field(
+        default=True,
+        description="With expand: when no article has every word, show those with most of them "
+        "(False for feeds: a subscribed search delivers only articles with every word).",
+    )
 
     @model_validator(mode="before")
     @classmethod

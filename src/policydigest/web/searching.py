@@ -139,8 +139,8 @@ class SearchParams:
             parts.append(f"日期：{self.since or '…'}至{self.until or '…'}")
         return " · ".join(parts) or "全部文章"
 
-    def query(self, *, limit: int, offset: int = 0, facets: bool = True) -> Query:
-        """The search stage's query for one page of this search."""
+    def query(self, *, limit: int, offset: int = 0, facets: bool = True, closest: bool = True) -> Query:
+        """The search stage's query for one page of this search (``closest``: see ``Query.closest``)."""
         return Query(
             text=self.q,
             filters={name: list(values) for name, values in self.filters.items()},
@@ -151,6 +151,7 @@ class SearchParams:
             offset=offset,
             facets=facets,
             expand=self.expand,
+            closest=closest,
         )
 
 
@@ -237,9 +238,11 @@ class Searcher:
                 self._follow_lock.release()
         return self.sync.index
 
-    def search(self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True) -> SearchResult:
+    def search(
+        self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True, closest: bool = True
+    ) -> SearchResult:
         """One page of hits of ``params``, with the total and facet counts. Raises SearchIndexError."""
-        query = params.query(limit=limit, offset=offset, facets=facets)
+        query = params.query(limit=limit, offset=offset, facets=facets, closest=closest)
         try:
             result: SearchResult = self._ready().search(query)
         except (OSError, ValueError) as exc:
