@@ -172,3 +172,8 @@ def test_a_word_the_tables_name_without_other_forms_has_none() -> None:
 def test_without_closest_a_search_gives_only_articles_with_every_word(index: SearchIndex) -> None:
     result = index.search(Query(text="算力 贵州 量子", closest=False))
     assert result.total == 0 and result.partial == []
+
+
+def test_latin_forms_are_found_in_any_case() -> None:
+    assert Vocabulary.load().alternatives("ai") == ("人工智能",)
+    assert "人工智能治理" in Vocabulary.load().alternatives("Ai治理")

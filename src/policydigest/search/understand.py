@@ -1,7 +1,8 @@
 """Query understanding: the words a reader types → the words articles use.
 
-Three steps, each reported to the reader (``Understanding``) and all switched off by
-``Query(expand=False)`` (URL ``expand=0``, CLI ``--exact``):
+Two steps here, each reported to the reader (``Understanding``), and with the closest articles when
+none has every word (``SearchIndex.search``) all switched off by ``Query(expand=False)`` (URL
+``expand=0``, CLI ``--exact``):
 
 - question phrasing: function words (哪些, 了, 吗, 如何 …) are left out of unquoted Chinese runs;
 - other forms: a word (or a known word inside it) also searches its other forms, from the one
@@ -22,7 +23,6 @@ Three steps, each reported to the reader (``Understanding``) and all switched of
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -31,8 +31,6 @@ from pathlib import Path
 
 from policydigest.errors import ConfigError
 from policydigest.search.query import ParsedQuery, Term, segmenter
-
-log = logging.getLogger(__name__)
 
 #: Other forms searched for one word at most (the first ones of its group).
 MAX_ALTERNATIVES = 6
@@ -64,11 +62,12 @@ class Vocabulary:
         >>> Vocabulary.load().alternatives("数交所"), Vocabulary.load().alternatives("大模型")
         (('数据交易所',), ('大语言模型', 'LLM'))
         """
-        key = word if word in self.forms else next((f for f in self.inner if f in word), None)
+        typed = word.lower()  # Latin words match in any case: ai, AI, Ai
+        key = typed if typed in self.forms else next((f for f in self.inner if f in typed), None)
         if key is None:
             return ()
-        found = (word.replace(key, other, 1) for other in self.forms[key])
-        return tuple(dict.fromkeys(a for a in found if word not in a and len(a) > 1))[:MAX_ALTERNATIVES]
+        found = (typed.replace(key, other, 1) for other in self.forms[key])
+        return tuple(dict.fromkeys(a for a in found if typed not in a.lower() and len(a) > 1))[:MAX_ALTERNATIVES]
 
 
 def _groups_of(path: Path | resources.abc.Traversable) -> tuple[list[list[str]], list[str]]:
@@ -115,11 +114,11 @@ def _load(extra: Path | None) -> Vocabulary:
     authorities = _authority_groups()
     # Known forms are replaced inside longer words too (AI治理 → 人工智能治理); place names are not
     # (too many short ones occur inside ordinary words).
-    inner = {w for g in groups for w in g if len(w) > 1} | {w for g in authorities for w in g if len(w) > 2}
+    inner = {w.lower() for g in groups for w in g if len(w) > 1} | {w for g in authorities for w in g if len(w) > 2}
     forms: dict[str, dict[str, None]] = {}
     for group in [*groups, *authorities, *_place_groups()]:
         for form in group:
-            forms.setdefault(form, {}).update(dict.fromkeys(o for o in group if o != form))
+            forms.setdefault(form.lower(), {}).update(dict.fromkeys(o for o in group if o != form))
     known = {form: tuple(others) for form, others in forms.items() if others}
     return Vocabulary(
         forms=known,
