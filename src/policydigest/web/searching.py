@@ -120,10 +120,6 @@ class SearchParams:
     def with_sort(self, sort: SortOrder) -> SearchParams:
         return replace(self, sort=sort)
 
-    def exactly(self) -> SearchParams:
-        """This search of exactly the words typed (no query understanding)."""
-        return replace(self, expand=False)
-
     def describe(self) -> str:
         """The search in a few Chinese words, for titles of pages and feeds.
 

@@ -102,7 +102,7 @@ def search_page(
         "previous": _link(action, params, page=page - 1) if page > 1 else None,
         "following": _link(action, params, page=page + 1) if page < last else None,
         "where": f"第{page}/{last}页",
-        "exact_href": _link(action, params.exactly()) if result.notes and params.expand else None,
+        "exact_href": _link(action, replace(params, expand=False)) if result.notes and params.expand else None,
         "expand_href": None if params.expand else _link(action, replace(params, expand=True)),
         "feeds": feed_links("/feeds/search", feed_query, searched.describe()),
     }
