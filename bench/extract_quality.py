@@ -29,6 +29,7 @@ from bench.material import shared_folder
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
 SCORES = ROOT / "tests" / "quality" / "pages_scores.json"
+SMOKE_PAGES = 4
 MEASURES = ("title", "date", "start", "end", "body", "clean", "time", "source")
 
 Result = dict[str, Any]
@@ -138,9 +139,9 @@ def policydigest_extractor() -> Extractor:
     return extract
 
 
-def all_scores(pages: Path) -> dict[str, dict[str, float]]:
+def all_scores(pages: Path, expected: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, float]]:
     """Summaries for policydigest, trafilatura with defaults, and trafilatura with its metadata on."""
-    expected = load_expected()
+    expected = load_expected() if expected is None else expected
     return {
         "policydigest": summarise(run(policydigest_extractor(), pages, expected)),
         "trafilatura": summarise(run(trafilatura_extractor(with_metadata=False), pages, expected)),
@@ -148,7 +149,7 @@ def all_scores(pages: Path) -> dict[str, dict[str, float]]:
     }
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -156,14 +157,17 @@ def main() -> None:
     if pages is None:
         print("../shared/pages not found; nothing to score")
         return
-    scores = all_scores(pages)
-    table = Table("measure", *scores, title=f"extraction quality on {len(load_expected())} shared pages")
+    expected = load_expected()
+    if smoke:
+        expected = dict(list(expected.items())[:SMOKE_PAGES])
+    scores = all_scores(pages, expected)
+    table = Table("measure", *scores, title=f"extraction quality on {len(expected)} shared pages")
     for measure in MEASURES:
         table.add_row(measure, *(f"{scores[who][measure]:.1%}" for who in scores))
     Console().print(table)
     failures = {
         name: [m for m, ok in v.items() if ok is False]
-        for name, v in run(policydigest_extractor(), pages, load_expected()).items()
+        for name, v in run(policydigest_extractor(), pages, expected).items()
     }
     for name, missed in failures.items():
         if missed:
