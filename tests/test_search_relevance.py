@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from bench.quality import drops, load_pin
-from bench.quality.relevance import ARTICLES, PIN, SCORES, evaluate_parts, load_queries
+from bench.quality import HELD_OUT_ARTICLES, SAMPLE_DIR, drops, load_pin
+from bench.quality.relevance import PIN, SCORES, evaluate_parts, load_queries
 from policydigest.compose.demo import load_articles
-from tests.conftest import SAMPLE_DIR
 
 MINIMUM_QUERIES = {"tuning": 40, "held_out": 30}
 
@@ -36,7 +35,7 @@ def test_relevance_does_not_drop_below_the_pinned_scores(evaluated: dict[str, di
 
 
 def test_every_expected_held_out_title_is_an_article_of_the_held_out_set_or_the_samples() -> None:
-    titles = {article.title for article in load_articles(ARTICLES)}
+    titles = {article.title for article in load_articles(HELD_OUT_ARTICLES)}
     samples = "".join(path.read_text(encoding="utf-8") for path in SAMPLE_DIR.glob("sample-bulletin-*"))
     unknown = [t for q in load_queries("held_out") for t in q["expected"] if t not in titles and t not in samples]
     assert unknown == []

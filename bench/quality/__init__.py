@@ -20,6 +20,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 QUALITY = ROOT / "tests" / "quality"
+#: New articles written for the project, labelled with their column: held out by the column and relevance sets.
+HELD_OUT_ARTICLES = QUALITY / "held_out" / "articles.json"
+SAMPLE_DIR = ROOT / "src" / "policydigest" / "data" / "sample"
 PARTS = ("tuning", "held_out")
 #: The annotated sets, by name: the module bench.quality.<name> measures each.
 SETS = ("relevance", "columns", "facts", "pages")

@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
         if args.update:
             if all(parts[part] for part in PARTS):
                 write_pin(module.PIN, parts)
-                console.print(f"pinned {module.PIN.relative_to(module.PIN.parents[2])}")
+                console.print(f"pinned {module.PIN.name}")
             else:
                 console.print(f"[yellow]not pinned[/]: {name} has no held-out part yet")
             continue

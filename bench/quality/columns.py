@@ -18,7 +18,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.quality import QUALITY, ROOT, Parts, load_pin
+from bench.quality import HELD_OUT_ARTICLES, QUALITY, SAMPLE_DIR, Parts, load_pin
 from policydigest.compose.demo import load_articles
 from policydigest.enrich.column import ROLES, ColumnModel, Feature
 from policydigest.enrich.column_fit import fit, leave_one_issue_out
@@ -28,8 +28,7 @@ from policydigest.model import DEFAULT_COLUMNS, Article
 from policydigest.settings import Settings
 
 PIN = QUALITY / "column_scores.json"
-ARTICLES = QUALITY / "held_out" / "articles.json"
-SAMPLES = sorted((ROOT / "src" / "policydigest" / "data" / "sample").glob("sample-bulletin-*"))
+SAMPLES = sorted(SAMPLE_DIR.glob("sample-bulletin-*"))
 Row = tuple[str, list[Feature], str]  # title, the features that fired, the editors' role
 Rows = dict[Hashable, list[Row]]  # by issue
 
@@ -68,7 +67,7 @@ def bulletin_rows(stage: ColumnStage, paths: Sequence[Path]) -> Rows:
 
 def held_out_rows(stage: ColumnStage) -> Rows:
     """The held-out articles, as one group."""
-    return rows_of(stage, (("held-out", article) for article in load_articles(ARTICLES)))
+    return rows_of(stage, (("held-out", article) for article in load_articles(HELD_OUT_ARTICLES)))
 
 
 def judge(model: ColumnModel, rows: Rows, columns: Sequence[str]) -> Accuracy:

@@ -23,7 +23,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bench.quality import QUALITY, ROOT, Parts
+from bench.quality import HELD_OUT_ARTICLES, QUALITY, SAMPLE_DIR, Parts
 from policydigest.compose.demo import load_articles, store_articles
 from policydigest.errors import ConfigError
 from policydigest.ingest.importer import import_paths
@@ -33,8 +33,6 @@ from policydigest.store import Store, open_store
 
 PIN = QUALITY / "relevance_scores.json"
 QUERIES = {"tuning": QUALITY / "relevance.json", "held_out": QUALITY / "held_out" / "relevance.json"}
-ARTICLES = QUALITY / "held_out" / "articles.json"
-SAMPLE_DIR = ROOT / "src" / "policydigest" / "data" / "sample"
 SCORES = ("success_at_3", "mrr")
 _NOT_FILTERS = ("text", "expected", "note", "requires")
 log = logging.getLogger(__name__)
@@ -65,7 +63,7 @@ def build(shared: Path, *, held_out: bool) -> tuple[SearchIndex, set[str]]:
     if report.failed:
         raise RuntimeError(f"bulletins failed to import: {report.as_dict()}")
     if held_out:
-        store_articles(store, load_articles(ARTICLES))
+        store_articles(store, load_articles(HELD_OUT_ARTICLES))
     stages = enrich(store, settings)
     return rebuild_index(store, None), stages
 
