@@ -85,17 +85,6 @@ class SourceState:
     pending: int
 
 
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """``value`` as an aware UTC datetime (SQLite hands back naive ones).
-
-    >>> utc(dt.datetime(2026, 1, 1)).tzinfo
-    datetime.timezone.utc
-    """
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -136,7 +125,7 @@ class SourceRepository:
     def last_runs(self) -> dict[str, dt.datetime | None]:
         """When each known source last ran, by name."""
         with self.store.session() as session:
-            return {name: utc(at) for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))}
+            return {name: at for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))}
 
     def enqueue(self, source_id: int | None, links: Sequence[NewLink], *, cache: CacheEntry | None = None) -> int:
         """Record links not seen before as pending (and the listing's validators); the count is new ones."""
@@ -313,9 +302,9 @@ class SourceRepository:
                     kind=r.kind,
                     url=r.url,
                     interval_minutes=r.interval_minutes,
-                    last_run_at=utc(r.last_run_at),
-                    last_success_at=utc(r.last_success_at),
-                    last_new_item_at=utc(r.last_new_item_at),
+                    last_run_at=r.last_run_at,
+                    last_success_at=r.last_success_at,
+                    last_new_item_at=r.last_new_item_at,
                     error_streak=r.error_streak,
                     last_error=r.last_error,
                     last_links=r.last_links,
