@@ -9,12 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from policydigest.enrichment import ColumnDecision, Enrichment
 from policydigest.errors import ConfigError
 from policydigest.ingest import enrichment
 from policydigest.model import Article, Block
 from policydigest.settings import Settings
 
 MODULE = "policydigest.enrich.pipeline"
+CHOSEN = ColumnDecision(column="数谷动态", role="home", confidence=0.9)
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +41,7 @@ def test_pipeline_is_built_once_from_the_settings_and_enriches_each_article(monk
 
     class Pipeline:
         def enrich(self, article: Article) -> Article:
-            return article.model_copy(update={"enrichment": {"column": {"name": "数谷动态"}}})
+            return article.model_copy(update={"enrichment": Enrichment(column=CHOSEN)})
 
     def build_pipeline(settings: Settings) -> Pipeline:
         built.append(settings.home_region)
@@ -51,7 +53,7 @@ def test_pipeline_is_built_once_from_the_settings_and_enriches_each_article(monk
     settings = Settings(home_region="贵州")
     first = enrichment.enrich(Article(title="一"), settings)
     second = enrichment.enrich(Article(title="二"), settings)
-    assert first.enrichment == second.enrichment == {"column": {"name": "数谷动态"}}
+    assert first.enrichment == second.enrichment == Enrichment(column=CHOSEN)
     assert built == ["贵州"]
 
 

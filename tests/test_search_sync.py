@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from policydigest.enrichment import Enrichment, Facts, RegionFact
 from policydigest.model import Article, Block, Issue
 from policydigest.search import Query, SearchIndex, attach_search_index, default_index_path, rebuild_index
 from policydigest.search.sync import IndexSync
@@ -57,8 +58,8 @@ def test_enrichment_written_to_the_store_reaches_the_filters(store_and_sync: tup
     store, sync = store_and_sync
     store.save_issue(issue(1, "遵义发放算力券。"))
     assert hits(sync, regions=["贵州"]) == set()
-    region = {"text": "遵义", "name": "遵义市", "level": "prefecture", "province": "贵州省"}
-    store.update_enrichment({1: {"facts": {"regions": [region]}}})
+    region = RegionFact(text="遵义", start=0, end=2, name="遵义市", level="prefecture", province="贵州省", code=None)
+    store.update_enrichment({1: Enrichment(facts=Facts(regions=[region]))})
     assert hits(sync, regions=["贵州"]) == {1}
 
 

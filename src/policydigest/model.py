@@ -7,10 +7,13 @@ issue it belongs to, so the same article can later arrive from the web or appear
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from policydigest.enrichment import Enrichment, upgrade_enrichment
 
 #: The bulletin's four columns in their customary order (the order is a setting).
 DEFAULT_COLUMNS: tuple[str, ...] = ("国策要论", "地方新政", "产业前沿", "数谷动态")
@@ -91,9 +94,13 @@ class Article(BaseModel):
     toc_page: int | None = Field(default=None, description="Page given by the issue's table of contents.")
     published: dt.date | None = None
     provenance: list[Provenance] = Field(default_factory=list)
-    enrichment: dict[str, Any] = Field(
-        default_factory=dict, description="Facts added by the enrichment stages, keyed by stage."
-    )
+    enrichment: Enrichment = Field(default_factory=Enrichment, description="What the enrichment stages found.")
+
+    @field_validator("enrichment", mode="before")
+    @classmethod
+    def _upgrade(cls, value: Any) -> Any:
+        # Stored JSON of any version is read through the one upgrade function.
+        return upgrade_enrichment(value) if isinstance(value, Mapping) else value
 
     @property
     def body(self) -> str:

@@ -57,6 +57,9 @@ class DraftItem(BaseModel):
     column_reason: str = ""
     note: str = Field(default="", description="Why the article is left out, or an editor's note.")
     new_title: str | None = Field(default=None, description="The title an editor gave it for this issue.")
+    original_title: str | None = Field(
+        default=None, description="The stored article's title before publishing replaced it with new_title."
+    )
     source: str | None = None
     date: dt.date | None = None
 

@@ -85,17 +85,11 @@ def _topic_parts(article: Article, profile: Profile) -> list[ScorePart]:
     if not weights:
         return []
     parts: list[ScorePart] = []
-    topics = article.enrichment.get("topics")
-    if isinstance(topics, dict):  # the enrichment stage stores {"labels": [{"id", "label", "score", …}]}
-        topics = topics.get("labels")
-    if isinstance(topics, list):
-        for topic in topics:
-            if not isinstance(topic, dict):
-                continue
-            for key in (topic.get("id"), topic.get("label")):
-                if isinstance(key, str) and key in weights:
-                    parts.append(ScorePart(points=weights[key], reason=f"主题：{topic.get('label') or key}"))
-                    break
+    if article.enrichment.topics is not None:
+        for topic in article.enrichment.topic_labels:
+            key = next((k for k in (topic.id, topic.label) if k in weights), None)
+            if key is not None:
+                parts.append(ScorePart(points=weights[key], reason=f"主题：{topic.label or key}"))
     else:
         body = article.body
         for keyword, weight in weights.items():

@@ -1,7 +1,7 @@
 """What an article says about itself that ranking needs: issuing authority and its level, home region,
 source quality, canonical link.
 
-The enrichment stage's facts (``article.enrichment["facts"]``: authorities with level and region) are
+The enrichment stage's facts (``article.enrichment.facts``: authorities with level and region) are
 used when present. Without them the source line and the title are read with a small, documented set of
 name patterns — a guess, and every guess says so in the article's explanation.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from policydigest.model import Article
@@ -170,11 +169,6 @@ class Authority:
     guessed: bool = True  # True when read from names, False when the enrichment facts gave it
 
 
-def _facts(article: Article) -> dict[str, Any]:
-    facts = article.enrichment.get("facts")
-    return facts if isinstance(facts, dict) else {}
-
-
 def full_name(name: str) -> str:
     """An authority's full name for the weight table.
 
@@ -221,10 +215,10 @@ def authority_of(article: Article) -> Authority:
     >>> authority_of(Article(title="示例", source="工信部")).name
     '工业和信息化部'
     """
-    authorities = _facts(article).get("authorities") or []
-    if authorities and isinstance(authorities[0], dict) and authorities[0].get("name"):
-        first = authorities[0]
-        return Authority(str(first["name"]), first.get("level"), first.get("joint_count"), guessed=False)
+    facts = article.enrichment.facts
+    if facts is not None and facts.authorities and facts.authorities[0].name:
+        first = facts.authorities[0]
+        return Authority(first.name, first.level, first.joint_count, guessed=False)
     for text in (article.source or "", article.title):
         level = level_of_name(text)
         if level is not None:
@@ -264,13 +258,10 @@ def home_mentions(article: Article, places: Sequence[str]) -> str | None:
     >>> home_mentions(Article(title="贵阳贵安出台数据标注十条措施"), ["贵州", "贵阳"])
     '贵阳'
     """
-    regions = _facts(article).get("regions") or []
-    for region in regions:
-        if isinstance(region, dict):
-            for key in ("name", "province"):
-                value = str(region.get(key) or "")
-                if value and any(value.startswith(place) for place in places):
-                    return value
+    for region in article.enrichment.facts.regions if article.enrichment.facts is not None else []:
+        for value in (region.name, region.province or ""):
+            if value and any(value.startswith(place) for place in places):
+                return value
     for text in (article.title, article.source or ""):
         for place in places:
             if place and place in text:

@@ -17,11 +17,12 @@ import math
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from policydigest.enrichment import ColumnDecision
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -38,27 +39,6 @@ class Feature:
     name: str
     value: float
     evidence: str
-
-
-@dataclass(frozen=True)
-class ColumnResult:
-    """The chosen column, the model's probability for it, and the reasons (strongest first)."""
-
-    column: str
-    role: str
-    confidence: float
-    reasons: list[str]
-    scores: dict[str, float] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form stored in ``article.enrichment["column"]``."""
-        return {
-            "column": self.column,
-            "role": self.role,
-            "confidence": self.confidence,
-            "reasons": self.reasons,
-            "scores": self.scores,
-        }
 
 
 def _is_home(name: str | None, home: str) -> bool:
@@ -319,7 +299,7 @@ class ColumnModel:
                     scores[role] += row[role] * feature.value
         return scores
 
-    def predict(self, fired: Sequence[Feature], columns: Sequence[str]) -> ColumnResult:
+    def predict(self, fired: Sequence[Feature], columns: Sequence[str]) -> ColumnDecision:
         """The column for these features, with confidence and reasons.
 
         >>> fired = [Feature("region_foreign_title", 1.0, "foreign: 美国")]
@@ -340,7 +320,7 @@ class ColumnModel:
         reasons = list(dict.fromkeys(evidence for contribution, evidence in support if contribution > 0.05))
         if not reasons:
             reasons = ["nothing specific found: the column most articles like this go to"]
-        return ColumnResult(
+        return ColumnDecision(
             column=columns[ROLES.index(role)],
             role=role,
             confidence=round(exp[role] / total, 3),

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from policydigest.errors import SearchIndexError
-from policydigest.search.documents import count_stored, iter_store_articles, load_articles
+from policydigest.search.documents import iter_store_articles, load_articles
 from policydigest.search.index import SearchIndex
 from policydigest.settings import Settings
 from policydigest.store import Store
@@ -68,7 +68,7 @@ def rebuild_index(
     0
     """
     if on_total:
-        on_total(count_stored(store))
+        on_total(store.count_articles())
     target = SearchIndex.in_memory() if folder is None else None
     building = folder.with_name(folder.name + f".new-{os.getpid()}") if folder is not None else None
     if building is not None:

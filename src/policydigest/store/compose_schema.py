@@ -58,6 +58,7 @@ class DraftItemRow(Base):
     column_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     new_title: Mapped[str | None] = mapped_column(Text)
+    original_title: Mapped[str | None] = mapped_column(Text)  # revision 0004_original_title
 
     draft: Mapped[DraftRow] = relationship(back_populates="items")
     article: Mapped[ArticleRow] = relationship()
