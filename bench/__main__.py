@@ -46,12 +46,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all of {', '.join(available())})")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds each: checks they still run")
     args = parser.parse_args(argv)
-    os.environ.setdefault("COLUMNS", "140")  # readable tables in CI logs, where there is no terminal
     names = args.names or available()
     unknown = [name for name in names if name not in available()]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available())}", file=sys.stderr)
         return 2
+    os.environ.setdefault("COLUMNS", "140")  # readable tables in CI logs, where there is no terminal
     failed = [name for name in names if not run_one(name, smoke=args.smoke)]
     if failed:
         print(f"\n{len(failed)} of {len(names)} benchmark(s) failed: {', '.join(failed)}", file=sys.stderr)
