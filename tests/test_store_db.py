@@ -29,11 +29,17 @@ from store_samples import article, full_issue, small_issue, snapshot, without_id
 TABLES = {"alembic_version", *metadata.tables}
 
 
+def ours(name: str | None, kind: str, *_args: Any) -> bool:
+    """Whether a database object is the store's: the job queue's tables belong to procrastinate."""
+    return not (kind == "table" and (name or "").startswith("procrastinate_"))
+
+
 def test_migrations_build_exactly_the_orm_schema(store_url: str) -> None:
     with open_store(store_url) as store, store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        options = {"compare_type": True, "compare_server_default": True, "include_name": ours}
+        context = MigrationContext.configure(conn, opts=options)
         assert compare_metadata(context, metadata) == []
-        assert set(inspect(conn).get_table_names()) == TABLES
+        assert {name for name in inspect(conn).get_table_names() if ours(name, "table")} == TABLES
 
 
 def test_opening_an_existing_store_again_changes_nothing(store_url: str) -> None:

@@ -10,22 +10,16 @@ from __future__ import annotations
 import logging
 
 from policydigest.compose.signals import authority_of, home_mentions
-from policydigest.model import DEFAULT_COLUMNS, Article
+from policydigest.model import DEFAULT_COLUMN_ROLES, Article
 from policydigest.profile import ColumnRole, Profile
 from policydigest.store.articles import effective_column
 
 log = logging.getLogger(__name__)
 
-#: The role of each of the bulletin's customary columns, for names the profile does not use.
-_DEFAULT_ROLES = dict(
-    zip(DEFAULT_COLUMNS, (ColumnRole.NATIONAL, ColumnRole.LOCAL, ColumnRole.FRONTIER, ColumnRole.HOME), strict=True)
-)
-
-
 def _known(column: str, profile: Profile) -> str | None:
     if column in profile.column_names:
         return column
-    role = _DEFAULT_ROLES.get(column)
+    role = DEFAULT_COLUMN_ROLES.get(column)  # a customary name the profile does not use
     return profile.column_for(role) if role is not None else None
 
 
@@ -37,7 +31,7 @@ def fallback_column(article: Article, profile: Profile) -> tuple[str, str]:
     ('数谷动态', '本地新闻（贵州），归入数谷动态')
     """
     authority = authority_of(article)
-    home = home_mentions(article, profile.ranking.home_places)
+    home = home_mentions(article, profile.home_region)
     if home and authority.level not in ("national", "foreign", "international"):
         column = profile.column_for(ColumnRole.HOME)
         return column, f"本地新闻（{home}），归入{column}"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from policydigest.compose.signals import source_quality
 from policydigest.ingest.links import canonical_url
 from policydigest.model import Article
+from policydigest.profile import SourcePoints
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def body_key(article: Article) -> str | None:
 
 
 def _preference(article: Article) -> tuple[float, int, str]:
-    quality, _ = source_quality(article)
+    quality, _ = source_quality(article, SourcePoints())  # only the order of sources matters here
     date = article.published.isoformat() if article.published else "9999"
     return (-quality, -len(article.body), date)
 

@@ -2,7 +2,7 @@
 
 Readable features (home region in the title, a national authority issuing, a foreign country, an
 industry ranking …) come from the article's facts; a small linear model turns them into a score per
-column *role*. The roles are the four columns in the configured order: national policy (国策要论),
+column *role*. The roles are the profile's four columns in print order: national policy (国策要论),
 local policy (地方新政), industry frontier and foreign policy (产业前沿), home region (数谷动态).
 The model's weights start from documented domain priors (``data/enrich/column.toml``) and can be
 fitted to an archive of issues (multinomial logistic regression pulled towards the priors), so a
@@ -335,10 +335,10 @@ def check_columns(columns: Sequence[str]) -> None:
     >>> check_columns(["国策要论", "地方新政"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydigest.errors.ConfigError: the column stage needs 4 columns (...); settings.columns has 2
+    policydigest.errors.ConfigError: the column stage needs 4 columns (...); the profile has 2 (...)
     """
     if len(columns) != len(ROLES):
         raise ConfigError(
             f"the column stage needs {len(ROLES)} columns ({', '.join(ROLES)} in that order); "
-            f"settings.columns has {len(columns)}"
+            f"the profile has {len(columns)} (see docs/profile.md)"
         )

@@ -28,6 +28,7 @@ from policydigest.enrich.topics import load_taxonomy
 from policydigest.enrichment import Duplicates, Facts, SimilarArticle, Topics
 from policydigest.errors import ConfigError
 from policydigest.model import Article
+from policydigest.profile import profile_for
 from policydigest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class FactsStage:
         except ImportError as exc:
             raise ConfigError(f"the facts stage is not available ({exc}); remove 'facts' from enrich_stages") from exc
         self._extract: Callable[..., Any] = extract_facts
-        self.home = settings.home_region
+        self.home = profile_for(settings).home_region or ""
         self.version = f"1:{getattr(facts_module, '__version__', '0')}:{self.home}"
 
     def facts(self, text: str, published: dt.date | None = None) -> Facts:
@@ -126,7 +127,7 @@ class ColumnStage:
     def __init__(self, settings: Settings, facts: FactsStage | None) -> None:
         check_columns(settings.columns)
         self.columns = list(settings.columns)
-        self.home = settings.home_region
+        self.home = profile_for(settings).home_region or ""
         self.model = ColumnModel.load(settings.column_model_file)
         self._facts = facts or FactsStage(settings)
         self.version = f"1:{self.model.fingerprint()}:{self.home}:{_fingerprint(self.columns)}"

@@ -1,10 +1,8 @@
 """What the index holds for an article, and reading that from the store (by id, or all in batches).
 
 Articles come from the store's one read path (``policydigest.store.articles``: effective column,
-date, issues). Facets come from those and, once the enrichment pipeline has run, from
-``article.enrichment``: ``facts`` (regions with their province, authorities, document kinds; see
-FACTS_API) and ``topics``. A region counts for its province as well, so a filter
-on 贵州 finds articles about 贵阳.
+date, issues). Each facet is read as its declaration says (``search.facets.FACETS``): from those and,
+once the enrichment pipeline has run, from the typed ``article.enrichment`` (facts and topics).
 """
 
 from __future__ import annotations
@@ -13,61 +11,34 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from policydigest.enrichment import Enrichment, Facts
+from policydigest.enrichment import Enrichment
+from policydigest.search.facets import FACETS, FacetSource
 from policydigest.store import Store
 from policydigest.store.articles import StoredArticle
-
-_REGION_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "新区",
-    "省",
-    "市",
-    "区",
-    "县",
-)
-
-
-def region_short_name(name: str) -> str:
-    """A region's name without its administrative suffix, as readers type it.
-
-    >>> region_short_name("贵州省"), region_short_name("广西壮族自治区"), region_short_name("美国")
-    ('贵州', '广西', '美国')
-    """
-    for suffix in _REGION_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
 
 
 @dataclass(frozen=True)
 class IndexedArticle:
-    """The searchable form of an article: its text and the values it is filtered and counted by."""
+    """The searchable form of an article: its text and the values it is filtered and counted by.
+
+    >>> IndexedArticle(id=1, title="算力", body="", facets={"column": ("数谷动态",)}).facet("column")
+    ('数谷动态',)
+    """
 
     id: int
     title: str
     body: str
-    column: str | None = None
     date: dt.date | None = None
-    source: str | None = None
-    issues: tuple[int, ...] = ()
-    regions: tuple[str, ...] = ()  # full names, with the province of each city (facet values)
-    authorities: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()  # labels
-    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # filter keys per facet: aliases too
+    facets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → values (counted)
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → filter keys, when not the values
 
+    def facet(self, name: str) -> tuple[str, ...]:
+        """The values of one facet."""
+        return self.facets.get(name, ())
 
-def _strings(values: Iterable[str | None]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for value in values:
-        if value and value.strip():
-            seen.setdefault(value.strip(), None)
-    return tuple(seen)
+    def filter_keys(self, name: str) -> tuple[str, ...]:
+        """The filter keys of one facet (its values unless other forms are given)."""
+        return self.keys.get(name) or self.facet(name)
 
 
 def enrichment_facets(enrichment: Enrichment) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -78,24 +49,8 @@ def enrichment_facets(enrichment: Enrichment) -> dict[str, tuple[tuple[str, ...]
     >>> enrichment_facets(Enrichment(facts=Facts(regions=[city])))["region"]
     (('贵阳市', '贵州省'), ('贵阳市', '贵州省', '贵阳', '贵州'))
     """
-    facts = enrichment.facts or Facts()
-    regions = facts.regions
-    region_values = _strings([r.name for r in regions] + [r.province for r in regions])
-    region_keys = _strings(
-        [*region_values, *(region_short_name(v) for v in region_values), *(r.text for r in regions)]
-    )
-    authority_values = _strings(a.name for a in facts.authorities)
-    authority_keys = _strings([*authority_values, *(a.text for a in facts.authorities)])
-    kinds = _strings(d.kind for d in facts.documents)
-    topics = enrichment.topic_labels
-    topic_values = _strings(t.label for t in topics)
-    topic_keys = _strings([*topic_values, *(t.id for t in topics)])
-    return {
-        "region": (region_values, region_keys),
-        "authority": (authority_values, authority_keys),
-        "kind": (kinds, kinds),
-        "topic": (topic_values, topic_keys),
-    }
+    source = FacetSource(enrichment=enrichment)
+    return {facet.name: facet.collect(source) for facet in FACETS}
 
 
 def indexed_article(stored: StoredArticle) -> IndexedArticle:
@@ -104,24 +59,21 @@ def indexed_article(stored: StoredArticle) -> IndexedArticle:
     >>> from policydigest.model import Article, Block
     >>> article = Article(id=7, title="算力", blocks=[Block.paragraph("正文")], column="产业前沿")
     >>> doc = indexed_article(StoredArticle(article))
-    >>> doc.id, doc.body, doc.column
-    (7, '正文', '产业前沿')
+    >>> doc.id, doc.body, doc.facet("column")
+    (7, '正文', ('产业前沿',))
     """
     article = stored.article
-    facets = enrichment_facets(article.enrichment)
+    source = FacetSource(
+        column=stored.column, source=article.source, issues=stored.issues, enrichment=article.enrichment
+    )
+    found = {facet.name: facet.collect(source) for facet in FACETS}
     return IndexedArticle(
         id=stored.id,
         title=article.title,
         body=article.body,
-        column=stored.column,
         date=stored.date,
-        source=article.source,
-        issues=stored.issues,
-        regions=facets["region"][0],
-        authorities=facets["authority"][0],
-        kinds=facets["kind"][0],
-        topics=facets["topic"][0],
-        keys={name: keys for name, (_values, keys) in facets.items()},
+        facets={name: values for name, (values, _keys) in found.items() if values},
+        keys={name: keys for name, (values, keys) in found.items() if keys != values},
     )
 
 

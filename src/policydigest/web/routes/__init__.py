@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from policydigest.web.routes import articles, browse, facets, feeds, issues, search, sources
+from policydigest.web.routes import articles, browse, facets, feeds, issues, ops, search, sources
 
 #: Every router of the app, pages first.
 ROUTERS: list[APIRouter] = [
@@ -19,4 +19,5 @@ ROUTERS: list[APIRouter] = [
     search.api,
     facets.api,
     sources.api,
+    ops.router,
 ]
