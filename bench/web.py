@@ -4,7 +4,7 @@ A store is built from the project's own sample bulletins and web articles, enric
 `policydigest serve` runs as its own process and `wrk` loads, for BENCH_WEB_SECONDS each (default 30):
 a static file (the server's floor, the baseline of this run), an issue page (page cache on, as served,
 and off), and a search page with a query and a facet filter. Every answer must be a 2xx with no socket
-error; requests/s and latency p50/p99 are printed.
+error; requests/s and latency p50/p99 are printed. ``--smoke``: 1 s per row, the cached server only.
 """
 
 from __future__ import annotations
@@ -147,10 +147,11 @@ def main(smoke: bool = False) -> None:
             f"{THREADS} threads, {CONNECTIONS} connections, 2-core machine shared with wrk"
         )
         results: list[Load] = []
-        for cache, rows in (
+        servers = [
             ("30", [("static file (baseline)", "/static/site.css"), ("issue page", ISSUE), ("search page", SEARCH)]),
             ("0", [("issue page, no page cache", ISSUE)]),
-        ):
+        ]
+        for cache, rows in servers[:1] if smoke else servers:  # smoke: one server start, not two
             process, base = serve(settings, POLICYDIGEST_WEB_CACHE_SECONDS=cache)
             try:
                 results += [load(name, base, path, seconds) for name, path in rows]
