@@ -13,7 +13,7 @@ import logging
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -21,8 +21,16 @@ from policydigest.errors import ConfigError
 from policydigest.model import AuthorityLevel, BackMatter, Block, Issue, Masthead, MastheadRole
 from policydigest.model import ColumnRole as ColumnRole  # re-exported: readers of the profile name roles
 
-if TYPE_CHECKING:  # settings derive their columns from the profile, so the profile must not import them
-    from policydigest.settings import Settings
+
+class ProfileChoice(Protocol):
+    """What names the profile in the settings (``Settings`` is one): the profile sits below the settings,
+    which derive their columns from it, so it names no settings class."""
+
+    @property
+    def profile_path(self) -> Path | None: ...
+
+    @property
+    def home_region(self) -> str | None: ...
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +244,7 @@ def load_profile(path: Path | None = None) -> Profile:
         raise ConfigError(f"publisher profile {path}: {where}: {first['msg']} (see docs/profile.md)") from exc
 
 
-def profile_for(settings: Settings) -> Profile:
+def profile_for(settings: ProfileChoice) -> Profile:
     """The profile the settings name (``profile_path``), else the demo profile; ``home_region`` set in
     the settings overrides the profile's.
 

@@ -93,7 +93,9 @@ class Settings(BaseSettings):
     )
     # ---- enrichment (issue 3) ----
     enrich_on_import: bool = Field(
-        default=True, description="Run the enrichment stages on newly imported articles (import --no-enrich skips)."
+        default=True,
+        description="Enrich articles once stored by any ingest: bulletin import, add and crawl "
+        "(import --no-enrich skips).",
     )
     enrich_stages: list[str] = Field(
         default=["facts", "topics", "column", "summary", "duplicates"],

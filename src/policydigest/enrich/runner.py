@@ -7,7 +7,7 @@ the next run skips every article whose stages are already current.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 
 from policydigest.enrich.pipeline import Pipeline
@@ -37,12 +37,13 @@ def enrich_store(
     pipeline: Pipeline,
     *,
     issue: int | None = None,
+    ids: Collection[int] | None = None,
     force: bool = False,
     batch: int = 200,
     on_article: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> EnrichReport:
-    """Run ``pipeline`` over the stored articles (of ``issue`` when given) and store the results.
+    """Run ``pipeline`` over the stored articles (of ``issue``, or with ``ids``, when given) and store the results.
 
     >>> from policydigest.enrich.pipeline import build_pipeline
     >>> from policydigest.settings import Settings
@@ -51,7 +52,7 @@ def enrich_store(
     0
     """
     report = EnrichReport()
-    items = store.articles_for_enrichment(issue)
+    items = store.articles_for_enrichment(issue, ids=ids)
     report.considered = len(items)
     if on_total:
         on_total(len(items))

@@ -1,4 +1,4 @@
-"""From a link to a stored article: fetch, extract, enrich, then store and mark the item done.
+"""From a link to a stored article: fetch, extract, then store and mark the item done.
 
 Fetching and extraction run in worker threads; every store write happens in the calling thread,
 one transaction per item, so an interruption leaves each item either done or still pending.
@@ -13,7 +13,6 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from policydigest.errors import BlockedAddressError, FetchError, RobotsDisallowedError
-from policydigest.ingest.enrichment import enrich
 from policydigest.ingest.fetch import Fetcher, FetchResult
 from policydigest.metrics import CRAWL_FETCHES
 from policydigest.model import Article, Provenance
@@ -110,10 +109,8 @@ def article_from_page(result: FetchResult, *, title: str | None = None, publishe
     )
 
 
-def fetch_article(
-    fetcher: Fetcher, settings: Settings, url: str, *, title: str | None = None, publisher: str | None = None
-) -> Fetched:
-    """Fetch ``url`` and extract and enrich its article; faults become a status and a reason."""
+def fetch_article(fetcher: Fetcher, url: str, *, title: str | None = None, publisher: str | None = None) -> Fetched:
+    """Fetch ``url`` and extract its article; faults become a status and a reason."""
     try:
         result = fetcher.fetch(url)
     except (BlockedAddressError, RobotsDisallowedError) as exc:
@@ -127,7 +124,7 @@ def fetch_article(
         return Fetched(url, result=result, status=ItemStatus.FAILED, reason=f"extraction failed: {exc!r}")
     if article is None:
         return Fetched(url, result=result, status=ItemStatus.NO_BODY, reason="no article body on the page")
-    return Fetched(url, article=enrich(article, settings), result=result)
+    return Fetched(url, article=article, result=result)
 
 
 def process_items(
@@ -146,8 +143,7 @@ def process_items(
         return tally
     with ThreadPoolExecutor(max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="fetch") as pool:
         futures: dict[Future[Fetched], PendingItem] = {
-            pool.submit(fetch_article, fetcher, settings, item.url, title=item.title, publisher=publisher): item
-            for item in items
+            pool.submit(fetch_article, fetcher, item.url, title=item.title, publisher=publisher): item for item in items
         }
         try:
             for future in as_completed(futures):

@@ -126,7 +126,7 @@ def fetch_item(rt: Runtime, queue: JobQueue | None, *, item_id: int) -> None:
         log.info("item #%d is %s already; nothing to do", item_id, status)
         return
     publisher = rt.source(source).publisher if source is not None else None
-    fetched = fetch_article(rt.fetcher, rt.settings, item.url, title=item.title, publisher=publisher)
+    fetched = fetch_article(rt.fetcher, item.url, title=item.title, publisher=publisher)
     result = settle_item(item, fetched, repo, rt.settings)
     if result.status is ItemStatus.PENDING:
         raise JobRetryError(f"{item.url}: {result.reason}")

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -271,9 +271,11 @@ class Store:
 
     # ---- enrichment (issue 3) ----------------------------------------------------------------
 
-    def articles_for_enrichment(self, issue_total_number: int | None = None) -> list[tuple[Article, dt.date | None]]:
-        """Stored articles (all, or one issue's), oldest first, each with the date that orders it:
-        its publication date, else the date of the first issue it appeared in.
+    def articles_for_enrichment(
+        self, issue_total_number: int | None = None, *, ids: Collection[int] | None = None
+    ) -> list[tuple[Article, dt.date | None]]:
+        """Stored articles (all, one issue's, or those with ``ids``), oldest first, each with the date that
+        orders it: its publication date, else the date of the first issue it appeared in.
 
         >>> from policydigest.store.db import create_store_engine
         >>> Store(create_store_engine("sqlite://")).articles_for_enrichment()
@@ -288,6 +290,8 @@ class Store:
                     raise NotFoundError(f"no issue 总第{issue_total_number}期 in the store (see `policydigest issues`)")
                 placed = select(PlacementRow.article_id).where(PlacementRow.issue_id.in_(issue_ids))
                 query = query.where(ArticleRow.id.in_(placed))
+            if ids is not None:
+                query = query.where(ArticleRow.id.in_(list(ids)))
             stored = load_articles(session, session.scalars(query))
         rows = [(s.article, s.date) for s in stored]
         return sorted(rows, key=lambda pair: (pair[1] or dt.date.max, pair[0].id or 0))
