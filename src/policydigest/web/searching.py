@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator, StringConstraints
 
 from policydigest.errors import SearchIndexError
+from policydigest.metrics import SEARCH_SECONDS
 from policydigest.search import IndexSync, Query, SearchHit, SearchResult, SortOrder
 from policydigest.search.facets import FACETS, Facet, with_facet_parameters
 
@@ -214,7 +215,9 @@ class Searcher:
         """One page of hits of ``params``, with the total and facet counts. Raises SearchIndexError."""
         query = params.query(limit=limit, offset=offset, facets=facets)
         try:
-            result: SearchResult = self._ready().search(query)
+            index = self._ready()
+            with SEARCH_SECONDS.time():
+                result: SearchResult = index.search(query)
         except (OSError, ValueError) as exc:
             log.exception("search failed for %r", query)
             raise SearchIndexError(f"the search index could not answer: {exc}") from exc
