@@ -14,6 +14,7 @@ from rich.table import Table
 
 from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.desk.commands import audit_command, users_app
 from policydigest.enrich import commands as enrich_commands
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.ingest import commands as ingest_commands
@@ -41,6 +42,8 @@ app = typer.Typer(
 app.add_typer(draft_app, name="draft")
 app.command("publish")(publish_command)
 app.command("render")(render_command)
+app.add_typer(users_app, name="users")
+app.command("audit")(audit_command)
 
 
 @app.callback()
