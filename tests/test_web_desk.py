@@ -141,6 +141,17 @@ def test_the_whole_week_through_the_api(desk: Any) -> None:
     issue = client.get(f"/api/v1/issues/{total}").json()
     assert "短标题" in [a["title"] for a in issue["articles"]]
     assert first not in inbox_ids(client, editor)
+    assert client.get(f"/articles/{first}").status_code == 200  # published: now public
+    # A correction makes version 2 with a dated note; version 1 stays downloadable as it was.
+    assert call(client, editor, "POST", f"issues/{total}/corrections", note="更正标题").status_code == 403
+    retitle = {str(first): "更正后的标题"}
+    fixed = call(client, chief, "POST", f"issues/{total}/corrections", note="标题有误", titles=retitle)
+    assert fixed.status_code == 200 and fixed.json()["version"] == 2, fixed.text
+    old = client.get(f"/issues/{total}/versions/1.html")
+    assert old.status_code == 200 and "短标题" in old.text and "更正后的标题" not in old.text
+    new = client.get(f"/issues/{total}/versions/2.html").text
+    assert "更正后的标题" in new and "更正：标题有误" in new
+    assert "更正后的标题" in [a["title"] for a in client.get(f"/api/v1/issues/{total}").json()["articles"]]
     audit = client.get("/api/v1/desk/audit", params={"subject": "draft"}, headers=bearer(editor)).json()
     done = {e["action"] for e in audit}
     assert {"review.submit", "review.return", "review.approve", "draft.text", "draft.add"} <= done

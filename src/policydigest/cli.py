@@ -245,6 +245,16 @@ def demo_command(
     console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)", soft_wrap=True, highlight=False)
     console.print(f"PDF:   {result.pdf}", soft_wrap=True, highlight=False)
     console.print(f"HTML:  {result.html}", soft_wrap=True, highlight=False)
+    from policydigest.desk.accounts import demo_accounts
+
+    console.print("\nDesk accounts (one per role; the passwords are new on every run):", highlight=False)
+    for name, role, password in demo_accounts(store):
+        console.print(f"  {name:18} {role.value:12} password: {password}", soft_wrap=True, highlight=False)
+    console.print(
+        f"Open the desk: policydigest --db {db} serve, then http://{settings.web_host}:{settings.web_port}/login",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 # ---- commands of the other stages -------------------------------------------------------------

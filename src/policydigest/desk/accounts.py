@@ -231,3 +231,18 @@ class Throttle:
         wait = max((self.blocked_for(key) for key in keys), default=0)
         if wait:
             raise ThrottledError(f"尝试次数过多，请{wait}秒后再试", retry_after=wait)
+
+
+def demo_accounts(store: Store) -> list[tuple[str, Role, str]]:
+    """One account per role with a fresh random password, for the demo: (name, role, password).
+
+    >>> from policydigest.store import open_store
+    >>> [(name, role.value) for name, role, _ in demo_accounts(open_store("sqlite://"))][:2]
+    [('demo-contributor', 'contributor'), ('demo-editor', 'editor')]
+    """
+    accounts = Accounts(store)
+    made = []
+    for role in Role:
+        password = secrets.token_urlsafe(12)
+        made.append((accounts.add(f"demo-{role.value}", role, password, by="demo").name, role, password))
+    return made

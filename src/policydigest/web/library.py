@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
 from policydigest.model import Article, Block, Issue
 from policydigest.store import IssueSummary, Store
+from policydigest.store.desk_schema import CandidateRow
 from policydigest.store.repository import article_from_row, issue_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
@@ -74,8 +75,21 @@ class Library:
     True
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, open_library: bool = False) -> None:
         self.store = store
+        #: Off: readers see only articles of published issues and those an editor made public.
+        self.open_library = open_library
+
+    def _vetted(self) -> Any:
+        """The condition an article must meet for readers to see it."""
+        placed = select(PlacementRow.article_id)
+        public = select(CandidateRow.article_id).where(CandidateRow.public.is_(True))
+        return or_(ArticleRow.id.in_(placed), ArticleRow.id.in_(public))
+
+    def published_issue_numbers(self) -> list[int]:
+        """The 总期 of every stored issue (what restricted searches are limited to)."""
+        with self.store.session() as session:
+            return sorted(set(session.scalars(select(IssueRow.total_number))))
 
     # ---- issues ------------------------------------------------------------------------------
 
@@ -157,10 +171,11 @@ class Library:
 
     def article(self, article_id: int) -> tuple[Article, list[Placement]]:
         """One article and the issues that carried it (oldest first). Raises NotFoundError."""
+        query = select(ArticleRow).where(ArticleRow.id == article_id).options(selectinload(ArticleRow.provenance))
+        if not self.open_library:
+            query = query.where(self._vetted())
         with self.store.session() as session:
-            row = session.scalar(
-                select(ArticleRow).where(ArticleRow.id == article_id).options(selectinload(ArticleRow.provenance))
-            )
+            row = session.scalar(query)
             if row is None:
                 raise NotFoundError(f"没有编号为 {article_id} 的文章")
             article = article_from_row(row)
@@ -224,6 +239,8 @@ class Library:
         first = self._first_issue()
         query = self._article_page(first)
         counted = select(func.count(ArticleRow.id)).outerjoin(first, first.c.article_id == ArticleRow.id)
+        if not self.open_library:
+            query, counted = query.where(self._vetted()), counted.where(self._vetted())
         if column is not None:
             condition = self._column(first) == column
             query, counted = query.where(condition), counted.where(condition)

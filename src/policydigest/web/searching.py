@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -210,8 +211,10 @@ def search_params(
 class Searcher:
     """Runs searches for the web app on the index kept in step with the store."""
 
-    def __init__(self, sync: IndexSync) -> None:
+    def __init__(self, sync: IndexSync, *, published: Callable[[], list[int]] | None = None) -> None:
         self.sync = sync
+        #: When set, searches without an issue filter see only articles of these issues (readers' view).
+        self.published = published
 
     def _ready(self) -> Any:
         if self.sync.pending():  # changes an earlier write could not apply yet
@@ -221,6 +224,8 @@ class Searcher:
     def search(self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True) -> SearchResult:
         """One page of hits of ``params``, with the total and facet counts. Raises SearchIndexError."""
         query = params.query(limit=limit, offset=offset, facets=facets)
+        if self.published is not None and not query.issues:
+            query = query.model_copy(update={"issues": self.published() or [0]})  # 0: no issue, no hit
         try:
             result: SearchResult = self._ready().search(query)
         except (OSError, ValueError) as exc:
@@ -232,6 +237,8 @@ class Searcher:
         """Articles most like this one; [] when the index cannot tell (logged)."""
         try:
             hits: list[SearchHit] = self._ready().more_like_this(article_id, limit=limit)
+            if self.published is not None:
+                hits = [hit for hit in hits if hit.issues]
         except (SearchIndexError, OSError, ValueError) as exc:
             log.warning("more like this failed for article #%s: %s", article_id, exc)
             return []

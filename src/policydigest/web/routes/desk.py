@@ -15,8 +15,8 @@ from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from policydigest.compose.model import ItemState
+from policydigest.desk import corrections, workflow
 from policydigest.desk import inbox as inbox_module
-from policydigest.desk import workflow
 from policydigest.desk.accounts import Accounts
 from policydigest.desk.actions import DeskActions
 from policydigest.desk.audit import read_audit
@@ -186,6 +186,7 @@ def draft_page(
         "nav": "draft", "current": current, "columns": columns, "flash": flash, "problem": problem,
         "by_column": {c: [i for i in included if i.column == c] for c in columns},
         "review_labels": workflow.STATE_LABELS,
+        "issues": ctx.library.issues(limit=5)[0] if allowed(who.user.role, "issue.correct") else [],
         "can": {a: allowed(who.user.role, a) for a in (
             "draft.arrange", "draft.text", "review.submit", "review.decide", "issue.publish")},
     })
@@ -296,3 +297,35 @@ def audit_page(
     """Who did what, when, before → after; per issue, article or person."""
     entries = read_audit(desk.store, user=user or None, subject=subject or None, subject_id=subject_id)
     return _page(ctx, who, "desk_audit.html.j2", {"nav": "audit", "entries": entries})
+
+
+# ---- corrections and earlier versions -------------------------------------------------------------
+
+MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
+
+
+@pages.post("/desk/issues/correct")
+def correct_issue(
+    desk: Actions, who: Annotated[Principal, signed("issue.correct")],
+    total_number: Annotated[int, Form(ge=1, le=100000)], note: Annotated[str, Form(max_length=1000)],
+    article_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+    title: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """更正 a published issue: a dated note and, optionally, one article's new title."""
+    titles = {article_id: title} if article_id and title else {}
+    return _do("/desk/draft", lambda: f"已更正总第{total_number}期，现为第"
+               f"{corrections.correct(desk.store, total_number, who.user.name, note, titles)}版")
+
+
+@pages.get("/issues/{total_number}/versions/{number}.{fmt}")
+def issue_version(
+    ctx: Ctx, desk: Actions, total_number: Annotated[int, PathParam(ge=1, le=100000)],
+    number: Annotated[int, PathParam(ge=1, le=1000)], fmt: Annotated[str, PathParam(pattern="^(html|pdf|md)$")],
+) -> Response:
+    """An earlier (or the current) version of a published issue, to download (readers too)."""
+    from policydigest.render.output import render_issue
+
+    issue = corrections.version(desk.store, total_number, number)
+    data = render_issue(issue, fmt, profile=ctx.profile, default_columns=ctx.settings.columns)
+    name = f"issue-{total_number}-v{number}.{fmt}"
+    return Response(data, media_type=MEDIA[fmt], headers={"content-disposition": f'attachment; filename="{name}"'})

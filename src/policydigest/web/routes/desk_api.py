@@ -15,8 +15,10 @@ from fastapi import Path as PathParam
 from fastapi import Query as Param
 from pydantic import BaseModel, Field
 
+from policydigest.desk import corrections
 from policydigest.desk.actions import DeskActions
 from policydigest.desk.audit import AuditEntry, read_audit
+from policydigest.desk.corrections import IssueVersion
 from policydigest.desk.inbox import CandidateState, InboxFilters, InboxPage
 from policydigest.desk.workflow import DeskDraft
 from policydigest.web.auth import Principal, require
@@ -249,3 +251,26 @@ def audit(
     offset: Annotated[int, Param(ge=0, le=100000)] = 0,
 ) -> list[AuditEntry]:
     return read_audit(desk.store, user=person, subject=subject, subject_id=subject_id, limit=limit, offset=offset)
+
+
+class Correction(BaseModel):
+    note: str = Field(min_length=1, max_length=1000, description="What was corrected (printed with the date).")
+    titles: dict[int, str] = Field(default_factory=dict, description="New titles by article id.")
+
+
+TotalNumber = Annotated[int, PathParam(ge=1, le=100000, description="The issue's 总期.")]
+
+
+@api.post("/issues/{total_number}/corrections", response_model=IssueVersion, summary="更正: a new version")
+def correct_issue(
+    desk: Actions, total_number: TotalNumber, body: Correction, user: Annotated[Principal, who("issue.correct")]
+) -> IssueVersion:
+    number = corrections.correct(desk.store, total_number, user.user.name, body.note, body.titles)
+    return corrections.versions(desk.store, total_number)[number - 1]
+
+
+@api.get("/issues/{total_number}/versions", response_model=list[IssueVersion], summary="Versions of an issue")
+def issue_versions(
+    desk: Actions, total_number: TotalNumber, _user: Annotated[Principal, who("desk.view")]
+) -> list[IssueVersion]:
+    return corrections.versions(desk.store, total_number)
