@@ -35,6 +35,7 @@ def editor(web: Any, tmp_path: Path) -> Iterator[TestClient]:
         fetch_host_delay=0.0,
         fetch_retries=0,
         fetch_timeout=5.0,
+        web_open_library=True,  # crawled articles are unvetted: readers see them only in an open library
     )
     tokens = make_users(open_store(settings.database_url))
     with TestClient(create_app(settings)) as client:
