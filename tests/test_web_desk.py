@@ -199,3 +199,43 @@ def test_inbox_pages_show_the_suggestions_and_every_button_is_a_form(desk: Any) 
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     assert "加入本期" in page.text and "排序依据" in page.text and "退出登录" in page.text
     assert page.text.count('name="csrf"') > 3
+
+
+def test_only_an_admin_manages_accounts_and_passwords_are_never_shown(desk: Any) -> None:
+    client, tokens = desk
+    body = {"name": "新编辑", "role": "editor", "password": "一个足够长的口令-42"}
+    assert call(client, tokens["chief"], "POST", "users", **body).status_code == 403
+    made = call(client, tokens["admin"], "POST", "users", **body)
+    assert made.status_code == 201 and made.json() == {"name": "新编辑", "role": "editor", "active": True}
+    listed = client.get("/api/v1/desk/users", headers=bearer(tokens["admin"]))
+    assert "新编辑" in [u["name"] for u in listed.json()] and "口令" not in listed.text
+
+
+def test_inbox_states_claims_and_filters(desk: Any) -> None:
+    client, tokens = desk
+    editor, contributor = tokens["editor"], tokens["contributor"]
+    rows = client.get("/api/v1/desk/inbox", headers=bearer(editor)).json()["items"]
+    first, second = rows[0], rows[1]
+    rejected = call(client, editor, "POST", f"inbox/{first['article_id']}/state", version=0, state="rejected")
+    assert rejected.status_code == 200 and rejected.json()["version"] == 1
+    stale = call(client, editor, "POST", f"inbox/{first['article_id']}/state", version=0, state="deferred")
+    assert stale.status_code == 409 and stale.json()["error"]["details"]["state"] == "rejected"
+    assert call(client, contributor, "POST", f"inbox/{second['article_id']}/state", version=0,
+                state="rejected").status_code == 403
+    claimed = call(client, contributor, "POST", f"inbox/{second['article_id']}/assign", version=0, user="contributor")
+    assert claimed.status_code == 200
+    assert call(client, contributor, "POST", f"inbox/{second['article_id']}/assign", version=1,
+                user="editor").status_code == 403  # a contributor claims for themselves only
+    only = client.get("/api/v1/desk/inbox", params={"state": "rejected"}, headers=bearer(editor)).json()
+    assert [r["article_id"] for r in only["items"]] == [first["article_id"]]
+    source = second["source"]
+    same = client.get("/api/v1/desk/inbox", params={"source": source}, headers=bearer(editor)).json()["items"]
+    assert same and all(r["source"] == source for r in same)
+    assert client.get("/api/v1/desk/inbox", params={"limit": 1, "offset": 1}, headers=bearer(editor)).json()[
+        "items"
+    ][0]["article_id"] == rows[1]["article_id"]
+    claimed_row = next(
+        r for r in client.get("/api/v1/desk/inbox", headers=bearer(editor)).json()["items"]
+        if r["article_id"] == second["article_id"]
+    )
+    assert claimed_row["assignee"] == "contributor"

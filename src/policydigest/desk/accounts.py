@@ -154,7 +154,9 @@ class Accounts:
             user = session.get(UserRow, row.user_id) if row is not None else None
             if row is None or user is None or not user.active:
                 return None
-            row.last_used = dt.datetime.now(dt.UTC)
+            now = dt.datetime.now(dt.UTC)
+            if row.last_used is None or row.last_used < now - dt.timedelta(minutes=1):  # not a write per request
+                row.last_used = now
             return _user(user)
 
     # ---- sessions ------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from policydigest.compose import edit
+from policydigest.compose.draft import candidate_item
 from policydigest.compose.model import Draft, ItemState
 from policydigest.compose.repository import DraftRepository
 from policydigest.desk.accounts import User
@@ -33,10 +34,25 @@ class DeskActions:
     inbox: Inbox
     desk: Desk
 
+    scores: dict[tuple[int, dt.date], tuple[float, str, str]] = field(default_factory=dict)
+
     @classmethod
     def build(cls, store: Store, settings: Settings, profile: Profile) -> DeskActions:
         """The desk over ``store``."""
-        return cls(store, settings, profile, Inbox(store), Desk(store, profile))
+        made = cls(store, settings, profile, Inbox(store), Desk(store, profile))
+        store.changes.subscribe(lambda _ids: made.scores.clear())
+        return made
+
+    def explanations(self, ids: list[int]) -> dict[int, tuple[float, str, str]]:
+        """Score, its explanation and the column's reason of each article, for an issue dated today."""
+        today = dt.date.today()
+        if len(self.scores) > 100_000:  # a long-running server: start again rather than grow
+            self.scores.clear()
+        missing = [i for i in ids if (i, today) not in self.scores]
+        for article_id, article in self.desk.repo.articles(missing).items():
+            item = candidate_item(article, profile=self.profile, date=today)
+            self.scores[(article_id, today)] = (item.score, item.explained, item.column_reason)
+        return {i: self.scores[(i, today)] for i in ids if (i, today) in self.scores}
 
     def _draft(self, user: User, version: int, action: str, change: Callable[[Draft, DraftRepository], str]) -> str:
         try:

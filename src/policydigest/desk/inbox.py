@@ -111,12 +111,39 @@ class _Desk:
 _NEW = _Desk(CandidateState.NEW, None, False, 0)
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """The inbox's articles as loaded: rows (near-duplicates folded away), what each folds, filter values."""
+
+    rows: list[_Entry]
+    folded: dict[int, list[int]]
+    options: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, entries: list[_Entry]) -> _Loaded:
+        present = {e.id for e in entries}
+        folded: dict[int, list[int]] = {}
+        rows = []
+        for e in entries:
+            if e.group is not None and e.group != e.id and e.group in present:
+                folded.setdefault(e.group, []).append(e.id)
+            else:
+                rows.append(e)
+        options = {
+            "source": sorted({e.source for e in entries if e.source}),
+            "column": sorted({e.column for e in entries if e.column}),
+            "region": sorted({r for e in entries for r in e.regions}),
+            "topic": sorted({t for e in entries for t in e.topics}),
+        }
+        return cls(rows, folded, options)
+
+
 class Inbox:
     """The inbox over a store; its article list is cached until this process writes an article."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._entries: list[_Entry] | None = None
+        self._entries: _Loaded | None = None
         self._loaded = 0.0
         self._lock = threading.Lock()
         store.changes.subscribe(self.forget)
@@ -126,7 +153,7 @@ class Inbox:
         with self._lock:
             self._entries = None
 
-    def _all(self) -> list[_Entry]:
+    def _all(self) -> _Loaded:
         with self._lock:
             if self._entries is not None and time.monotonic() - self._loaded < CACHE_SECONDS:
                 return self._entries
@@ -145,9 +172,10 @@ class Inbox:
                            view.topics, view.group)
                 )
         entries.sort(key=lambda e: (e.date or dt.date.min, e.id), reverse=True)
+        loaded = _Loaded.of(entries)
         with self._lock:
-            self._entries, self._loaded = entries, time.monotonic()
-        return entries
+            self._entries, self._loaded = loaded, time.monotonic()
+        return loaded
 
     def _desk(self) -> dict[int, _Desk]:
         query = select(CandidateRow.article_id, CandidateRow.state, UserRow.name, CandidateRow.public,
@@ -157,36 +185,19 @@ class Inbox:
 
     def page(self, filters: InboxFilters, *, offset: int = 0, limit: int = 50) -> InboxPage:
         """The rows matching ``filters``, newest first, near-duplicates folded into one row."""
-        entries = self._all()
+        loaded = self._all()
         desk = self._desk()
-        present = {e.id for e in entries}
-        folded: dict[int, list[int]] = {}
-        rows: list[_Entry] = []
-        for e in entries:
-            if e.group is not None and e.group != e.id and e.group in present:
-                folded.setdefault(e.group, []).append(e.id)
-            elif _matches(e, desk.get(e.id, _NEW), filters):
-                rows.append(e)
+        if filters == InboxFilters():
+            rows = loaded.rows
+        else:
+            rows = [e for e in loaded.rows if _matches(e, desk.get(e.id, _NEW), filters)]
         chosen = rows[offset : offset + limit]
-        items = [_row(e, desk.get(e.id, _NEW), folded.get(e.id, [])) for e in chosen]
+        items = [_row(e, desk.get(e.id, _NEW), loaded.folded.get(e.id, [])) for e in chosen]
         return InboxPage(items=items, total=len(rows), offset=offset, limit=limit)
-
-    def row(self, article_id: int) -> InboxRow:
-        """The inbox row of one article (unpublished or not)."""
-        entry = next((e for e in self._all() if e.id == article_id), None)
-        if entry is None:
-            raise DeskError(f"文章 #{article_id} 不在稿件池中（不存在或已刊发）")
-        return _row(entry, self._desk().get(article_id, _NEW), [])
 
     def options(self) -> dict[str, list[str]]:
         """The values each filter can take, from what the inbox holds."""
-        entries = self._all()
-        return {
-            "source": sorted({e.source for e in entries if e.source}),
-            "column": sorted({e.column for e in entries if e.column}),
-            "region": sorted({r for e in entries for r in e.regions}),
-            "topic": sorted({t for e in entries for t in e.topics}),
-        }
+        return self._all().options
 
     # ---- changes ----------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
 from policydigest.compose.draft import draft_issue
-from policydigest.compose.model import Draft, DraftStatus
+from policydigest.compose.model import Draft, DraftStatus, ItemState
 from policydigest.compose.numbering import next_numbers
 from policydigest.compose.publish import publish as publish_draft
 from policydigest.compose.repository import DraftRepository
@@ -27,6 +27,7 @@ from policydigest.errors import ConflictError, DeskError, ForbiddenError, NotFou
 from policydigest.model import Issue
 from policydigest.profile import Profile
 from policydigest.store import Store
+from policydigest.store.compose_schema import DraftItemRow, DraftRow
 from policydigest.store.desk_schema import IssueVersionRow, ReviewRow
 from policydigest.store.schema import IssueRow
 
@@ -174,6 +175,24 @@ class Desk:
             changes=changes_between(review.reviewed, snapshot(draft, self.columns)),
             warnings=draft_warnings(draft, self.columns),
         )
+
+    def glance(self) -> tuple[int, set[int]]:
+        """The open draft's version and the ids of its articles, cheaply (0 and none without a draft)."""
+        with self.store.session() as session:
+            found = session.execute(
+                select(DraftRow.id, ReviewRow.version)
+                .outerjoin(ReviewRow, ReviewRow.draft_id == DraftRow.id)
+                .where(DraftRow.status == DraftStatus.OPEN.value)
+                .order_by(DraftRow.created_at.desc(), DraftRow.id.desc())
+            ).first()
+            if found is None:
+                return 0, set()
+            ids = session.scalars(
+                select(DraftItemRow.article_id).where(
+                    DraftItemRow.draft_id == found[0], DraftItemRow.state == ItemState.INCLUDED.value
+                )
+            )
+            return found[1] or 1, set(ids)
 
     def ensure_draft(self, by: str, date: dt.date | None = None) -> DeskDraft:
         """The open draft, or a new empty one for the next issue (numbered by the rules)."""

@@ -14,7 +14,6 @@ from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from policydigest.compose.model import ItemState
 from policydigest.desk import corrections, workflow
 from policydigest.desk import inbox as inbox_module
 from policydigest.desk.accounts import Accounts
@@ -84,14 +83,8 @@ def inbox_page(
 ) -> HTMLResponse:
     """Candidates with their suggested column, region, topics and ranking; filters; paging; actions."""
     found = desk.inbox.page(filters, offset=offset, limit=PAGE_SIZE)
-    try:
-        current = desk.desk.current()
-        draft_version, in_draft = current.version, {
-            i.article_id for i in current.draft.items if i.state is ItemState.INCLUDED
-        }
-    except NotFoundError:
-        draft_version, in_draft = 0, set()
-    scores = _explanations(desk, [row.article_id for row in found.items])
+    draft_version, in_draft = desk.desk.glance()
+    scores = desk.explanations([row.article_id for row in found.items])
     query = {k: v for k, v in request.query_params.items() if k not in ("offset", "flash", "problem")}
     pages_at = {
         "prev": urlencode({**query, "offset": max(0, offset - PAGE_SIZE)}) if offset > 0 else None,
@@ -105,19 +98,6 @@ def inbox_page(
         "can": {a: allowed(who.user.role, a) for a in ("inbox.decide", "draft.arrange", "article.publicise")},
         "columns": ctx.profile.column_names,
     })
-
-
-def _explanations(desk: DeskActions, ids: list[int]) -> dict[int, tuple[float, str, str]]:
-    """Score, explanation and column reason of each article on the page."""
-    from policydigest.compose.draft import candidate_item
-
-    articles = desk.desk.repo.articles(ids)
-    today = dt.date.today()
-    found = {}
-    for article_id, article in articles.items():
-        item = candidate_item(article, profile=desk.profile, date=today)
-        found[article_id] = (item.score, item.explained, item.column_reason)
-    return found
 
 
 @pages.post("/desk/inbox/{article_id}/add")

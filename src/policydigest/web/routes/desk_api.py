@@ -16,6 +16,7 @@ from fastapi import Query as Param
 from pydantic import BaseModel, Field
 
 from policydigest.desk import corrections
+from policydigest.desk.accounts import Accounts
 from policydigest.desk.actions import DeskActions
 from policydigest.desk.audit import AuditEntry, read_audit
 from policydigest.desk.corrections import IssueVersion
@@ -274,3 +275,28 @@ def issue_versions(
     desk: Actions, total_number: TotalNumber, _user: Annotated[Principal, who("desk.view")]
 ) -> list[IssueVersion]:
     return corrections.versions(desk.store, total_number)
+
+
+class Account(BaseModel):
+    """A desk account (never its password)."""
+
+    name: str
+    role: str
+    active: bool
+
+
+class NewAccount(BaseModel):
+    name: str = Field(min_length=2, max_length=64)
+    role: Literal["contributor", "editor", "chief", "admin"]
+    password: str = Field(min_length=10, max_length=1024)
+
+
+@api.get("/users", response_model=list[Account], summary="Every desk account (admins)")
+def list_users(desk: Actions, _user: Annotated[Principal, who("users.manage")]) -> list[Account]:
+    return [Account(name=u.name, role=u.role.value, active=u.active) for u in Accounts(desk.store).list()]
+
+
+@api.post("/users", response_model=Account, status_code=201, summary="Add a desk account (admins)")
+def add_user(desk: Actions, body: NewAccount, user: Annotated[Principal, who("users.manage")]) -> Account:
+    made = Accounts(desk.store).add(body.name, body.role, body.password, by=user.user.name)
+    return Account(name=made.name, role=made.role.value, active=made.active)
