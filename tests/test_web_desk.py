@@ -239,3 +239,23 @@ def test_inbox_states_claims_and_filters(desk: Any) -> None:
         if r["article_id"] == second["article_id"]
     )
     assert claimed_row["assignee"] == "contributor"
+
+
+def test_markup_in_a_candidate_is_escaped_on_every_desk_page(desk: Any) -> None:
+    client, tokens = desk
+    hostile = "<script>alert(1)</script>标题<img src=x onerror=alert(2)>"
+    from policydigest.model import Article, Block
+
+    inbox_ids(client, tokens["editor"])  # the desk is made on first use
+    store_articles(open_store(str(client.app.state.context.settings.database_url)), [
+        Article(title=hostile, source="<b>来源</b>", url="https://example.org/a", blocks=[Block.paragraph("正文。")])
+    ])
+    client.app.state.desk_actions.inbox.forget()
+    ids = inbox_ids(client, tokens["editor"])
+    hostile_id = max(ids)
+    call(client, tokens["editor"], "POST", f"draft/items/{hostile_id}", version=draft_version(client, tokens["editor"]))
+    login(client, "editor")
+    for path in ("/desk/inbox", "/desk/draft", "/desk/audit"):
+        page = client.get(path).text
+        assert "<script>alert" not in page and "<img src=x" not in page and "<b>来源" not in page, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;标题" in client.get("/desk/inbox").text

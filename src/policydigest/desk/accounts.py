@@ -5,9 +5,9 @@ SHA-256 digests (they are long random strings, so a fast digest is enough).
 
 >>> from policydigest.store import open_store
 >>> accounts = Accounts(open_store("sqlite://"))
->>> accounts.add("王编辑", Role.EDITOR, "长一点的口令123").role
+>>> accounts.add("王编辑", Role.EDITOR, "长一点的口令-0123").role
 <Role.EDITOR: 'editor'>
->>> accounts.authenticate("王编辑", "长一点的口令123").name
+>>> accounts.authenticate("王编辑", "长一点的口令-0123").name
 '王编辑'
 """
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Date, cast, func, select, update
+from sqlalchemy import select, update
 
 from policydigest.desk.audit import record
 from policydigest.desk.read import enrichment_view
@@ -157,16 +157,15 @@ class Inbox:
         with self._lock:
             if self._entries is not None and time.monotonic() - self._loaded < CACHE_SECONDS:
                 return self._entries
-        day = func.coalesce(ArticleRow.published, cast(ArticleRow.created_at, Date))
         query = select(
-            ArticleRow.id, ArticleRow.title, ArticleRow.source, day, ArticleRow.url, ArticleRow.enrichment
+            ArticleRow.id, ArticleRow.title, ArticleRow.source, ArticleRow.published, ArticleRow.created_at,
+            ArticleRow.url, ArticleRow.enrichment,
         ).where(ArticleRow.id.not_in(select(PlacementRow.article_id)))
         entries = []
         with self.store.session() as session:
-            for article_id, title, source, date, url, enrichment in session.execute(query):
+            for article_id, title, source, published, created, url, enrichment in session.execute(query):
                 view = enrichment_view(enrichment or {})
-                if isinstance(date, str):  # SQLite hands the coalesced day back as text
-                    date = dt.date.fromisoformat(date[:10])
+                date = published or (created.date() if created else None)
                 entries.append(
                     _Entry(article_id, title, source, date, url, view.column, view.confidence, view.regions,
                            view.topics, view.group)
