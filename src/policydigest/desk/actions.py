@@ -16,7 +16,7 @@ from policydigest.compose.model import Draft, ItemState
 from policydigest.compose.repository import DraftRepository
 from policydigest.desk.accounts import User
 from policydigest.desk.inbox import CandidateState, Inbox
-from policydigest.desk.roles import Role, allowed
+from policydigest.desk.roles import allowed
 from policydigest.desk.workflow import Desk
 from policydigest.errors import DeskError, DraftError, ForbiddenError
 from policydigest.profile import Profile
@@ -187,5 +187,3 @@ class DeskActions:
             self.inbox.change(outcome.article_id, 0, user.name, "inbox.add_url", state=CandidateState.NEW.value)
         return f"已加入稿件池：#{outcome.article_id}（{outcome.status}）", outcome.article_id
 
-
-__all__ = ["DeskActions", "Role"]

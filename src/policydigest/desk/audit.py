@@ -23,8 +23,6 @@ from sqlalchemy.orm import Session
 from policydigest.store import Store
 from policydigest.store.desk_schema import AuditRow
 
-SUBJECTS = ("issue", "draft", "article", "user")
-
 
 class AuditEntry(BaseModel):
     """One recorded action."""

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from policydigest.console import console, err_console, open_cli_store
 from policydigest.desk.accounts import Accounts
-from policydigest.desk.audit import SUBJECTS, read_audit
+from policydigest.desk.audit import read_audit
 from policydigest.desk.roles import ROLE_LABELS, Role
 from policydigest.errors import DeskError
 
@@ -85,5 +85,3 @@ def audit_command(
         )
     console.print(table)
 
-
-__all__ = ["SUBJECTS", "audit_command", "users_app"]

@@ -238,11 +238,6 @@ class Inbox:
             raise DeskError(f"没有用户 {name}")
         return found
 
-    def public_ids(self) -> set[int]:
-        """Articles an editor made public before any issue carried them."""
-        with self.store.session() as session:
-            return set(session.scalars(select(CandidateRow.article_id).where(CandidateRow.public.is_(True))))
-
 
 def _matches(e: _Entry, desk: _Desk, f: InboxFilters) -> bool:
     return (

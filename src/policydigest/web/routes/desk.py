@@ -24,7 +24,7 @@ from policydigest.desk.roles import allowed
 from policydigest.errors import ConflictError, DeskError, NotFoundError
 from policydigest.web.auth import Principal, require
 from policydigest.web.context import WebContext, get_context
-from policydigest.web.routes.desk_api import Actions
+from policydigest.web.routes.desk_api import Actions, published
 from policydigest.web.routes.login import desk_values
 
 pages = APIRouter(include_in_schema=False)
@@ -243,12 +243,14 @@ def approve(desk: Actions, version: Version, who: Annotated[Principal, signed("r
 
 
 @pages.post("/desk/draft/publish")
-def publish(desk: Actions, version: Version, who: Annotated[Principal, signed("issue.publish")]) -> Response:
+def publish(
+    request: Request, desk: Actions, version: Version, who: Annotated[Principal, signed("issue.publish")]
+) -> Response:
     """发布: publish the approved draft; then the issue is on the public site."""
 
     def work() -> str:
         issue = desk.desk.publish(version, who.user.name, who.user.role)
-        desk.inbox.forget()
+        published(request, desk)
         return f"已发布 第{issue.number}期 总第{issue.total_number}期（/issues/{issue.total_number}）"
 
     return _do("/desk/draft", work)
@@ -286,15 +288,20 @@ MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "te
 
 @pages.post("/desk/issues/correct")
 def correct_issue(
-    desk: Actions, who: Annotated[Principal, signed("issue.correct")],
+    request: Request, desk: Actions, who: Annotated[Principal, signed("issue.correct")],
     total_number: Annotated[int, Form(ge=1, le=100000)], note: Annotated[str, Form(max_length=1000)],
     article_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
     title: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """更正 a published issue: a dated note and, optionally, one article's new title."""
     titles = {article_id: title} if article_id and title else {}
-    return _do("/desk/draft", lambda: f"已更正总第{total_number}期，现为第"
-               f"{corrections.correct(desk.store, total_number, who.user.name, note, titles)}版")
+
+    def work() -> str:
+        number = corrections.correct(desk.store, total_number, who.user.name, note, titles)
+        published(request, desk)
+        return f"已更正总第{total_number}期，现为第{number}版"
+
+    return _do("/desk/draft", work)
 
 
 @pages.get("/issues/{total_number}/versions/{number}.{fmt}")

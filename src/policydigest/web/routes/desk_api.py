@@ -34,6 +34,12 @@ AUTH_RESPONSES = {
 api = APIRouter(prefix="/api/v1/desk", tags=["desk"], responses=AUTH_RESPONSES)
 
 
+def published(request: Request, desk: DeskActions) -> None:
+    """After publishing or correcting: readers' cached pages and the inbox are out of date."""
+    request.app.state.context.cache.clear()
+    desk.inbox.forget()
+
+
 def get_actions(request: Request) -> DeskActions:
     """The app's desk, made on first use."""
     found: DeskActions | None = getattr(request.app.state, "desk_actions", None)
@@ -235,9 +241,11 @@ class Published(BaseModel):
 
 
 @api.post("/draft/publish", response_model=Published, summary="发布 the approved draft")
-def publish(desk: Actions, body: Versioned, user: Annotated[Principal, who("issue.publish")]) -> Published:
+def publish(
+    request: Request, desk: Actions, body: Versioned, user: Annotated[Principal, who("issue.publish")]
+) -> Published:
     issue = desk.desk.publish(body.version, user.user.name, user.user.role)
-    desk.inbox.forget()
+    published(request, desk)
     return Published(total_number=issue.total_number, number=issue.number, articles=len(issue.articles))
 
 
@@ -264,9 +272,14 @@ TotalNumber = Annotated[int, PathParam(ge=1, le=100000, description="The issue's
 
 @api.post("/issues/{total_number}/corrections", response_model=IssueVersion, summary="更正: a new version")
 def correct_issue(
-    desk: Actions, total_number: TotalNumber, body: Correction, user: Annotated[Principal, who("issue.correct")]
+    request: Request,
+    desk: Actions,
+    total_number: TotalNumber,
+    body: Correction,
+    user: Annotated[Principal, who("issue.correct")],
 ) -> IssueVersion:
     number = corrections.correct(desk.store, total_number, user.user.name, body.note, body.titles)
+    published(request, desk)
     return corrections.versions(desk.store, total_number)[number - 1]
 
 
