@@ -116,6 +116,11 @@ def test_the_whole_week_through_the_api(desk: Any) -> None:
     first = ids[0]
     retitled = call(client, editor, "PATCH", f"draft/items/{first}", version=draft["version"], title="编辑改过的标题")
     assert retitled.status_code == 200, retitled.text
+    # The real PDF and images of its pages, before review.
+    assert client.get("/desk/draft/preview.pdf", headers=bearer(editor)).content[:5] == b"%PDF-"
+    assert client.get("/desk/draft/pages/1.png", headers=bearer(editor)).content[:4] == b"\x89PNG"
+    pages = client.get("/desk/draft/pages", headers=bearer(editor)).text
+    assert pages.count('<img src="/desk/draft/pages/') >= 2
     # A contributor may not submit, an editor may not approve.
     assert call(client, tokens["contributor"], "POST", "draft/submit", version=1).status_code == 403
     submitted = call(client, editor, "POST", "draft/submit", version=draft_version(client, editor))

@@ -144,6 +144,13 @@ def test_the_whole_week_at_the_desk(browser: Any, desk_url: str) -> None:
     assert "编辑改写的标题" in editor.locator(".columns").inner_text()
     assert not axe_problems(editor)
     shot(editor, "03-draft")
+    editor.get_by_role("link", name="预览PDF版面").click()
+    editor.wait_for_url(re.compile(r"/desk/draft/pages"))
+    editor.locator("ol.pages img").last.scroll_into_view_if_needed()
+    assert editor.locator("ol.pages img").count() >= 2
+    assert not axe_problems(editor)
+    shot(editor, "03b-pages")
+    editor.goto(desk_url + "/desk/draft")
     press(editor, editor.get_by_role("button", name="提交审核"))
     assert "审核中" in editor.locator("main").inner_text()
 

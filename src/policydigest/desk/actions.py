@@ -16,6 +16,7 @@ from policydigest.compose.model import Draft, ItemState
 from policydigest.compose.repository import DraftRepository
 from policydigest.desk.accounts import User
 from policydigest.desk.inbox import CandidateState, Inbox
+from policydigest.desk.preview import Preview
 from policydigest.desk.roles import allowed
 from policydigest.desk.workflow import Desk
 from policydigest.errors import DeskError, DraftError, ForbiddenError
@@ -34,12 +35,14 @@ class DeskActions:
     inbox: Inbox
     desk: Desk
 
+    preview: Preview
     scores: dict[tuple[int, dt.date], tuple[float, str, str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, store: Store, settings: Settings, profile: Profile) -> DeskActions:
         """The desk over ``store``."""
-        made = cls(store, settings, profile, Inbox(store), Desk(store, profile))
+        desk = Desk(store, profile)
+        made = cls(store, settings, profile, Inbox(store), desk, Preview(desk))
         store.changes.subscribe(lambda _ids: made.scores.clear())
         return made
 

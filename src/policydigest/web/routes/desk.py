@@ -266,6 +266,28 @@ def preview(ctx: Ctx, desk: Actions, _who: Annotated[Principal, signed("desk.vie
     return HTMLResponse(body, headers={"cache-control": "no-store"})
 
 
+@pages.get("/desk/draft/preview.pdf")
+def preview_pdf(desk: Actions, _who: Annotated[Principal, signed("desk.view")]) -> Response:
+    """The draft as the real bulletin PDF."""
+    return Response(desk.preview.pdf(), media_type="application/pdf", headers={"cache-control": "no-store"})
+
+
+@pages.get("/desk/draft/pages", response_class=HTMLResponse)
+def preview_pages(ctx: Ctx, desk: Actions, who: Annotated[Principal, signed("desk.view")]) -> HTMLResponse:
+    """Images of the rendered PDF's pages, 本期要目 with its true page numbers included."""
+    version = desk.desk.current().version
+    values = {"nav": "draft", "pages": desk.preview.page_count(), "version": version}
+    return _page(ctx, who, "desk_pages.html.j2", values)
+
+
+@pages.get("/desk/draft/pages/{number}.png")
+def preview_page(
+    desk: Actions, number: Annotated[int, PathParam(ge=1, le=500)], _who: Annotated[Principal, signed("desk.view")]
+) -> Response:
+    """One page of the draft's PDF as an image."""
+    return Response(desk.preview.page_png(number), media_type="image/png", headers={"cache-control": "no-store"})
+
+
 # ---- audit --------------------------------------------------------------------------------------
 
 
