@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from policydigest.cli import app
 from policydigest.desk.accounts import Accounts
+from policydigest.enrichment import Enrichment
 from policydigest.store import open_store
 from tests.conftest import FIXTURES, SAMPLE_DIR
 
@@ -109,5 +110,5 @@ def test_import_enriches_the_new_articles_unless_told_not_to(tmp_path: Path) -> 
     invoke(plain_db, "import", "--no-enrich", str(SAMPLE_DIR / "sample-bulletin-no8.txt"))
     enriched = open_store(f"sqlite:///{enriched_db}").get_issue(57).articles
     plain = open_store(f"sqlite:///{plain_db}").get_issue(57).articles
-    assert all({"facts", "topics", "column", "summary"} <= set(a.enrichment) for a in enriched)
-    assert all(a.enrichment == {} for a in plain)
+    assert all({"facts", "topics", "column", "summary"} <= set(a.enrichment.stored()) for a in enriched)
+    assert all(a.enrichment == Enrichment() for a in plain)

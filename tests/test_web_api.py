@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -133,6 +134,19 @@ def test_article_detail_carries_text_issues_and_enrichment(client: TestClient) -
     assert any(d["name"].startswith("2025年数据要素市场化配置改革工作要点") for d in detail["facts"]["documents"])
     assert detail["topics"] and all("label" in t for t in detail["topics"])
     assert detail["summary"]["lead"]
+    assert detail["column_decision"]["column"] and detail["column_decision"]["reasons"]
+
+
+def test_openapi_shows_the_typed_enrichment_of_an_article(client: TestClient) -> None:
+    schemas = get(client, "/api/v1/openapi.json")["components"]["schemas"]
+    detail = schemas["ArticleDetail"]["properties"]
+    refs = {name: json.dumps(detail[name]) for name in ("facts", "topics", "column_decision", "summary")}
+    models = {"facts": "Facts", "topics": "TopicLabel", "column_decision": "ColumnDecision", "summary": "SummaryResult"}
+    assert all(f"#/components/schemas/{model}" in refs[name] for name, model in models.items())
+    assert set(schemas["Facts"]["properties"]) == {"documents", "authorities", "regions", "dates", "targets", "money"}
+    assert set(schemas["AuthorityFact"]["properties"]) >= {"text", "start", "end", "name", "level", "region"}
+    assert set(schemas["SummaryResult"]["properties"]) == {"lead", "summary", "extractive", "method"}
+    assert set(schemas["ColumnDecision"]["properties"]) == {"column", "role", "confidence", "reasons", "scores"}
 
 
 def test_near_duplicates_name_each_other(client: TestClient) -> None:

@@ -138,3 +138,13 @@ class ConflictError(DeskError):
     def __init__(self, message: str, *, current: object) -> None:
         super().__init__(message)
         self.current = current
+
+
+class JobError(PolicydigestError):
+    """A queued job failed for good (a page that kept failing, an unknown source): it is dead-lettered
+    with this message, and ``policydigest jobs`` lists it."""
+
+
+class JobRetryError(JobError):
+    """A queued job failed for a reason that may pass (a server error, a timeout): the queue tries it
+    again after a doubling wait, up to ``job_max_attempts``."""

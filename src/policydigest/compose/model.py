@@ -61,6 +61,9 @@ class DraftItem(BaseModel):
     new_source: str | None = Field(default=None, description="The source an editor gave it for this issue.")
     new_url: str | None = Field(default=None, description="The original link an editor gave it for this issue.")
     url: str | None = None
+    original_title: str | None = Field(
+        default=None, description="The stored article's title before publishing replaced it with new_title."
+    )
     source: str | None = None
     date: dt.date | None = None
 

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from policydigest.desk.audit import record
 from policydigest.desk.read import enrichment_view
+from policydigest.enrichment import upgrade_enrichment
 from policydigest.errors import ConflictError, DeskError
 from policydigest.store import Store
 from policydigest.store.desk_schema import CandidateRow, UserRow
@@ -164,7 +165,7 @@ class Inbox:
         entries = []
         with self.store.session() as session:
             for article_id, title, source, published, created, url, enrichment in session.execute(query):
-                view = enrichment_view(enrichment or {})
+                view = enrichment_view(upgrade_enrichment(enrichment))
                 date = published or (created.date() if created else None)
                 entries.append(
                     _Entry(article_id, title, source, date, url, view.column, view.confidence, view.regions,

@@ -1,4 +1,4 @@
-"""Tables of the editorial desk (revision 0004_desk): accounts, sessions, API tokens, candidate states,
+"""Tables of the editorial desk (revision 0006_desk): accounts, sessions, API tokens, candidate states,
 the review state of each draft, published-issue versions (corrections) and the audit log."""
 
 from __future__ import annotations

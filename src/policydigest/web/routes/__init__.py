@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from policydigest.web.routes import articles, browse, desk, desk_api, facets, feeds, issues, login, search, sources
+from policydigest.web.routes import (
+    articles,
+    browse,
+    desk,
+    desk_api,
+    facets,
+    feeds,
+    issues,
+    login,
+    ops,
+    search,
+    sources,
+)
 
 #: Every router of the app, pages first.
 ROUTERS: list[APIRouter] = [
@@ -22,4 +34,5 @@ ROUTERS: list[APIRouter] = [
     facets.api,
     sources.api,
     desk_api.api,
+    ops.router,
 ]

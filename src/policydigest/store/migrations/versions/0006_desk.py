@@ -1,7 +1,7 @@
 """The editorial desk: accounts, sessions, API tokens, candidate states, reviews, issue versions, audit log.
 
-Revision ID: 0004_desk
-Revises: 0003
+Revision ID: 0006_desk
+Revises: 0005_changes
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from policydigest.store.schema import UtcDateTime
 
-revision = "0004_desk"
-down_revision = "0003"
+revision = "0006_desk"
+down_revision = "0005_changes"
 branch_labels = None
 depends_on = None
 
