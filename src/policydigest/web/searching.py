@@ -14,6 +14,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -192,8 +193,12 @@ def search_params(
 class Searcher:
     """Runs searches for the web app on the index kept in step with the store."""
 
-    def __init__(self, sync: IndexSync, *, follow_every: float = 1.0) -> None:
+    def __init__(
+        self, sync: IndexSync, *, published: Callable[[], list[int]] | None = None, follow_every: float = 1.0
+    ) -> None:
         self.sync = sync
+        #: When set, searches without an issue filter see only articles of these issues (readers' view).
+        self.published = published
         self.follow_every = follow_every
         self._followed = -math.inf
         self._follow_lock = threading.Lock()
@@ -214,6 +219,9 @@ class Searcher:
     def search(self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True) -> SearchResult:
         """One page of hits of ``params``, with the total and facet counts. Raises SearchIndexError."""
         query = params.query(limit=limit, offset=offset, facets=facets)
+        if self.published is not None and not query.filters.get("issue"):
+            published = [str(n) for n in self.published()] or ["0"]  # 0: no issue, so no hit
+            query = query.model_copy(update={"filters": {**query.filters, "issue": published}})
         try:
             index = self._ready()
             with SEARCH_SECONDS.time():
@@ -227,6 +235,8 @@ class Searcher:
         """Articles most like this one; [] when the index cannot tell (logged)."""
         try:
             hits: list[SearchHit] = self._ready().more_like_this(article_id, limit=limit)
+            if self.published is not None:
+                hits = [hit for hit in hits if hit.issues]
         except (SearchIndexError, OSError, ValueError) as exc:
             log.warning("more like this failed for article #%s: %s", article_id, exc)
             return []

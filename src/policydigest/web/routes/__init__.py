@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from policydigest.web.routes import articles, browse, facets, feeds, issues, ops, search, sources
+from policydigest.web.routes import (
+    articles,
+    browse,
+    desk,
+    desk_api,
+    facets,
+    feeds,
+    issues,
+    login,
+    ops,
+    search,
+    sources,
+)
 
 #: Every router of the app, pages first.
 ROUTERS: list[APIRouter] = [
@@ -13,11 +25,14 @@ ROUTERS: list[APIRouter] = [
     search.pages,
     browse.pages,
     sources.pages,
+    login.pages,
+    desk.pages,
     feeds.router,
     issues.api,
     articles.api,
     search.api,
     facets.api,
     sources.api,
+    desk_api.api,
     ops.router,
 ]
