@@ -42,6 +42,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "sources.check": _EDITORS,
     "audit.view": _EDITORS,
     "users.manage": frozenset({Role.ADMIN}),
+    "jobs.view": frozenset({Role.ADMIN}),
 }
 
 

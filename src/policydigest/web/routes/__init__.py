@@ -12,6 +12,7 @@ from policydigest.web.routes import (
     facets,
     feeds,
     issues,
+    jobs,
     login,
     ops,
     search,
@@ -35,4 +36,6 @@ ROUTERS: list[APIRouter] = [
     sources.api,
     desk_api.api,
     ops.router,
+    jobs.pages,
+    jobs.api,
 ]
