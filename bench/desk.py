@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from bench.web import CONNECTIONS, ISSUE, SECONDS, THREADS, Load, build_store, parse_wrk, serve
+from bench.web import CONNECTIONS, ISSUE, SECONDS, SMOKE_SECONDS, THREADS, Load, build_store, parse_wrk, serve
 from policydigest.compose.draft import candidate_item
 from policydigest.compose.model import Draft
 from policydigest.compose.repository import DraftRepository
@@ -33,6 +33,7 @@ from policydigest.store import open_store
 from policydigest.store.schema import ArticleRow
 
 CANDIDATES = 10_000
+SMOKE_CANDIDATES = 200
 DRAFT_ITEMS = 40
 SOURCES = ["国家数据局", "工业和信息化部", "贵州省大数据发展管理局", "贵阳市大数据局", "新华社", "人民网"]
 COLUMNS = ["国策要论", "地方新政", "产业前沿", "数谷动态"]
@@ -40,12 +41,12 @@ REGIONS = [("贵阳市", "贵州省"), ("杭州市", "浙江省"), ("深圳市",
 TOPICS = ["算力", "数据要素", "人工智能", "数据安全", "数字政府"]
 
 
-def add_candidates(settings: Settings) -> list[int]:
-    """10,000 unpublished articles with enrichment (column and confidence, regions, topics); their ids."""
+def add_candidates(settings: Settings, count: int = CANDIDATES) -> list[int]:
+    """``count`` unpublished articles with enrichment (column and confidence, regions, topics); their ids."""
     store = open_store(settings.database_url)
     day = dt.date(2025, 3, 1)
     rows = []
-    for n in range(CANDIDATES):
+    for n in range(count):
         title = f"关于推进{TOPICS[n % 5]}发展的第{n}号通知"
         city, province = REGIONS[n % 4]
         rows.append(
@@ -85,19 +86,20 @@ def add_draft(settings: Settings, ids: list[int]) -> None:
                     window_to=day, cover_headline=items[0].title, items=items))
 
 
-def load(name: str, base: str, path: str, token: str) -> Load:
-    """`wrk` for SECONDS against one URL, signed with ``token``."""
+def load(name: str, base: str, path: str, token: str, seconds: int = SECONDS) -> Load:
+    """`wrk` for ``seconds`` against one URL, signed with ``token``."""
     headers = {"Authorization": f"Bearer {token}"}
     answer = httpx.get(base + path, headers=headers, timeout=30)
     answer.raise_for_status()
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
                "-H", f"Authorization: Bearer {token}", base + path]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests, rate, p50, p99, errors = parse_wrk(output)
     return Load(name, path, requests, rate, p50, p99, errors, len(answer.content) / 1024)
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
+    candidates, seconds = (SMOKE_CANDIDATES, SMOKE_SECONDS) if smoke else (CANDIDATES, SECONDS)
     console = Console()
     if shutil.which("wrk") is None:
         console.print("[red]wrk is not installed[/] (Debian package wrk; ./run setup installs it)")
@@ -105,12 +107,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-desk-") as tmp:
         started = time.perf_counter()
         settings = build_store(Path(tmp))
-        add_draft(settings, add_candidates(settings))
+        add_draft(settings, add_candidates(settings, candidates))
         accounts = Accounts(open_store(settings.database_url))
         accounts.add("bench-editor", "editor", "bench-password-123")
         token = accounts.new_token("bench-editor")
-        console.print(f"store with {CANDIDATES:,} candidates and a {DRAFT_ITEMS}-item draft built in "
-                      f"{time.perf_counter() - started:.1f} s; wrk {SECONDS} s per row, {THREADS} threads, "
+        console.print(f"store with {candidates:,} candidates and a {DRAFT_ITEMS}-item draft built in "
+                      f"{time.perf_counter() - started:.1f} s; wrk {seconds} s per row, {THREADS} threads, "
                       f"{CONNECTIONS} connections, 2-core machine shared with wrk")
         process, base = serve(settings, POLICYDIGEST_WEB_SECRET_KEY="bench-" + "k" * 32)
         try:
@@ -120,7 +122,7 @@ def main() -> None:
                 ("inbox, filtered", f"/desk/inbox?column={quote('地方新政')}&topic={quote('算力')}"),
                 ("draft, 40 items", "/desk/draft"),
             ]
-            results = [load(name, base, path, token) for name, path in rows]
+            results = [load(name, base, path, token, seconds) for name, path in rows]
         finally:
             process.terminate()
             process.wait(10)
