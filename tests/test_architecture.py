@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("enrich",),
     ("ingest", "search"),
     ("compose", "jobs"),
+    ("desk",),
     ("web",),
     ("console", "terminal"),
     ("*.commands",),

@@ -15,6 +15,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator, StringConstraints
 
 from policydigest.errors import SearchIndexError
+from policydigest.metrics import SEARCH_SECONDS
 from policydigest.search import IndexSync, Query, SearchHit, SearchResult, SortOrder
 from policydigest.search.facets import FACETS, Facet, with_facet_parameters
 from policydigest.search.query import MAX_TEXT
@@ -215,8 +217,12 @@ def search_params(
 class Searcher:
     """Runs searches for the web app on the index kept in step with the store."""
 
-    def __init__(self, sync: IndexSync, *, follow_every: float = 1.0) -> None:
+    def __init__(
+        self, sync: IndexSync, *, published: Callable[[], list[int]] | None = None, follow_every: float = 1.0
+    ) -> None:
         self.sync = sync
+        #: When set, searches without an issue filter see only articles of these issues (readers' view).
+        self.published = published
         self.follow_every = follow_every
         self._followed = -math.inf
         self._follow_lock = threading.Lock()
@@ -239,8 +245,13 @@ class Searcher:
     ) -> SearchResult:
         """One page of hits of ``params``, with the total and facet counts. Raises SearchIndexError."""
         query = params.query(limit=limit, offset=offset, facets=facets, closest=closest)
+        if self.published is not None and not query.filters.get("issue"):
+            published = [str(n) for n in self.published()] or ["0"]  # 0: no issue, so no hit
+            query = query.model_copy(update={"filters": {**query.filters, "issue": published}})
         try:
-            result: SearchResult = self._ready().search(query)
+            index = self._ready()
+            with SEARCH_SECONDS.time():
+                result: SearchResult = index.search(query)
         except (OSError, ValueError) as exc:
             log.exception("search failed for %r", query)
             raise SearchIndexError(f"the search index could not answer: {exc}") from exc
@@ -250,6 +261,8 @@ class Searcher:
         """Articles most like this one; [] when the index cannot tell (logged)."""
         try:
             hits: list[SearchHit] = self._ready().more_like_this(article_id, limit=limit)
+            if self.published is not None:
+                hits = [hit for hit in hits if hit.issues]
         except (SearchIndexError, OSError, ValueError) as exc:
             log.warning("more like this failed for article #%s: %s", article_id, exc)
             return []
