@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bench.quality import HELD_OUT_ARTICLES, SAMPLE_DIR, drops, load_pin
-from bench.quality.relevance import PIN, SCORES, evaluate_parts, load_queries
+from bench.quality import HELD_OUT_ARTICLES, QUALITY, SAMPLE_DIR, drops, load_pin
+from bench.quality.relevance import PIN, SCORES, build, evaluate, evaluate_parts, load_queries
 from policydigest.compose.demo import load_articles
 
 MINIMUM_QUERIES = {"tuning": 40, "held_out": 30}
@@ -47,3 +47,21 @@ if __name__ == "__main__":  # print the scores and the misses: python -m tests.t
     found = find_shared()
     assert found is not None, "../shared not found"
     print(json.dumps(evaluate_parts(found), ensure_ascii=False, indent=1, default=str))
+
+
+#: The hard set of issue 15 (abbreviations, English, near-synonyms, questions): its parts and their pins.
+HARD = {"tuning": QUALITY / "relevance_hard.json", "held_out": QUALITY / "held_out" / "relevance_hard.json"}
+HARD_PINS = QUALITY / "relevance_hard_scores.json"
+
+
+@pytest.mark.slow
+def test_hard_queries_do_not_drop_below_the_pinned_scores_on_either_part(shared_dir: Path) -> None:
+    index, stages = build(shared_dir, held_out=False)
+    pinned = json.loads(HARD_PINS.read_text(encoding="utf-8"))
+    for part, path in HARD.items():
+        queries = json.loads(path.read_text(encoding="utf-8"))["queries"]
+        scores = evaluate(index, stages, queries)
+        detail = json.dumps(scores["failures"], ensure_ascii=False, indent=1)
+        assert scores["queries"] >= 20, part
+        assert scores["success_at_3"] >= pinned[part]["success_at_3"], (part, detail)
+        assert scores["mrr"] >= pinned[part]["mrr"], (part, detail)

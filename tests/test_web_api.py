@@ -292,7 +292,7 @@ BAD_REQUESTS = [
     ("GET", "/api/v1/search?sort=popular", 422),
     ("GET", "/api/v1/search?issue=abc", 422),
     ("GET", "/api/v1/search?issue=0", 422),
-    ("GET", "/api/v1/search?q=" + "字" * 201, 422),
+    ("GET", "/api/v1/search?expand=maybe", 422),  # a long q is cut, not refused (tests/test_web_searching.py)
     ("GET", "/api/v1/search?" + "&".join(["column=x"] * 21), 422),
     ("GET", "/api/v1/facets?until=2025-02-30", 422),
     ("GET", "/api/v1/nothing-here", 404),

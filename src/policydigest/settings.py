@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
         "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
     )
+    search_synonyms_file: Path | None = Field(
+        default=None,
+        description="A TOML file of more synonym groups and question words for search, added to the shipped "
+        "data/search/synonyms.toml (same shape: groups = [[\"AI\", \"人工智能\"]], function_words = [...]).",
+    )
     index_follow_seconds: float = Field(
         default=1.0,
         ge=0,
