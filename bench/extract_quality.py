@@ -38,6 +38,7 @@ EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
 HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "pages.json"
 HELD_OUT_PAGES = ROOT / "tests" / "fixtures" / "pages_heldout"
 SCORES = ROOT / "tests" / "quality" / "pages_scores.json"
+SMOKE_PAGES = 4
 MEASURES = ("title", "date", "start", "end", "body", "clean", "time", "source")
 
 Result = dict[str, Any]
@@ -171,17 +172,18 @@ def extraction_quality(shared: Path | None = None) -> dict[str, Summary | None]:
     }
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    scores = extraction_quality()
     sets = {"tuning": (pages_dir(), load_expected()), "held_out": (HELD_OUT_PAGES, load_expected(HELD_OUT))}
-    for part, found in scores.items():
-        folder, expected = sets[part]
-        if found is None or folder is None:
+    for part, (folder, expected) in sets.items():
+        if folder is None:
             print(f"{part}: ../shared/pages not found; not scored")
             continue
+        if smoke:
+            expected = dict(list(expected.items())[:SMOKE_PAGES])
+        found = all_scores(folder, expected)
         table = Table("measure", *found, title=f"extraction quality, {part}: {len(expected)} pages")
         for measure in MEASURES:
             table.add_row(measure, *(f"{found[who][measure]:.1%}" for who in found))

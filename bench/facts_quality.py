@@ -204,7 +204,8 @@ def facts_quality(shared: Path | None = None) -> dict[str, Scores | None]:
     }
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
+    """Both parts scored and shown beside their pins (small sets: ``smoke`` runs them whole too)."""
     from rich.console import Console
     from rich.table import Table
 

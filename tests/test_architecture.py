@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("enrich",),
     ("ingest", "search", "intel"),
     ("compose", "jobs"),
+    ("desk",),
     ("web",),
     ("console", "terminal"),
     ("*.commands",),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from policydigest.errors import BlockedAddressError, FetchError, RobotsDisallowedError
 from policydigest.ingest.fetch import Fetcher, FetchResult
+from policydigest.metrics import CRAWL_FETCHES
 from policydigest.model import Article, Provenance
 from policydigest.settings import Settings
 from policydigest.store.sources import ItemStatus, PendingItem, SourceRepository
@@ -165,7 +166,9 @@ def settle_item(item: PendingItem, fetched: Fetched, repo: SourceRepository, set
         status, article_id = repo.complete(
             item.id, fetched.article, final_url=fetched.result.final_url, redirects=redirects
         )
+        CRAWL_FETCHES.labels(outcome=status.value).inc()
         return ItemResult(item, status, article_id, fetched.article)
     status = repo.settle(item.id, fetched.status, fetched.reason, max_attempts=settings.crawl_max_attempts)
+    CRAWL_FETCHES.labels(outcome=status.value).inc()
     log.warning("%s: %s (%s)", item.url, fetched.reason, status)
     return ItemResult(item, status, reason=fetched.reason)
