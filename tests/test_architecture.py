@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("settings",),
     ("store", "render"),
     ("enrich",),
-    ("ingest", "search"),
+    ("ingest", "search", "intel"),
     ("compose", "jobs"),
     ("desk",),
     ("web",),

@@ -48,6 +48,11 @@ def test_openapi_is_served_and_describes_every_api_route(client: TestClient) -> 
         "/api/v1/facets",
         "/api/v1/sources",
         "/api/v1/sources/{name}/check",
+        "/api/v1/documents",
+        "/api/v1/documents/{document_id}",
+        "/api/v1/targets",
+        "/api/v1/compare",
+        "/api/v1/trends",
     }
     search = spec["paths"]["/api/v1/search"]["get"]
     assert {"q", "column", "region", "authority", "topic", "since", "until", "limit", "offset"} <= {

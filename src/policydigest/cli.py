@@ -19,6 +19,7 @@ from policydigest.enrich import commands as enrich_commands
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.ingest import commands as ingest_commands
 from policydigest.ingest.importer import FileResult, ImportReport, expand_paths, import_paths
+from policydigest.intel import commands as intel_commands
 from policydigest.jobs import commands as jobs_commands
 from policydigest.search import commands as search_commands
 from policydigest.settings import Settings
@@ -267,3 +268,8 @@ app.command("backup")(store_commands.backup_command)
 app.command("restore")(store_commands.restore_command)
 app.command("worker")(jobs_commands.worker_command)
 app.command("jobs")(jobs_commands.jobs_command)
+app.command("intel")(intel_commands.intel_command)
+app.command("documents")(intel_commands.documents_command)
+app.command("follow-ups")(intel_commands.follow_ups_command)
+app.command("targets")(intel_commands.targets_command)
+app.command("compare")(intel_commands.compare_command)

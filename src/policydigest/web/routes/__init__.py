@@ -7,8 +7,10 @@ from fastapi import APIRouter
 from policydigest.web.routes import (
     articles,
     browse,
+    compare,
     desk,
     desk_api,
+    documents,
     facets,
     feeds,
     issues,
@@ -17,6 +19,8 @@ from policydigest.web.routes import (
     ops,
     search,
     sources,
+    targets,
+    trends,
 )
 
 #: Every router of the app, pages first.
@@ -28,6 +32,10 @@ ROUTERS: list[APIRouter] = [
     sources.pages,
     login.pages,
     desk.pages,
+    documents.pages,
+    targets.pages,
+    compare.pages,
+    trends.pages,
     feeds.router,
     issues.api,
     articles.api,
@@ -35,6 +43,10 @@ ROUTERS: list[APIRouter] = [
     facets.api,
     sources.api,
     desk_api.api,
+    documents.api,
+    targets.api,
+    compare.api,
+    trends.api,
     ops.router,
     jobs.pages,
     jobs.api,
