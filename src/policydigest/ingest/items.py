@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from policydigest.errors import BlockedAddressError, FetchError, RobotsDisallowedError
+from policydigest.ingest.attachments_fetch import with_documents
 from policydigest.ingest.enrichment import enrich
 from policydigest.ingest.fetch import Fetcher, FetchResult
 from policydigest.model import Article, Provenance
@@ -113,6 +114,7 @@ def fetch_article(
         return Fetched(url, result=result, status=ItemStatus.FAILED, reason=f"extraction failed: {exc!r}")
     if article is None:
         return Fetched(url, result=result, status=ItemStatus.NO_BODY, reason="no article body on the page")
+    article = with_documents(article, fetcher, settings)  # before enrichment: facts come from the documents too
     return Fetched(url, article=enrich(article, settings), result=result)
 
 

@@ -131,7 +131,7 @@ def indexed_article(
     return _build(
         article.id,
         article.title,
-        article.body,
+        article.full_text,
         article.column,
         article.published or issue_date,
         article.source,
@@ -179,6 +179,12 @@ def _body(blocks: Sequence[Any]) -> str:
     return "\n".join(parts)
 
 
+def _full_text(blocks: Sequence[Any], documents: Sequence[Any]) -> str:
+    # The same text as Article.full_text: the body, then each attachment that was read.
+    read = [_body(doc.get("blocks") or []) for doc in documents if isinstance(doc, Mapping) and doc.get("blocks")]
+    return "\n".join([_body(blocks), *read])
+
+
 def load_articles(store: Store, ids: Iterable[int]) -> list[IndexedArticle]:
     """The stored articles with these ids (ids no longer stored are left out)."""
     wanted = sorted(set(ids))
@@ -211,6 +217,7 @@ def _load(store: Store, ids: list[int]) -> list[IndexedArticle]:
         ArticleRow.source,
         ArticleRow.published,
         ArticleRow.enrichment,
+        ArticleRow.documents,
     )
     placed = (
         select(PlacementRow.article_id, IssueRow.total_number, IssueRow.date, PlacementRow.column)
@@ -232,7 +239,7 @@ def _load(store: Store, ids: list[int]) -> list[IndexedArticle]:
         _build(
             row.id,
             row.title,
-            _body(row.blocks or []),
+            _full_text(row.blocks or [], row.documents or []),
             row.column or placed_column.get(row.id),
             row.published or first_date.get(row.id),
             row.source,

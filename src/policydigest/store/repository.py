@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from policydigest.errors import NotFoundError, StoreError
-from policydigest.model import Article, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
+from policydigest.model import Article, AttachedDocument, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
 from policydigest.store.changes import ArticleChanges
 from policydigest.store.db import writer
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
@@ -170,6 +170,7 @@ class Store:
                 url=article.url,
                 published=article.published,
                 enrichment=dict(article.enrichment),
+                documents=[document.model_dump(mode="json") for document in article.documents],
             )
             session.add(row)
         elif replace:
@@ -182,6 +183,8 @@ class Store:
             row.source = row.source or article.source
             row.url = row.url or article.url
             row.published = row.published or article.published
+        if article.documents and not row.documents:
+            row.documents = [document.model_dump(mode="json") for document in article.documents]
         known = {(p.kind, p.location, p.issue_total_number) for p in row.provenance}
         for prov in article.provenance:
             if (prov.kind, prov.location, prov.issue_total_number) not in known:
@@ -340,6 +343,7 @@ def article_from_row(row: ArticleRow) -> Article:
         url=row.url,
         published=row.published,
         enrichment=dict(row.enrichment),
+        documents=[AttachedDocument.model_validate(document) for document in row.documents or []],
         provenance=[
             Provenance(
                 kind=p.kind,

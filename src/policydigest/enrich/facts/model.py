@@ -1,7 +1,8 @@
 """Typed policy facts found in an article, each traceable to the characters it came from.
 
 Spans (``start``, ``end``) are Python ``str`` indices into the analysis text
-``article.title + "\\n" + article.body``; ``end`` is exclusive, so ``text == analysed[start:end]``.
+``article.title + "\\n" + article.full_text`` (body, then attachments read); ``end`` is exclusive,
+so ``text == analysed[start:end]``.
 Each list holds one fact per distinct normalised value (its first mention), except dates,
 targets and money, which hold one fact per mention.
 """
