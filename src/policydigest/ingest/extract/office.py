@@ -7,6 +7,7 @@ cannot be read; the caller turns that into the document's ``reason``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import shutil
@@ -244,7 +245,8 @@ def ofd_blocks(data: bytes) -> list[Block]:
 
     reader = OFD()
     try:
-        reader.read(data, fmt="binary")
+        with contextlib.redirect_stdout(io.StringIO()):  # easyofd prints its progress
+            reader.read(data, fmt="binary")
     except Exception as exc:  # easyofd raises bare exceptions of many kinds on a bad package
         raise TruncatedInputError(f"the OFD is damaged and cannot be read ({type(exc).__name__}: {exc})") from exc
     lines: list[str] = []
