@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
-from policydigest.model import Article, Block, Issue
+from policydigest.model import Article, AttachedDocument, Block, Issue
 from policydigest.store import IssueSummary, Store
 from policydigest.store.repository import article_from_row, issue_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
@@ -129,6 +129,7 @@ class Library:
                 ArticleRow.source,
                 ArticleRow.url,
                 ArticleRow.published,
+                ArticleRow.documents,
             )
             .join(ArticleRow, ArticleRow.id == PlacementRow.article_id)
             .order_by(PlacementRow.position)
@@ -147,6 +148,7 @@ class Library:
                     url=a.url,
                     published=a.published,
                     toc_page=a.toc_page,
+                    documents=[AttachedDocument.model_validate(d) for d in a.documents or []],
                 )
                 for a in session.execute(placed.where(PlacementRow.issue_id == row.id))
             ]

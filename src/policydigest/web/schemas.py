@@ -10,7 +10,7 @@ from fastapi import Query as Param
 from fastapi import Request
 from pydantic import BaseModel, Field
 
-from policydigest.model import Block, TocEntry
+from policydigest.model import AttachedDocument, Block, TocEntry
 from policydigest.search import FacetCount, SearchHit
 
 MAX_LIMIT = 100
@@ -142,6 +142,9 @@ class ArticleDetail(BaseModel):
     topics: list[dict[str, Any]]
     summary: dict[str, Any] | None
     duplicates: list[Duplicate]
+    documents: list[AttachedDocument] = Field(
+        default_factory=list, description="Attachments read as documents (text, OCR flag, or why unread)."
+    )
 
 
 class SearchAnswer(ListMeta):

@@ -49,6 +49,7 @@ def _detail(ctx: WebContext, article_id: int) -> ArticleDetail:
         source=article.source,
         url=article.url,
         blocks=article.blocks,
+        documents=article.documents,
         issues=[Placement(**vars(p)) for p in placements],
         facts=facts_of(article.enrichment),
         topics=topics_of(article.enrichment),
