@@ -21,7 +21,8 @@ from policydigest.errors import FetchError
 from policydigest.ingest.catalogue import SourceSpec, load_catalogue
 from policydigest.ingest.fetch import Fetcher, Validators
 from policydigest.ingest.items import ItemTally, process_items
-from policydigest.ingest.links import canonical_url, feed_links, listing_links
+from policydigest.ingest.links import canonical_url
+from policydigest.ingest.listings import source_links
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.store.sources import CacheEntry, NewLink, SourceRepository, now
@@ -85,10 +86,7 @@ def discover(
     if result.not_modified:
         log.info("%s: not modified since the last run", spec.name)
         return None, 0
-    if spec.kind == "feed":
-        links = feed_links(result.content, result.final_url, pattern=spec.pattern)
-    else:
-        links = listing_links(result.text(), result.final_url, selector=spec.selector, pattern=spec.pattern)
+    links = source_links(spec, result, fetcher)
     fresh = result.validators
     cache = None
     if fresh.etag or fresh.last_modified:
@@ -124,6 +122,8 @@ def crawl_source(
     items = repo.pending(source_id, limit=limit)
     if progress is not None:
         progress.source(spec.name, len(items))
+    if spec.attachments == "list":  # this source's attachments are linked, not fetched
+        settings = settings.model_copy(update={"attachments_read": False})
     run.tally = process_items(
         items,
         fetcher=fetcher,

@@ -16,6 +16,7 @@ from policydigest.errors import BlockedAddressError, FetchError, RobotsDisallowe
 from policydigest.ingest.attachments_fetch import with_documents
 from policydigest.ingest.enrichment import enrich
 from policydigest.ingest.fetch import Fetcher, FetchResult
+from policydigest.ingest.frames import follow_main_frame
 from policydigest.model import Article, Provenance
 from policydigest.settings import Settings
 from policydigest.store.sources import ItemStatus, PendingItem, SourceRepository
@@ -107,6 +108,7 @@ def fetch_article(
         return Fetched(url, status=ItemStatus.BLOCKED, reason=str(exc))
     except FetchError as exc:
         return Fetched(url, status=ItemStatus.FAILED, reason=str(exc))
+    result = follow_main_frame(fetcher, result)
     try:
         article = article_from_page(result, title=title, publisher=publisher)
     except Exception as exc:  # one odd page must not stop the batch; the item is retried later
