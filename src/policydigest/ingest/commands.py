@@ -139,12 +139,17 @@ def watch_command(
     console.print(f"stopped after {rounds} round(s)")
 
 
-def sources_command(
-    catalogue: Annotated[
-        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
-    ] = None,
-) -> None:
+sources_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+CatalogueOption = Annotated[
+    Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+]
+
+
+@sources_app.callback()
+def sources_command(ctx: typer.Context, catalogue: CatalogueOption = None) -> None:
     """Show every source's health: last success, last new item, errors, items per week, flags."""
+    if ctx.invoked_subcommand is not None:
+        return
     from policydigest.ingest.catalogue import load_catalogue
     from policydigest.ingest.health import Health, source_health
     from policydigest.store.sources import SourceRepository
@@ -174,3 +179,41 @@ def sources_command(
             escape("; ".join(h.flags)),
         )
     console.print(table)
+
+
+@sources_app.command("test")
+def sources_test_command(
+    name: Annotated[str, typer.Argument(help="The source's name in the catalogue.")],
+    catalogue: CatalogueOption = None,
+    items: Annotated[int, typer.Option("--items", min=1, max=50, help="Articles to read from the listing.")] = 3,
+) -> None:
+    """Show what one run of a source would fetch and extract (pages, links, articles, attachments); store nothing."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.fetch import Fetcher
+    from policydigest.ingest.trial import try_source
+
+    settings = state.get_settings()
+    specs = {spec.name: spec for spec in load_catalogue(catalogue or settings.catalogue_file)}
+    if name not in specs:
+        err_console.print(f"[red]没有名为 {escape(name)} 的来源[/]；可用：{escape('、'.join(specs))}")
+        raise typer.Exit(1)
+    with Fetcher(settings) as fetcher:
+        trial = try_source(specs[name], settings, fetcher=fetcher, items=items)
+    console.print(f"[bold]{escape(trial.name)}[/]: {len(trial.pages)} listing pages, {trial.links} links")
+    for page in trial.pages:
+        console.print(f"  page {escape(page)}")
+    if trial.error:
+        err_console.print(f"[red]{escape(trial.error)}[/]")
+        raise typer.Exit(1)
+    for item in trial.items:
+        if item.reason:
+            console.print(f"- {escape(item.url)}: [yellow]{escape(item.reason)}[/]")
+            continue
+        facts = f"{item.published or '—'}, {item.body_chars} characters"
+        console.print(f"- {escape(item.title)} ({facts}) {escape(item.url)}")
+        for doc in item.documents:
+            how = f"{doc.format or doc.kind}, {len(doc.text)} characters" + (
+                f", OCR {doc.ocr_confidence:.0f}%" if doc.ocr else ""
+            )
+            note = f" [yellow]{escape(doc.reason)}[/]" if doc.reason else ""
+            console.print(f"    附件 {escape(doc.name or doc.url)} ({how}){note}")
