@@ -29,18 +29,31 @@ TABLE = (("项目", "牵头单位", "投资（亿元）"), ("数据交易所", "
 NOTICE_TEXT = "\n".join(LINES)
 
 
-def typst_pdf(folder: Path, lines: tuple[str, ...] = LINES, *, size: str = "12pt") -> bytes:
-    """A text PDF of ``lines`` rendered by typst with the Noto CJK font."""
+def typst_pdf(folder: Path, lines: tuple[str, ...] = LINES, *, size: str = "12pt", pages: int = 1) -> bytes:
+    """A text PDF of ``lines`` (once per page, ``pages`` pages) rendered by typst with the Noto CJK font."""
     source = folder / "notice.typ"
-    body = "\n\n".join(line.replace("#", "\\#") for line in lines)
+    body = "\n#pagebreak()\n".join(["\n\n".join(line.replace("#", "\\#") for line in lines)] * pages)
     source.write_text(f'#set text(font: "Noto Serif CJK SC", size: {size})\n#set page(margin: 2cm)\n{body}\n', "utf-8")
     data: bytes = typst.compile(str(source), format="pdf")
     return data
 
 
-def scanned_pdf(folder: Path, lines: tuple[str, ...] = LINES) -> bytes:
+def typst_table_pdf(folder: Path) -> bytes:
+    """A PDF with a heading, a sentence and the notice's table drawn with ruled cells."""
+    cells = ", ".join(f"[{cell}]" for row in TABLE for cell in row)
+    source = folder / "table.typ"
+    source.write_text(
+        f'#set text(font: "Noto Serif CJK SC")\n一、重点项目\n\n项目清单如下。\n\n'
+        f"#table(columns: {len(TABLE[0])}, stroke: 0.5pt, {cells})\n",
+        "utf-8",
+    )
+    data: bytes = typst.compile(str(source), format="pdf")
+    return data
+
+
+def scanned_pdf(folder: Path, lines: tuple[str, ...] = LINES, *, pages: int = 1) -> bytes:
     """An image-only PDF: the typst PDF rendered to page images by pdftoppm and wrapped again, no text layer."""
-    (folder / "scan.pdf").write_bytes(typst_pdf(folder, lines, size="14pt"))
+    (folder / "scan.pdf").write_bytes(typst_pdf(folder, lines, size="14pt", pages=pages))
     command = ["pdftoppm", "-r", "200", "-gray", "-png", str(folder / "scan.pdf"), str(folder / "page")]
     subprocess.run(command, check=True)
     pages = [Image.open(path).convert("L") for path in sorted(folder.glob("page*.png"))]
@@ -81,13 +94,13 @@ def office_binary(folder: Path, docx_data: bytes, target: str = "doc") -> bytes:
     return (folder / "out" / "notice.doc").read_bytes()
 
 
-def xlsx_bytes() -> bytes:
-    """A workbook with one sheet, 项目清单, holding the notice's table."""
+def xlsx_bytes(copies: int = 1) -> bytes:
+    """A workbook with one sheet, 项目清单, holding the notice's table (its rows ``copies`` times)."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "项目清单"
-    for row in TABLE:
+    for row in TABLE[:1] + TABLE[1:] * copies:
         sheet.append(list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -97,8 +110,8 @@ def xlsx_bytes() -> bytes:
 _OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 
 
-def ofd_bytes(lines: tuple[str, ...] = LINES) -> bytes:
-    """A one-page OFD package (GB/T 33190) with one text object per line, written for the project."""
+def ofd_bytes(lines: tuple[str, ...] = LINES, *, pages: int = 1) -> bytes:
+    """An OFD package (GB/T 33190) of ``pages`` pages, one text object per line, written for the project."""
     head = '<?xml version="1.0" encoding="UTF-8"?>'
     objects = "".join(
         f'<ofd:TextObject ID="{i + 10}" Boundary="20 {20 + i * 10} 170 8" Font="2" Size="5">'
@@ -117,18 +130,21 @@ def ofd_bytes(lines: tuple[str, ...] = LINES) -> bytes:
             "Doc_0/Document.xml",
             f"{head}<ofd:Document {_OFD_NS}><ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID><ofd:PageArea>"
             "<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
-            '</ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages>'
-            "</ofd:Document>",
+            "</ofd:CommonData><ofd:Pages>"
+            + "".join(f'<ofd:Page ID="{n + 1}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(pages))
+            + "</ofd:Pages></ofd:Document>",
         )
         package.writestr(
             "Doc_0/PublicRes.xml",
             f'{head}<ofd:Res {_OFD_NS} BaseLoc="Res"><ofd:Fonts><ofd:Font ID="2" FontName="SimSun" '
             'FamilyName="SimSun"/></ofd:Fonts></ofd:Res>',
         )
-        package.writestr(
-            "Doc_0/Pages/Page_0/Content.xml",
-            f'{head}<ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID="5">{objects}</ofd:Layer></ofd:Content></ofd:Page>',
-        )
+        for n in range(pages):
+            package.writestr(
+                f"Doc_0/Pages/Page_{n}/Content.xml",
+                f'{head}<ofd:Page {_OFD_NS}><ofd:Content><ofd:Layer ID="5">{objects}</ofd:Layer></ofd:Content>'
+                "</ofd:Page>",
+            )
     return buffer.getvalue()
 
 

@@ -12,7 +12,7 @@ import olefile
 import pymupdf
 import pytest
 
-from attachment_files import LINES, NOTICE_TEXT, TABLE, docx_bytes, typst_pdf, zip_of
+from attachment_files import LINES, NOTICE_TEXT, TABLE, docx_bytes, typst_pdf, typst_table_pdf, zip_of
 from policydigest.ingest.extract.attachment_text import ReadLimits, read_document, sniff
 from policydigest.model import AttachedDocument, BlockKind
 
@@ -58,6 +58,17 @@ def test_tables_come_back_as_table_blocks(attachment_files: dict[str, bytes], ki
     document = read(attachment_files[kind], kind)
     tables = [block.rows for block in document.blocks if block.kind is BlockKind.TABLE]
     assert tables and [row[:3] for row in tables[0]] == [list(row) for row in TABLE]
+
+
+def test_a_ruled_table_in_a_pdf_comes_back_as_a_table_block(tmp_path: Path) -> None:
+    document = read(typst_table_pdf(tmp_path), "pdf")
+    tables = [block.rows for block in document.blocks if block.kind is BlockKind.TABLE]
+    assert tables == [[list(row) for row in TABLE]]
+    assert headings(document) == ["一、重点项目"]
+
+
+def test_a_pdf_without_ruled_lines_is_not_searched_for_tables(attachment_files: dict[str, bytes]) -> None:
+    assert [b for b in read(attachment_files["pdf"], "pdf").blocks if b.kind is BlockKind.TABLE] == []
 
 
 def test_a_scanned_pdf_is_read_by_ocr_with_its_confidence(attachment_files: dict[str, bytes]) -> None:

@@ -138,7 +138,7 @@ def _read_pdf(doc: AttachedDocument, data: bytes, limits: ReadLimits) -> Attache
     try:
         lines = _pdf_lines(document, limits.max_pages)
         if any(line.strip() for line in lines):
-            blocks = blocks_from_lines(lines) + _pdf_tables(data, limits.max_pages)
+            blocks = blocks_from_lines(lines) + _pdf_tables(data, _ruled_pages(document, limits.max_pages))
             return doc.model_copy(update={"blocks": blocks})
         if not limits.ocr:
             raise BadInputError("the PDF is a scan (no text layer) and OCR is off (setting attachments_ocr)")
@@ -162,13 +162,29 @@ def _pdf_lines(document: pdfium.PdfDocument, max_pages: int) -> list[str]:
     return lines
 
 
-def _pdf_tables(data: bytes, max_pages: int) -> list[Block]:
+def _ruled_pages(document: pdfium.PdfDocument, max_pages: int) -> list[int]:
+    # A ruled table needs drawn lines: pages without a few path objects are not worth pdfplumber's time.
+    import pypdfium2.raw as pdfium_c
+
+    ruled = []
+    for index in range(min(len(document), max_pages)):
+        page = document[index]
+        paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1))
+        page.close()
+        if paths >= 4:
+            ruled.append(index)
+    return ruled
+
+
+def _pdf_tables(data: bytes, pages: list[int]) -> list[Block]:
     # Ruled tables only (pdfplumber's line strategy): their cells are also in the text, in reading order.
+    if not pages:
+        return []
     import pdfplumber
 
     tables: list[Block] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages[:max_pages]:
+    with pdfplumber.open(io.BytesIO(data), pages=[index + 1 for index in pages]) as pdf:
+        for page in pdf.pages:
             for table in page.extract_tables():
                 rows = [[tidy((cell or "").replace("\n", "")) for cell in row] for row in table]
                 if len(rows) > 1 and any(any(row) for row in rows):
