@@ -94,6 +94,16 @@ def office_binary(folder: Path, docx_data: bytes, target: str = "doc") -> bytes:
     return (folder / "out" / "notice.doc").read_bytes()
 
 
+def rtf_bytes(lines: tuple[str, ...] = LINES) -> bytes:
+    """An RTF document of ``lines`` (Chinese as \\uN escapes), written for the project: what many sites
+    publish as .doc or .wps."""
+    def escaped(ch: str) -> str:
+        return ch if ord(ch) < 128 else f"\\u{ord(ch) - 65536 if ord(ch) > 32767 else ord(ch)}?"
+
+    paragraphs = "".join("".join(map(escaped, line)) + "\\par\n" for line in lines)
+    return ("{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0 SimSun;}}\\f0\\fs24\n" + paragraphs + "}").encode("ascii")
+
+
 def xlsx_bytes(copies: int = 1) -> bytes:
     """A workbook with one sheet, 项目清单, holding the notice's table (its rows ``copies`` times)."""
     workbook = openpyxl.Workbook()

@@ -12,7 +12,7 @@ import olefile
 import pymupdf
 import pytest
 
-from attachment_files import LINES, NOTICE_TEXT, TABLE, docx_bytes, typst_pdf, typst_table_pdf, zip_of
+from attachment_files import LINES, NOTICE_TEXT, TABLE, docx_bytes, rtf_bytes, typst_pdf, typst_table_pdf, zip_of
 from policydigest.ingest.extract.attachment_text import ReadLimits, read_document, sniff
 from policydigest.model import AttachedDocument, BlockKind
 
@@ -82,6 +82,13 @@ def test_a_scan_with_ocr_off_says_so(attachment_files: dict[str, bytes]) -> None
     document = read(attachment_files["scan"], "pdf", ocr=False)
     assert not document.blocks
     assert document.reason == "the PDF is a scan (no text layer) and OCR is off (setting attachments_ocr)"
+
+
+def test_an_rtf_published_as_wps_is_read_by_libreoffice() -> None:
+    document = read(rtf_bytes(), "wps")
+    assert (document.format, document.reason) == ("rtf", None)
+    assert "一、总体要求" in headings(document)
+    assert "到2027年，全市数据要素市场规模达到300亿元，培育数据商50家。" in document.text
 
 
 def test_a_doc_that_is_a_web_page_is_read_as_one() -> None:

@@ -49,11 +49,13 @@ class ReadLimits:
 def sniff(data: bytes) -> str:
     """The format of ``data`` judged from its bytes.
 
-    One of pdf, docx, xlsx, ofd, zip, ole (old Word/WPS/Excel, or encrypted Office), html, text,
-    binary, empty.
+    One of pdf, docx, xlsx, ofd, zip, ole (old Word/WPS/Excel, or encrypted Office), rtf, html,
+    text, binary, empty.
 
     >>> sniff(b"%PDF-1.7 ..."), sniff(b"<!DOCTYPE html><html>"), sniff(b""), sniff("正文".encode())
     ('pdf', 'html', 'empty', 'text')
+    >>> sniff(b"{\\rtf1\\ansi ...}")
+    'rtf'
     """
     if not data.strip():
         return "empty"
@@ -63,6 +65,8 @@ def sniff(data: bytes) -> str:
         return "ole"
     if data.startswith(_ZIP):
         return _zip_kind(data)
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
     if _HTML.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
         return "html"
     return "binary" if looks_binary(data) else "text"
@@ -120,6 +124,10 @@ def _read(doc: AttachedDocument, data: bytes, fmt: str, limits: ReadLimits, dept
     elif fmt == "zip":
         blocks, reasons = _read_zip(data, doc.url, limits, depth)
         update["reason"] = "; ".join(reasons) or None
+    elif fmt == "rtf":
+        # Word files saved as RTF are often published as .doc; LibreOffice reads them.
+        text, _tool = office.legacy_text(data, spreadsheet=False, suffix="rtf")
+        blocks = office.legacy_blocks(text, spreadsheet=False)
     elif fmt == "html":
         blocks = _read_html(data, doc.url)
     elif fmt == "text":

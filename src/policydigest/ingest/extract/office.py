@@ -166,6 +166,8 @@ def legacy_text(data: bytes, *, spreadsheet: bool, suffix: str) -> tuple[str, st
         tools: list[tuple[str, list[str]]] = (
             [("xls2csv", ["xls2csv", "-d", "utf-8", "-q", "0", "-c", "\t", str(path)])]
             if spreadsheet
+            else []
+            if suffix == "rtf"  # antiword and catdoc read only the binary Word format
             else [
                 ("antiword", ["antiword", "-m", "UTF-8.txt", "-w", "0", str(path)]),
                 ("catdoc", ["catdoc", "-d", "utf-8", "-w", str(path)]),
@@ -181,8 +183,8 @@ def legacy_text(data: bytes, *, spreadsheet: bool, suffix: str) -> tuple[str, st
         text = libreoffice_text(path, Path(folder))
         if _readable(text):
             return text or "", "libreoffice"
-    tried = "xls2csv" if spreadsheet else "antiword, catdoc"
-    raise BadInputError(f"no reader could read the file ({tried} and LibreOffice failed)")
+    tried = "".join(f"{name}, " for name, _command in tools)
+    raise BadInputError(f"no reader could read the file ({tried}LibreOffice failed)")
 
 
 def libreoffice_text(path: Path, folder: Path) -> str | None:
@@ -197,7 +199,7 @@ def libreoffice_text(path: Path, folder: Path) -> str | None:
     if _run([*command, "--outdir", str(folder / "out"), str(path)]) is None:
         return None
     converted = list((folder / "out").glob("*"))
-    return converted[0].read_text("utf-8", errors="replace") if converted else None
+    return converted[0].read_text("utf-8-sig", errors="replace") if converted else None
 
 
 def legacy_blocks(text: str, *, spreadsheet: bool) -> list[Block]:

@@ -48,7 +48,7 @@ def is_heading(line: str) -> bool:
     return not (text.endswith("。") and len(text) > 20)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufeff\ufffe\uffff]")
 
 
 def tidy(line: str) -> str:
