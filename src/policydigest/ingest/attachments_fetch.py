@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+import httpx
+
 from policydigest.errors import FetchError
 from policydigest.ingest.extract.attachment_text import ReadLimits, read_document
 from policydigest.ingest.fetch import Fetcher
@@ -41,10 +43,16 @@ def unread(links: Sequence[AttachedDocument], reason: str) -> list[AttachedDocum
 
 
 def fetch_document(fetcher: Fetcher, link: AttachedDocument, limits: ReadLimits) -> AttachedDocument:
-    """One attachment fetched and read; a fetch failure becomes the document's reason."""
+    """One attachment fetched and read; a fetch failure becomes the document's reason.
+
+    >>> from policydigest.settings import Settings
+    >>> with Fetcher(Settings()) as fetcher:
+    ...     fetch_document(fetcher, AttachedDocument(url="http://10.0.0.1/a.pdf"), ReadLimits()).reason[:40]
+    'not fetched: refused to fetch http://10.'
+    """
     try:
         result = fetcher.fetch(link.url)
-    except FetchError as exc:
+    except (FetchError, httpx.HTTPError) as exc:  # an odd server must not cost the article
         log.info("attachment %s not fetched: %s", link.url, exc)
         return unread([link], f"not fetched: {exc}")[0]
     document = read_document(result.content, url=result.final_url, name=link.name, kind=link.kind, limits=limits)
@@ -71,7 +79,11 @@ def read_attachments(fetcher: Fetcher, links: Sequence[AttachedDocument], settin
 
 
 def with_documents(article: Article, fetcher: Fetcher, settings: Settings) -> Article:
-    """``article`` with the attachments its page linked (``article.documents``) fetched and read."""
+    """``article`` with the attachments its page linked (``article.documents``) fetched and read.
+
+    >>> with_documents(Article(title="无附件"), None, Settings()).documents  # type: ignore[arg-type]
+    []
+    """
     if not article.documents:
         return article
     return article.model_copy(update={"documents": read_attachments(fetcher, article.documents, settings)})

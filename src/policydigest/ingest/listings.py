@@ -73,7 +73,13 @@ def json_links(content: bytes, base_url: str, spec: SourceSpec) -> list[Link]:
 
 
 def links_on(spec: SourceSpec, result: FetchResult) -> list[Link]:
-    """Article links on one fetched page of the source."""
+    """Article links on one fetched page of the source.
+
+    >>> spec = SourceSpec(name="s", kind="json", url="https://e.gov.cn/api", json_items="rows")
+    >>> page = FetchResult("https://e.gov.cn/api", "https://e.gov.cn/api", 200, {}, b'{"rows": [{"url": "/a.html"}]}')
+    >>> [link.url for link in links_on(spec, page)]
+    ['https://e.gov.cn/a.html']
+    """
     if spec.kind == "feed":
         return feed_links(result.content, result.final_url, pattern=spec.pattern)
     if spec.kind == "json":

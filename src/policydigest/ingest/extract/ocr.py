@@ -33,7 +33,11 @@ class OcrText:
 
 
 def ocr_available() -> bool:
-    """Whether Tesseract is installed (its Chinese model is checked when it runs)."""
+    """Whether Tesseract is installed (its Chinese model is checked when it runs).
+
+    >>> isinstance(ocr_available(), bool)
+    True
+    """
     return shutil.which("tesseract") is not None
 
 
