@@ -249,7 +249,7 @@ def demo_command(
 app.command("add")(ingest_commands.add_command)
 app.command("crawl")(ingest_commands.crawl_command)
 app.command("watch")(ingest_commands.watch_command)
-app.add_typer(ingest_commands.sources_app, name="sources")
+app.command("sources")(ingest_commands.sources_command)
 app.command("enrich")(enrich_commands.enrich_command)
 app.command("analyze")(enrich_commands.analyze_command)
 app.command("fit-columns")(enrich_commands.fit_columns_command)

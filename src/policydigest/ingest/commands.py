@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from policydigest.console import console, err_console, open_cli_store, state
+from policydigest.console import console, err_console, fail, open_cli_store, state
 
 
 class _CrawlBars:
@@ -139,16 +139,20 @@ def watch_command(
     console.print(f"stopped after {rounds} round(s)")
 
 
-sources_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
-CatalogueOption = Annotated[
-    Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
-]
-
-
-@sources_app.callback()
-def sources_command(ctx: typer.Context, catalogue: CatalogueOption = None) -> None:
-    """Show every source's health: last success, last new item, errors, items per week, flags."""
-    if ctx.invoked_subcommand is not None:
+def sources_command(
+    action: Annotated[str | None, typer.Argument(help="test: show what one run of source NAME would do.")] = None,
+    name: Annotated[str | None, typer.Argument(help="With test: the source's name in the catalogue.")] = None,
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+    items: Annotated[int, typer.Option("--items", min=1, max=50, help="With test: articles to read.")] = 3,
+) -> None:
+    """Show every source's health (last success, last new item, errors, items per week, flags); with
+    ``test NAME``, what one run of that source would fetch and extract, storing nothing."""
+    if action is not None:
+        if action != "test" or not name:
+            raise fail(f"未知的 sources 操作：{action}", "用法：policydigest sources test NAME")
+        _sources_test(name, catalogue, items)
         return
     from policydigest.ingest.catalogue import load_catalogue
     from policydigest.ingest.health import Health, source_health
@@ -181,12 +185,7 @@ def sources_command(ctx: typer.Context, catalogue: CatalogueOption = None) -> No
     console.print(table)
 
 
-@sources_app.command("test")
-def sources_test_command(
-    name: Annotated[str, typer.Argument(help="The source's name in the catalogue.")],
-    catalogue: CatalogueOption = None,
-    items: Annotated[int, typer.Option("--items", min=1, max=50, help="Articles to read from the listing.")] = 3,
-) -> None:
+def _sources_test(name: str, catalogue: Path | None, items: int) -> None:
     """Show what one run of a source would fetch and extract (pages, links, articles, attachments); store nothing."""
     from policydigest.ingest.catalogue import load_catalogue
     from policydigest.ingest.fetch import Fetcher

@@ -54,7 +54,7 @@ def sniff(data: bytes) -> str:
 
     >>> sniff(b"%PDF-1.7 ..."), sniff(b"<!DOCTYPE html><html>"), sniff(b""), sniff("正文".encode())
     ('pdf', 'html', 'empty', 'text')
-    >>> sniff(b"{\\rtf1\\ansi ...}")
+    >>> sniff(b"{\\\\rtf1\\\\ansi ...}")
     'rtf'
     """
     if not data.strip():
