@@ -102,15 +102,15 @@ def articles(corpus: Corpus, size: int, seed: int = 7) -> Iterator[IndexedArticl
                 sentence = "，".join(clauses)
             parts.append(sentence)
         city, province = rng.choice(REGIONS)
+        title, column = rng.choice(corpus.titles), rng.choice(COLUMNS)
+        date = start + dt.timedelta(days=rng.randrange(900))
+        source, issue = rng.choice(corpus.sources), rng.randint(1, 200)
         yield IndexedArticle(
             id=n,
-            title=rng.choice(corpus.titles),
+            title=title,
             body="".join(parts),
-            column=rng.choice(COLUMNS),
-            date=start + dt.timedelta(days=rng.randrange(900)),
-            source=rng.choice(corpus.sources),
-            issues=(rng.randint(1, 200),),
-            regions=(city, province),
+            date=date,
+            facets={"column": (column,), "source": (source,), "issue": (str(issue),), "region": (city, province)},
             keys={"region": (city, province, city[:-1], province[:-1])},
         )
 
@@ -143,10 +143,11 @@ def fts_build(path: Path, docs: Iterator[IndexedArticle]) -> sqlite3.Connection:
     batch: list[IndexedArticle] = []
 
     def flush() -> None:
-        db.executemany(
-            "INSERT INTO docs VALUES (?,?,?,?,?,?)",
-            [(a.id, a.title, a.column, a.date.toordinal() if a.date else 0, a.issues[0], a.source) for a in batch],
-        )
+        rows = []
+        for a in batch:
+            day = a.date.toordinal() if a.date else 0
+            rows.append((a.id, a.title, *a.facet("column"), day, *a.facet("issue"), *a.facet("source")))
+        db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?)", rows)
         db.executemany("INSERT INTO fts(rowid, title, body) VALUES (?,?,?)", [(a.id, a.title, a.body) for a in batch])
         batch.clear()
 

@@ -15,7 +15,7 @@ from policydigest.model import Article, AttachedDocument
 from policydigest.search import Query, attach_search_index
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
-from policydigest.store.repository import article_from_row
+from policydigest.store.articles import article_from_row
 from policydigest.store.schema import ArticleRow
 
 pytestmark = pytest.mark.slow  # LibreOffice makes the .doc; Tesseract reads the scan
@@ -92,8 +92,9 @@ def test_attachment_text_is_searchable_and_enriched(
     [article] = stored(store)
     assert "数据商" not in article.body  # only the attachments say it
     assert [hit.id for hit in sync.index.search(Query(text="培育数据商")).hits] == [article.id]
-    targets = article.enrichment["facts"]["targets"]
-    assert any(t["value"] == 30_000_000_000 and t["deadline_year"] == 2027 for t in targets)
+    assert article.enrichment.facts is not None
+    targets = article.enrichment.facts.targets
+    assert any(t.value == 30_000_000_000 and t.deadline_year == 2027 for t in targets)
 
 
 def test_attachments_past_the_count_limit_are_listed_unread(web: Any, web_settings: Settings) -> None:

@@ -54,7 +54,7 @@ def test_a_json_listing_is_crawled_completely(web: Any, web_settings: Settings) 
 
 def test_a_frameset_page_gives_the_article_of_its_main_frame(web: Any, web_settings: Settings) -> None:
     with Fetcher(web_settings) as fetcher:
-        fetched = fetch_article(fetcher, web_settings, web.url("/legacy/frameset.html"))
+        fetched = fetch_article(fetcher, web.url("/legacy/frameset.html"))
     assert fetched.article is not None
     assert fetched.article.title == "明湖市数据资源局关于印发《明湖市公共数据授权运营管理办法（试行）》的通知"
     assert "/legacy/top.html" not in web.state.paths()

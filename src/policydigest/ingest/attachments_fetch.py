@@ -78,12 +78,14 @@ def read_attachments(fetcher: Fetcher, links: Sequence[AttachedDocument], settin
     )
 
 
-def with_documents(article: Article, fetcher: Fetcher, settings: Settings) -> Article:
-    """``article`` with the attachments its page linked (``article.documents``) fetched and read.
+def with_documents(article: Article, fetcher: Fetcher, *, read: bool = True) -> Article:
+    """``article`` with the attachments its page linked (``article.documents``) fetched and read as
+    ``fetcher.settings`` say; without ``read`` (a source whose policy is "list") they stay links.
 
-    >>> with_documents(Article(title="无附件"), None, Settings()).documents  # type: ignore[arg-type]
+    >>> with_documents(Article(title="无附件"), None).documents  # type: ignore[arg-type]
     []
     """
     if not article.documents:
         return article
+    settings = fetcher.settings if read else fetcher.settings.model_copy(update={"attachments_read": False})
     return article.model_copy(update={"documents": read_attachments(fetcher, article.documents, settings)})

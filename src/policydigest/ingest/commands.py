@@ -146,6 +146,7 @@ def sources_command(
         Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
     ] = None,
     items: Annotated[int, typer.Option("--items", min=1, max=50, help="With test: articles to read.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each source's health as JSON.")] = False,
 ) -> None:
     """Show every source's health (last success, last new item, errors, items per week, flags); with
     ``test NAME``, what one run of that source would fetch and extract, storing nothing."""
@@ -161,6 +162,15 @@ def sources_command(
     settings = state.get_settings()
     specs = load_catalogue(catalogue or settings.catalogue_file)
     report = source_health(SourceRepository(open_cli_store()).states(), specs, settings)
+    if as_json:
+        rows = [
+            {"name": h.name, "kind": h.kind, "url": h.url, "health": h.health.value, "verified": h.verified,
+             "error_streak": h.state.error_streak if h.state else 0, "items_per_week": h.items_per_week,
+             "flags": list(h.flags)}
+            for h in report
+        ]  # fmt: skip
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+        return
     colours = {Health.OK: "green", Health.WARNING: "yellow", Health.FAILING: "red", Health.NEVER_RUN: "dim"}
     table = Table(
         "source", "kind", "health", "last success", "last new item", "errors", "items/week", "verified", "flags"
@@ -197,7 +207,7 @@ def _sources_test(name: str, catalogue: Path | None, items: int) -> None:
         err_console.print(f"[red]没有名为 {escape(name)} 的来源[/]；可用：{escape('、'.join(specs))}")
         raise typer.Exit(1)
     with Fetcher(settings) as fetcher:
-        trial = try_source(specs[name], settings, fetcher=fetcher, items=items)
+        trial = try_source(specs[name], fetcher=fetcher, items=items)
     console.print(f"[bold]{escape(trial.name)}[/]: {len(trial.pages)} listing pages, {trial.links} links")
     for page in trial.pages:
         console.print(f"  page {escape(page)}")

@@ -10,7 +10,6 @@ from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import fetch_article
 from policydigest.ingest.listings import page_urls, source_links
 from policydigest.model import AttachedDocument
-from policydigest.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,9 @@ class SourceTrial:
     error: str | None = None
 
 
-def try_source(spec: SourceSpec, settings: Settings, *, fetcher: Fetcher, items: int = 3) -> SourceTrial:
+def try_source(spec: SourceSpec, *, fetcher: Fetcher, items: int = 3) -> SourceTrial:
     """Fetch ``spec``'s listing (all its pages) and read its first ``items`` articles; nothing is stored."""
     trial = SourceTrial(spec.name, [spec.address, *page_urls(spec)])
-    if spec.attachments == "list":
-        settings = settings.model_copy(update={"attachments_read": False})
     try:
         links = source_links(spec, fetcher.fetch(spec.address), fetcher)
     except FetchError as exc:
@@ -48,7 +45,9 @@ def try_source(spec: SourceSpec, settings: Settings, *, fetcher: Fetcher, items:
         return trial
     trial.links = len(links)
     for link in links[:items]:
-        fetched = fetch_article(fetcher, settings, link.url, title=link.title, publisher=spec.publisher)
+        fetched = fetch_article(
+            fetcher, link.url, title=link.title, publisher=spec.publisher, read_documents=spec.attachments == "read"
+        )
         article = fetched.article
         if article is None:
             trial.items.append(TrialItem(link.url, link.title, reason=fetched.reason))

@@ -115,7 +115,7 @@ class ArticleRow(Base):
     url: Mapped[str | None] = mapped_column(Text, index=True)
     published: Mapped[dt.date | None] = mapped_column(Date, index=True)
     enrichment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    documents: Mapped[list[Any]] = mapped_column(JSON, default=list)  # attachments read
+    documents: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # attachments read; NULL: stored before
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     provenance: Mapped[list[ProvenanceRow]] = relationship(
@@ -151,3 +151,14 @@ class ProvenanceRow(Base):
     retrieved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     article: Mapped[ArticleRow] = relationship(back_populates="provenance")
+
+
+class ArticleChangeRow(Base):
+    """One committed change to an article, in commit order: the feed every web node's index follows."""
+
+    __tablename__ = "article_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No foreign key: a deleted article's change must stay, so that indexes drop it too.
+    article_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)

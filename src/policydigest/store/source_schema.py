@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from policydigest.store.schema import Base, UtcDateTime
@@ -67,3 +67,37 @@ class FetchCacheRow(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)
     final_url: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class CrawlHostRow(Base):
+    """When the next request to a host may start, shared by every worker (PostgreSQL row locks)."""
+
+    __tablename__ = "crawl_hosts"
+
+    host: Mapped[str] = mapped_column(String(300), primary_key=True)
+    next_start_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    delay_seconds: Mapped[float] = mapped_column(Float)
+
+
+class RobotsRulesRow(Base):
+    """An origin's robots.txt as last read, so that every worker obeys the same rules without refetching."""
+
+    __tablename__ = "robots_rules"
+
+    origin: Mapped[str] = mapped_column(String(300), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(20))  # "rules", "allow" (no robots.txt) or "deny"
+    body: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class JobErrorRow(Base):
+    """The last error of a queued job, kept so that the dead-letter list can say why a job failed."""
+
+    __tablename__ = "job_errors"
+
+    job_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    task: Mapped[str] = mapped_column(String(128))
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    failed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

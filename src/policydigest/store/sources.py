@@ -155,6 +155,20 @@ class SourceRepository:
                 self._put_cache(session, cache)
             return added
 
+    def item(self, item_id: int) -> tuple[PendingItem, ItemStatus, str | None] | None:
+        """Item ``item_id``, its status and the name of the source it came from (None: from `add`)."""
+        with self.store.session() as session:
+            found = session.execute(
+                select(SeenItemRow, SourceRow.name)
+                .outerjoin(SourceRow, SourceRow.id == SeenItemRow.source_id)
+                .where(SeenItemRow.id == item_id)
+            ).first()
+            if found is None:
+                return None
+            r, source = found
+            item = PendingItem(id=r.id, source_id=r.source_id, url=r.url, title=r.title, attempts=r.attempts)
+            return item, ItemStatus(r.status), source
+
     def item_for(self, canonical_url: str) -> tuple[int, ItemStatus, int | None] | None:
         """(id, status, article id) of the item with this canonical URL, if seen."""
         with self.store.session() as session:

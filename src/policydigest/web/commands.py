@@ -22,4 +22,5 @@ def serve_command(
     application = create_app(settings)
     host, port = host or settings.web_host, port or settings.web_port
     err_console.print(f"serving {settings.database_url} on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower())
+    # log_config=None: uvicorn's own loggers go through the handler configured from the settings (text or JSON).
+    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower(), log_config=None)
