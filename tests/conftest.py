@@ -111,7 +111,31 @@ def web(web_server: Any) -> Any:
     """The fixture server, its request log and counters cleared."""
     web_server.state.reset()
     web_server.slow_article_delay = 0.0
+    web_server.files.clear()
     return web_server
+
+
+@pytest.fixture(scope="session")
+def attachment_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """One notice as every attachment format, made by the test suite once (tests/attachment_files.py).
+
+    Keys: pdf, docx, doc, wps (Word 97 binary by LibreOffice, as WPS Office writes), ofd, xlsx, scan
+    (an image-only PDF of the same text, for OCR).
+    """
+    import attachment_files as made
+
+    folder = tmp_path_factory.mktemp("attachments")
+    docx = made.docx_bytes()
+    doc = made.office_binary(folder, docx)
+    return {
+        "pdf": made.typst_pdf(folder),
+        "docx": docx,
+        "doc": doc,
+        "wps": doc,
+        "ofd": made.ofd_bytes(),
+        "xlsx": made.xlsx_bytes(),
+        "scan": made.scanned_pdf(folder),
+    }
 
 
 @pytest.fixture

@@ -198,6 +198,23 @@ class Settings(BaseSettings):
         "before a source is flagged.",
     )
 
+    # ---- attachments read as documents (issue 14) --------------------------------------------
+    attachments_read: bool = Field(
+        default=True, description="Fetch a web article's attachments (PDF, Word, WPS, OFD, Excel, ZIP) and read them."
+    )
+    attachments_max_count: int = Field(default=8, ge=0, description="Attachments read per article at most.")
+    attachments_max_pages: int = Field(default=300, ge=1, description="Pages of one PDF attachment read at most.")
+    attachments_ocr: bool = Field(
+        default=True, description="Read scanned PDFs (no text layer) by OCR with Tesseract (chi_sim)."
+    )
+    attachments_ocr_max_pages: int = Field(default=20, ge=1, description="Pages of one scanned PDF read by OCR.")
+    attachments_zip_max_bytes: int = Field(
+        default=50_000_000, description="Largest total a ZIP attachment may unpack to; larger ones are refused."
+    )
+    attachments_zip_max_ratio: int = Field(
+        default=100, description="Largest unpacked/packed size ratio of a ZIP attachment (a zip bomb is refused)."
+    )
+
     # ---- job queue and workers (issue 13) --------------------------------------------------------
     job_queue: Literal["auto", "inline", "postgres"] = Field(
         default="auto",

@@ -1,4 +1,4 @@
-"""Tables of policy intelligence (revision 0007_intel), derived from stored articles and rebuilt from them.
+"""Tables of policy intelligence (revision 0008_intel), derived from stored articles and rebuilt from them.
 
 Per article: the documents it names (``intel_mentions``), the higher documents it follows up
 (``intel_followups``) and its quantitative targets (``intel_targets``); ``intel_built`` records which

@@ -163,6 +163,7 @@ class Library:
             source=article.source,
             url=article.url,
             blocks=article.blocks,
+            documents=article.documents,
             issues=list(stored.placements),
             facts=enrichment.facts,
             topics=enrichment.topic_labels,

@@ -10,7 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 
 from policydigest.enrichment import ColumnDecision, Facts, SummaryResult, TopicLabel
-from policydigest.model import Block, TocEntry
+from policydigest.model import AttachedDocument, Block, TocEntry
 from policydigest.search import FacetCount, SearchHit
 from policydigest.store.articles import IssuePlacement
 
@@ -136,6 +136,9 @@ class ArticleDetail(BaseModel):
     )
     summary: SummaryResult | None
     duplicates: list[Duplicate]
+    documents: list[AttachedDocument] = Field(
+        default_factory=list, description="Attachments read as documents (text, OCR flag, or why unread)."
+    )
 
 
 class SearchAnswer(ListMeta):

@@ -1,7 +1,7 @@
 """Policy intelligence: documents, their mentions, follow-up links and targets, derived from articles.
 
-Revision ID: 0007_intel
-Revises: 0006_desk
+Revision ID: 0008_intel
+Revises: 0007_documents
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_intel"
-down_revision = "0006_desk"
+revision = "0008_intel"
+down_revision = "0007_documents"
 branch_labels = None
 depends_on = None
 
