@@ -10,12 +10,31 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from policydigest.safetext import clean_value
 
 #: The bulletin's four columns in their customary order (the order is a setting).
 DEFAULT_COLUMNS: tuple[str, ...] = ("国策要论", "地方新政", "产业前沿", "数谷动态")
 #: Headings that open an issue's closing section (the default of a setting).
 DEFAULT_BACK_MATTER: tuple[str, ...] = ("主编简介", "编者简介", "关于我们")
+
+
+# ---- text cleaning at the model boundary (issue 16) ----------------------------------------------
+
+
+class CleanModel(BaseModel):
+    """A model whose every text (nested lists and dicts too) is cleaned as it comes in, whatever the way in.
+
+    >>> Block.paragraph("封面\\x0c标题\\u202e").text
+    '封面标题'
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return clean_value(value)
+
 
 
 class BlockKind(StrEnum):
@@ -27,7 +46,7 @@ class BlockKind(StrEnum):
     CAPTION = "caption"
 
 
-class Block(BaseModel):
+class Block(CleanModel):
     """One piece of an article body: a paragraph, a sub-heading, a figure/table caption or a table.
 
     >>> Block.paragraph("数据要素市场加快培育。").text
@@ -65,7 +84,7 @@ class Block(BaseModel):
         return self.text
 
 
-class Provenance(BaseModel):
+class Provenance(CleanModel):
     """Where one copy of an article came from."""
 
     kind: Literal["bulletin", "web", "file"]
@@ -74,7 +93,7 @@ class Provenance(BaseModel):
     retrieved_at: dt.datetime | None = None
 
 
-class Article(BaseModel):
+class Article(CleanModel):
     """An article: title, column, structured body, source and original link.
 
     >>> a = Article(title="示例", blocks=[Block.paragraph("第一段。"), Block.paragraph("第二段。")])
@@ -101,7 +120,7 @@ class Article(BaseModel):
         return "\n".join(block.as_text() for block in self.blocks)
 
 
-class TocEntry(BaseModel):
+class TocEntry(CleanModel):
     """One line of 本期要目."""
 
     column: str
@@ -109,14 +128,14 @@ class TocEntry(BaseModel):
     page: int | None = None
 
 
-class MastheadRole(BaseModel):
+class MastheadRole(CleanModel):
     """A masthead line such as 主编 or 责任编辑 and who fills it (people or organisations)."""
 
     role: str
     names: list[str]
 
 
-class Masthead(BaseModel):
+class Masthead(CleanModel):
     """The cover and the masthead page of an issue."""
 
     slogan: str | None = None
@@ -127,14 +146,14 @@ class Masthead(BaseModel):
     address: str | None = None
 
 
-class BackMatter(BaseModel):
+class BackMatter(CleanModel):
     """A closing section such as 主编简介, kept as a heading and its blocks."""
 
     heading: str
     blocks: list[Block] = Field(default_factory=list)
 
 
-class Issue(BaseModel):
+class Issue(CleanModel):
     """One numbered issue of a bulletin series (identity: series + 总期)."""
 
     series: str
