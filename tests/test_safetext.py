@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from policydigest.ingest.add import add_file
+from policydigest.ingest.extract import extract_page
 from policydigest.ingest.importer import import_file
-from policydigest.model import Article, Block, Issue
+from policydigest.model import Article, Block, Issue, Provenance
 from policydigest.safetext import clean_text
 from policydigest.settings import Settings
 from policydigest.store import open_store
@@ -86,3 +88,64 @@ def test_a_bulletin_whose_cover_line_holds_a_control_character_is_stored_clean(k
     assert result.status != "failed", result.reason
     stored = store.get_issue(57)
     assert COVER in stored.cover_headline and UNSAFE[kind] not in stored.model_dump_json()
+
+
+# ---- only http(s) addresses are stored ------------------------------------------------------------
+
+NOT_HTTP = (
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "ftp://example.org/a",
+    "//example.org/a",
+    "/relative/a.html",
+    "https:///no-host",
+    'https://example.org/"onmouseover="alert(1)',
+)
+CANONICAL_PAGE = """<html><head><meta charset="utf-8"><title>关于数据要素的通知</title>
+<link rel="canonical" href="{href}"></head><body><h1>关于数据要素的通知</h1>
+<div class="content"><p>为推进数据要素市场化配置改革，某市数据局组织开展专项工作，各区县应当完成数据资源目录的编制。</p>
+<p>各单位应当于规定时间内完成本地数据资源目录的编制和报送工作，确保数据资源目录的准确性和完整性。</p></div></body></html>"""
+
+
+@pytest.mark.parametrize("url", NOT_HTTP)
+def test_an_article_keeps_no_link_that_is_not_http(url: str) -> None:
+    assert Article(title="标题", url=url).url is None
+    assert Article.model_validate({"title": "标题", "url": url}).url is None
+    assert Issue.model_validate(
+        {"series": "s", "number": 1, "total_number": 1, "date": "2025-01-01", "articles": [{"title": "t", "url": url}]}
+    ).articles[0].url is None
+
+
+@pytest.mark.parametrize("url", NOT_HTTP)
+def test_a_web_provenance_must_be_an_http_address(url: str) -> None:
+    with pytest.raises(ValueError, match="http"):
+        Provenance(kind="web", location=url)
+    assert Provenance(kind="file", location="/data/page.html").location == "/data/page.html"
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", "data:text/html,x", "vbscript:x"])
+def test_a_page_whose_canonical_link_is_not_http_keeps_its_own_address(href: str, tmp_path: Path) -> None:
+    page = extract_page(CANONICAL_PAGE.format(href=href).encode(), url="https://www.example.gov.cn/a.html")
+    assert page is not None and page.to_article().url == "https://www.example.gov.cn/a.html"
+    saved = tmp_path / "page.html"
+    saved.write_text(CANONICAL_PAGE.format(href=href), encoding="utf-8")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'store.db'}", enrich_on_import=False)
+    store = open_store(settings.database_url)
+    outcome = add_file(saved, settings, store)
+    assert outcome.status == "stored" and outcome.article_id is not None
+    assert [article.url for article, _day in store.articles_for_enrichment()] == [None]
+
+
+def test_a_bulletin_whose_original_link_is_not_http_stores_no_link(tmp_path: Path) -> None:
+    text = (SAMPLE_DIR / "sample-bulletin-no8.txt").read_text(encoding="utf-8")
+    first = "https://www.example.gov.cn/nda/zcfb/2025 03/t20250310_1001.html"
+    path = tmp_path / "issue.txt"
+    path.write_text(text.replace(first, "javascript:alert(document.cookie)", 1), encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    assert import_file(path, store, Settings(enrich_on_import=False)).status != "failed"
+    urls = [article.url for article in store.get_issue(57).articles]
+    assert all(url is None or url.startswith("https://") for url in urls) and None in urls

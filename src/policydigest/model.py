@@ -7,17 +7,20 @@ issue it belongs to, so the same article can later arrive from the web or appear
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from policydigest.safetext import clean_value
+from policydigest.safetext import clean_value, http_url
 
 #: The bulletin's four columns in their customary order (the order is a setting).
 DEFAULT_COLUMNS: tuple[str, ...] = ("国策要论", "地方新政", "产业前沿", "数谷动态")
 #: Headings that open an issue's closing section (the default of a setting).
 DEFAULT_BACK_MATTER: tuple[str, ...] = ("主编简介", "编者简介", "关于我们")
+
+log = logging.getLogger(__name__)
 
 
 # ---- text cleaning at the model boundary (issue 16) ----------------------------------------------
@@ -34,6 +37,14 @@ class CleanModel(BaseModel):
     @classmethod
     def _clean(cls, value: Any) -> Any:
         return clean_value(value)
+
+
+def _link(url: str | None) -> str | None:
+    """An article's link kept only when it is http(s) (a page's canonical link can be ``javascript:``)."""
+    safe = http_url(url)
+    if url and safe is None:
+        log.info("link %r dropped: only http(s) addresses are kept", url[:80])
+    return safe
 
 
 
@@ -92,6 +103,12 @@ class Provenance(CleanModel):
     issue_total_number: int | None = Field(default=None, description="总期 of the bulletin, if any.")
     retrieved_at: dt.datetime | None = None
 
+    @model_validator(mode="after")
+    def _web_location_is_http(self) -> Provenance:
+        if self.kind == "web" and self.location and http_url(self.location) is None:
+            raise ValueError(f"a web provenance needs an http(s) address, not {self.location[:80]!r}")
+        return self
+
 
 class Article(CleanModel):
     """An article: title, column, structured body, source and original link.
@@ -113,6 +130,8 @@ class Article(CleanModel):
     enrichment: dict[str, Any] = Field(
         default_factory=dict, description="Facts added by the enrichment stages, keyed by stage."
     )
+
+    _http_link = field_validator("url")(_link)
 
     @property
     def body(self) -> str:

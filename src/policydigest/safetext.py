@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 #: C0 controls but tab and newline, DEL and C1 controls, bidi embeddings/overrides/isolates and marks,
 #: surrogates (only lone ones can exist in a str) and the two noncharacters XML forbids.
@@ -17,6 +18,7 @@ _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 _CARRIAGE_RETURN = re.compile("\r\n?")
+_URL_UNSAFE = re.compile(r"[<>\"'`\\]")
 
 
 def clean_text(text: str) -> str:
@@ -45,3 +47,24 @@ def clean_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {clean_value(key): clean_value(item) for key, item in value.items()}
     return value
+
+
+def http_url(value: str | None) -> str | None:
+    """``value`` when it is an absolute http(s) address (white space inside removed), else None.
+
+    Only such addresses are stored or linked: ``javascript:``, ``data:``, relative and host-less ones never.
+
+    >>> http_url(" https://www.example.gov.cn/a b.html"), http_url("javascript:alert(1)"), http_url("https:///x")
+    ('https://www.example.gov.cn/ab.html', None, None)
+    """
+    if not value:
+        return None
+    url = "".join(clean_text(value).split())
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a malformed port or IPv6 literal
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or _URL_UNSAFE.search(url):
+        return None
+    return url
