@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -212,3 +213,41 @@ def test_rss_descriptions_served_hold_no_markup_from_crawled_text(client: TestCl
         if description:
             fragment = lxml_html.fragment_fromstring(description, create_parent="div")
             assert {el.tag for el in fragment.iter()} <= {"div", "p"}, description
+
+
+# ---- the Host header is not trusted ---------------------------------------------------------------
+
+EVIL = "evil.example"
+
+
+def links_of(client: TestClient, url: str, **headers: str) -> list[str]:
+    """Every absolute address in a feed or API answer: links, ids, self and next."""
+    text = client.get(url, headers=headers).text
+    return re.findall(r"https?://[^\s\"'<>&\\]+", text)
+
+
+@pytest.mark.parametrize(
+    "url", [*(f"/feeds/issues.{f}" for f in FORMATS), "/feeds/search.rss?q=数据", "/api/v1/issues?limit=1"]
+)
+def test_a_forged_host_header_never_makes_a_link(site: Site, url: str) -> None:
+    with TestClient(site.app()) as client:
+        links = links_of(client, url, host=EVIL)
+    assert links and not [link for link in links if EVIL in link]
+
+
+@pytest.mark.parametrize("url", ["/feeds/issues.atom", "/api/v1/issues?limit=1"])
+def test_with_a_public_address_every_link_uses_it_whatever_host_was_named(site: Site, url: str) -> None:
+    with TestClient(site.app(web_base_url="https://digest.example.org")) as client:
+        for host in ("testserver", EVIL):
+            links = [link for link in links_of(client, url, host=host) if "w3.org" not in link]
+            assert links and all(link.startswith("https://digest.example.org/") for link in links), links
+
+
+def test_production_mode_refuses_an_untrusted_host_with_the_error_shape(site: Site) -> None:
+    with TestClient(site.app(web_production=True, web_base_url="https://digest.example.org")) as client:
+        refused = client.get("/feeds/issues.atom", headers={"host": EVIL})
+        page = client.get("/", headers={"host": EVIL})
+        served = client.get("/feeds/issues.atom", headers={"host": "digest.example.org"})
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request"
+    assert page.status_code == 400 and "主机" in page.text
+    assert served.status_code == 200

@@ -59,6 +59,7 @@ def build_site(root: Path) -> Site:
         database_url=f"sqlite:///{root / 'site.db'}",
         index_path=root / "index",
         catalogue_file=None,
+        web_trusted_hosts=["testserver", "127.0.0.1", "localhost"],  # TestClient and uvicorn on loopback
     )
     store = open_store(settings.database_url)
     shared = find_shared()

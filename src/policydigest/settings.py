@@ -191,6 +191,15 @@ class Settings(BaseSettings):
         description="Public address of the web app (e.g. https://digest.example.org) used in feed links; "
         "unset: the address each request came to.",
     )
+    web_trusted_hosts: list[str] = Field(
+        default=["localhost", "127.0.0.1", "::1"],
+        description="Host names the web app answers to (the host of web_base_url is always trusted). A request "
+        "naming another host gets links to the configured address, never to the host it named.",
+    )
+    web_production: bool = Field(
+        default=False,
+        description="Production mode: refuse (400) requests whose Host is not a trusted host.",
+    )
     web_editor_token: SecretStr | None = Field(
         default=None,
         description="Token editors give to use the editing routes (re-check a source). Set it in the "
