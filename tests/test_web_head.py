@@ -1,0 +1,37 @@
+"""HEAD is answered on every GET route, pages, feeds, API and static files alike, as GET is but without a body."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from policydigest.web.routes import ROUTERS
+
+#: A value for each path parameter the routes have.
+PATH_VALUES = {"total_number": "58", "article_id": "1", "name": "地方新政", "fmt": "atom"}
+GET_PATHS = sorted(
+    {
+        re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m.group(1)], route.path)
+        for router in ROUTERS
+        for route in router.routes
+        if "GET" in getattr(route, "methods", ())
+    }
+    | {"/api/v1/openapi.json", "/api/v1/docs", "/static/site.css", "/no-such-page"}
+)
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    got = client.get(path)
+    head = client.head(path)
+    assert head.status_code == got.status_code != 405
+    assert head.content == b""
+    assert head.headers.get("content-type") == got.headers.get("content-type")
+    # The length a GET would have (some answers carry a timing, so the figure may differ by a digit).
+    assert ("content-length" in head.headers) == ("content-length" in got.headers)
+
+
+def test_head_on_a_post_only_route_is_refused_like_get(client: TestClient) -> None:
+    assert client.head("/sources/check").status_code == client.get("/sources/check").status_code == 405
