@@ -322,12 +322,12 @@ def test_the_error_shape_is_pinned(client: TestClient) -> None:
         "error": {"code": "not_found", "message": "没有总第999999期", "details": None}
     }
     assert client.post("/api/v1/issues").json() == {
-        "error": {"code": "method_not_allowed", "message": "Method Not Allowed", "details": None}
+        "error": {"code": "method_not_allowed", "message": "不支持这种请求方式", "details": None}
     }
     assert client.get("/api/v1/issues?limit=0").json() == {
         "error": {
             "code": "validation_error",
-            "message": "invalid parameters",
-            "details": [{"location": "query.limit", "message": "Input should be greater than or equal to 1"}],
+            "message": "参数有误",
+            "details": [{"location": "query.limit", "message": "不能小于1"}],
         }
     }

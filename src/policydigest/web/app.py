@@ -16,8 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
 from policydigest.web.context import WebContext
-from policydigest.web.head import HeadAsGet
 from policydigest.web.hosts import PublicAddress, TrustedHosts
+from policydigest.web.middleware import HeadAsGet, UrlLimit
 from policydigest.web.problems import install_error_handlers
 from policydigest.web.routes import ROUTERS
 
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(HeadAsGet)
     app.add_middleware(TrustedHosts, address=PublicAddress.of(settings))
+    app.add_middleware(UrlLimit)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("policydigest.web", "static")]), name="static")
     for router in ROUTERS:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
+from policydigest.errors import NotFoundError
 from policydigest.web.context import WebContext, get_context, path_part
 from policydigest.web.routes.search import PageNumber, search_page
 from policydigest.web.searching import FACET_LABELS, SearchParams, search_params
@@ -39,6 +40,10 @@ def _index(ctx: WebContext, folder: str) -> HTMLResponse:
 
 def _one(ctx: WebContext, folder: str, name: str, params: SearchParams, page: int) -> HTMLResponse:
     facet = FOLDERS[folder]
+    # A name no article has is a 404, not an empty page with 200 (a soft 404); every column exists.
+    exists = facet == "column" and name in ctx.columns
+    if not exists and ctx.searcher.search(SearchParams(filters={facet: (name,)}), limit=0, facets=False).total == 0:
+        raise NotFoundError(f"没有这个{FACET_LABELS[facet]}的文章：{name}")
     return search_page(
         ctx,
         params,

@@ -66,16 +66,16 @@ def check_editor(ctx: WebContext, token: str | None) -> None:
     """Refuse (401) unless ``token`` is the editor token; refuse (403) when no token is configured."""
     expected = ctx.settings.web_editor_token
     if expected is None or not expected.get_secret_value():
-        raise HTTPException(403, "editing is disabled: no editor token is configured (web_editor_token)")
+        raise HTTPException(403, "编辑功能未开启：没有设置编辑口令（web_editor_token）")
     if not token or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode()):
-        raise HTTPException(401, "a valid editor token is required", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(401, "需要有效的编辑口令", headers={"WWW-Authenticate": "Bearer"})
 
 
 def _spec(ctx: WebContext, name: str) -> SourceSpec:
     for spec in load_catalogue(ctx.settings.catalogue_file):
         if spec.name == name:
             return spec
-    raise HTTPException(404, f"no source named {name!r} in the catalogue")
+    raise HTTPException(404, f"来源目录里没有“{name}”")
 
 
 def recheck(ctx: WebContext, spec: SourceSpec) -> None:
