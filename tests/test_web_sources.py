@@ -4,12 +4,14 @@ crawl of a feed served on 127.0.0.1 whose new articles reach the search index.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
+from sqlalchemy.exc import OperationalError
 
 from policydigest.settings import Settings
 from policydigest.store import open_store
@@ -96,3 +98,64 @@ def test_a_failing_source_is_reported_not_raised(editor: TestClient, web: Any, t
     state = next(i for i in editor.get("/api/v1/sources").json()["items"] if i["name"] == "坏源")
     assert state["error_streak"] == 1 and state["health"] == "warning"
     assert open_store(context.settings.database_url).count_articles() == 0
+
+
+# ---- re-checks under load (issue 16) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_editor(web: Any, tmp_path: Path) -> Iterator[TestClient]:
+    """The editor app over a catalogue whose one feed takes a second to answer."""
+    catalogue = tmp_path / "slow.toml"
+    url = web.url("/slow/feeds/rss.xml") + "?delay=1"
+    catalogue.write_text(f'[[source]]\nname = "{SOURCE}"\nkind = "feed"\nurl = "{url}"\n', encoding="utf-8")
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        index_path=tmp_path / "index",
+        catalogue_file=catalogue,
+        web_editor_token=TOKEN,  # type: ignore[arg-type]
+        fetch_allowed_networks=["127.0.0.1/32"],
+        fetch_host_delay=0.0,
+        fetch_retries=0,
+        fetch_timeout=5.0,
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_concurrent_rechecks_of_one_source_start_one_crawl_and_the_others_join_it(
+    slow_editor: TestClient, web: Any
+) -> None:
+    def post(_: int) -> tuple[int, str]:
+        response = slow_editor.post(f"/api/v1/sources/{SOURCE}/check", headers={"Authorization": f"Bearer {TOKEN}"})
+        return response.status_code, response.json()["status"]
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(post, range(20)))
+    assert {status for status, _ in answers} == {202}
+    assert sorted(state for _, state in answers).count("queued") == 1
+    assert web.state.paths().count("/slow/feeds/rss.xml") == 1
+    assert health(slow_editor)["health"] == "ok"
+    # Once it is over, a new request starts a new crawl.
+    assert post(0) == (202, "queued") and web.state.paths().count("/slow/feeds/rss.xml") == 2
+
+
+@pytest.mark.parametrize(
+    "fault", [OperationalError("INSERT", {}, Exception("database is locked")), RuntimeError("boom"), OSError("disk")]
+)
+def test_any_error_of_a_recheck_is_caught_and_recorded_in_the_source_health(
+    editor: TestClient, monkeypatch: pytest.MonkeyPatch, fault: Exception
+) -> None:
+    def failing(*_args: Any, **_kwargs: Any) -> Any:
+        raise fault
+
+    monkeypatch.setattr("policydigest.ingest.crawl.crawl_once", failing)
+    response = editor.post(f"/api/v1/sources/{SOURCE}/check", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 202
+    after = health(editor)
+    assert after["error_streak"] == 1 and after["health"] != "ok"
+    # The runner is free again: the next request starts a new re-check.
+    assert editor.post(f"/api/v1/sources/{SOURCE}/check", headers={"Authorization": f"Bearer {TOKEN}"}).json() == {
+        "source": SOURCE,
+        "status": "queued",
+    }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Annotated
+import threading
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
@@ -12,7 +13,7 @@ from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from policydigest.errors import PolicydigestError
 from policydigest.ingest.catalogue import SourceSpec, load_catalogue
@@ -33,10 +34,12 @@ bearer = HTTPBearer(auto_error=False, description="The editor token (setting web
 
 
 class CheckQueued(BaseModel):
-    """A re-check was started."""
+    """A re-check was started, or this request joined the one already running for that source."""
 
     source: str
-    status: str = "queued"
+    status: Literal["queued", "running"] = Field(
+        default="queued", description="queued: a re-check was started; running: one was already under way."
+    )
 
 
 def health_report(ctx: WebContext) -> list[SourceHealth]:
@@ -79,15 +82,70 @@ def _spec(ctx: WebContext, name: str) -> SourceSpec:
 
 
 def recheck(ctx: WebContext, spec: SourceSpec) -> None:
-    """Crawl one source now (due or not); a failure is logged and recorded in its health, never raised."""
+    """Crawl one source now (due or not); any failure is logged and recorded in its health, never raised.
+
+    It runs as a background task, where nothing above it would see an error: every exception is caught.
+    """
     from policydigest.ingest.crawl import crawl_once
 
     try:
         report = crawl_once(ctx.settings, ctx.store, catalogue=[spec], force=True)
-    except PolicydigestError as exc:
-        log.warning("re-check of source %r failed: %s", spec.name, exc)
+    except Exception as exc:
+        log.warning("re-check of source %r failed: %s", spec.name, exc, exc_info=not isinstance(exc, PolicydigestError))
+        _record_failure(ctx, spec, exc)
         return
     log.info("re-checked source %r: %d stored", spec.name, report.stored)
+
+
+def _record_failure(ctx: WebContext, spec: SourceSpec, exc: Exception) -> None:
+    """Put a failed re-check into the source's health (its error streak and last error)."""
+    why = str(exc) if isinstance(exc, PolicydigestError) else f"re-check failed: {type(exc).__name__}: {exc}"
+    try:
+        repo = SourceRepository(ctx.store)
+        repo.record_run(repo.ensure_source(spec.name, spec.kind, spec.address, spec.interval_minutes), error=why)
+    except Exception as again:
+        log.error("the failed re-check of %r could not be recorded either: %s", spec.name, again)
+
+
+class Rechecks:
+    """One re-check per source at a time: a request while one runs joins it instead of starting another."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+
+    def start(self, ctx: WebContext, spec: SourceSpec, tasks: BackgroundTasks) -> bool:
+        """Queue a re-check of ``spec`` unless one is running; False when this request joined a running one."""
+        with self._lock:
+            if spec.name in self._running:
+                return False
+            self._running.add(spec.name)
+        tasks.add_task(self._run, ctx, spec)
+        return True
+
+    def running(self, name: str) -> bool:
+        """Whether a re-check of source ``name`` is queued or running."""
+        with self._lock:
+            return name in self._running
+
+    def _run(self, ctx: WebContext, spec: SourceSpec) -> None:
+        try:
+            recheck(ctx, spec)
+        finally:
+            with self._lock:
+                self._running.discard(spec.name)
+
+
+_RECHECKS_CREATED = threading.Lock()
+
+
+def rechecks_of(request: Request) -> Rechecks:
+    """The app's re-check runner (made on first use)."""
+    with _RECHECKS_CREATED:
+        runner = getattr(request.app.state, "rechecks", None)
+        if runner is None:
+            runner = request.app.state.rechecks = Rechecks()
+    return runner
 
 
 @pages.get("/sources", response_class=HTMLResponse)
@@ -106,6 +164,7 @@ def sources_page(ctx: Ctx, checked: Annotated[str | None, Param(max_length=200)]
 
 @pages.post("/sources/check", response_class=HTMLResponse)
 def recheck_form(
+    request: Request,
     ctx: Ctx,
     tasks: BackgroundTasks,
     source: Annotated[str, Form(min_length=1, max_length=200)],
@@ -114,7 +173,7 @@ def recheck_form(
     """Re-check one source (form of the sources page; the editor token is required)."""
     check_editor(ctx, token)
     spec = _spec(ctx, source)
-    tasks.add_task(recheck, ctx, spec)
+    rechecks_of(request).start(ctx, spec, tasks)
     return RedirectResponse(f"/sources?{urlencode({'checked': spec.name})}", status_code=303)
 
 
@@ -140,5 +199,5 @@ def recheck_api(
 ) -> CheckQueued:
     check_editor(ctx, credentials.credentials if credentials else None)
     spec = _spec(ctx, name)
-    tasks.add_task(recheck, ctx, spec)
-    return CheckQueued(source=spec.name)
+    started = rechecks_of(request).start(ctx, spec, tasks)
+    return CheckQueued(source=spec.name, status="queued" if started else "running")
