@@ -159,3 +159,36 @@ def test_any_error_of_a_recheck_is_caught_and_recorded_in_the_source_health(
         "source": SOURCE,
         "status": "queued",
     }
+
+
+# ---- readers see a summary, editors the details (issue 16) -----------------------------------------
+
+
+def test_readers_see_a_chinese_summary_and_never_raw_errors_or_addresses(
+    editor: TestClient, web: Any, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(f'[[source]]\nname = "坏源"\nkind = "feed"\nurl = "{web.url("/gone")}"\n', encoding="utf-8")
+    context = editor.app.state.context  # type: ignore[attr-defined]
+    context.settings = context.settings.model_copy(update={"catalogue_file": broken})
+    editor.post("/api/v1/sources/坏源/check", headers={"Authorization": f"Bearer {TOKEN}"})
+    public = next(i for i in editor.get("/api/v1/sources").json()["items"] if i["name"] == "坏源")
+    assert public["flags"] == ["连续1次抓取失败"] and public["details"] is None
+    row = lxml_html.fromstring(editor.get("/sources").text).xpath("//table[@class='sources']/tbody/tr")[0]
+    shown = row.text_content()
+    assert "连续1次抓取失败" in shown and "HTTP 404" not in shown and "failed run" not in shown
+    # The address of the source is its link; no error text repeats it.
+    assert shown.count("127.0.0.1") == 0
+    mine = editor.get("/api/v1/sources", headers={"Authorization": f"Bearer {TOKEN}"}).json()["items"]
+    details = next(i for i in mine if i["name"] == "坏源")["details"]
+    assert details and "HTTP 404" in details[0] and "127.0.0.1" in details[0]
+    wrong = editor.get("/api/v1/sources", headers={"Authorization": "Bearer guess"}).json()["items"]
+    assert next(i for i in wrong if i["name"] == "坏源")["details"] is None
+
+
+@pytest.mark.parametrize("checked", ["系统维护，请联系 evil@example.org", "<b>x</b>", ""])
+def test_the_checked_notice_names_only_a_source_of_the_catalogue(editor: TestClient, checked: str) -> None:
+    doc = lxml_html.fromstring(editor.get("/sources", params={"checked": checked}).text)
+    assert doc.xpath("//p[@class='notice']") == []
+    named = lxml_html.fromstring(editor.get("/sources", params={"checked": SOURCE}).text)
+    assert SOURCE in named.xpath("//p[@class='notice']")[0].text_content()
