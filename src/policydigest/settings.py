@@ -200,6 +200,12 @@ class Settings(BaseSettings):
         default=False,
         description="Production mode: refuse (400) requests whose Host is not a trusted host.",
     )
+    outputs_path: Path | None = Field(
+        default=None,
+        description="Folder of the published outputs the web app offers as downloads (PDF and Word of each "
+        "issue); a missing one is rendered on its first download and kept. Default: beside a SQLite store "
+        "(<store file>.outputs), ./policydigest-outputs for other databases.",
+    )
     web_editor_token: SecretStr | None = Field(
         default=None,
         description="Token editors give to use the editing routes (re-check a source). Set it in the "
