@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
@@ -57,6 +58,18 @@ def test_interactive_docs_page_is_served(client: TestClient) -> None:
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert "/api/v1/openapi.json" in response.text
+
+
+def test_interactive_docs_load_only_local_assets_under_the_same_csp_as_every_page(client: TestClient) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.headers["content-security-policy"] == client.get("/").headers["content-security-policy"]
+    doc = lxml.html.fromstring(response.text)
+    assets = doc.xpath("//script/@src | //link[@rel='stylesheet']/@href")
+    assert assets and all(asset.startswith("/") and not asset.startswith("//") for asset in assets)
+    assert not [script for script in doc.xpath("//script") if (script.text or "").strip()]  # no inline script
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 100, asset
 
 
 # ---- issues -------------------------------------------------------------------------------------

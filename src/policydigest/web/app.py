@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
+from policydigest.web.apidocs import install_api_docs
 from policydigest.web.context import WebContext
 from policydigest.web.hosts import PublicAddress, TrustedHosts
 from policydigest.web.middleware import HeadAsGet, UrlLimit
@@ -44,7 +45,7 @@ PAGE_CSP = (
 
 
 class SecurityHeaders:
-    """Adds the security headers (and, except on the interactive API docs, a strict CSP)."""
+    """Adds the security headers and the strict CSP (the API docs too: Swagger UI is served from the package)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,13 +54,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with_csp = not str(scope.get("path", "")).startswith("/api/v1/docs")
-
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", [])) + SECURITY_HEADERS
-                if with_csp:
-                    headers.append((b"content-security-policy", PAGE_CSP))
+                headers.append((b"content-security-policy", PAGE_CSP))
                 message["headers"] = headers
             await send(message)
 
@@ -75,7 +73,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=API_VERSION,
         description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the package by install_api_docs
         redoc_url=None,
     )
     app.state.context = WebContext.build(settings, store)
@@ -85,6 +83,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_middleware(TrustedHosts, address=PublicAddress.of(settings))
     app.add_middleware(UrlLimit)
     app.add_middleware(SecurityHeaders)
+    install_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("policydigest.web", "static")]), name="static")
     for router in ROUTERS:
         app.include_router(router)
