@@ -72,16 +72,41 @@ def _target(item: Mapping[str, Any]) -> FactLink | None:
 
 def _money(item: Mapping[str, Any]) -> FactLink | None:
     text = str(item.get("text") or "").strip()
-    return FactLink(text, _search(q=_phrase(text))) if text else None
+    if not text or item.get("kind") == "ratio":  # a ratio is not an amount: it has its own group
+        return None
+    return FactLink(text, _search(q=_phrase(text)), MONEY_KINDS.get(str(item.get("kind")), ""))
 
 
+def _ratio(item: Mapping[str, Any]) -> FactLink | None:
+    text = str(item.get("text") or "").strip()
+    return FactLink(text, _search(q=_phrase(text))) if text and item.get("kind") == "ratio" else None
+
+
+#: What a money fact is, in the reader's words.
+MONEY_KINDS = {"cap": "上限", "total": "总额", "award": "奖励", "subsidy": "补贴", "investment": "投资"}
 GROUPS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], FactLink | None]], ...] = (
     ("documents", "文件", _document),
     ("authorities", "发文机构", _authority),
     ("regions", "地区", _region),
     ("targets", "目标", _target),
     ("money", "资金", _money),
+    ("money", "补贴比例", _ratio),
 )
+
+
+def _without_short_names(links: list[FactLink]) -> list[FactLink]:
+    """Documents without the short citation of one also named in full (《算力…方案》 beside 《贵州省算力…方案》).
+
+    >>> full, short = FactLink("《中华人民共和国数据安全法》", ""), FactLink("《数据安全法》", "")
+    >>> [link.text for link in _without_short_names([short, full])]
+    ['《中华人民共和国数据安全法》']
+    """
+    names = [link.text.strip("《》") for link in links]
+    return [
+        link
+        for link, name in zip(links, names, strict=True)
+        if not any(name != other and other.endswith(name) for other in names)
+    ]
 
 
 def fact_groups(facts: Mapping[str, Any] | None) -> list[FactGroup]:
@@ -101,6 +126,8 @@ def fact_groups(facts: Mapping[str, Any] | None) -> list[FactGroup]:
             if link is not None and link.text not in seen:
                 seen.add(link.text)
                 group.links.append(link)
+        if key == "documents":
+            group.links = _without_short_names(group.links)
         if group.links:
             groups.append(group)
     return groups
