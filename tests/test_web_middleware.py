@@ -1,8 +1,10 @@
-"""HEAD is answered on every GET route, pages, feeds, API and static files alike, as GET is but without a body."""
+"""HEAD is answered on every GET route as GET is but without a body; unsafe characters in a URL never reach a
+route."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,3 +37,13 @@ def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> 
 
 def test_head_on_a_post_only_route_is_refused_like_get(client: TestClient) -> None:
     assert client.head("/sources/check").status_code == client.get("/sources/check").status_code == 405
+
+
+@pytest.mark.parametrize("bad", ["%00", "%0B", "%1B", "%C2%85", "%E2%80%AE", "%E2%81%A6", "%EF%BF%BE"])
+def test_unsafe_characters_in_the_url_never_reach_a_route_or_a_page(client: TestClient, bad: str) -> None:
+    for url in (f"/search?q=算力{bad}", f"/api/v1/search?q=算力{bad}", f"/feeds/search.json?q=算力{bad}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        decoded = unquote(bad)
+        assert decoded not in response.text and "算力" in response.text, url
+    assert client.get(f"/columns/地方新政{bad}").status_code == 200

@@ -18,7 +18,7 @@ from policydigest.store import Store, open_store
 from policydigest.web.apidocs import install_api_docs
 from policydigest.web.context import WebContext
 from policydigest.web.hosts import PublicAddress, TrustedHosts
-from policydigest.web.middleware import HeadAsGet, UrlLimit
+from policydigest.web.middleware import CleanUrlText, HeadAsGet, UrlLimit
 from policydigest.web.problems import install_error_handlers
 from policydigest.web.routes import ROUTERS
 
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(CleanUrlText)
     app.add_middleware(TrustedHosts, address=PublicAddress.of(settings))
     app.add_middleware(UrlLimit)
     app.add_middleware(SecurityHeaders)

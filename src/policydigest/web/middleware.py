@@ -1,14 +1,20 @@
-"""ASGI middleware of the web app: HEAD on every GET route, and a limit on the length of a URL.
+"""ASGI middleware of the web app: HEAD on every GET route, a limit on the length of a URL, clean URL text.
 
 Link checkers, feed validators and uptime monitors ask with HEAD: it is answered as its GET would be
 (status and headers, Content-Length included) without the body, so no route can forget it. A URL
 longer than :data:`MAX_URL_BYTES` is refused with 414 in the one error shape before any route runs.
+The path and query are a way in like any other: control characters, lone surrogates and bidi
+controls are removed from them before a route reads them (a search for them echoes none back).
 """
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, quote, urlencode
+
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from policydigest.safetext import clean_text
 
 #: Longest path plus query accepted (browsers and proxies use about 8 KB; longer is never a reader's).
 MAX_URL_BYTES = 8192
@@ -48,4 +54,35 @@ class UrlLimit:
                 detail = [{"location": "url", "message": f"网址有{length}字节，最多{MAX_URL_BYTES}字节"}]
                 await error_response(Request(scope), 414, "网址太长", detail)(scope, receive, send)
                 return
+        await self.app(scope, receive, send)
+
+
+def clean_query(query: bytes) -> bytes:
+    """A query string with every name and value cleaned (unchanged when nothing needed it).
+
+    >>> clean_query(b"q=%E7%AE%97%00%E2%80%AE&x=1"), clean_query(b"q=a+b")
+    (b'q=%E7%AE%97&x=1', b'q=a+b')
+    """
+    if b"%" not in query and all(32 < byte < 127 for byte in query):
+        return query  # printable ASCII, nothing percent-encoded: nothing to clean
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    cleaned = [(clean_text(name), clean_text(value)) for name, value in pairs]
+    return query if cleaned == pairs else urlencode(cleaned).encode("ascii")
+
+
+class CleanUrlText:
+    """Remove unsafe characters from the path and the query before any route reads them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = clean_text(scope["path"])
+            query = clean_query(scope.get("query_string", b""))
+            if path != scope["path"] or query != scope.get("query_string", b""):
+                changes: dict[str, str | bytes] = {"query_string": query}
+                if path != scope["path"]:
+                    changes |= {"path": path, "raw_path": quote(path).encode("ascii")}
+                scope = {**scope, **changes}
         await self.app(scope, receive, send)
