@@ -9,6 +9,7 @@ with :func:`clean_text` as it is built; XML writers call it again so they stay s
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,12 +55,13 @@ def http_url(value: str | None) -> str | None:
 
     Only such addresses are stored or linked: ``javascript:``, ``data:``, relative and host-less ones never.
 
-    >>> http_url(" https://www.example.gov.cn/a b.html"), http_url("javascript:alert(1)"), http_url("https:///x")
+    >>> http_url(" https://www.example.gov.cn/a b\u00ad.html"), http_url("javascript:alert(1)"), http_url("https:///x")
     ('https://www.example.gov.cn/ab.html', None, None)
     """
     if not value:
         return None
-    url = "".join(clean_text(value).split())
+    # White space and invisible format characters (soft hyphen, zero-width space) are never part of an address.
+    url = "".join(c for c in "".join(clean_text(value).split()) if unicodedata.category(c) != "Cf")
     try:
         parts = urlsplit(url)
         host = parts.hostname
