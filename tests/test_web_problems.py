@@ -8,6 +8,7 @@ import re
 import socket
 from typing import Any
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
@@ -98,3 +99,13 @@ def test_a_100_kb_url_gets_a_414_in_the_error_shape_from_the_app(site: Site) -> 
             assert status == 414 and content_type.startswith(media), body[:200]
             assert "网址太长" in body
         assert raw_get(base, "/api/v1/issues?limit=1")[0] == 200  # the server is still answering
+
+
+def test_reversed_dates_in_the_search_form_give_a_chinese_page_that_keeps_the_search(client: TestClient) -> None:
+    search = {"q": "算力", "column": "地方新政", "since": "2025-03-01", "until": "2025-01-01"}
+    response = client.get("/search", params=search)
+    assert response.status_code == 422 and "起始日期晚于截止日期" in response.text
+    assert not ENGLISH.search(response.text)
+    retry = lxml.html.fromstring(response.text).xpath("//a[@class='button']/@href")
+    assert retry and "q=%E7%AE%97%E5%8A%9B" in retry[0] and "column=" in retry[0] and "since" not in retry[0]
+    assert client.get(retry[0]).status_code == 200

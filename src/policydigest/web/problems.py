@@ -11,6 +11,7 @@ import logging
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -157,10 +158,23 @@ def error_response(
     if context is None:  # the app is not built yet: plain text is all there is
         return HTMLResponse(f"<!DOCTYPE html><title>{status}</title><p>{status}</p>", status_code=status)
     title = message_for(status)
-    response: Response = context.page(
-        "error.html.j2", {"status": status, "title": title, "error": body.error}, status=status, headers=headers
-    )
+    retry = _without_wrong_parameters(request, details)
+    values = {"status": status, "title": title, "error": body.error, "retry": retry}
+    response: Response = context.page("error.html.j2", values, status=status, headers=headers)
     return response
+
+
+def _without_wrong_parameters(request: Request, details: Any) -> str | None:
+    """The same page without the query parameters that were wrong, so a reader keeps the rest of a search."""
+    wrong = {
+        str(problem.get("location", "")).split(".", 1)[1]
+        for problem in (details if isinstance(details, list) else [])
+        if isinstance(problem, dict) and str(problem.get("location", "")).startswith("query.")
+    }
+    if not wrong:
+        return None
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name not in wrong]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:

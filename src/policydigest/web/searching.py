@@ -195,7 +195,7 @@ def search_params(
     """The search named by the request's GET parameters (a FastAPI dependency)."""
     if since and until and since > until:
         raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", "since"), "msg": "since is after until", "input": str(since)}]
+            [{"type": "value_error", "loc": ("query", "since"), "msg": "起始日期晚于截止日期", "input": str(since)}]
         )
     filters: dict[str, tuple[str, ...]] = {
         name: _clean(values)
