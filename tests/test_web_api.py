@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import lxml.html
@@ -344,3 +345,14 @@ def test_the_error_shape_is_pinned(client: TestClient) -> None:
             "details": [{"location": "query.limit", "message": "不能小于1"}],
         }
     }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/issues/58", "/api/v1/search?q=算力", "/api/v1/articles/1", "/api/v1/issues/999999", "/feeds/issues.json"],
+)
+def test_json_is_sent_as_utf_8_chinese_not_as_escapes(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert "charset=utf-8" in response.headers["content-type"] or response.headers["content-type"].endswith("json")
+    text = response.content.decode("utf-8")
+    assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\\u[4-9][0-9a-f]{3}", text)
