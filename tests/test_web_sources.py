@@ -21,14 +21,8 @@ TOKEN = "editor-token-for-tests"
 SOURCE = "明湖·RSS"
 
 
-@pytest.fixture
-def editor(web: Any, tmp_path: Path) -> Iterator[TestClient]:
-    """The web app over an empty store whose catalogue has one feed of the fixture server."""
-    catalogue = tmp_path / "sources.toml"
-    catalogue.write_text(
-        f'[[source]]\nname = "{SOURCE}"\nkind = "feed"\nurl = "{web.url("/feeds/rss.xml")}"\nverified = true\n',
-        encoding="utf-8",
-    )
+def editor_client(catalogue: Path, tmp_path: Path) -> TestClient:
+    """The web app over an empty store with ``catalogue``, the editor token set and 127.0.0.1 allowed."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'store.db'}",
         index_path=tmp_path / "index",
@@ -39,7 +33,18 @@ def editor(web: Any, tmp_path: Path) -> Iterator[TestClient]:
         fetch_retries=0,
         fetch_timeout=5.0,
     )
-    with TestClient(create_app(settings)) as client:
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture
+def editor(web: Any, tmp_path: Path) -> Iterator[TestClient]:
+    """The web app over an empty store whose catalogue has one feed of the fixture server."""
+    catalogue = tmp_path / "sources.toml"
+    catalogue.write_text(
+        f'[[source]]\nname = "{SOURCE}"\nkind = "feed"\nurl = "{web.url("/feeds/rss.xml")}"\nverified = true\n',
+        encoding="utf-8",
+    )
+    with editor_client(catalogue, tmp_path) as client:
         yield client
 
 
@@ -109,17 +114,7 @@ def slow_editor(web: Any, tmp_path: Path) -> Iterator[TestClient]:
     catalogue = tmp_path / "slow.toml"
     url = web.url("/slow/feeds/rss.xml") + "?delay=1"
     catalogue.write_text(f'[[source]]\nname = "{SOURCE}"\nkind = "feed"\nurl = "{url}"\n', encoding="utf-8")
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'store.db'}",
-        index_path=tmp_path / "index",
-        catalogue_file=catalogue,
-        web_editor_token=TOKEN,  # type: ignore[arg-type]
-        fetch_allowed_networks=["127.0.0.1/32"],
-        fetch_host_delay=0.0,
-        fetch_retries=0,
-        fetch_timeout=5.0,
-    )
-    with TestClient(create_app(settings)) as client:
+    with editor_client(catalogue, tmp_path) as client:
         yield client
 
 

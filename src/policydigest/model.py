@@ -47,7 +47,6 @@ def _link(url: str | None) -> str | None:
     return safe
 
 
-
 class BlockKind(StrEnum):
     """What a piece of an article body is."""
 
