@@ -128,7 +128,8 @@ class ErrorBody(BaseModel):
 
 #: For the OpenAPI description of every API route.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": HTTPStatus(status).phrase} for status in (400, 404, 405, 422, 500, 503)
+    status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
+    for status in (400, 404, 405, 414, 422, 500, 503)
 }
 
 
