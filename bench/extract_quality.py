@@ -1,8 +1,15 @@
-"""Extraction quality on the 52 shared pages: policydigest against plain trafilatura, same scorer.
+"""Extraction quality on two page sets: policydigest against plain trafilatura, same scorer.
 
-The scorer does not import policydigest: it reads the hand-written expectations
-(tests/quality/pages_expected.json) and scores any extractor's results, given as
-``{"title", "date", "time", "source", "body"}`` per page. Measures, as shares of all pages:
+- tuning: the 52 shared pages (../shared/pages, expectations in tests/quality/pages_expected.json),
+  which the extraction rules were written on;
+- held_out: pages written for the project (tests/fixtures/pages_heldout, expectations in
+  tests/quality/held_out/pages.json) that no rule was tuned on: never change a rule after seeing them.
+
+The scorer does not import policydigest: it reads the hand-written expectations and scores any
+extractor's results, given as ``{"title", "date", "time", "source", "body"}`` per page. Pins:
+tests/quality/pages_scores.json, ``{"tuning": …, "held_out": …}`` for policydigest, and the same
+for each plain trafilatura run under ``baselines``.
+Measures, as shares of all pages:
 
 - title: exactly the expected headline (white space collapsed);
 - date: the expected publication day; time: the expected clock time, on pages that show one;
@@ -28,10 +35,14 @@ from bench.material import shared_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
+HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "pages.json"
+HELD_OUT_PAGES = ROOT / "tests" / "fixtures" / "pages_heldout"
 SCORES = ROOT / "tests" / "quality" / "pages_scores.json"
+SMOKE_PAGES = 4
 MEASURES = ("title", "date", "start", "end", "body", "clean", "time", "source")
 
 Result = dict[str, Any]
+Summary = dict[str, dict[str, float]]  # extractor -> measure -> share of pages
 Extractor = Callable[[bytes], Result | None]
 
 
@@ -40,8 +51,9 @@ def pages_dir() -> Path | None:
     return shared_folder("pages")
 
 
-def load_expected() -> dict[str, dict[str, Any]]:
-    pages: dict[str, dict[str, Any]] = json.loads(EXPECTED.read_text(encoding="utf-8"))["pages"]
+def load_expected(path: Path = EXPECTED) -> dict[str, dict[str, Any]]:
+    """The ``pages`` of an expectations file (default: the tuning part)."""
+    pages: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["pages"]
     return pages
 
 
@@ -138,9 +150,9 @@ def policydigest_extractor() -> Extractor:
     return extract
 
 
-def all_scores(pages: Path) -> dict[str, dict[str, float]]:
+def all_scores(pages: Path, expected: dict[str, dict[str, Any]] | None = None) -> Summary:
     """Summaries for policydigest, trafilatura with defaults, and trafilatura with its metadata on."""
-    expected = load_expected()
+    expected = load_expected() if expected is None else expected
     return {
         "policydigest": summarise(run(policydigest_extractor(), pages, expected)),
         "trafilatura": summarise(run(trafilatura_extractor(with_metadata=False), pages, expected)),
@@ -148,23 +160,35 @@ def all_scores(pages: Path) -> dict[str, dict[str, float]]:
     }
 
 
-def main() -> None:
+def extraction_quality(shared: Path | None = None) -> dict[str, Summary | None]:
+    """``{"tuning": summaries, "held_out": summaries}``, each ``{extractor: {measure: share}}``.
+
+    ``shared`` is the ../shared folder (found when None); tuning is None without its pages.
+    """
+    folder = pages_dir() if shared is None else shared / "pages"
+    return {
+        "tuning": all_scores(folder) if folder is not None and folder.is_dir() else None,
+        "held_out": all_scores(HELD_OUT_PAGES, load_expected(HELD_OUT)),
+    }
+
+
+def main(smoke: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    pages = pages_dir()
-    if pages is None:
-        print("../shared/pages not found; nothing to score")
-        return
-    scores = all_scores(pages)
-    table = Table("measure", *scores, title=f"extraction quality on {len(load_expected())} shared pages")
-    for measure in MEASURES:
-        table.add_row(measure, *(f"{scores[who][measure]:.1%}" for who in scores))
-    Console().print(table)
-    failures = {
-        name: [m for m, ok in v.items() if ok is False]
-        for name, v in run(policydigest_extractor(), pages, load_expected()).items()
-    }
-    for name, missed in failures.items():
-        if missed:
-            print(f"  policydigest misses {name}: {', '.join(missed)}")
+    sets = {"tuning": (pages_dir(), load_expected()), "held_out": (HELD_OUT_PAGES, load_expected(HELD_OUT))}
+    for part, (folder, expected) in sets.items():
+        if folder is None:
+            print(f"{part}: ../shared/pages not found; not scored")
+            continue
+        if smoke:
+            expected = dict(list(expected.items())[:SMOKE_PAGES])
+        found = all_scores(folder, expected)
+        table = Table("measure", *found, title=f"extraction quality, {part}: {len(expected)} pages")
+        for measure in MEASURES:
+            table.add_row(measure, *(f"{found[who][measure]:.1%}" for who in found))
+        Console().print(table)
+        for name, verdicts in run(policydigest_extractor(), folder, expected).items():
+            missed = [m for m, ok in verdicts.items() if ok is False]
+            if missed:
+                print(f"  policydigest misses {name}: {', '.join(missed)}")

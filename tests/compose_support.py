@@ -23,7 +23,8 @@ def _template() -> Path:
     # Importing the samples takes a second; each test gets a copy of one store made per session.
     if "db" not in _TEMPLATE:
         folder = Path(tempfile.mkdtemp(prefix="policydigest-samples-"))
-        settings = Settings(database_url=f"sqlite:///{folder / 'store.db'}")
+        # Compose tests draft from stored columns and names: enrichment stays off unless a test adds it.
+        settings = Settings(database_url=f"sqlite:///{folder / 'store.db'}", enrich_on_import=False)
         store = open_store(settings.database_url)
         report = import_paths([sample_dir()], store, settings)
         assert not report.failed, report.as_dict()

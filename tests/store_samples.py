@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from policydigest.enrichment import Enrichment, TopicLabel, Topics
 from policydigest.model import (
     Article,
     BackMatter,
@@ -46,7 +47,10 @@ def full_issue(total_number: int = 101) -> Issue:
         url="https://example.gov.cn/zcfg/2024/0315.html",
         toc_page=1,
         published=dt.date(2024, 3, 12),
-        enrichment={"region": "全国", "topics": ["数据要素", "市场"]},
+        enrichment=Enrichment(
+            topics=Topics(labels=[TopicLabel(id="data_elements", label="数据要素", score=5.0, keywords=["数据要素"])]),
+            versions={"topics": "1"},
+        ),
     ).model_copy(
         update={
             "blocks": [

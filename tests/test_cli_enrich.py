@@ -38,9 +38,9 @@ def test_enrich_all_then_again_is_resumable(db: str) -> None:
     second = json.loads(runner.invoke(app, ["--db", db, "enrich", "--all", "--json"]).stdout)
     assert second["enriched"] == 0 and second["up_to_date"] == report["considered"]
     stored = [a for a, _ in open_store(f"sqlite:///{db}").articles_for_enrichment()]
-    columns = {a.title: a.enrichment["column"]["column"] for a in stored}
+    columns = {a.title: a.enrichment.column_name for a in stored}
     assert columns["贵州发布首批行业可信数据空间建设试点名单"] == "数谷动态"
-    assert all({"facts", "topics", "column", "summary", "duplicates"} <= set(a.enrichment) for a in stored)
+    assert all({"facts", "topics", "column", "summary", "duplicates"} <= set(a.enrichment.stored()) for a in stored)
 
 
 def test_enrich_one_issue_with_chosen_stages(db: str) -> None:

@@ -105,12 +105,15 @@ def test_crawl_and_sources_commands_show_runs_and_health(web: Any, cli_env: Path
     assert "3 stored, 0 duplicates" in crawl.stdout
     for _ in range(2):
         invoke("crawl", "--catalogue", str(catalogue), "--force")
-    sources = invoke("sources", "--catalogue", str(catalogue))
+    sources = invoke("sources", "--catalogue", str(catalogue), "--json")
     assert sources.exit_code == 0
-    lines = {line.split("│")[1].strip(): line for line in sources.stdout.splitlines() if line.count("│") > 5}
-    assert "ok" in lines["明湖·RSS"] and "0.8" in lines["明湖·RSS"]
-    assert "failing" in lines["明湖·改版"] and "listing yields no links" in lines["明湖·改版"]
-    assert "never run" in lines["明湖·未跑"]
+    health = {row["name"]: row for row in json.loads(sources.stdout)}
+    assert health["明湖·RSS"]["health"] == "ok" and health["明湖·RSS"]["items_per_week"] == 0.75, health["明湖·RSS"]
+    assert health["明湖·改版"]["health"] == "failing"
+    assert any(flag.startswith("listing yields no links") for flag in health["明湖·改版"]["flags"])
+    assert health["明湖·未跑"]["health"] == "never run"
+    table = invoke("sources", "--catalogue", str(catalogue))
+    assert table.exit_code == 0 and "明湖" in table.stdout
 
 
 def test_crawl_with_a_broken_catalogue_is_one_clear_error(cli_env: Path, tmp_path: Path) -> None:

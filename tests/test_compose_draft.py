@@ -12,6 +12,7 @@ from policydigest.compose.draft import make_draft
 from policydigest.compose.model import Draft, DraftStatus, ItemState
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
+from policydigest.enrichment import Duplicates, Enrichment, SimilarArticle
 from policydigest.errors import DraftError
 from policydigest.model import Article, Block
 from policydigest.profile import Profile, load_profile
@@ -86,10 +87,9 @@ def test_enrichment_duplicate_groups_are_honoured(stocked: tuple[Store, Settings
                 "source": "某资讯",
                 "url": "https://b.example.org/2.html",
                 "blocks": [Block.paragraph("改写的正文乙。" * 20)],
-                # The shape the enrichment stage stores (policydigest.enrich.pipeline.DuplicatesStage).
-                "enrichment": {
-                    "duplicates": {"group": keep.id, "canonical": False, "similar": [{"id": keep.id, "jaccard": 0.83}]}
-                },
+                "enrichment": Enrichment(
+                    duplicates=Duplicates(group=keep.id, similar=[SimilarArticle(id=keep.id, jaccard=0.83)])
+                ),
             }
         )
         store.upsert_article(session, copy)
@@ -213,10 +213,11 @@ def test_publishing_freezes_the_draft_into_an_issue_and_marks_its_articles_publi
     assert stored.cover_headline == draft.cover_headline
     assert stored.masthead.roles[0].role == "主编" and stored.back_matter[0].heading == "主编简介"
     assert "贵州部署算力产业三年行动" in [a.title for a in stored.articles]
-    assert stored.articles[[a.id for a in stored.articles].index(guizhou)].enrichment["compose"] == {
-        "original_title": "贵州印发《算力产业高质量发展三年行动方案（2025—2027年）》"
-    }
-    assert repo.get(59).status is DraftStatus.PUBLISHED
+    published = repo.get(59)
+    retitled = published.item(guizhou)
+    assert retitled is not None
+    assert retitled.original_title == "贵州印发《算力产业高质量发展三年行动方案（2025—2027年）》"
+    assert published.status is DraftStatus.PUBLISHED
     with pytest.raises(DraftError, match="already published"):
         publish(repo, profile, 59, fill_pages=False)
     with pytest.raises(DraftError, match="already published"):

@@ -8,10 +8,12 @@ import pytest
 
 from policydigest.compose.columns import assign_column
 from policydigest.compose.rank import score_article
+from policydigest.enrichment import AuthorityFact, ColumnDecision, Enrichment, Facts, TopicLabel, Topics
 from policydigest.model import Article, Block
 from policydigest.profile import Profile, load_profile
 
 ISSUE_DATE = dt.date(2025, 3, 28)
+LOCAL = ColumnDecision(column="地方新政", role="local", confidence=0.8)
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +61,23 @@ def test_every_score_is_the_sum_of_its_explained_parts(profile: Profile) -> None
 
 
 def test_enrichment_facts_replace_the_guess_from_names(profile: Profile) -> None:
-    facts = {"authorities": [{"name": "国务院办公厅", "level": "national", "region": None, "joint_count": None}]}
-    _, labels = _score(_article("关于某事的通知", "某网站", enrichment={"facts": facts}), profile, "国策要论")
-    assert labels[:2] == ["国家级 +30", "发文机关：国务院办公厅 +28"]
+    office = AuthorityFact(
+        text="国办", start=0, end=2, name="国务院办公厅", level="national", region=None, joint_count=None
+    )
+    facts = Enrichment(facts=Facts(authorities=[office]))
+    _, labels = _score(_article("关于某事的通知", "某网站", enrichment=facts), profile, "国策要论")
+    assert labels[:2] == ["国家级 +30", "发文机关：国务院 +30"]  # the table folds 国务院办公厅 into 国务院
 
 
 def test_enrichment_topics_replace_keyword_matching(profile: Profile) -> None:
-    # The shape the enrichment stage stores (policydigest.enrich.pipeline.TopicsStage).
-    topics = {"labels": [{"id": "computing_power", "label": "算力与算力网络", "score": 9.0, "keywords": ["算力"]}]}
-    _, with_topics = _score(_article("公共数据与算力", "某网站", enrichment={"topics": topics}), profile, "产业前沿")
+    label = TopicLabel(id="computing_power", label="算力与算力网络", score=9.0, keywords=["算力"])
+    topics = Enrichment(topics=Topics(labels=[label]))
+    _, with_topics = _score(_article("公共数据与算力", "某网站", enrichment=topics), profile, "产业前沿")
     _, with_keywords = _score(_article("公共数据与算力", "某网站"), profile, "产业前沿")
     assert "主题：算力与算力网络 +5" in with_topics
     assert not any("关键词" in label for label in with_topics)
     assert "关键词“公共数据”（标题） +5" in with_keywords
-    no_topics = _article("公共数据与算力", "某网站", enrichment={"topics": {"labels": []}})
+    no_topics = _article("公共数据与算力", "某网站", enrichment=Enrichment(topics=Topics()))
     _, none_found = _score(no_topics, profile, "产业前沿")
     assert not any("主题" in label or "关键词" in label for label in none_found)
 
@@ -111,7 +116,8 @@ def test_a_profile_weight_overrides_the_built_in_authority_table(profile: Profil
 @pytest.mark.parametrize(
     ("article", "column", "reason"),
     [
-        (Article(title="t", enrichment={"column": {"column": "地方新政"}}, column="国策要论"), "地方新政", "内容标注"),
+        (Article(title="t", enrichment=Enrichment(column=LOCAL)), "地方新政", "内容标注"),
+        (Article(title="t", enrichment=Enrichment(column=LOCAL), column="国策要论"), "国策要论", "沿用原栏目"),
         (Article(title="t", column="产业前沿"), "产业前沿", "沿用原栏目"),
         (Article(title="财政部发布评估指导意见", source="财政部"), "国策要论", "发文机关为国家级，归入国策要论"),
         (Article(title="杭州出台若干措施", source="杭州市经济和信息化局"), "地方新政", "发文机关为市级，归入地方新政"),
@@ -119,7 +125,7 @@ def test_a_profile_weight_overrides_the_built_in_authority_table(profile: Profil
         (Article(title="某报告发布", source="某研究院"), "产业前沿", "无栏目线索"),
     ],
 )
-def test_columns_come_from_enrichment_then_the_stored_column_then_a_fallback(
+def test_columns_come_from_the_stored_column_then_enrichment_then_a_fallback(
     profile: Profile, article: Article, column: str, reason: str
 ) -> None:
     assigned, why = assign_column(article, profile)

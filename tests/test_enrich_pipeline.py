@@ -8,15 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from policydigest.enrich.pipeline import (
-    ERRORS_KEY,
-    VERSIONS_KEY,
-    Pipeline,
-    Stage,
-    SummaryStage,
-    TopicsStage,
-    build_pipeline,
-)
+from policydigest.enrich.pipeline import Pipeline, Stage, SummaryStage, TopicsStage, build_pipeline
 from policydigest.errors import ConfigError
 from policydigest.model import Article, Block
 from policydigest.settings import Settings
@@ -43,28 +35,28 @@ def test_enabled_stages_are_logged_at_start(caplog: pytest.LogCaptureFixture) ->
 def test_stages_switch_with_the_setting() -> None:
     pipeline = build_pipeline(Settings(enrich_stages=["summary"]))
     enriched = pipeline.enrich(fixture_article("ningxia_computing_plan"))
-    assert set(enriched.enrichment) == {"summary", VERSIONS_KEY}
+    assert set(enriched.enrichment.stored()) == {"summary", "versions"}
 
 
-def test_stage_results_are_json_dicts_with_versions() -> None:
+def test_stage_results_are_typed_with_versions_and_survive_a_json_round_trip() -> None:
     pipeline = build_pipeline(Settings(), ["topics", "summary"])
     enriched = pipeline.enrich(fixture_article("shandong_data_assets"))
-    assert enriched.enrichment["topics"]["labels"][0]["id"] == "data_assets"
-    assert enriched.enrichment["summary"]["method"] == "extractive"
-    assert enriched.enrichment[VERSIONS_KEY] == pipeline.versions()
+    assert enriched.enrichment.topic_labels[0].id == "data_assets"
+    assert enriched.enrichment.summary is not None and enriched.enrichment.summary.method == "extractive"
+    assert enriched.enrichment.versions == pipeline.versions()
     assert isinstance(pipeline.stages[0], Stage)
-    Article.model_validate_json(enriched.model_dump_json())  # JSON round trip
+    assert Article.model_validate_json(enriched.model_dump_json()) == enriched
+    assert Article(title="t", enrichment=enriched.enrichment.stored()).enrichment == enriched.enrichment
 
 
 def test_current_articles_are_skipped_and_changed_versions_are_redone() -> None:
     pipeline = build_pipeline(Settings(), ["topics", "summary"])
     enriched = pipeline.enrich(fixture_article("us_ai_bill"))
     assert pipeline.is_current(enriched)
-    stale = enriched.model_copy(
-        update={"enrichment": {**enriched.enrichment, VERSIONS_KEY: {"topics": "old", "summary": "1"}}}
-    )
+    old = enriched.enrichment.model_copy(update={"versions": {"topics": "old", "summary": "1"}})
+    stale = enriched.model_copy(update={"enrichment": old})
     assert not pipeline.is_current(stale)
-    assert pipeline.enrich(stale).enrichment[VERSIONS_KEY]["topics"] == pipeline.versions()["topics"]
+    assert pipeline.enrich(stale).enrichment.versions["topics"] == pipeline.versions()["topics"]
 
 
 def test_topics_version_follows_the_taxonomy(tmp_path: Path) -> None:
@@ -90,10 +82,10 @@ def test_a_failing_stage_is_recorded_and_the_batch_goes_on(caplog: pytest.LogCap
     articles = [Article(title="坏文章", blocks=[Block.paragraph("内容。")]), fixture_article("us_ai_bill")]
     with caplog.at_level(logging.WARNING):
         bad, good = pipeline.enrich_batch(articles)
-    assert bad.enrichment[ERRORS_KEY] == {"exploding": "ValueError: cannot digest this"}
-    assert "summary" in bad.enrichment  # later stages still ran
-    assert "exploding" not in bad.enrichment[VERSIONS_KEY]  # so the next run retries it
-    assert ERRORS_KEY not in good.enrichment and pipeline.errors == 1
+    assert bad.enrichment.errors == {"exploding": "ValueError: cannot digest this"}
+    assert bad.enrichment.summary is not None  # later stages still ran
+    assert "exploding" not in bad.enrichment.versions  # so the next run retries it
+    assert not good.enrichment.errors and pipeline.errors == 1
     assert "stage exploding failed" in caplog.text
 
 
@@ -109,11 +101,13 @@ def test_batch_groups_near_duplicates_with_the_earliest_canonical() -> None:
     later, unrelated, earlier = build_pipeline(Settings(), ["duplicates"]).enrich_batch(
         [load(pair["b"]), other, load(pair["a"])]
     )
-    assert later.enrichment["duplicates"]["group"] == 2 and not later.enrichment["duplicates"]["canonical"]
-    assert earlier.enrichment["duplicates"]["canonical"] and earlier.enrichment["duplicates"]["group"] == 2
-    assert earlier.enrichment["duplicates"]["similar"][0]["id"] == 0
-    assert unrelated.enrichment["duplicates"]["group"] is None
-    assert len(unrelated.enrichment["duplicates"]["signature"]) > 100
+    found = [a.enrichment.duplicates for a in (later, unrelated, earlier)]
+    assert found[0] is not None and found[1] is not None and found[2] is not None
+    assert found[0].group == 2 and not found[0].canonical
+    assert found[2].canonical and found[2].group == 2
+    assert found[2].similar[0].id == 0
+    assert found[1].group is None
+    assert len(found[1].signature or "") > 100
 
 
 @pytest.mark.parametrize(
@@ -131,7 +125,7 @@ def test_batch_groups_near_duplicates_with_the_earliest_canonical() -> None:
 def test_bad_input_gives_a_clear_result_not_a_crash(article: Article) -> None:
     pipeline = build_pipeline(Settings(), ["topics", "summary", "duplicates"])
     (enriched,) = pipeline.enrich_batch([article])
-    assert ERRORS_KEY not in enriched.enrichment
-    assert isinstance(enriched.enrichment["topics"]["labels"], list)
-    assert len(enriched.enrichment["summary"]["summary"]) <= 120
-    assert enriched.enrichment["duplicates"]["group"] is None
+    assert not enriched.enrichment.errors
+    assert enriched.enrichment.topics is not None
+    assert enriched.enrichment.summary is not None and len(enriched.enrichment.summary.summary) <= 120
+    assert enriched.enrichment.duplicates is not None and enriched.enrichment.duplicates.group is None

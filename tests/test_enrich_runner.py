@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from policydigest.enrich.pipeline import VERSIONS_KEY, Pipeline, build_pipeline
+from policydigest.enrich.pipeline import Pipeline, build_pipeline
 from policydigest.enrich.runner import enrich_store
+from policydigest.enrichment import Duplicates
 from policydigest.errors import NotFoundError
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.model import Article, Block, Issue, Provenance
@@ -45,8 +46,8 @@ def test_every_article_is_enriched_and_stored(store: Store) -> None:
     report = enrich_store(store, pipeline)
     assert report.considered == store.count_articles() == report.enriched
     for article, _ in store.articles_for_enrichment():
-        assert article.enrichment["summary"]["lead"]
-        assert article.enrichment[VERSIONS_KEY] == pipeline.versions()
+        assert article.enrichment.summary is not None and article.enrichment.summary.lead
+        assert article.enrichment.versions == pipeline.versions()
 
 
 def test_a_second_run_skips_what_is_up_to_date(store: Store) -> None:
@@ -62,7 +63,7 @@ def test_one_issue_can_be_enriched_alone(store: Store) -> None:
     newest = store.list_issues()[0]
     report = enrich_store(store, build_pipeline(Settings(), ["summary"]), issue=newest.total_number)
     assert report.considered == newest.articles
-    enriched = [a for a, _ in store.articles_for_enrichment() if "summary" in a.enrichment]
+    enriched = [a for a, _ in store.articles_for_enrichment() if a.enrichment.summary is not None]
     assert len(enriched) == newest.articles
 
 
@@ -92,7 +93,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(store: Store) -> None:
     with pytest.raises(KeyboardInterrupt):
         enrich_store(store, Pipeline([summary, Interrupt(after=5)]), batch=2)
     # Two full batches (4 articles) were written before the interruption.
-    done = [a for a, _ in store.articles_for_enrichment() if "summary" in a.enrichment]
+    done = [a for a, _ in store.articles_for_enrichment() if a.enrichment.summary is not None]
     assert len(done) == 4
     report = enrich_store(store, Pipeline([summary]))
     assert report.up_to_date == 4 and report.enriched == report.considered - 4
@@ -109,10 +110,10 @@ def test_near_duplicates_are_grouped_across_issues_earliest_first(tmp_path: Path
     store.save_issue(small_issue(3, dt.date(2025, 4, 3), [fixture_article("provinces_b.txt", 3)]))
     report = enrich_store(store, build_pipeline(Settings(), ["duplicates"]))
     assert report.duplicate_groups == 1
-    by_title = {a.title: a.enrichment["duplicates"] for a, _ in store.articles_for_enrichment()}
+    by_title = {a.title: a.enrichment.duplicates or Duplicates() for a, _ in store.articles_for_enrichment()}
     a_id = next(a.id for a, _ in store.articles_for_enrichment() if a.title.startswith("浙江大数据交易中心"))
     canonical = by_title["浙江大数据交易中心上线首批跨境数据产品"]
     copy = by_title["首批跨境数据产品在浙江大数据交易中心挂牌"]
-    assert canonical["canonical"] and canonical["group"] == a_id
-    assert not copy["canonical"] and copy["group"] == a_id and copy["similar"][0]["jaccard"] >= 0.5
-    assert by_title["河南印发中小企业数字化转型三年行动方案"]["group"] is None
+    assert canonical.canonical and canonical.group == a_id
+    assert not copy.canonical and copy.group == a_id and copy.similar[0].jaccard >= 0.5
+    assert by_title["河南印发中小企业数字化转型三年行动方案"].group is None

@@ -69,7 +69,7 @@ def test_empty_body_falls_back_to_the_title(body: str) -> None:
 
 def test_empty_article_gives_empty_summary() -> None:
     result = summarize("", "")
-    assert result.as_dict() == {"lead": "", "summary": "", "extractive": "", "method": "extractive"}
+    assert result.result().model_dump() == {"lead": "", "summary": "", "extractive": "", "method": "extractive"}
 
 
 def test_one_long_sentence_is_clipped_at_a_clause() -> None:
@@ -133,7 +133,7 @@ def test_abstractive_summary_comes_from_the_endpoint(fake_api: FakeAPI) -> None:
     result = summarize(*read("ningxia_computing_plan"), abstractive=summarizer)
     summarizer.close()
     assert result.text == "宁夏5部门印发算力方案，到2027年算力规模超50EFLOPS，设立算力券。"
-    assert result.as_dict()["method"] == "abstractive"
+    assert result.result().method == "abstractive"
     assert result.extractive  # the extractive summary is kept beside it
     request = fake_api.requests[0]
     assert request["path"] == "/v1/chat/completions"
@@ -197,8 +197,8 @@ def test_summary_stage_uses_the_endpoint_and_the_key_from_the_environment(
     )
     stage = SummaryStage(settings)
     title, body = read("shandong_data_assets")
-    result = stage(Article(title=title, blocks=[Block.paragraph(body)])).enrichment["summary"]
-    assert result["method"] == "abstractive" and result["summary"].startswith("山东印发")
+    result = stage(Article(title=title, blocks=[Block.paragraph(body)])).enrichment.summary
+    assert result is not None and result.method == "abstractive" and result.summary.startswith("山东印发")
     assert fake_api.requests[0]["authorization"] == "Bearer sk-from-env"
     assert stage.version == "1:local-model"
 

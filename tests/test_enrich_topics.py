@@ -44,7 +44,7 @@ def test_hits_carry_label_score_and_keywords() -> None:
     hit = load_taxonomy().classify(*read("ningxia_computing_plan"))[0]
     assert hit.label == "算力与全国一体化算力网"
     assert "算力券" in hit.keywords and hit.score > 0
-    assert hit.as_dict()["keywords"] == list(hit.keywords)
+    assert hit.as_label().keywords == list(hit.keywords)
 
 
 def test_text_without_field_terms_has_no_topics() -> None:

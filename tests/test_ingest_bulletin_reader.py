@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from policydigest.errors import BadInputError, BinaryInputError, EmptyInputError, NotABulletinError, TruncatedInputError
-from policydigest.ingest.bulletin.reader import decode_text, read_bulletin
+from policydigest.ingest.bulletin.reader import read_bulletin
+from policydigest.ingest.decoding import decode_text
 from tests.conftest import FIXTURES, load_expected
 from tests.test_ingest_bulletin_parse import assert_matches_expected
 

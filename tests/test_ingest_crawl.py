@@ -19,6 +19,7 @@ from policydigest.ingest import items as items_module
 from policydigest.ingest.add import add_inputs
 from policydigest.ingest.catalogue import SourceSpec
 from policydigest.ingest.crawl import crawl_once, watch
+from policydigest.ingest.fetch import FetchResult
 from policydigest.model import Article
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
@@ -137,23 +138,25 @@ def test_crawl_interrupted_after_some_items_resumes_without_loss_or_duplicates(
     settings = web_settings.model_copy(update={"fetch_concurrency": 1})
     catalogue = [spec("明湖·生成", "listing", web.url("/generated/list?n=8"))]
     calls = 0
-    real_enrich = items_module.enrich
+    real_extract = items_module.article_from_page
 
-    def enrich_then_crash(article: Article, settings: Settings) -> Article:
+    def extract_then_crash(
+        result: FetchResult, *, title: str | None = None, publisher: str | None = None
+    ) -> Article | None:
         nonlocal calls
         calls += 1
         if calls == 4:
             raise KeyboardInterrupt  # as if the editor pressed Ctrl-C in the middle of an item
-        return real_enrich(article, settings)
+        return real_extract(result, title=title, publisher=publisher)
 
-    monkeypatch.setattr(items_module, "enrich", enrich_then_crash)
+    monkeypatch.setattr(items_module, "article_from_page", extract_then_crash)
     with pytest.raises(KeyboardInterrupt):
         crawl_once(settings, store, catalogue=catalogue)
     repo = SourceRepository(store)
     assert repo.item_counts() == {"done": 3, "pending": 5}
     assert store.count_articles() == 3
 
-    monkeypatch.setattr(items_module, "enrich", real_enrich)
+    monkeypatch.setattr(items_module, "article_from_page", real_extract)
     crawl_once(settings, store, catalogue=catalogue)
     assert repo.item_counts() == {"done": 8}
     articles = stored_articles(store)

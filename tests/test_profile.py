@@ -10,7 +10,8 @@ import pytest
 from policydigest.errors import ConfigError
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.model import Issue
-from policydigest.profile import ColumnRole, apply_profile, load_profile
+from policydigest.profile import ColumnRole, apply_profile, load_profile, profile_for
+from policydigest.settings import Settings
 from tests.conftest import FIXTURES, SAMPLE_DIR
 
 
@@ -74,3 +75,16 @@ def test_a_bad_profile_names_the_file_and_the_field(tmp_path: Path, content: str
 def test_a_missing_profile_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_profile(FIXTURES / "no-such-profile.toml")
+
+
+def test_settings_take_their_columns_and_home_region_from_the_profile(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'home_region = "宁夏"\n[series]\ntitle = "宁夏数字观察"\n'
+        '[[columns]]\nname = "要闻"\nrole = "national"\n[[columns]]\nname = "本地"\nrole = "home"\n',
+        encoding="utf-8",
+    )
+    settings = Settings(profile_path=path)
+    assert settings.columns == ["要闻", "本地"]
+    assert profile_for(settings).home_region == "宁夏"
+    assert profile_for(Settings(profile_path=path, home_region="贵州")).home_region == "贵州"  # a run's override

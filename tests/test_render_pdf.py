@@ -16,7 +16,7 @@ import pytest
 from policydigest.ingest.bulletin.parse import parse_bulletin
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.model import DEFAULT_COLUMNS, Article, Block, Issue, TocEntry
-from policydigest.render.pdf import keep_spaces, render_pdf, title_lines
+from policydigest.render.pdf import keep_spaces, page_numbers, render_pdf, title_lines
 from policydigest.render.toc import match_toc, toc_groups
 from tests.conftest import FIXTURES, SAMPLE_DIR
 from tests.pdf_checks import (
@@ -100,6 +100,13 @@ def test_every_page_after_the_cover_carries_its_number_and_the_running_header(pa
 
 def test_contents_give_the_page_each_article_is_really_on(issue: Issue, pages: list[str]) -> None:
     assert_contents_pages_are_real(pages, [a.title for a in issue.articles])
+
+
+def test_typst_query_gives_each_article_the_page_the_contents_print(issue: Issue, pages: list[str]) -> None:
+    printed = {squeeze(title): number for number, title in toc_entries(pages)}
+    queried = page_numbers(issue, columns=DEFAULT_COLUMNS)
+    assert queried == [printed[squeeze(a.title)] for a in issue.articles]
+    assert len(set(queried)) > 1, "the fixture should span several pages"
 
 
 def test_contents_are_grouped_by_column_in_the_configured_order(issue: Issue) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from policydigest.cli import app
+from policydigest.search.facets import FACETS
 from tests.conftest import SAMPLE_DIR
 
 runner = CliRunner()
@@ -63,3 +64,14 @@ def test_reindex_rebuilds_the_index_from_the_store(tmp_path: Path) -> None:
     assert code == 0
     assert "indexed 22 article(s)" in output
     assert (tmp_path / "s.db.search" / "tantivy").is_dir()
+
+
+def test_every_facet_is_an_option_that_filters_like_its_count(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    everything = json.loads(invoke(db, "search", "--json")[1])
+    for facet in FACETS:
+        top = everything["facets"][facet.name][0]
+        code, output = invoke(db, "search", f"--{facet.param}", top["value"], "--json")
+        assert code == 0, output
+        assert json.loads(output)["total"] == top["count"], facet.name

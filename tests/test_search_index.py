@@ -199,7 +199,7 @@ def test_facet_counts_are_reused_across_pages_and_renewed_after_a_write(tmp_path
     first = index.search(Query(text="算力", limit=1))
     second = index.search(Query(text="算力", limit=1, offset=1, sort=SortOrder.DATE))
     assert second.facets == first.facets
-    index.add([IndexedArticle(id=99, title="算力", body="", column="国策要论")])
+    index.add([IndexedArticle(id=99, title="算力", body="", facets={"column": ("国策要论",)})])
     after = index.search(Query(text="算力", limit=1))
     assert {c.value: c.count for c in after.facets["column"]}.get("国策要论") == 1
     assert after.total == first.total + 1

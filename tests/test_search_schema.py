@@ -13,10 +13,8 @@ def test_an_article_becomes_text_terms_stored_content_and_facet_values() -> None
         id=9,
         title="算力券",
         body="遵义发放",
-        column="数谷动态",
         date=dt.date(2025, 3, 12),
-        issues=(57,),
-        regions=("遵义市", "贵州省"),
+        facets={"column": ("数谷动态",), "issue": ("57",), "region": ("遵义市", "贵州省")},
         keys={"region": ("遵义市", "贵州省", "遵义", "贵州")},
     )
     fields = to_document(article).to_dict()

@@ -6,12 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from policydigest.enrichment import Enrichment, Facts, RegionFact
 from policydigest.model import Article, Block, Issue
 from policydigest.search import Query, SearchIndex, attach_search_index, default_index_path, rebuild_index
+from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.search.sync import IndexSync
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
+from policydigest.web import create_app
+from store_samples import full_issue
 
 
 def issue(total: int, *bodies: str) -> Issue:
@@ -57,8 +62,8 @@ def test_enrichment_written_to_the_store_reaches_the_filters(store_and_sync: tup
     store, sync = store_and_sync
     store.save_issue(issue(1, "遵义发放算力券。"))
     assert hits(sync, regions=["贵州"]) == set()
-    region = {"text": "遵义", "name": "遵义市", "level": "prefecture", "province": "贵州省"}
-    store.update_enrichment({1: {"facts": {"regions": [region]}}})
+    region = RegionFact(text="遵义", start=0, end=2, name="遵义市", level="prefecture", province="贵州省", code=None)
+    store.update_enrichment({1: Enrichment(facts=Facts(regions=[region]))})
     assert hits(sync, regions=["贵州"]) == {1}
 
 
@@ -113,3 +118,38 @@ def test_an_index_left_from_a_deleted_store_is_rebuilt_for_the_new_one(tmp_path:
     fresh.save_issue(issue(5, "贵阳建设算力中心。"))
     assert sync.index.ids() == {1}
     assert hits(sync, "数商") == set()
+
+
+def test_two_web_nodes_with_their_own_indexes_converge_after_writes_of_another_process(
+    store_url: str, tmp_path: Path
+) -> None:
+    def node(name: str) -> TestClient:
+        settings = Settings(database_url=store_url, index_path=tmp_path / name, index_follow_seconds=0)
+        return TestClient(create_app(settings))
+
+    def found(client: TestClient, query: str) -> int:
+        response = client.get("/api/v1/search", params={"q": query})
+        assert response.status_code == 200
+        total: int = response.json()["total"]
+        return total
+
+    with node("a") as a, node("b") as b:
+        assert found(a, "数据要素市场") == found(b, "数据要素市场") == 0
+        worker = open_store(store_url)  # another process's store: no listener of either node hears it
+        worker.save_issue(full_issue())
+        assert found(a, "数据要素市场") == found(b, "数据要素市场") > 0
+        renamed: Issue = full_issue()
+        renamed.articles[0] = renamed.articles[0].model_copy(update={"title": "关于统筹推进算力网络建设的意见"})
+        worker.save_issue(renamed, replace=True)
+        assert found(a, "统筹推进算力网络") == found(b, "统筹推进算力网络") == 1
+        worker.close()
+def test_an_index_of_an_older_schema_is_rebuilt_from_the_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = open_store(url)
+    store.save_issue(issue(1, "遵义发放算力券。"))
+    folder = tmp_path / "s.db.search"
+    rebuild_index(store, folder)
+    (folder / "meta.json").write_text('{"schema_version": 1}', encoding="utf-8")  # as an older program left it
+    sync = attach_search_index(store, Settings(database_url=url))
+    assert sync.index.ids() == {1}
+    assert SearchIndex.version_at(folder) == SCHEMA_VERSION

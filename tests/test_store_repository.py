@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
+from policydigest.enrichment import Enrichment, TopicLabel, Topics
 from policydigest.errors import NotFoundError, StoreError
 from policydigest.model import Article, BackMatter, Block, Issue, Masthead, MastheadRole, Provenance, TocEntry
 from policydigest.store import SaveStatus, Store, open_store
@@ -137,12 +138,12 @@ def test_replacing_keeps_id_and_enrichment_of_articles_the_new_version_still_hol
     store.save_issue(full_issue())
     kept_id = store.get_issue(101).articles[0].id
     changed = full_issue()
-    changed.articles[0].enrichment = {}  # the importer knows nothing of enrichment
+    changed.articles[0].enrichment = Enrichment()  # the importer knows nothing of enrichment
     changed.articles[2] = article("新增简讯", total_number=101, column="数谷动态")
     assert store.save_issue(changed, replace=True) is SaveStatus.REPLACED
     kept = store.get_issue(101).articles[0]
     assert kept.id == kept_id
-    assert kept.enrichment == {"region": "全国", "topics": ["数据要素", "市场"]}
+    assert kept.enrichment == full_issue().articles[0].enrichment and kept.enrichment.topic_labels
 
 
 def test_replacing_removes_articles_only_it_held_and_keeps_shared_ones_with_both_provenances(
@@ -279,10 +280,8 @@ _provenance = st.builds(
     issue_total_number=st.none() | st.integers(0, 10_000),
     retrieved_at=st.none() | _when,
 )
-_json = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | _text,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_text, inner, max_size=3),
-    max_leaves=5,
+_topic = st.builds(
+    TopicLabel, id=_text, label=_text, score=st.floats(0, 100, allow_nan=False), keywords=st.lists(_text, max_size=2)
 )
 _article = st.builds(
     Article,
@@ -294,7 +293,12 @@ _article = st.builds(
     toc_page=st.none() | st.integers(0, 500),
     published=st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)),
     provenance=st.lists(_provenance, max_size=2, unique_by=lambda p: (p.kind, p.location, p.issue_total_number)),
-    enrichment=st.dictionaries(_text, _json, max_size=3),
+    enrichment=st.builds(
+        Enrichment,
+        topics=st.none() | st.builds(Topics, labels=st.lists(_topic, max_size=2)),
+        versions=st.dictionaries(_text, _text, max_size=2),
+        errors=st.dictionaries(_text, _text, max_size=2),
+    ),
 )
 _issue = st.builds(
     Issue,

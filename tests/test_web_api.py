@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -9,6 +10,7 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.desk_support import make_users
 from tests.web_support import HOSTILE_TITLE, Site
 
 
@@ -36,7 +38,9 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
 
 def test_openapi_is_served_and_describes_every_api_route(client: TestClient) -> None:
     spec = get(client, "/api/v1/openapi.json")
-    assert set(spec["paths"]) == {
+    desk = {path for path in spec["paths"] if path.startswith("/api/v1/desk/")}
+    assert {"/api/v1/desk/inbox", "/api/v1/desk/draft", "/api/v1/desk/draft/publish", "/api/v1/desk/audit"} <= desk
+    assert set(spec["paths"]) - desk == {
         "/api/v1/issues",
         "/api/v1/issues/{total_number}",
         "/api/v1/articles",
@@ -144,6 +148,19 @@ def test_article_detail_carries_text_issues_and_enrichment(client: TestClient) -
     assert any(d["name"].startswith("2025年数据要素市场化配置改革工作要点") for d in detail["facts"]["documents"])
     assert detail["topics"] and all("label" in t for t in detail["topics"])
     assert detail["summary"]["lead"]
+    assert detail["column_decision"]["column"] and detail["column_decision"]["reasons"]
+
+
+def test_openapi_shows_the_typed_enrichment_of_an_article(client: TestClient) -> None:
+    schemas = get(client, "/api/v1/openapi.json")["components"]["schemas"]
+    detail = schemas["ArticleDetail"]["properties"]
+    refs = {name: json.dumps(detail[name]) for name in ("facts", "topics", "column_decision", "summary")}
+    models = {"facts": "Facts", "topics": "TopicLabel", "column_decision": "ColumnDecision", "summary": "SummaryResult"}
+    assert all(f"#/components/schemas/{model}" in refs[name] for name, model in models.items())
+    assert set(schemas["Facts"]["properties"]) == {"documents", "authorities", "regions", "dates", "targets", "money"}
+    assert set(schemas["AuthorityFact"]["properties"]) >= {"text", "start", "end", "name", "level", "region"}
+    assert set(schemas["SummaryResult"]["properties"]) == {"lead", "summary", "extractive", "method"}
+    assert set(schemas["ColumnDecision"]["properties"]) == {"column", "role", "confidence", "reasons", "scores"}
 
 
 def test_near_duplicates_name_each_other(client: TestClient) -> None:
@@ -247,17 +264,20 @@ def test_sources_list_gives_the_health_of_each_catalogue_source(client: TestClie
         assert item["url"].startswith("http")
 
 
-def test_rechecking_a_source_needs_the_editor_token(client: TestClient, site: Site) -> None:
+def test_rechecking_a_source_needs_an_editors_api_token(client: TestClient, site: Site) -> None:
     name = get(client, "/api/v1/sources")["items"][0]["name"]
-    assert_error(client.post(f"/api/v1/sources/{name}/check"), 403, "forbidden")  # no token configured
-    with TestClient(site.app(web_editor_token="s3cret-for-tests")) as editor:
-        missing = editor.post(f"/api/v1/sources/{name}/check")
-        assert_error(missing, 401, "unauthorized")
-        assert missing.headers["www-authenticate"] == "Bearer"
-        wrong = editor.post(f"/api/v1/sources/{name}/check", headers={"Authorization": "Bearer nope"})
-        assert_error(wrong, 401, "unauthorized")
-        unknown = editor.post("/api/v1/sources/没有这个源/check", headers={"Authorization": "Bearer s3cret-for-tests"})
-        assert_error(unknown, 404, "not_found")
+    missing = client.post(f"/api/v1/sources/{name}/check")
+    assert_error(missing, 401, "unauthorized")
+    assert missing.headers["www-authenticate"] == "Bearer"
+    wrong = client.post(f"/api/v1/sources/{name}/check", headers={"Authorization": "Bearer nope"})
+    assert_error(wrong, 401, "unauthorized")
+    tokens = make_users(site.store())
+    contributor = client.post(
+        f"/api/v1/sources/{name}/check", headers={"Authorization": f"Bearer {tokens['contributor']}"}
+    )
+    assert_error(contributor, 403, "forbidden")
+    unknown = client.post("/api/v1/sources/没有这个源/check", headers={"Authorization": f"Bearer {tokens['editor']}"})
+    assert_error(unknown, 404, "not_found")
 
 
 # ---- bad requests: each gets the error shape, never a 500 ---------------------------------------

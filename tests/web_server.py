@@ -61,10 +61,10 @@ class ServerState:
             return [seen.path for seen in self.requests]
 
 
-def generated_article(index: int) -> bytes:
-    """A fictional article page, numbered, in a government CMS layout."""
+def generated_article(index: int, site: str = "某市") -> bytes:
+    """A fictional article page, numbered, in a government CMS layout (``site`` makes each host's pages differ)."""
     paragraphs = "".join(
-        f"<p>第{index}号测试通知第{n}段：为推进数据要素市场化配置改革，某市数据局组织开展第{n}项专项工作，"
+        f"<p>第{index}号测试通知第{n}段：为推进数据要素市场化配置改革，{site}数据局组织开展第{n}项专项工作，"
         f"各区县应当按照要求于规定时间内完成本地数据资源目录的编制和报送。</p>"
         for n in range(1, 5)
     )
@@ -152,10 +152,11 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/generated/art/"):
             time.sleep(float(query.get("delay", "0")))
             index = int(Path(path).stem)
-            return self.send(200, generated_article(index), content_type="text/html; charset=utf-8")
+            return self.send(200, generated_article(index, self.server.site), content_type="text/html; charset=utf-8")
         if path.startswith("/slow-art/"):
             time.sleep(float(self.server.slow_article_delay))
-            return self.send(200, generated_article(int(Path(path).stem)), content_type="text/html; charset=utf-8")
+            page = generated_article(int(Path(path).stem), self.server.site)
+            return self.send(200, page, content_type="text/html; charset=utf-8")
         return self.static(path)
 
     def static(self, path: str, *, charset: str | None = None) -> int:
@@ -233,9 +234,10 @@ class FixtureServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server_address[1]}"
+    def __init__(self, host: str = "127.0.0.1", site: str = "某市") -> None:
+        super().__init__((host, 0), Handler)
+        self.base = f"http://{host}:{self.server_address[1]}"
+        self.site = site
         self.state = ServerState()
         self.slow_article_delay = 0.0
         self.thread = threading.Thread(target=self.serve_forever, name="fixture-http", daemon=True)

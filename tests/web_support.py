@@ -61,6 +61,7 @@ def build_site(root: Path) -> Site:
         index_path=root / "index",
         catalogue_file=None,
         web_trusted_hosts=["testserver", "127.0.0.1", "localhost"],  # TestClient and uvicorn on loopback
+        web_open_library=True,  # the reader tests read every article; test_web_visibility tests the default
     )
     store = open_store(settings.database_url)
     shared = find_shared()

@@ -14,13 +14,15 @@ from rich.table import Table
 
 from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.desk.commands import audit_command, users_app
 from policydigest.enrich import commands as enrich_commands
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.ingest import commands as ingest_commands
 from policydigest.ingest.importer import FileResult, ImportReport, expand_paths, import_paths
+from policydigest.jobs import commands as jobs_commands
 from policydigest.search import commands as search_commands
 from policydigest.settings import Settings
-from policydigest.store import Store
+from policydigest.store import commands as store_commands
 from policydigest.store.export import export_json, export_jsonl
 from policydigest.terminal import render_issue
 from policydigest.web import commands as web_commands
@@ -41,6 +43,8 @@ app = typer.Typer(
 app.add_typer(draft_app, name="draft")
 app.command("publish")(publish_command)
 app.command("render")(render_command)
+app.add_typer(users_app, name="users")
+app.command("audit")(audit_command)
 
 
 @app.callback()
@@ -100,6 +104,8 @@ def import_command(
 ) -> None:
     """Import bulletin issues; a bad file is reported and skipped, never aborting the batch."""
     settings = state.get_settings()
+    if enrich is not None:
+        settings = settings.model_copy(update={"enrich_on_import": enrich})
     store = open_cli_store()
     files = expand_paths(paths)
     if not files:
@@ -109,45 +115,35 @@ def import_command(
         BarColumn(),
         MofNCompleteColumn(),
         console=err_console,
-        disable=as_json or len(files) < 2,
+        disable=as_json,
         transient=True,
     ) as progress:
-        task = progress.add_task("importing", total=len(files))
+        task = progress.add_task("importing", total=len(files), visible=len(files) > 1)
+        enriching = progress.add_task("enriching", total=None, visible=False)
 
         def report_file(result: FileResult) -> None:
             progress.advance(task)
             if not as_json:
                 _print_file_result(result)
 
-        report = import_paths(files, store, settings, replace=replace, on_file=report_file)
-    changed = any(result.status in ("created", "replaced") for result in report.files)
-    if changed and (settings.enrich_on_import if enrich is None else enrich):
-        _enrich_new_articles(settings, store, quiet=as_json)
+        report = import_paths(
+            files,
+            store,
+            settings,
+            replace=replace,
+            on_file=report_file,
+            on_enrich_total=lambda total: progress.update(enriching, total=total, visible=True),
+            on_enriched=lambda: progress.advance(enriching),
+        )
+    if report.enrichment is not None and not as_json:
+        done = report.enrichment
+        console.print(f"enriched {done.enriched} article(s); {done.duplicate_groups} near-duplicate group(s)")
     if as_json:
         console.print_json(data=report.as_dict())
     if report.failed:
         if not as_json:
             err_console.print(f"[red]{len(report.failed)} of {len(report.files)} file(s) failed[/]")
         raise typer.Exit(1)
-
-
-def _enrich_new_articles(settings: Settings, store: Store, *, quiet: bool) -> None:
-    """Enrich what the import added; articles already current are skipped by the runner."""
-    from policydigest.enrich.pipeline import build_pipeline
-    from policydigest.enrich.runner import enrich_store
-
-    with Progress(
-        TextColumn("enriching"), BarColumn(), MofNCompleteColumn(), console=err_console, disable=quiet, transient=True
-    ) as progress:
-        task = progress.add_task("enriching", total=None)
-        report = enrich_store(
-            store,
-            build_pipeline(settings),
-            on_total=lambda total: progress.update(task, total=total),
-            on_article=lambda: progress.advance(task),
-        )
-    if not quiet:
-        console.print(f"enriched {report.enriched} article(s); {report.duplicate_groups} near-duplicate group(s)")
 
 
 def _print_file_result(result: FileResult) -> None:
@@ -242,12 +238,22 @@ def demo_command(
     console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)", soft_wrap=True, highlight=False)
     console.print(f"PDF:   {result.pdf}", soft_wrap=True, highlight=False)
     console.print(f"HTML:  {result.html}", soft_wrap=True, highlight=False)
+    from policydigest.desk.accounts import demo_accounts
+
+    console.print("\nDesk accounts (one per role; the passwords are new on every run):", highlight=False)
+    for name, role, password in demo_accounts(store):
+        console.print(f"  {name:18} {role.value:12} password: {password}", soft_wrap=True, highlight=False)
+    console.print(
+        f"Open the desk: policydigest --db {db} serve, then http://{settings.web_host}:{settings.web_port}/login",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 # ---- commands of the other stages -------------------------------------------------------------
 
 app.command("add")(ingest_commands.add_command)
-app.command("crawl")(ingest_commands.crawl_command)
+app.command("crawl")(jobs_commands.crawl_command)
 app.command("watch")(ingest_commands.watch_command)
 app.command("sources")(ingest_commands.sources_command)
 app.command("enrich")(enrich_commands.enrich_command)
@@ -256,3 +262,8 @@ app.command("fit-columns")(enrich_commands.fit_columns_command)
 app.command("search")(search_commands.search_command)
 app.command("reindex")(search_commands.reindex_command)
 app.command("serve")(web_commands.serve_command)
+app.command("migrate")(store_commands.migrate_command)
+app.command("backup")(store_commands.backup_command)
+app.command("restore")(store_commands.restore_command)
+app.command("worker")(jobs_commands.worker_command)
+app.command("jobs")(jobs_commands.jobs_command)

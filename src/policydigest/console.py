@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 from rich.console import Console
 
+from policydigest.logs import configure_logging
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
 
@@ -23,7 +22,7 @@ class State:
     def get_settings(self) -> Settings:
         if self.settings is None:
             self.settings = load_settings(database_url=self.db)
-            logging.basicConfig(level=self.settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+            configure_logging(self.settings.log_level, self.settings.log_format)
         return self.settings
 
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from policydigest.enrichment import AuthorityLevel as AuthorityLevel  # re-exported: ranking names the same levels
+from policydigest.enrichment import Enrichment, upgrade_enrichment
 from policydigest.safetext import clean_value, http_url
 
-#: The bulletin's four columns in their customary order (the order is a setting).
-DEFAULT_COLUMNS: tuple[str, ...] = ("国策要论", "地方新政", "产业前沿", "数谷动态")
 #: Headings that open an issue's closing section (the default of a setting).
 DEFAULT_BACK_MATTER: tuple[str, ...] = ("主编简介", "编者简介", "关于我们")
 
@@ -45,6 +46,27 @@ def _link(url: str | None) -> str | None:
     if url and safe is None:
         log.info("link %r dropped: only http(s) addresses are kept", url[:80])
     return safe
+
+
+class ColumnRole(StrEnum):
+    """What a column carries; drafting uses it when an article has no column of its own."""
+
+    NATIONAL = "national"  # national policy (国策要论)
+    LOCAL = "local"  # provincial and city policy (地方新政)
+    FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
+    HOME = "home"  # the publisher's home region (数谷动态)
+
+
+#: The customary columns of the bulletin format, in print order, with their roles: the headings a printed
+#: bulletin is read with, and how a customary name maps onto a profile's columns. A publisher's own
+#: columns are its profile's [[columns]] (docs/profile.md).
+DEFAULT_COLUMN_ROLES: dict[str, ColumnRole] = {
+    "国策要论": ColumnRole.NATIONAL,
+    "地方新政": ColumnRole.LOCAL,
+    "产业前沿": ColumnRole.FRONTIER,
+    "数谷动态": ColumnRole.HOME,
+}
+DEFAULT_COLUMNS: tuple[str, ...] = tuple(DEFAULT_COLUMN_ROLES)
 
 
 class BlockKind(StrEnum):
@@ -126,9 +148,13 @@ class Article(CleanModel):
     toc_page: int | None = Field(default=None, description="Page given by the issue's table of contents.")
     published: dt.date | None = None
     provenance: list[Provenance] = Field(default_factory=list)
-    enrichment: dict[str, Any] = Field(
-        default_factory=dict, description="Facts added by the enrichment stages, keyed by stage."
-    )
+    enrichment: Enrichment = Field(default_factory=Enrichment, description="What the enrichment stages found.")
+
+    @field_validator("enrichment", mode="before")
+    @classmethod
+    def _upgrade(cls, value: Any) -> Any:
+        # Stored JSON of any version is read through the one upgrade function.
+        return upgrade_enrichment(value) if isinstance(value, Mapping) else value
 
     _http_link = field_validator("url")(_link)
 

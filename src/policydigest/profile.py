@@ -11,28 +11,30 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from policydigest.errors import ConfigError
-from policydigest.model import BackMatter, Block, Issue, Masthead, MastheadRole
-from policydigest.settings import Settings
+from policydigest.model import AuthorityLevel, BackMatter, Block, Issue, Masthead, MastheadRole
+from policydigest.model import ColumnRole as ColumnRole  # re-exported: readers of the profile name roles
+
+
+class ProfileChoice(Protocol):
+    """What names the profile in the settings (``Settings`` is one): the profile sits below the settings,
+    which derive their columns from it, so it names no settings class."""
+
+    @property
+    def profile_path(self) -> Path | None: ...
+
+    @property
+    def home_region(self) -> str | None: ...
 
 log = logging.getLogger(__name__)
 
 DEMO_PROFILE = "profile.toml"
-
-
-class ColumnRole(StrEnum):
-    """What a column carries; drafting uses it when an article has no column of its own."""
-
-    NATIONAL = "national"  # national policy (国策要论)
-    LOCAL = "local"  # provincial and city policy (地方新政)
-    FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
-    HOME = "home"  # the publisher's home region (数谷动态)
 
 
 class _Strict(BaseModel):
@@ -81,19 +83,76 @@ class ColumnInfo(_Strict):
     description: str = ""
 
 
+_LEVEL_POINTS: dict[AuthorityLevel, float] = {
+    "national": 30.0,
+    "provincial": 18.0,
+    "prefecture": 12.0,
+    "district": 6.0,
+    "foreign": 14.0,
+    "international": 14.0,
+}
+_LEVEL_AUTHORITY_WEIGHTS: dict[AuthorityLevel, float] = {
+    "national": 15.0,
+    "provincial": 10.0,
+    "prefecture": 6.0,
+    "district": 3.0,
+    "foreign": 8.0,
+    "international": 8.0,
+}
+
+
+class SourcePoints(_Strict):
+    """Points for where an article's copy comes from."""
+
+    government: float = Field(default=10.0, description="A government site (.gov.cn) or an authority as source.")
+    official_media: float = Field(default=6.0, description="Official media (新华社, 人民日报 …) or local media.")
+    named: float = Field(default=3.0, description="Any other named source.")
+    link_only: float = Field(default=1.0, description="No source named, only a link to the original.")
+    none: float = Field(default=-3.0, description="Neither a source nor a link.")
+
+
 class Ranking(_Strict):
-    """Editorial weights added to the built-in ranking (see compose/rank.py)."""
+    """Every ranking weight (compose/rank.py), declared here once; each default is the demo's choice.
+
+    The weight of a named authority (国家数据局 24 …) is its ``weight`` in the table of authorities,
+    ``data/enrich/authorities.toml``; ``authorities`` here overrides it.
+    """
 
     topics: dict[str, float] = Field(
         default_factory=dict,
         description="Topic id, topic label or plain keyword → points for an article about it.",
     )
     authorities: dict[str, float] = Field(
-        default_factory=dict, description="Issuing authority (full name) → points, replacing the built-in weight."
+        default_factory=dict,
+        description="Issuing authority (full name or abbreviation) → points, replacing the table's weight.",
     )
-    home_places: list[str] = Field(
-        default_factory=list, description="Place names that make an article news of the home region."
+    level_points: dict[AuthorityLevel, float] = Field(
+        default_factory=lambda: dict(_LEVEL_POINTS),
+        description="Points for the level of the issuing authority: national news leads.",
     )
+    level_authority_weights: dict[AuthorityLevel, float] = Field(
+        default_factory=lambda: dict(_LEVEL_AUTHORITY_WEIGHTS),
+        description="Weight of an issuing authority without a weight of its own, by its level.",
+    )
+    joint_points_per_department: float = Field(default=2.0, description="Per department beyond the first.")
+    joint_cap: float = Field(default=6.0, description="Most points joint issuance earns.")
+    home_column_points: float = Field(default=10.0, description="Home-region news in the home column.")
+    home_mention_points: float = Field(default=4.0, description="Home-region news in another column.")
+    topic_cap: float = Field(default=15.0, description="Most points topics earn together.")
+    recency_points: float = Field(default=10.0, description="Points on the issue date.")
+    recency_half_life_days: float = Field(default=7.0, gt=0, description="Days after which recency points halve.")
+    sources: SourcePoints = Field(default_factory=SourcePoints)
+
+    @field_validator("level_points", "level_authority_weights", mode="before")
+    @classmethod
+    def _levels_left_out_keep_their_default(cls, value: object, info: ValidationInfo) -> object:
+        """A profile may weigh some levels only.
+
+        >>> Ranking.model_validate({"level_points": {"national": 40}}).level_points["provincial"]
+        18.0
+        """
+        defaults = _LEVEL_POINTS if info.field_name == "level_points" else _LEVEL_AUTHORITY_WEIGHTS
+        return {**defaults, **value} if isinstance(value, dict) else value
 
 
 class Profile(_Strict):
@@ -110,6 +169,10 @@ class Profile(_Strict):
     about_heading: str = "主编简介"
     about: list[AboutEntry] = Field(default_factory=list)
     columns: list[ColumnInfo] = Field(min_length=1)
+    home_region: str | None = Field(
+        default=None,
+        description="The publisher's home province (贵州): its news goes to the home column. None: no home region.",
+    )
     ranking: Ranking = Field(default_factory=Ranking)
     source: Path | None = Field(default=None, description="The file the profile was read from.")
 
@@ -181,9 +244,18 @@ def load_profile(path: Path | None = None) -> Profile:
         raise ConfigError(f"publisher profile {path}: {where}: {first['msg']} (see docs/profile.md)") from exc
 
 
-def profile_for(settings: Settings) -> Profile:
-    """The profile the settings name (``profile_path``), else the demo profile."""
-    return load_profile(settings.profile_path)
+def profile_for(settings: ProfileChoice) -> Profile:
+    """The profile the settings name (``profile_path``), else the demo profile; ``home_region`` set in
+    the settings overrides the profile's.
+
+    >>> from policydigest.settings import Settings
+    >>> profile_for(Settings(home_region="宁夏")).home_region
+    '宁夏'
+    """
+    profile = load_profile(settings.profile_path)
+    if settings.home_region:
+        return profile.model_copy(update={"home_region": settings.home_region})
+    return profile
 
 
 def masthead_of(profile: Profile) -> Masthead:

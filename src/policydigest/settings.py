@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import (
@@ -18,7 +18,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from policydigest.model import DEFAULT_BACK_MATTER, DEFAULT_COLUMNS
+from policydigest.model import DEFAULT_BACK_MATTER
+from policydigest.profile import load_profile
 
 CONFIG_ENV = "POLICYDIGEST_CONFIG"
 DEFAULT_CONFIG_FILE = Path("policydigest.toml")
@@ -49,13 +50,10 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store: sqlite:///PATH (embedded default) or "
         "postgresql+psycopg://USER@HOST/DB.",
     )
-    columns: list[str] = Field(
-        default=list(DEFAULT_COLUMNS),
-        description="The bulletin's columns in the order they are printed.",
-    )
-    home_region: str = Field(
-        default="贵州",
-        description="The publisher's home province; its news goes to the last column (数谷动态).",
+    home_region: str | None = Field(
+        default=None,
+        description="Overrides the publisher profile's home_region (the home province, whose news goes to "
+        "the home column 数谷动态); unset: the profile's.",
     )
     back_matter_headings: list[str] = Field(
         default=list(DEFAULT_BACK_MATTER),
@@ -78,14 +76,26 @@ class Settings(BaseSettings):
         description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
     )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as text for people, or as one JSON object per line for a log collector.",
+    )
     index_path: Path | None = Field(
         default=None,
         description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
         "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
     )
+    index_follow_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often a web node reads into its own search index what other processes (workers, "
+        "other nodes) committed; 0: before every search.",
+    )
     # ---- enrichment (issue 3) ----
     enrich_on_import: bool = Field(
-        default=True, description="Run the enrichment stages on newly imported articles (import --no-enrich skips)."
+        default=True,
+        description="Enrich articles once stored by any ingest: bulletin import, add and crawl "
+        "(import --no-enrich skips).",
     )
     enrich_stages: list[str] = Field(
         default=["facts", "topics", "column", "summary", "duplicates"],
@@ -183,6 +193,24 @@ class Settings(BaseSettings):
         "before a source is flagged.",
     )
 
+    # ---- job queue and workers (issue 13) --------------------------------------------------------
+    job_queue: Literal["auto", "inline", "postgres"] = Field(
+        default="auto",
+        description="Where crawl, fetch, enrichment and render jobs run: 'postgres' queues them for "
+        "`policydigest worker` processes (procrastinate); 'inline' runs them in the command's own process; "
+        "'auto' picks 'postgres' when the store is PostgreSQL.",
+    )
+    worker_concurrency: int = Field(default=4, ge=1, le=64, description="Jobs one worker process runs at once.")
+    job_max_attempts: int = Field(
+        default=5, ge=1, description="Tries of a job that fails with a temporary error before it is dead-lettered."
+    )
+    job_retry_wait: float = Field(
+        default=2.0, gt=0, description="Seconds before the first retry of a failed job; each later wait doubles."
+    )
+    job_stalled_seconds: float = Field(
+        default=30.0, gt=0, description="A job whose worker sent no heartbeat for this long is taken over by another."
+    )
+
     # ---- web app, API and feeds (issue 4) ------------------------------------------------------
     web_host: str = Field(default="127.0.0.1", description="Address `policydigest serve` listens on.")
     web_port: int = Field(default=8000, ge=1, le=65535, description="Port `policydigest serve` listens on.")
@@ -206,11 +234,28 @@ class Settings(BaseSettings):
         "issue); a missing one is rendered on its first download and kept. Default: beside a SQLite store "
         "(<store file>.outputs), ./policydigest-outputs for other databases.",
     )
-    web_editor_token: SecretStr | None = Field(
+    web_secret_key: SecretStr | None = Field(
         default=None,
-        description="Token editors give to use the editing routes (re-check a source). Set it in the "
-        "environment (POLICYDIGEST_WEB_EDITOR_TOKEN), never in a file kept in the repository; unset: "
-        "editing routes are refused.",
+        description="Key that signs desk session cookies. Set it in the environment "
+        "(POLICYDIGEST_WEB_SECRET_KEY), never in a file kept in the repository; unset: a random key per "
+        "process (everyone signs in again after a restart).",
+    )
+    web_session_idle_minutes: int = Field(
+        default=60, ge=1, le=7 * 24 * 60, description="Minutes without a request after which a desk session ends."
+    )
+    web_login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins (or API tokens) per account and per address within web_login_window_seconds "
+        "before further attempts are refused for a while.",
+    )
+    web_login_window_seconds: int = Field(
+        default=900, ge=1, description="Window in which failed logins are counted (see web_login_max_failures)."
+    )
+    web_open_library: bool = Field(
+        default=False,
+        description="Show readers every stored article (an intranet). Off: readers see only articles of "
+        "published issues and those an editor made public.",
     )
     web_page_size: int = Field(default=20, ge=1, le=100, description="Hits or articles per page in the web app.")
     web_feed_items: int = Field(default=30, ge=1, le=200, description="Entries in each Atom, RSS or JSON feed.")
@@ -220,6 +265,15 @@ class Settings(BaseSettings):
         description="Seconds a rendered issue or article page is reused before it is rendered again "
         "(writes through this process clear it at once; 0: no cache).",
     )
+
+    @property
+    def columns(self) -> list[str]:
+        """The bulletin's columns in print order: the publisher profile's [[columns]], never a setting.
+
+        >>> Settings().columns
+        ['国策要论', '地方新政', '产业前沿', '数谷动态']
+        """
+        return load_profile(self.profile_path).column_names
 
     @classmethod
     def settings_customise_sources(

@@ -1,8 +1,8 @@
 """Which column an article goes to, and why.
 
-In order: the enrichment stage's column (``article.enrichment["column"]["column"]``), the column the
-article was stored with (an imported bulletin's), else a fallback from the issuing authority's level
-and the home region — logged, and said in the draft, because it is a guess.
+The article's effective column (the store's one rule: its own column, else its first issue's, else the
+one the enrichment stage chose), else a fallback from the issuing authority's level and the home
+region — logged, and said in the draft, because it is a guess.
 """
 
 from __future__ import annotations
@@ -10,34 +10,17 @@ from __future__ import annotations
 import logging
 
 from policydigest.compose.signals import authority_of, home_mentions
-from policydigest.model import DEFAULT_COLUMNS, Article
+from policydigest.model import DEFAULT_COLUMN_ROLES, Article
 from policydigest.profile import ColumnRole, Profile
+from policydigest.store.articles import effective_column
 
 log = logging.getLogger(__name__)
-
-#: The role of each of the bulletin's customary columns, for names the profile does not use.
-_DEFAULT_ROLES = dict(
-    zip(DEFAULT_COLUMNS, (ColumnRole.NATIONAL, ColumnRole.LOCAL, ColumnRole.FRONTIER, ColumnRole.HOME), strict=True)
-)
-
 
 def _known(column: str, profile: Profile) -> str | None:
     if column in profile.column_names:
         return column
-    role = _DEFAULT_ROLES.get(column)
+    role = DEFAULT_COLUMN_ROLES.get(column)  # a customary name the profile does not use
     return profile.column_for(role) if role is not None else None
-
-
-def enriched_column(article: Article) -> str | None:
-    """The column the enrichment stage chose, if it has run.
-
-    >>> enriched_column(Article(title="t", enrichment={"column": {"column": "地方新政", "score": 0.8}}))
-    '地方新政'
-    """
-    found = article.enrichment.get("column")
-    if isinstance(found, dict) and isinstance(found.get("column"), str):
-        return str(found["column"])
-    return None
 
 
 def fallback_column(article: Article, profile: Profile) -> tuple[str, str]:
@@ -48,7 +31,7 @@ def fallback_column(article: Article, profile: Profile) -> tuple[str, str]:
     ('数谷动态', '本地新闻（贵州），归入数谷动态')
     """
     authority = authority_of(article)
-    home = home_mentions(article, profile.ranking.home_places)
+    home = home_mentions(article, profile.home_region)
     if home and authority.level not in ("national", "foreign", "international"):
         column = profile.column_for(ColumnRole.HOME)
         return column, f"本地新闻（{home}），归入{column}"
@@ -85,15 +68,11 @@ def assign_column(article: Article, profile: Profile) -> tuple[str, str]:
     >>> assign_column(Article(title="t", column="产业前沿"), p)
     ('产业前沿', '沿用原栏目')
     """
-    enriched = enriched_column(article)
-    if enriched is not None:
-        known = _known(enriched, profile)
+    found = effective_column(article)
+    if found is not None:
+        column, source = found
+        known = _known(column, profile)
         if known is not None:
-            return known, "内容标注栏目"
-        log.info("enrichment column %r of %r is not in the profile; falling back", enriched, article.title)
-    if article.column:
-        known = _known(article.column, profile)
-        if known is not None:
-            return known, "沿用原栏目"
-        log.info("stored column %r of %r is not in the profile; falling back", article.column, article.title)
+            return known, "内容标注栏目" if source == "enrichment" else "沿用原栏目"
+        log.info("%s column %r of %r is not in the profile; falling back", source, column, article.title)
     return fallback_column(article, profile)

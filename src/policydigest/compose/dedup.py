@@ -1,10 +1,9 @@
 """Near-duplicates among the candidates of a draft: keep the best copy, drop the rest with a reason.
 
-Groups come from the enrichment stage when it has run (``article.enrichment["duplicates"]``, read in
-any of the shapes documented in :func:`duplicate_ids`); otherwise two candidates are the same story
-when their canonical links or their normalised bodies are equal. A candidate that repeats an article
-some issue already published is dropped too. Within a group the best source wins (government site,
-then official media), then the longer body, then the earlier date.
+Groups come from the enrichment stage when it has run (``article.enrichment.duplicates``); otherwise
+two candidates are the same story when their canonical links or their normalised bodies are equal.
+A candidate that repeats an article some issue already published is dropped too. Within a group the
+best source wins (government site, then official media), then the longer body, then the earlier date.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from policydigest.compose.signals import source_quality
 from policydigest.ingest.links import canonical_url
 from policydigest.model import Article
+from policydigest.profile import SourcePoints
 
 log = logging.getLogger(__name__)
 
@@ -33,38 +33,18 @@ class Dropped:
 def duplicate_ids(article: Article) -> set[int]:
     """Ids of articles the enrichment stage says this one near-duplicates.
 
-    The enrichment stage stores ``{"group": canonical id, "canonical": bool, "similar": [{"id", "jaccard"}]}``;
-    also accepted: a list of ids or of objects with ``id``, an object with ``members`` or ``of``.
+    The group's canonical article and the other members it was found similar to.
 
-    >>> sorted(duplicate_ids(Article(title="t", id=5, enrichment={"duplicates": {"group": 3, "canonical": False,
-    ...     "similar": [{"id": 3, "jaccard": 0.8}, {"id": 9, "jaccard": 0.7}]}})))
+    >>> from policydigest.enrichment import Duplicates, Enrichment, SimilarArticle
+    >>> found = Duplicates(group=3, similar=[SimilarArticle(id=3, jaccard=0.8), SimilarArticle(id=9, jaccard=0.7)])
+    >>> sorted(duplicate_ids(Article(title="t", id=5, enrichment=Enrichment(duplicates=found))))
     [3, 9]
-
-    >>> duplicate_ids(Article(title="t", enrichment={"duplicates": {"canonical": 3, "members": [3, 5]}}))
-    {3, 5}
-    >>> duplicate_ids(Article(title="t", enrichment={"duplicates": [{"id": 7, "similarity": 0.9}]}))
-    {7}
     """
-    value = article.enrichment.get("duplicates")
-    found: set[int] = set()
-
-    def add(item: object) -> None:
-        if isinstance(item, int) and not isinstance(item, bool):
-            found.add(item)
-        elif isinstance(item, dict) and isinstance(item.get("id"), int):
-            found.add(item["id"])
-
-    if isinstance(value, list):
-        for item in value:
-            add(item)
-    elif isinstance(value, dict):
-        for key in ("group", "canonical", "of"):
-            add(value.get(key))  # "canonical" may be a flag (bool), which add() ignores
-        for key in ("members", "similar"):
-            for item in value.get(key) or []:
-                add(item)
-    found.discard(article.id or -1)
-    return found
+    found = article.enrichment.duplicates
+    if found is None:
+        return set()
+    ids = {similar.id for similar in found.similar} | ({found.group} if found.group is not None else set())
+    return ids - {article.id}
 
 
 def body_key(article: Article) -> str | None:
@@ -80,7 +60,7 @@ def body_key(article: Article) -> str | None:
 
 
 def _preference(article: Article) -> tuple[float, int, str]:
-    quality, _ = source_quality(article)
+    quality, _ = source_quality(article, SourcePoints())  # only the order of sources matters here
     date = article.published.isoformat() if article.published else "9999"
     return (-quality, -len(article.body), date)
 

@@ -1,17 +1,15 @@
 """The end-to-end demo: sample bulletins and articles in, a drafted, published and rendered issue out.
 
 Steps: import the fictional sample bulletins (第8期, 第9期); store the fictional sample web articles
-(``data/sample/articles.json``); enrich them when the enrichment pipeline is installed (skipped with
-a logged reason otherwise); draft the next issue a week after the newest one; publish it (pages read
-from its PDF); render it to PDF and HTML.
+(``data/sample/articles.json``); enrich them as every ingest does (setting ``enrich_on_import``);
+draft the next issue a week after the newest one; publish it (pages from Typst's layout); render it
+to PDF and HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from typing import Any
 from policydigest.compose.draft import make_draft
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
+from policydigest.ingest.enrichment import enrich_after_ingest
 from policydigest.ingest.importer import ImportReport, import_paths
 from policydigest.model import Article
 from policydigest.profile import Profile
@@ -29,8 +28,6 @@ from policydigest.render.html import render_html
 from policydigest.render.pdf import render_pdf
 from policydigest.settings import Settings
 from policydigest.store import Store
-
-log = logging.getLogger(__name__)
 
 #: Days between two issues of the (weekly) demo series.
 ISSUE_INTERVAL_DAYS = 7
@@ -61,20 +58,10 @@ def store_articles(store: Store, articles: list[Article]) -> int:
 
 
 def enrich_articles(store: Store, settings: Settings) -> str:
-    """Run the enrichment pipeline over the store (facts, topics, column, summary, duplicates); says what it did.
-
-    The pipeline is built by the enrichment stage (``policydigest.enrich.pipeline.build_pipeline`` and
-    ``policydigest.enrich.runner.enrich_store``); without it the articles stay as they are and the
-    reason is logged, and drafting falls back on stored columns and names.
-    """
-    try:
-        pipeline = importlib.import_module("policydigest.enrich.pipeline")
-        runner = importlib.import_module("policydigest.enrich.runner")
-    except ImportError as exc:
-        reason = f"enrichment skipped: the enrichment pipeline is not available ({exc})"
-        log.warning(reason)
-        return reason
-    report = runner.enrich_store(store, pipeline.build_pipeline(settings))
+    """Enrich the stored articles not yet enriched (facts, topics, column, summary, duplicates); says what it did."""
+    report = enrich_after_ingest(store, settings)
+    if report is None:
+        return "enrichment skipped (see the log)"
     return f"enriched {report.enriched} article(s); {report.duplicate_groups} near-duplicate group(s)"
 
 

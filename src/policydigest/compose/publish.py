@@ -1,62 +1,44 @@
 """Publishing a draft: freeze it into a stored issue, with the real page of every article.
 
-Pages come from the PDF itself: the issue is laid out with the PDF renderer and its printed
-本期要目 (whose numbers Typst computes from where each article starts) is read back with the
-bulletin importer. When that fails the issue is still published, without pages, and the reason is
-logged; ``policydigest render`` prints the right pages either way.
+Pages come from the layout itself: Typst is asked where each labelled article starts
+(:func:`policydigest.render.pdf.page_numbers`), the same numbers its 本期要目 prints. When that
+fails the issue is still published, without pages, and the reason is logged; ``policydigest
+render`` prints the right pages either way.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 from policydigest.compose.draft import draft_issue
 from policydigest.compose.model import DraftStatus
 from policydigest.compose.repository import DraftRepository
-from policydigest.errors import BadInputError, DraftError, RenderError
-from policydigest.ingest.bulletin.reader import read_bulletin
+from policydigest.errors import DraftError, RenderError
 from policydigest.model import Issue
 from policydigest.profile import Profile
-from policydigest.render.pdf import render_pdf
-from policydigest.render.toc import normalise_title
+from policydigest.render.pdf import page_numbers
+from policydigest.render.toc import match_toc
 
 log = logging.getLogger(__name__)
 
 
-def printed_pages(issue: Issue, columns: Sequence[str]) -> dict[str, int] | None:
-    """Normalised title → page, as the rendered PDF's 本期要目 prints them; None when unreadable (logged)."""
-    try:
-        pdf = render_pdf(issue, columns=columns)
-    except RenderError as exc:
-        log.warning("pages not filled: the PDF could not be rendered (%s)", exc)
-        return None
-    with tempfile.TemporaryDirectory(prefix="policydigest-") as folder:
-        path = Path(folder) / "issue.pdf"
-        path.write_bytes(pdf)
-        try:
-            printed = read_bulletin(path, columns=columns)
-        except BadInputError as exc:
-            log.warning("pages not filled: the rendered PDF could not be read back (%s)", exc.reason)
-            return None
-    return {normalise_title(entry.title): entry.page for entry in printed.toc if entry.page is not None}
-
-
 def with_pages(issue: Issue, columns: Sequence[str]) -> Issue:
-    """``issue`` with the page of each table-of-contents entry and article filled from its PDF."""
-    pages = printed_pages(issue, columns)
-    if pages is None:
+    """``issue`` with the page of each table-of-contents entry and article filled from its layout."""
+    try:
+        pages = page_numbers(issue, columns=columns)
+    except RenderError as exc:
+        log.warning("pages not filled: %s", exc)
         return issue
-    missing = [a.title for a in issue.articles if normalise_title(a.title) not in pages]
-    if missing:
-        log.warning("no printed page found for %d article(s): %s", len(missing), "；".join(missing))
+    targets = match_toc(issue)
     return issue.model_copy(
         update={
-            "toc": [e.model_copy(update={"page": pages.get(normalise_title(e.title))}) for e in issue.toc],
+            "toc": [
+                e.model_copy(update={"page": e.page if target is None else pages[target]})
+                for e, target in zip(issue.toc, targets, strict=True)
+            ],
             "articles": [
-                a.model_copy(update={"toc_page": pages.get(normalise_title(a.title))}) for a in issue.articles
+                a.model_copy(update={"toc_page": page}) for a, page in zip(issue.articles, pages, strict=True)
             ],
         }
     )

@@ -1,16 +1,18 @@
 """Ranking candidates: every article gets a score and the reasons for it, in Chinese, for the editor.
 
-Parts of the score (points):
+Parts of the score, each weighed by the publisher profile's ``[ranking]`` (the one home of every
+ranking weight; defaults in ``policydigest.profile.Ranking``, documented in docs/profile.md):
 
-* level of the issuing authority — national 30, provincial 18, city 12, district 6, foreign 14:
-  national news leads, as the bulletin's column order does;
-* the authority itself — a built-in table (国务院 30, 国家数据局 24 …) that the profile can override;
-  joint issuance by several departments adds 2 per extra department (at most 6);
-* home region — 10 in the home column (数谷动态), 4 elsewhere when the home region is named;
-* topics — the profile's ``[ranking.topics]`` weights, from the enrichment topics when present, else
-  from keywords in the title (full weight) or body (half); at most 15;
-* recency — 10 on the issue date, halving every 7 days before it;
-* source quality — government site 10, official media 6, another named source 3.
+* level of the issuing authority (``level_points``): national news leads, as the bulletin's column
+  order does;
+* the authority itself: its ``weight`` in the table of authorities (``data/enrich/authorities.toml``,
+  the table the facts stage reads), else its level's (``level_authority_weights``); the profile's
+  ``authorities`` override both; joint issuance adds points per extra department (capped);
+* home region (the profile's ``home_region``): more in the home column (数谷动态) than elsewhere;
+* topics: the profile's ``topics`` weights, from the enrichment topics when present, else from keywords
+  in the title (full weight) or body (half); capped;
+* recency: full points on the issue date, halving every ``recency_half_life_days`` before it;
+* source quality (``sources``): government site beats official media beats another named source.
 """
 
 from __future__ import annotations
@@ -30,21 +32,6 @@ from policydigest.compose.signals import (
 from policydigest.model import Article
 from policydigest.profile import ColumnRole, Profile
 
-LEVEL_POINTS = {
-    "national": 30.0,
-    "provincial": 18.0,
-    "prefecture": 12.0,
-    "district": 6.0,
-    "foreign": 14.0,
-    "international": 14.0,
-}
-HOME_COLUMN_POINTS = 10.0
-HOME_MENTION_POINTS = 4.0
-TOPIC_CAP = 15.0
-RECENCY_POINTS = 10.0
-RECENCY_HALF_LIFE_DAYS = 7.0
-JOINT_POINTS_PER_DEPARTMENT = 2.0
-JOINT_CAP = 6.0
 _JOINT = re.compile(r"等\s*(\d+|[二三四五六七八九十]+)\s*(?:个)?部门")
 _CHINESE_DIGITS = dict(zip("二三四五六七八九", range(2, 10), strict=True)) | {"十": 10}
 
@@ -82,20 +69,15 @@ def joint_count(article: Article, known: int | None) -> int | None:
 
 def _topic_parts(article: Article, profile: Profile) -> list[ScorePart]:
     weights = profile.ranking.topics
+    cap = profile.ranking.topic_cap
     if not weights:
         return []
     parts: list[ScorePart] = []
-    topics = article.enrichment.get("topics")
-    if isinstance(topics, dict):  # the enrichment stage stores {"labels": [{"id", "label", "score", …}]}
-        topics = topics.get("labels")
-    if isinstance(topics, list):
-        for topic in topics:
-            if not isinstance(topic, dict):
-                continue
-            for key in (topic.get("id"), topic.get("label")):
-                if isinstance(key, str) and key in weights:
-                    parts.append(ScorePart(points=weights[key], reason=f"主题：{topic.get('label') or key}"))
-                    break
+    if article.enrichment.topics is not None:
+        for topic in article.enrichment.topic_labels:
+            key = next((k for k in (topic.id, topic.label) if k in weights), None)
+            if key is not None:
+                parts.append(ScorePart(points=weights[key], reason=f"主题：{topic.label or key}"))
     else:
         body = article.body
         for keyword, weight in weights.items():
@@ -106,7 +88,7 @@ def _topic_parts(article: Article, profile: Profile) -> list[ScorePart]:
     parts.sort(key=lambda p: -p.points)
     total, capped = 0.0, []
     for part in parts:
-        points = min(part.points, TOPIC_CAP - total)
+        points = min(part.points, cap - total)
         if points <= 0:
             break
         capped.append(ScorePart(points=round(points, 1), reason=part.reason))
@@ -123,24 +105,25 @@ def score_article(article: Article, *, column: str, issue_date: dt.date, profile
     >>> [p.label for p in s.parts]
     ['国家级（推断） +30', '发文机关：国家数据局 +24', '发布于7天前 +5', '来源：政府网站 +10']
     """
+    ranking = profile.ranking
     parts: list[ScorePart] = []
     authority = authority_of(article)
-    if authority.level in LEVEL_POINTS:
+    if authority.level in ranking.level_points:
         level = authority.level or ""
         guessed = "（推断）" if authority.guessed else ""
-        parts.append(ScorePart(points=LEVEL_POINTS[level], reason=LEVEL_LABELS[level] + guessed))
+        parts.append(ScorePart(points=ranking.level_points[level], reason=LEVEL_LABELS[level] + guessed))
     else:
         parts.append(ScorePart(points=0, reason="级别不明"))
-    points, reason = authority_weight(authority, profile.ranking.authorities)
+    points, reason = authority_weight(authority, ranking)
     parts.append(ScorePart(points=points, reason=reason))
     joint = joint_count(article, authority.joint_count)
     if joint and joint > 1:
-        bonus = min(JOINT_CAP, JOINT_POINTS_PER_DEPARTMENT * (joint - 1))
+        bonus = min(ranking.joint_cap, ranking.joint_points_per_department * (joint - 1))
         parts.append(ScorePart(points=bonus, reason=f"{joint}部门联合发文"))
-    home = home_mentions(article, profile.ranking.home_places)
+    home = home_mentions(article, profile.home_region)
     if home:
         in_home_column = profile.role_of(column) is ColumnRole.HOME
-        points = HOME_COLUMN_POINTS if in_home_column else HOME_MENTION_POINTS
+        points = ranking.home_column_points if in_home_column else ranking.home_mention_points
         reason = f"本地新闻（{home}）" if in_home_column else f"涉及本地（{home}）"
         parts.append(ScorePart(points=points, reason=reason))
     parts.extend(_topic_parts(article, profile))
@@ -149,8 +132,8 @@ def score_article(article: Article, *, column: str, issue_date: dt.date, profile
         parts.append(ScorePart(points=0, reason="日期不详"))
     else:
         age = max(0, (issue_date - date).days)
-        points = round(RECENCY_POINTS * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS), 1)
+        points = round(ranking.recency_points * 0.5 ** (age / ranking.recency_half_life_days), 1)
         parts.append(ScorePart(points=points, reason="当天发布" if age == 0 else f"发布于{age}天前"))
-    points, reason = source_quality(article)
+    points, reason = source_quality(article, ranking.sources)
     parts.append(ScorePart(points=points, reason=reason))
     return Scored(score=round(sum(p.points for p in parts), 1), parts=parts)

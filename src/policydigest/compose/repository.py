@@ -20,8 +20,9 @@ from policydigest.errors import DraftError, NotFoundError
 from policydigest.ingest.links import canonical_url
 from policydigest.model import Article, Issue
 from policydigest.store import Store
+from policydigest.store.articles import article_from_row
 from policydigest.store.compose_schema import DraftItemRow, DraftRow
-from policydigest.store.repository import article_from_row, article_hash
+from policydigest.store.repository import article_hash
 from policydigest.store.repository import issue_row as new_issue_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
@@ -200,7 +201,7 @@ class DraftRepository:
             if carried:
                 listed = "、".join(f"#{a}（总第{t}期）" for a, t in carried)
                 raise DraftError(f"already published: {listed}; drop them from the draft first")
-            self._retitle(session, issue.articles)
+            self._retitle(session, row, issue.articles)
             issue_row = new_issue_row(issue)
             session.add(issue_row)
             for position, article in enumerate(issue.articles):
@@ -214,20 +215,23 @@ class DraftRepository:
             row.issue_id = issue_row.id
 
     @staticmethod
-    def _retitle(session: Session, articles: Sequence[Article]) -> None:
+    def _retitle(session: Session, draft: DraftRow, articles: Sequence[Article]) -> None:
+        items = {item.article_id: item for item in draft.items}
         for article in articles:
             stored = session.get(ArticleRow, article.id)
             if stored is None:
                 raise DraftError(f"article #{article.id} is no longer in the store")
-            if stored.title == article.title:
+            edited = (article.title, article.source, article.url, article.body)
+            if (stored.title, stored.source, stored.url, article_from_row(stored).body) == edited:
                 continue
             digest = article_hash(article)
             clash = session.scalar(select(ArticleRow.id).where(ArticleRow.content_hash == digest))
             if clash is not None and clash != stored.id:
                 raise DraftError(f"the new title of #{article.id} makes it identical to article #{clash}")
-            original = stored.enrichment.get("compose", {}).get("original_title", stored.title)
-            stored.enrichment = {**stored.enrichment, "compose": {"original_title": original}}
-            stored.title = article.title
+            if article.id in items:
+                items[article.id].original_title = stored.title
+            stored.title, stored.source, stored.url = article.title, article.source, article.url
+            stored.blocks = [block.model_dump(mode="json") for block in article.blocks]
             stored.content_hash = digest
 
 
@@ -253,6 +257,10 @@ def _fill_row(row: DraftRow, draft: Draft) -> None:
             column_reason=item.column_reason,
             note=item.note,
             new_title=item.new_title,
+            new_lead=item.new_lead,
+            new_source=item.new_source,
+            new_url=item.new_url,
+            original_title=item.original_title,
         )
         for item in draft.items
     ]
@@ -283,6 +291,11 @@ def _draft_from_row(row: DraftRow) -> Draft:
                 column_reason=item.column_reason,
                 note=item.note,
                 new_title=item.new_title,
+                new_lead=item.new_lead,
+                new_source=item.new_source,
+                new_url=item.new_url,
+                url=item.article.url,
+                original_title=item.original_title,
                 source=item.article.source,
                 date=item.article.published,
             )

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from policydigest.enrich.pipeline import ERRORS_KEY, Pipeline
+from policydigest.enrich.pipeline import Pipeline
 from policydigest.errors import EmptyInputError
 from policydigest.model import Article, Block
 
@@ -52,19 +52,17 @@ def analysis(article: Article, pipeline: Pipeline) -> tuple[dict[str, Any], dict
     (['column', 'column_confidence', 'column_reasons', 'facts', 'lead', 'summary', 'topics'], {})
     """
     done = pipeline.enrich(article, force=True).enrichment
-    facts = done.get("facts") or {}
-    column = done.get("column") or {}
-    summary = done.get("summary") or {}
+    facts = done.facts.model_dump(mode="json") if done.facts is not None else {}
     result = {
-        "column": column.get("column"),
-        "column_confidence": column.get("confidence", 0.0),
-        "column_reasons": column.get("reasons", []),
-        "topics": (done.get("topics") or {}).get("labels", []),
-        "summary": summary.get("summary", ""),
-        "lead": summary.get("lead", ""),
+        "column": done.column_name,
+        "column_confidence": done.column.confidence if done.column is not None else 0.0,
+        "column_reasons": done.column.reasons if done.column is not None else [],
+        "topics": [label.model_dump(mode="json") for label in done.topic_labels],
+        "summary": done.summary.summary if done.summary is not None else "",
+        "lead": done.summary.lead if done.summary is not None else "",
         "facts": {kind: facts.get(kind, []) for kind in FACT_KINDS},
     }
-    return result, dict(done.get(ERRORS_KEY, {}))
+    return result, dict(done.errors)
 
 
 def _fact_fields(fact: dict[str, Any]) -> str:

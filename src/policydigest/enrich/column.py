@@ -2,7 +2,7 @@
 
 Readable features (home region in the title, a national authority issuing, a foreign country, an
 industry ranking …) come from the article's facts; a small linear model turns them into a score per
-column *role*. The roles are the four columns in the configured order: national policy (国策要论),
+column *role*. The roles are the profile's four columns in print order: national policy (国策要论),
 local policy (地方新政), industry frontier and foreign policy (产业前沿), home region (数谷动态).
 The model's weights start from documented domain priors (``data/enrich/column.toml``) and can be
 fitted to an archive of issues (multinomial logistic regression pulled towards the priors), so a
@@ -17,11 +17,12 @@ import math
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from policydigest.enrichment import ColumnDecision
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -38,27 +39,6 @@ class Feature:
     name: str
     value: float
     evidence: str
-
-
-@dataclass(frozen=True)
-class ColumnResult:
-    """The chosen column, the model's probability for it, and the reasons (strongest first)."""
-
-    column: str
-    role: str
-    confidence: float
-    reasons: list[str]
-    scores: dict[str, float] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form stored in ``article.enrichment["column"]``."""
-        return {
-            "column": self.column,
-            "role": self.role,
-            "confidence": self.confidence,
-            "reasons": self.reasons,
-            "scores": self.scores,
-        }
 
 
 def _is_home(name: str | None, home: str) -> bool:
@@ -319,7 +299,7 @@ class ColumnModel:
                     scores[role] += row[role] * feature.value
         return scores
 
-    def predict(self, fired: Sequence[Feature], columns: Sequence[str]) -> ColumnResult:
+    def predict(self, fired: Sequence[Feature], columns: Sequence[str]) -> ColumnDecision:
         """The column for these features, with confidence and reasons.
 
         >>> fired = [Feature("region_foreign_title", 1.0, "foreign: 美国")]
@@ -340,7 +320,7 @@ class ColumnModel:
         reasons = list(dict.fromkeys(evidence for contribution, evidence in support if contribution > 0.05))
         if not reasons:
             reasons = ["nothing specific found: the column most articles like this go to"]
-        return ColumnResult(
+        return ColumnDecision(
             column=columns[ROLES.index(role)],
             role=role,
             confidence=round(exp[role] / total, 3),
@@ -355,10 +335,10 @@ def check_columns(columns: Sequence[str]) -> None:
     >>> check_columns(["国策要论", "地方新政"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydigest.errors.ConfigError: the column stage needs 4 columns (...); settings.columns has 2
+    policydigest.errors.ConfigError: the column stage needs 4 columns (...); the profile has 2 (...)
     """
     if len(columns) != len(ROLES):
         raise ConfigError(
             f"the column stage needs {len(ROLES)} columns ({', '.join(ROLES)} in that order); "
-            f"settings.columns has {len(columns)}"
+            f"the profile has {len(columns)} (see docs/profile.md)"
         )

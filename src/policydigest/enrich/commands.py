@@ -76,7 +76,7 @@ def analyze_command(
     """Run the enrichment pipeline on one raw article without storing it."""
     from policydigest.enrich.analyze import ANALYZE_STAGES, analysis, article_from_text, render_analysis
     from policydigest.enrich.pipeline import build_pipeline
-    from policydigest.ingest.bulletin.reader import decode_text
+    from policydigest.ingest.decoding import decode_text
 
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()

@@ -1,11 +1,11 @@
 """The enrichment pipeline: stages that each take an article and return it enriched.
 
 Per-article stages run in the order of ``settings.enrich_stages`` (facts, topics, column, summary);
-each stores a JSON-able dict in ``article.enrichment[stage.name]`` and its version in
-``article.enrichment["versions"]``, so a later run skips what is up to date. The near-duplicate
-step is corpus-level: it needs every article, so it runs over a batch (``enrich_batch``) or the
-store, never on one article alone. A stage that fails on one article records the error in
-``article.enrichment["errors"]`` and the batch goes on.
+each stores its typed result in ``article.enrichment`` (a :class:`policydigest.enrichment.Enrichment`)
+and its version in ``article.enrichment.versions``, so a later run skips what is up to date. The
+near-duplicate step is corpus-level: it needs every article, so it runs over a batch
+(``enrich_batch``) or the store, never on one article alone. A stage that fails on one article
+records the error in ``article.enrichment.errors`` and the batch goes on.
 """
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
+
+from pydantic import BaseModel
 
 from policydigest.enrich.column import ColumnModel, Feature, check_columns, features, source_of
 from policydigest.enrich.segment import encodable, get_segmenter
 from policydigest.enrich.summary import AbstractiveSummarizer, summarize
 from policydigest.enrich.topics import load_taxonomy
+from policydigest.enrichment import Duplicates, Facts, SimilarArticle, Topics
 from policydigest.errors import ConfigError
 from policydigest.model import Article
+from policydigest.profile import profile_for
 from policydigest.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,8 +41,6 @@ STAGE_HELP: dict[str, str] = {
     "summary": "a one-line lead and a summary of at most 120 characters",
     "duplicates": "near-duplicate groups across issues and sources (corpus-level; earliest is canonical)",
 }
-VERSIONS_KEY = "versions"
-ERRORS_KEY = "errors"
 
 
 def analysis_text(article: Article) -> str:
@@ -51,15 +53,14 @@ def analysis_text(article: Article) -> str:
     return f"{article.title}\n{article.body}"
 
 
-def _with(article: Article, name: str, result: dict[str, Any], version: str) -> Article:
-    enrichment = dict(article.enrichment)
-    enrichment[name] = result
-    enrichment[VERSIONS_KEY] = {**enrichment.get(VERSIONS_KEY, {}), name: version}
-    errors = {k: v for k, v in enrichment.get(ERRORS_KEY, {}).items() if k != name}
-    if errors:
-        enrichment[ERRORS_KEY] = errors
-    else:
-        enrichment.pop(ERRORS_KEY, None)
+def _with(article: Article, name: str, result: BaseModel, version: str) -> Article:
+    enrichment = article.enrichment.model_copy(
+        update={
+            name: result,
+            "versions": {**article.enrichment.versions, name: version},
+            "errors": {k: v for k, v in article.enrichment.errors.items() if k != name},
+        }
+    )
     return article.model_copy(update={"enrichment": enrichment})
 
 
@@ -89,14 +90,14 @@ class FactsStage:
         except ImportError as exc:
             raise ConfigError(f"the facts stage is not available ({exc}); remove 'facts' from enrich_stages") from exc
         self._extract: Callable[..., Any] = extract_facts
-        self.home = settings.home_region
+        self.home = profile_for(settings).home_region or ""
         self.version = f"1:{getattr(facts_module, '__version__', '0')}:{self.home}"
 
-    def facts(self, text: str, published: dt.date | None = None) -> dict[str, Any]:
-        """Facts of ``text`` as a JSON-able dict."""
+    def facts(self, text: str, published: dt.date | None = None) -> Facts:
+        """Facts of ``text``."""
         # Same length with lone surrogates replaced, so spans stay valid for the Rust matchers.
-        found = self._extract(encodable(text), home_region=self.home, published=published)
-        return dict(found.model_dump(mode="json"))
+        found: Facts = self._extract(encodable(text), home_region=self.home, published=published)
+        return found
 
     def __call__(self, article: Article) -> Article:
         return _with(article, self.name, self.facts(analysis_text(article), article.published), self.version)
@@ -115,7 +116,7 @@ class TopicsStage:
 
     def __call__(self, article: Article) -> Article:
         hits = self.taxonomy.classify(article.title, article.body)
-        return _with(article, self.name, {"labels": [hit.as_dict() for hit in hits]}, self.version)
+        return _with(article, self.name, Topics(labels=[hit.as_label() for hit in hits]), self.version)
 
 
 class ColumnStage:
@@ -126,23 +127,22 @@ class ColumnStage:
     def __init__(self, settings: Settings, facts: FactsStage | None) -> None:
         check_columns(settings.columns)
         self.columns = list(settings.columns)
-        self.home = settings.home_region
+        self.home = profile_for(settings).home_region or ""
         self.model = ColumnModel.load(settings.column_model_file)
         self._facts = facts or FactsStage(settings)
         self.version = f"1:{self.model.fingerprint()}:{self.home}:{_fingerprint(self.columns)}"
 
     def features_of(self, article: Article) -> list[Feature]:
         """The column features of ``article`` (from its stored facts when there are some)."""
-        found = article.enrichment.get("facts")
-        if not isinstance(found, dict):
-            found = self._facts.facts(analysis_text(article), article.published)
+        found = article.enrichment.facts or self._facts.facts(analysis_text(article), article.published)
         source = source_of(article.source, article.body)
-        source_facts = self._facts.facts(source) if source else None
-        return features(article.title, found, home=self.home, source=source, source_facts=source_facts)
+        source_facts = self._facts.facts(source).model_dump(mode="json") if source else None
+        return features(
+            article.title, found.model_dump(mode="json"), home=self.home, source=source, source_facts=source_facts
+        )
 
     def __call__(self, article: Article) -> Article:
-        result = self.model.predict(self.features_of(article), self.columns)
-        return _with(article, self.name, result.as_dict(), self.version)
+        return _with(article, self.name, self.model.predict(self.features_of(article), self.columns), self.version)
 
 
 class SummaryStage:
@@ -172,7 +172,7 @@ class SummaryStage:
 
     def __call__(self, article: Article) -> Article:
         result = summarize(article.title, article.body, abstractive=self.abstractive, segmenter=self.segmenter)
-        return _with(article, self.name, result.as_dict(), self.version)
+        return _with(article, self.name, result.result(), self.version)
 
 
 class DuplicatesStage:
@@ -188,46 +188,46 @@ class DuplicatesStage:
         self.min_jaccard = settings.dedup_min_jaccard
         self.version = f"1:k{dedup.SHINGLE}:p{dedup.NUM_PERM}:{self.lsh_threshold}:{self.min_jaccard}"
 
-    def group(self, items: Sequence[tuple[Hashable, Article, dt.date | None]]) -> dict[Hashable, dict[str, Any]]:
+    def group(self, items: Sequence[tuple[int, Article, dt.date | None]]) -> dict[int, Duplicates]:
         """The duplicates result of every item: its signature, group and similar articles.
 
         >>> from policydigest.model import Block
         >>> body = [Block.paragraph("浙江大数据交易中心上线首批跨境数据产品，涵盖跨境贸易结算等领域。")]
         >>> items = [(1, Article(title="甲", blocks=body), None), (2, Article(title="乙", blocks=body), None)]
         >>> result = DuplicatesStage(Settings()).group(items)
-        >>> result[2]["group"], result[1]["canonical"], result[2]["similar"][0]["id"]
+        >>> result[2].group, result[1].canonical, result[2].similar[0].id
         (1, True, 1)
         """
         index = self._dedup.DuplicateIndex(lsh_threshold=self.lsh_threshold, min_jaccard=self.min_jaccard)
-        signatures: dict[Hashable, str | None] = {}
+        signatures: dict[int, str | None] = {}
         for key, article, date in items:
-            stored = article.enrichment.get(self.name)
-            current = article.enrichment.get(VERSIONS_KEY, {}).get(self.name) == self.version
-            if current and isinstance(stored, dict):
-                encoded = stored.get("signature")
+            stored = article.enrichment.duplicates
+            if stored is not None and article.enrichment.versions.get(self.name) == self.version:
+                encoded = stored.signature
                 sig = self._dedup.decode_signature(encoded) if encoded else None
             else:
                 sig = self._dedup.signature(analysis_text(article))
                 encoded = self._dedup.encode_signature(sig) if sig is not None else None
             signatures[key] = encoded
             index.add(key, sig, date)
-        results: dict[Hashable, dict[str, Any]] = {
-            key: {"signature": sig, "group": None, "canonical": False, "similar": []} for key, sig in signatures.items()
-        }
+        results = {key: Duplicates(signature=sig) for key, sig in signatures.items()}
         for group in index.groups():
-            for key in group.members:
-                results[key].update(
-                    group=group.canonical,
-                    canonical=key == group.canonical,
-                    similar=[
-                        {"id": other, "jaccard": index.similarity(key, other)}
-                        for other in group.members
-                        if other != key
-                    ],
+            members = [cast(int, member) for member in group.members]
+            for key in members:
+                results[key] = results[key].model_copy(
+                    update={
+                        "group": group.canonical,
+                        "canonical": key == group.canonical,
+                        "similar": [
+                            SimilarArticle(id=other, jaccard=index.similarity(key, other))
+                            for other in members
+                            if other != key
+                        ],
+                    }
                 )
         return results
 
-    def apply(self, article: Article, result: dict[str, Any]) -> Article:
+    def apply(self, article: Article, result: Duplicates) -> Article:
         """``article`` with its duplicates result stored (see :meth:`group`)."""
         return _with(article, self.name, result, self.version)
 
@@ -239,7 +239,7 @@ class Pipeline:
     >>> from policydigest.model import Block
     >>> pipeline = build_pipeline(Settings(), ["topics", "summary"])
     >>> article = pipeline.enrich(Article(title="宁夏发放算力券", blocks=[Block.paragraph("推进东数西算工程。")]))
-    >>> article.enrichment["topics"]["labels"][0]["id"], pipeline.is_current(article)
+    >>> article.enrichment.topic_labels[0].id, pipeline.is_current(article)
     ('computing_power', True)
     """
 
@@ -257,12 +257,12 @@ class Pipeline:
 
     def is_current(self, article: Article) -> bool:
         """Whether every per-article stage already enriched ``article`` at its current version."""
-        done = article.enrichment.get(VERSIONS_KEY, {})
+        done = article.enrichment.versions
         return all(done.get(name) == version for name, version in self.versions().items())
 
     def enrich(self, article: Article, *, force: bool = False) -> Article:
         """Run the per-article stages that are not yet current (all of them with ``force``)."""
-        done = article.enrichment.get(VERSIONS_KEY, {})
+        done = article.enrichment.versions
         for stage in self.stages:
             if not force and done.get(stage.name) == stage.version:
                 continue
@@ -271,11 +271,8 @@ class Pipeline:
             except Exception as exc:  # one bad article must not abort a batch: record and go on
                 self.errors += 1
                 log.warning("stage %s failed on %r: %s: %s", stage.name, article.title[:40], type(exc).__name__, exc)
-                enrichment = dict(article.enrichment)
-                enrichment[ERRORS_KEY] = {
-                    **enrichment.get(ERRORS_KEY, {}),
-                    stage.name: f"{type(exc).__name__}: {exc}",
-                }
+                errors = {**article.enrichment.errors, stage.name: f"{type(exc).__name__}: {exc}"}
+                enrichment = article.enrichment.model_copy(update={"errors": errors})
                 article = article.model_copy(update={"enrichment": enrichment})
         return article
 

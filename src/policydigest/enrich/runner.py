@@ -7,11 +7,11 @@ the next run skips every article whose stages are already current.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
-from typing import Any
 
-from policydigest.enrich.pipeline import ERRORS_KEY, VERSIONS_KEY, Pipeline
+from policydigest.enrich.pipeline import Pipeline
+from policydigest.enrichment import Enrichment
 from policydigest.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,12 +37,13 @@ def enrich_store(
     pipeline: Pipeline,
     *,
     issue: int | None = None,
+    ids: Collection[int] | None = None,
     force: bool = False,
     batch: int = 200,
     on_article: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> EnrichReport:
-    """Run ``pipeline`` over the stored articles (of ``issue`` when given) and store the results.
+    """Run ``pipeline`` over the stored articles (of ``issue``, or with ``ids``, when given) and store the results.
 
     >>> from policydigest.enrich.pipeline import build_pipeline
     >>> from policydigest.settings import Settings
@@ -51,16 +52,16 @@ def enrich_store(
     0
     """
     report = EnrichReport()
-    items = store.articles_for_enrichment(issue)
+    items = store.articles_for_enrichment(issue, ids=ids)
     report.considered = len(items)
     if on_total:
         on_total(len(items))
-    pending: dict[int, dict[str, Any]] = {}
+    pending: dict[int, Enrichment] = {}
     for article, _date in items:
         if pipeline.stages and (force or not pipeline.is_current(article)):
             enriched = pipeline.enrich(article, force=force)
             report.enriched += 1
-            if enriched.enrichment.get(ERRORS_KEY):
+            if enriched.enrichment.errors:
                 report.with_errors += 1
             if article.id is not None:
                 pending[article.id] = enriched.enrichment
@@ -83,18 +84,17 @@ def _group_duplicates(store: Store, pipeline: Pipeline, report: EnrichReport, ba
     # Groups cross issues and sources, so the whole store is compared, whatever was selected.
     stage = pipeline.duplicates
     assert stage is not None
-    everything = [(a, d) for a, d in store.articles_for_enrichment() if a.id is not None]
-    results = stage.group([(article.id, article, date) for article, date in everything])
-    groups = {result["group"] for result in results.values() if result["group"] is not None}
+    everything = [(a.id, a, d) for a, d in store.articles_for_enrichment() if a.id is not None]
+    results = stage.group(everything)
+    groups = {result.group for result in results.values() if result.group is not None}
     report.duplicate_groups = len(groups)
-    pending: dict[int, dict[str, Any]] = {}
-    for article, _date in everything:
-        assert article.id is not None
-        result = results[article.id]
-        current = article.enrichment.get(VERSIONS_KEY, {}).get(stage.name) == stage.version
-        if current and article.enrichment.get(stage.name) == result:
+    pending: dict[int, Enrichment] = {}
+    for article_id, article, _date in everything:
+        result = results[article_id]
+        current = article.enrichment.versions.get(stage.name) == stage.version
+        if current and article.enrichment.duplicates == result:
             continue
-        pending[article.id] = stage.apply(article, result).enrichment
+        pending[article_id] = stage.apply(article, result).enrichment
         report.duplicates_updated += 1
         if len(pending) >= batch:
             store.update_enrichment(pending)

@@ -12,9 +12,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from policydigest.enrich.segment import Segmenter, get_segmenter
+from policydigest.enrichment import SummaryResult
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +47,14 @@ class Summary:
         """The summary to show: abstractive when there is one."""
         return self.abstractive or self.extractive
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form stored in ``article.enrichment["summary"]``."""
-        return {
-            "lead": self.lead,
-            "summary": self.text,
-            "extractive": self.extractive,
-            "method": "abstractive" if self.abstractive else "extractive",
-        }
+    def result(self) -> SummaryResult:
+        """The form stored in ``article.enrichment.summary``."""
+        return SummaryResult(
+            lead=self.lead,
+            summary=self.text,
+            extractive=self.extractive,
+            method="abstractive" if self.abstractive else "extractive",
+        )
 
 
 def sentences(text: str) -> list[str]:

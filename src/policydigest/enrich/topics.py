@@ -20,6 +20,7 @@ from typing import Any
 import ahocorasick_rs
 
 from policydigest.enrich.segment import encodable
+from policydigest.enrichment import TopicLabel
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,9 @@ class TopicHit:
     score: float
     keywords: tuple[str, ...]
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form stored in ``article.enrichment["topics"]``."""
-        return {"id": self.id, "label": self.label, "score": self.score, "keywords": list(self.keywords)}
+    def as_label(self) -> TopicLabel:
+        """The form stored in ``article.enrichment.topics``."""
+        return TopicLabel(id=self.id, label=self.label, score=self.score, keywords=list(self.keywords))
 
 
 @dataclass(frozen=True)

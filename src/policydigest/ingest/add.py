@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from policydigest.errors import BadInputError
-from policydigest.ingest.enrichment import enrich
+from policydigest.ingest.enrichment import enrich_after_ingest
 from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import process_items
 from policydigest.ingest.links import canonical_url
@@ -47,7 +47,7 @@ def is_url(value: str) -> bool:
 
 
 def add_file(path: Path, settings: Settings, store: Store) -> AddOutcome:
-    """Extract, enrich and store the article of a saved page."""
+    """Extract and store the article of a saved page."""
     from policydigest.ingest.extract import extract_page
 
     try:
@@ -63,7 +63,7 @@ def add_file(path: Path, settings: Settings, store: Store) -> AddOutcome:
         return AddOutcome(str(path), "no body", reason="no article body found in the file")
     # Read from disk, not from the web: the page's own address stays as the article's link only.
     provenance = [Provenance(kind="file", location=str(path.resolve()), retrieved_at=dt.datetime.now(dt.UTC))]
-    article = enrich(article.model_copy(update={"provenance": provenance}), settings)
+    article = article.model_copy(update={"provenance": provenance})
     before = store.count_articles()
     with store.session() as session, session.begin():
         row = store.upsert_article(session, article)
@@ -76,7 +76,7 @@ def add_file(path: Path, settings: Settings, store: Store) -> AddOutcome:
 def add_urls(
     urls: Sequence[str], settings: Settings, store: Store, *, advance: Callable[[], None] | None = None
 ) -> list[AddOutcome]:
-    """Fetch, extract, enrich and store each URL; a URL already stored is not fetched again."""
+    """Fetch, extract and store each URL; a URL already stored is not fetched again."""
     repo = SourceRepository(store)
     outcomes: dict[str, AddOutcome] = {}
     wanted: dict[str, str] = {}
@@ -107,7 +107,7 @@ def add_urls(
 def add_inputs(
     inputs: Sequence[str], settings: Settings, store: Store, *, advance: Callable[[], None] | None = None
 ) -> list[AddOutcome]:
-    """Add URLs and files in the order given.
+    """Add URLs and files in the order given, then enrich the articles stored.
 
     >>> from policydigest.store import open_store
     >>> add_inputs(["missing.html"], Settings(), open_store("sqlite://"))[0].status
@@ -124,4 +124,18 @@ def add_inputs(
         outcomes.append(outcome)
         if advance is not None:
             advance()
-    return outcomes
+    return _enriched(outcomes, settings, store)
+
+
+def _enriched(outcomes: list[AddOutcome], settings: Settings, store: Store) -> list[AddOutcome]:
+    # Each outcome shows its article as stored, with what enrichment found in it.
+    ids = {o.article_id for o in outcomes if o.status == "stored" and o.article_id is not None}
+    if enrich_after_ingest(store, settings, ids) is None or not ids:
+        return outcomes
+    found = {article.id: article.enrichment for article, _date in store.articles_for_enrichment(ids=ids)}
+    return [
+        replace(o, article=o.article.model_copy(update={"enrichment": found[o.article_id]}))
+        if o.article is not None and o.article_id in found
+        else o
+        for o in outcomes
+    ]

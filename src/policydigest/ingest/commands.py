@@ -143,6 +143,7 @@ def sources_command(
     catalogue: Annotated[
         Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each source's health as JSON.")] = False,
 ) -> None:
     """Show every source's health: last success, last new item, errors, items per week, flags."""
     from policydigest.ingest.catalogue import load_catalogue
@@ -152,6 +153,15 @@ def sources_command(
     settings = state.get_settings()
     specs = load_catalogue(catalogue or settings.catalogue_file)
     report = source_health(SourceRepository(open_cli_store()).states(), specs, settings)
+    if as_json:
+        rows = [
+            {"name": h.name, "kind": h.kind, "url": h.url, "health": h.health.value, "verified": h.verified,
+             "error_streak": h.state.error_streak if h.state else 0, "items_per_week": h.items_per_week,
+             "flags": list(h.flags)}
+            for h in report
+        ]  # fmt: skip
+        console.print_json(json.dumps(rows, ensure_ascii=False))
+        return
     colours = {Health.OK: "green", Health.WARNING: "yellow", Health.FAILING: "red", Health.NEVER_RUN: "dim"}
     table = Table(
         "source", "kind", "health", "last success", "last new item", "errors", "items/week", "verified", "flags"

@@ -1,8 +1,8 @@
 """Crawling the catalogue: every due source once (`crawl_once`), or on a schedule (`watch`).
 
 A run of one source: fetch its feed or listing (conditionally), record new links as pending together
-with the listing's validators, then fetch, extract, enrich and store the pending items, and finally
-update the source's health counters.
+with the listing's validators, then fetch, extract and store the pending items, and finally
+update the source's health counters. The articles a crawl stored are enriched once it is done.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from typing import Protocol
 
 from policydigest.errors import FetchError
 from policydigest.ingest.catalogue import SourceSpec, load_catalogue
+from policydigest.ingest.enrichment import enrich_after_ingest
 from policydigest.ingest.fetch import Fetcher, Validators
 from policydigest.ingest.items import ItemTally, process_items
 from policydigest.ingest.links import canonical_url, feed_links, listing_links
 from policydigest.settings import Settings
 from policydigest.store import Store
-from policydigest.store.sources import CacheEntry, NewLink, SourceRepository, now
+from policydigest.store.sources import CacheEntry, ItemStatus, NewLink, SourceRepository, now
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def crawl_once(
     progress: Progress | None = None,
     fetcher: Fetcher | None = None,
 ) -> CrawlReport:
-    """Run every due source of the catalogue once (``force``: every enabled source).
+    """Run every due source of the catalogue once (``force``: every enabled source), then enrich what it stored.
 
     >>> from policydigest.store import open_store
     >>> crawl_once(Settings(), open_store("sqlite://"), catalogue=[]).runs
@@ -180,6 +181,8 @@ def crawl_once(
     finally:
         if own:
             active.close()
+    stored = [r.article_id for run in report.runs for r in run.tally.results if r.status is ItemStatus.DONE]
+    enrich_after_ingest(store, settings, {article_id for article_id in stored if article_id is not None})
     return report
 
 

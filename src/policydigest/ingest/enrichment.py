@@ -1,50 +1,35 @@
-"""The one place where web ingest hands articles to the enrichment pipeline.
+"""Enrichment after ingest: the one hand-over from every ingest path to the enrichment stage.
 
-The pipeline is built by the enrichment stage: ``policydigest.enrich.pipeline.build_pipeline(settings)``
-returns an object whose ``enrich(article)`` runs the per-article stages (facts, topics, column,
-summary). Near-duplicate grouping is corpus-level and runs with `policydigest enrich`. Until the
-pipeline is importable (or when it cannot be built from the settings), articles are stored
-un-enriched and the reason is logged once; `policydigest enrich` catches them up later.
+Bulletin import, ``add`` and crawls all call :func:`enrich_after_ingest` once their articles are
+stored. The setting ``enrich_on_import`` switches it; when it is off, or the pipeline cannot be
+built from the settings, the articles stay as stored, the reason is logged, and ``policydigest
+enrich`` catches them up later. Near-duplicate groups are corpus-level, so they are brought up to
+date store-wide after the new articles are enriched.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable, Collection
 
+from policydigest.enrich.pipeline import Pipeline, build_pipeline
+from policydigest.enrich.runner import EnrichReport, enrich_store
 from policydigest.errors import PolicydigestError
-from policydigest.model import Article
 from policydigest.settings import Settings
+from policydigest.store import Store
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_pipelines: dict[str, Any] = {}
+_pipelines: dict[str, Pipeline] = {}
 
 
-def _pipeline(settings: Settings) -> Any:
+def _pipeline(settings: Settings) -> Pipeline:
     key = settings.model_dump_json()
     with _lock:  # built once per settings: loading dictionaries and models is not cheap
-        if key in _pipelines:
-            return _pipelines[key]
-        try:
-            module = importlib.import_module("policydigest.enrich.pipeline")
-        except ImportError as exc:
-            log.warning("enrichment skipped: policydigest.enrich.pipeline is not available (%s)", exc)
-            module = None
-        build = getattr(module, "build_pipeline", None)
-        if module is not None and not callable(build):
-            log.warning("enrichment skipped: policydigest.enrich.pipeline has no build_pipeline(settings)")
-        pipeline = None
-        if callable(build):
-            try:
-                pipeline = build(settings)
-            except PolicydigestError as exc:
-                # Articles are still worth storing; `policydigest enrich` can enrich them once this is fixed.
-                log.error("enrichment skipped: the pipeline cannot be built: %s", exc)
-        _pipelines[key] = pipeline
-        return pipeline
+        if key not in _pipelines:
+            _pipelines[key] = build_pipeline(settings)
+        return _pipelines[key]
 
 
 def reset() -> None:
@@ -53,14 +38,33 @@ def reset() -> None:
         _pipelines.clear()
 
 
-def enrich(article: Article, settings: Settings) -> Article:
-    """``article`` enriched by the pipeline, or unchanged when there is no pipeline (logged).
+def enrich_after_ingest(
+    store: Store,
+    settings: Settings,
+    article_ids: Collection[int] | None = None,
+    *,
+    on_total: Callable[[int], None] | None = None,
+    on_article: Callable[[], None] | None = None,
+) -> EnrichReport | None:
+    """Enrich the articles just stored (``article_ids``; None: every article not yet enriched).
 
-    >>> enrich(Article(title="示例"), Settings()).title
-    '示例'
+    Returns what was done, or None when enrichment after ingest is off or cannot run (logged).
+
+    >>> from policydigest.store import open_store
+    >>> enrich_after_ingest(open_store("sqlite://"), Settings(enrich_on_import=False), [1]) is None
+    True
+    >>> enrich_after_ingest(open_store("sqlite://"), Settings(enrich_stages=["topics"]), []).considered
+    0
     """
-    pipeline = _pipeline(settings)
-    if pipeline is None:
-        return article
-    enriched = pipeline.enrich(article)
-    return enriched if isinstance(enriched, Article) else article
+    if not settings.enrich_on_import:
+        log.info("enrichment after ingest is off (setting enrich_on_import); `policydigest enrich` catches up")
+        return None
+    if article_ids is not None and not article_ids:
+        return EnrichReport()
+    try:
+        pipeline = _pipeline(settings)
+    except PolicydigestError as exc:
+        # The articles are stored and worth keeping; `policydigest enrich` can enrich them once this is fixed.
+        log.error("enrichment after ingest skipped: the pipeline cannot be built: %s", exc)
+        return None
+    return enrich_store(store, pipeline, ids=article_ids, on_total=on_total, on_article=on_article)

@@ -31,11 +31,14 @@ from policydigest.errors import (
 from policydigest.ingest.address import AddressPolicy, Resolver, checked_transport, parse_networks, system_resolver
 from policydigest.ingest.polite import HostGate, RobotsRules, origin
 from policydigest.settings import Settings
+from policydigest.store.crawl_state import CrawlState
 
 log = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: How long a robots.txt another worker read is trusted before it is read again.
+ROBOTS_MAX_AGE = dt.timedelta(hours=24)
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.5"
 
 
@@ -152,6 +155,8 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
         transport: httpx.BaseTransport | None = None,
         resolver: Resolver = system_resolver,
         sleep: Callable[[float], None] = time.sleep,
+        gate: HostGate | None = None,
+        shared: CrawlState | None = None,
     ) -> None:
         self.settings = settings
         self.policy = AddressPolicy(
@@ -159,12 +164,14 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
             allowed=parse_networks(settings.fetch_allowed_networks),
             resolver=resolver,
         )
-        self.gate = HostGate(
+        self.gate = gate or HostGate(
             delay=settings.fetch_host_delay,
             per_host=settings.fetch_host_concurrency,
             total=settings.fetch_concurrency,
             sleep=sleep,
         )
+        #: Where robots.txt verdicts are shared with other workers (None: this process only).
+        self.shared = shared
         self._sleep = sleep
         self._robots: dict[str, RobotsRules] = {}
         self._robots_lock = threading.Lock()
@@ -202,7 +209,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
             cached = self._robots.get(key)
             if cached is not None:
                 return cached
-            rules = self._load_robots(key)
+            rules = self._shared_robots(key)
             delay = rules.crawl_delay(self.settings.fetch_user_agent)
             if delay:
                 self.gate.set_host_delay(urlsplit(key).netloc, delay)
@@ -245,6 +252,16 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
             f"{self.settings.fetch_max_redirects}); last hop {current}",
             url=url,
         )
+
+    def _shared_robots(self, key: str) -> RobotsRules:
+        # Another worker may have read this origin's robots.txt already: one request per origin and day.
+        stored = self.shared.robots(key, max_age=ROBOTS_MAX_AGE) if self.shared is not None else None
+        if stored is not None:
+            return RobotsRules.rebuild(stored.verdict, stored.body, stored.reason)
+        rules = self._load_robots(key)
+        if self.shared is not None:
+            self.shared.save_robots(key, rules.verdict, rules.body, rules.reason)
+        return rules
 
     def _load_robots(self, key: str) -> RobotsRules:
         url = f"{key}/robots.txt"

@@ -1,4 +1,4 @@
-"""Importing a batch of bulletin files into the store: one transaction per file, never aborting."""
+"""Importing a batch of bulletin files into the store: one transaction per file, never aborting; then enriching."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from policydigest.enrich.runner import EnrichReport
 from policydigest.errors import BadInputError
 from policydigest.ingest.bulletin.reader import SUFFIXES, read_bulletin
+from policydigest.ingest.enrichment import enrich_after_ingest
 from policydigest.settings import Settings
 from policydigest.store import SaveStatus, Store
 
@@ -32,6 +34,7 @@ class ImportReport:
     """The outcome of a batch."""
 
     files: list[FileResult] = field(default_factory=list)
+    enrichment: EnrichReport | None = None  # None: nothing new, or enrichment after ingest is off
 
     @property
     def failed(self) -> list[FileResult]:
@@ -93,12 +96,18 @@ def import_paths(
     *,
     replace: bool = False,
     on_file: Callable[[FileResult], None] | None = None,
+    on_enrich_total: Callable[[int], None] | None = None,
+    on_enriched: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Import every file; each is all-or-nothing and one bad file never stops the batch."""
+    """Import every file, then enrich what is new; each file is all-or-nothing and one bad file never
+    stops the batch."""
     report = ImportReport()
     for path in expand_paths(paths):
         result = import_file(path, store, settings, replace=replace)
         report.files.append(result)
         if on_file is not None:
             on_file(result)
+    if any(result.status in (SaveStatus.CREATED, SaveStatus.REPLACED) for result in report.files):
+        # Saving an issue gives no article ids: the runner goes over the store and skips what is current.
+        report.enrichment = enrich_after_ingest(store, settings, on_total=on_enrich_total, on_article=on_enriched)
     return report

@@ -1,4 +1,4 @@
-"""From a link to a stored article: fetch, extract, enrich, then store and mark the item done.
+"""From a link to a stored article: fetch, extract, then store and mark the item done.
 
 Fetching and extraction run in worker threads; every store write happens in the calling thread,
 one transaction per item, so an interruption leaves each item either done or still pending.
@@ -13,8 +13,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from policydigest.errors import BlockedAddressError, FetchError, RobotsDisallowedError
-from policydigest.ingest.enrichment import enrich
 from policydigest.ingest.fetch import Fetcher, FetchResult
+from policydigest.metrics import CRAWL_FETCHES
 from policydigest.model import Article, Provenance
 from policydigest.settings import Settings
 from policydigest.store.sources import ItemStatus, PendingItem, SourceRepository
@@ -57,6 +57,19 @@ class ItemTally:
     retrying: int = 0
     results: list[ItemResult] = field(default_factory=list)
 
+    def add(self, result: ItemResult) -> None:
+        """Count one settled item."""
+        counter = {
+            ItemStatus.DONE: "stored",
+            ItemStatus.DUPLICATE: "duplicates",
+            ItemStatus.NO_BODY: "no_body",
+            ItemStatus.BLOCKED: "blocked",
+            ItemStatus.FAILED: "failed",
+            ItemStatus.PENDING: "retrying",
+        }[result.status]
+        setattr(self, counter, getattr(self, counter) + 1)
+        self.results.append(result)
+
     @property
     def errors(self) -> list[str]:
         return [f"{r.item.url}: {r.reason}" for r in self.results if r.reason]
@@ -96,10 +109,8 @@ def article_from_page(result: FetchResult, *, title: str | None = None, publishe
     )
 
 
-def fetch_article(
-    fetcher: Fetcher, settings: Settings, url: str, *, title: str | None = None, publisher: str | None = None
-) -> Fetched:
-    """Fetch ``url`` and extract and enrich its article; faults become a status and a reason."""
+def fetch_article(fetcher: Fetcher, url: str, *, title: str | None = None, publisher: str | None = None) -> Fetched:
+    """Fetch ``url`` and extract its article; faults become a status and a reason."""
     try:
         result = fetcher.fetch(url)
     except (BlockedAddressError, RobotsDisallowedError) as exc:
@@ -113,7 +124,7 @@ def fetch_article(
         return Fetched(url, result=result, status=ItemStatus.FAILED, reason=f"extraction failed: {exc!r}")
     if article is None:
         return Fetched(url, result=result, status=ItemStatus.NO_BODY, reason="no article body on the page")
-    return Fetched(url, article=enrich(article, settings), result=result)
+    return Fetched(url, article=article, result=result)
 
 
 def process_items(
@@ -132,12 +143,11 @@ def process_items(
         return tally
     with ThreadPoolExecutor(max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="fetch") as pool:
         futures: dict[Future[Fetched], PendingItem] = {
-            pool.submit(fetch_article, fetcher, settings, item.url, title=item.title, publisher=publisher): item
-            for item in items
+            pool.submit(fetch_article, fetcher, item.url, title=item.title, publisher=publisher): item for item in items
         }
         try:
             for future in as_completed(futures):
-                _settle(futures[future], future.result(), repo, settings, tally)
+                tally.add(settle_item(futures[future], future.result(), repo, settings))
                 if advance is not None:
                     advance()
                 if stop is not None and stop.is_set():
@@ -149,25 +159,16 @@ def process_items(
     return tally
 
 
-def _settle(item: PendingItem, fetched: Fetched, repo: SourceRepository, settings: Settings, tally: ItemTally) -> None:
+def settle_item(item: PendingItem, fetched: Fetched, repo: SourceRepository, settings: Settings) -> ItemResult:
+    """Store what fetching ``item`` gave (its article, or the reason there is none), in one transaction."""
     if fetched.article is not None and fetched.result is not None:
         redirects = [{"url": r.url, "location": r.location, "status": r.status} for r in fetched.result.redirects]
         status, article_id = repo.complete(
             item.id, fetched.article, final_url=fetched.result.final_url, redirects=redirects
         )
-        if status is ItemStatus.DONE:
-            tally.stored += 1
-        else:
-            tally.duplicates += 1
-        tally.results.append(ItemResult(item, status, article_id, fetched.article))
-        return
+        CRAWL_FETCHES.labels(outcome=status.value).inc()
+        return ItemResult(item, status, article_id, fetched.article)
     status = repo.settle(item.id, fetched.status, fetched.reason, max_attempts=settings.crawl_max_attempts)
+    CRAWL_FETCHES.labels(outcome=status.value).inc()
     log.warning("%s: %s (%s)", item.url, fetched.reason, status)
-    counter = {
-        ItemStatus.NO_BODY: "no_body",
-        ItemStatus.BLOCKED: "blocked",
-        ItemStatus.FAILED: "failed",
-        ItemStatus.PENDING: "retrying",
-    }[status]
-    setattr(tally, counter, getattr(tally, counter) + 1)
-    tally.results.append(ItemResult(item, status, reason=fetched.reason))
+    return ItemResult(item, status, reason=fetched.reason)

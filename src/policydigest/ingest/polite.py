@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from policydigest.store.crawl_state import CrawlState
+
 log = logging.getLogger(__name__)
 
 
@@ -66,6 +68,31 @@ class HostGate:
             yield
 
 
+class SharedHostGate(HostGate):
+    """A :class:`HostGate` whose per-host pacing is shared by every worker through the store.
+
+    Concurrency limits stay per process; the spacing of request starts to one host holds across all
+    processes, because each start is reserved under the host's row lock (:class:`CrawlState`).
+    """
+
+    def __init__(
+        self, state: CrawlState, *, delay: float, per_host: int, total: int, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        super().__init__(delay=delay, per_host=per_host, total=total, sleep=sleep)
+        self.state = state
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        """Hold a request slot for ``host`` once every worker's earlier reservations have had their turn."""
+        with self._host_semaphore(host), self._total:
+            with self._lock:
+                delay = self._delays.get(host, self.delay)
+            wait = self.state.reserve(host, delay=delay)
+            if wait > 0:
+                self._sleep(wait)
+            yield
+
+
 @dataclass(frozen=True)
 class RobotsRules:
     """The robots.txt rules of one origin; ``None`` parser means "everything allowed"."""
@@ -73,6 +100,23 @@ class RobotsRules:
     parser: Protego | None
     disallow_all: bool = False
     reason: str = ""
+    body: str = ""  # the robots.txt text itself, so other workers can rebuild the rules
+
+    @property
+    def verdict(self) -> str:
+        """How to rebuild the rules: "rules" (parse ``body``), "allow" or "deny" (no usable robots.txt)."""
+        return "deny" if self.disallow_all else "allow" if self.parser is None else "rules"
+
+    @classmethod
+    def rebuild(cls, verdict: str, body: str, reason: str) -> RobotsRules:
+        """The rules another worker read, from what it stored.
+
+        >>> RobotsRules.rebuild("rules", "User-agent: *\\nDisallow: /a", "").allows("http://h/a", "bot")
+        False
+        """
+        if verdict == "rules":
+            return cls.parse(body)
+        return cls.deny_all(reason) if verdict == "deny" else cls.allow_all(reason)
 
     def allows(self, url: str, user_agent: str) -> bool:
         """Whether ``url`` may be fetched by ``user_agent``.
@@ -93,7 +137,7 @@ class RobotsRules:
 
     @classmethod
     def parse(cls, text: str) -> RobotsRules:
-        return cls(parser=Protego.parse(text))
+        return cls(parser=Protego.parse(text), body=text)
 
     @classmethod
     def allow_all(cls, reason: str) -> RobotsRules:

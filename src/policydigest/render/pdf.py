@@ -218,6 +218,38 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def _inputs(issue: Issue, columns: Sequence[str]) -> dict[str, str]:
+    return {"issue": json.dumps(issue_document(issue, columns), ensure_ascii=False)}
+
+
+def page_numbers(issue: Issue, *, columns: Sequence[str]) -> list[int]:
+    """The page each article of ``issue`` starts on, as its 本期要目 prints it (one per article, in order).
+
+    Typst's own query of the labelled layout (``<pd-pages>`` in the template) answers it; no PDF is
+    written or read back.
+
+    >>> import datetime as dt
+    >>> from policydigest.model import Article
+    >>> long = [Block.paragraph("正文。" * 600)]
+    >>> issue = Issue(series="示例动态", number=1, total_number=1, date=dt.date(2024, 1, 5),
+    ...               articles=[Article(title=t, column="国策要论", blocks=long) for t in ("甲", "乙")])
+    >>> page_numbers(issue, columns=["国策要论"])
+    [1, 2]
+    """
+    path = _template_path()
+    try:
+        # The module-level query takes the inputs as an argument; the shared compiler's query does not.
+        found = typst.query(
+            path, "<pd-pages>", field="value", one=True, root=path.parent, sys_inputs=_inputs(issue, columns)
+        )
+    except typst.TypstError as exc:
+        raise RenderError(f"Typst could not lay out issue 总第{issue.total_number}期: {exc.message}") from exc
+    pages = json.loads(found)
+    if not isinstance(pages, list) or len(pages) != len(issue.articles) or not all(isinstance(p, int) for p in pages):
+        raise RenderError(f"Typst gave no page for every article of issue 总第{issue.total_number}期: {found!r}")
+    return pages
+
+
 def render_pdf(issue: Issue, *, columns: Sequence[str]) -> bytes:
     """Render ``issue`` as an A4 bulletin PDF; ``columns`` orders the groups of 本期要目.
 
@@ -228,7 +260,7 @@ def render_pdf(issue: Issue, *, columns: Sequence[str]) -> bytes:
     >>> render_pdf(issue, columns=["国策要论"])[:5]
     b'%PDF-'
     """
-    inputs = {"issue": json.dumps(issue_document(issue, columns), ensure_ascii=False)}
+    inputs = _inputs(issue, columns)
     with _lock:
         try:
             pdf, warnings = _get_compiler().compile_with_warnings(format="pdf", sys_inputs=inputs)

@@ -4,7 +4,8 @@ For the web app and the API: ``attach_search_index(store, settings)`` keeps the 
 the store and returns an ``IndexSync`` whose ``.index`` is the ``SearchIndex``; call
 ``index.search(Query(...))`` (a ``SearchResult``: ``total``, ``hits`` with id, title, column, date,
 score, HTML-safe ``snippet``/``title_html``, and ``facets``) and ``index.more_like_this(article_id)``.
-``Query``, ``SearchHit`` and ``SearchResult`` are pydantic models, ready for FastAPI.
+``Query``, ``SearchHit`` and ``SearchResult`` are pydantic models, ready for FastAPI. The facets
+(filters and counts) are declared once, in ``FACETS`` (``search/facets.py``).
 
 >>> from policydigest.search import IndexedArticle, Query, SearchIndex
 >>> index = SearchIndex.in_memory()
@@ -17,7 +18,7 @@ score, HTML-safe ``snippet``/``title_html``, and ``facets``) and ``index.more_li
 from __future__ import annotations
 
 from policydigest.search.documents import IndexedArticle, indexed_article, iter_store_articles, load_articles
-from policydigest.search.facets import FACET_NAMES, FacetCount
+from policydigest.search.facets import FACET_NAMES, FACETS, FacetCount
 from policydigest.search.index import SearchHit, SearchIndex, SearchResult
 from policydigest.search.query import ParsedQuery, Query, SortOrder, Term, parse_query, to_simplified
 from policydigest.search.sync import (
@@ -29,6 +30,7 @@ from policydigest.search.sync import (
 )
 
 __all__ = [
+    "FACETS",
     "FACET_NAMES",
     "FacetCount",
     "IndexSync",

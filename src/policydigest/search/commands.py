@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policydigest.console import console, err_console, fail, open_cli_store, state
 from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
+from policydigest.search.facets import Facet, with_facet_parameters
 from policydigest.store import open_store
 
 
@@ -44,34 +45,31 @@ def _result_json(result: SearchResult) -> dict[str, object]:
     }
 
 
+def _filter_option(facet: Facet) -> Any:
+    option = typer.Option(f"--{facet.param}", help=f"{facet.help} (repeatable: any of them)")
+    return Annotated[list[int] | None, option] if facet.numeric else Annotated[list[str] | None, option]
+
+
+@with_facet_parameters(_filter_option, default=None)
 def search_command(
     text: Annotated[str, typer.Argument(help='Words (all must occur), "phrases", prefix*, -exclusions.')] = "",
-    column: Annotated[list[str] | None, typer.Option("--column", help="Only this column (repeatable).")] = None,
-    region: Annotated[list[str] | None, typer.Option("--region", help="Region; 贵州 includes 贵阳.")] = None,
-    authority: Annotated[list[str] | None, typer.Option("--authority", help="Issuing authority.")] = None,
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="Document kind (办法, 方案 …).")] = None,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="Topic id or label.")] = None,
-    issue: Annotated[list[int] | None, typer.Option("--issue", help="Issue 总期 number.")] = None,
-    source: Annotated[list[str] | None, typer.Option("--source", help="Source (来源) as stored.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="On or after this day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="On or before this day (YYYY-MM-DD).")] = None,
     sort: Annotated[SortOrder, typer.Option("--sort", help="relevance or date.")] = SortOrder.RELEVANCE,
     limit: Annotated[int, typer.Option("--limit", help="Hits to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print hits and facet counts as JSON.")] = False,
+    **filters: list[str] | list[int] | None,
 ) -> None:
-    """Search the stored articles (exact for Chinese words; traditional characters work too)."""
+    """Search the stored articles (exact for Chinese words; traditional characters work too).
+
+    Every facet is an option of its own (--column, --region, --issue …; see search.facets.FACETS).
+    """
     from pydantic import ValidationError
 
     try:
         query = Query(
             text=text,
-            columns=column or [],
-            regions=region or [],
-            authorities=authority or [],
-            kinds=kind or [],
-            topics=topic or [],
-            issues=issue or [],
-            sources=source or [],
+            filters={name: [str(v) for v in values] for name, values in filters.items() if values},
             since=since or None,
             until=until or None,
             sort=sort,

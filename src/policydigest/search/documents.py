@@ -1,249 +1,88 @@
 """What the index holds for an article, and reading that from the store (by id, or all in batches).
 
-Facets come from the store's own columns (column, source, issue, date) and, once the enrichment
-pipeline has run, from ``article.enrichment``: ``facts`` (regions with their province, authorities,
-document kinds; see FACTS_API) and ``topics``. A region counts for its province as well, so a filter
-on 贵州 finds articles about 贵阳.
+Articles come from the store's one read path (``policydigest.store.articles``: effective column,
+date, issues). Each facet is read as its declaration says (``search.facets.FACETS``): from those and,
+once the enrichment pipeline has run, from the typed ``article.enrichment`` (facts and topics).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func, select
-
-from policydigest.model import Article
+from policydigest.enrichment import Enrichment
+from policydigest.search.facets import FACETS, FacetSource
 from policydigest.store import Store
-from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
-
-_REGION_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "新区",
-    "省",
-    "市",
-    "区",
-    "县",
-)
-
-
-def region_short_name(name: str) -> str:
-    """A region's name without its administrative suffix, as readers type it.
-
-    >>> region_short_name("贵州省"), region_short_name("广西壮族自治区"), region_short_name("美国")
-    ('贵州', '广西', '美国')
-    """
-    for suffix in _REGION_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
+from policydigest.store.articles import StoredArticle
 
 
 @dataclass(frozen=True)
 class IndexedArticle:
-    """The searchable form of an article: its text and the values it is filtered and counted by."""
+    """The searchable form of an article: its text and the values it is filtered and counted by.
+
+    >>> IndexedArticle(id=1, title="算力", body="", facets={"column": ("数谷动态",)}).facet("column")
+    ('数谷动态',)
+    """
 
     id: int
     title: str
     body: str
-    column: str | None = None
     date: dt.date | None = None
-    source: str | None = None
-    issues: tuple[int, ...] = ()
-    regions: tuple[str, ...] = ()  # full names, with the province of each city (facet values)
-    authorities: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()  # labels
-    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # filter keys per facet: aliases too
+    facets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → values (counted)
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # facet name → filter keys, when not the values
+
+    def facet(self, name: str) -> tuple[str, ...]:
+        """The values of one facet."""
+        return self.facets.get(name, ())
+
+    def filter_keys(self, name: str) -> tuple[str, ...]:
+        """The filter keys of one facet (its values unless other forms are given)."""
+        return self.keys.get(name) or self.facet(name)
 
 
-def _strings(values: Iterable[Any]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            seen.setdefault(value.strip(), None)
-    return tuple(seen)
-
-
-def enrichment_facets(enrichment: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def enrichment_facets(enrichment: Enrichment) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Facet values and filter keys found in an article's enrichment, per facet.
 
-    >>> facts = {"regions": [{"text": "贵阳", "name": "贵阳市", "province": "贵州省"}]}
-    >>> enrichment_facets({"facts": facts})["region"]
+    >>> from policydigest.enrichment import Facts, RegionFact
+    >>> city = RegionFact(text="贵阳", start=0, end=2, name="贵阳市", level="prefecture", province="贵州省", code=None)
+    >>> enrichment_facets(Enrichment(facts=Facts(regions=[city])))["region"]
     (('贵阳市', '贵州省'), ('贵阳市', '贵州省', '贵阳', '贵州'))
     """
-    facts = enrichment.get("facts") if isinstance(enrichment.get("facts"), Mapping) else {}
-    assert isinstance(facts, Mapping)
-
-    def items(name: str) -> list[Mapping[str, Any]]:
-        found = facts.get(name)
-        return [item for item in found if isinstance(item, Mapping)] if isinstance(found, list) else []
-
-    regions = items("regions")
-    region_values = _strings([r.get("name") for r in regions] + [r.get("province") for r in regions])
-    region_keys = _strings(
-        [*region_values, *(region_short_name(v) for v in region_values), *(r.get("text") for r in regions)]
-    )
-    authorities = items("authorities")
-    authority_values = _strings(a.get("name") for a in authorities)
-    authority_keys = _strings([*authority_values, *(a.get("text") for a in authorities)])
-    kinds = _strings(d.get("kind") for d in items("documents"))
-    raw_topics = enrichment.get("topics")
-    if isinstance(raw_topics, Mapping):  # the pipeline stores {"labels": [...]}
-        raw_topics = raw_topics.get("labels")
-    topics = [t for t in raw_topics if isinstance(t, Mapping)] if isinstance(raw_topics, list) else []
-    topic_values = _strings(t.get("label") for t in topics)
-    topic_keys = _strings([*topic_values, *(t.get("id") for t in topics)])
-    return {
-        "region": (region_values, region_keys),
-        "authority": (authority_values, authority_keys),
-        "kind": (kinds, kinds),
-        "topic": (topic_values, topic_keys),
-    }
+    source = FacetSource(enrichment=enrichment)
+    return {facet.name: facet.collect(source) for facet in FACETS}
 
 
-def _enriched_column(enrichment: Mapping[str, Any]) -> str | None:
-    found = enrichment.get("column")
-    value = found.get("column") if isinstance(found, Mapping) else None
-    return value if isinstance(value, str) and value else None
+def indexed_article(stored: StoredArticle) -> IndexedArticle:
+    """The searchable form of a stored article: its effective column and date, the issues that carried it.
 
-
-def indexed_article(
-    article: Article, *, issues: Sequence[int] = (), issue_date: dt.date | None = None
-) -> IndexedArticle:
-    """The searchable form of a stored article (its id must be set).
-
-    >>> from policydigest.model import Block
-    >>> doc = indexed_article(Article(id=7, title="算力", blocks=[Block.paragraph("正文")], column="产业前沿"))
-    >>> doc.id, doc.body, doc.column
-    (7, '正文', '产业前沿')
+    >>> from policydigest.model import Article, Block
+    >>> article = Article(id=7, title="算力", blocks=[Block.paragraph("正文")], column="产业前沿")
+    >>> doc = indexed_article(StoredArticle(article))
+    >>> doc.id, doc.body, doc.facet("column")
+    (7, '正文', ('产业前沿',))
     """
-    if article.id is None:
-        raise ValueError("only stored articles (with an id) can be indexed")
-    return _build(
-        article.id,
-        article.title,
-        article.body,
-        article.column,
-        article.published or issue_date,
-        article.source,
-        issues,
-        article.enrichment,
+    article = stored.article
+    source = FacetSource(
+        column=stored.column, source=article.source, issues=stored.issues, enrichment=article.enrichment
     )
-
-
-def _build(
-    article_id: int,
-    title: str,
-    body: str,
-    column: str | None,
-    date: dt.date | None,
-    source: str | None,
-    issues: Sequence[int],
-    enrichment: Mapping[str, Any],
-) -> IndexedArticle:
-    facets = enrichment_facets(enrichment)
+    found = {facet.name: facet.collect(source) for facet in FACETS}
     return IndexedArticle(
-        id=article_id,
-        title=title,
-        body=body,
-        column=column or _enriched_column(enrichment),
-        date=date,
-        source=source,
-        issues=tuple(sorted(set(issues))),
-        regions=facets["region"][0],
-        authorities=facets["authority"][0],
-        kinds=facets["kind"][0],
-        topics=facets["topic"][0],
-        keys={name: keys for name, (_values, keys) in facets.items()},
+        id=stored.id,
+        title=article.title,
+        body=article.body,
+        date=stored.date,
+        facets={name: values for name, (values, _keys) in found.items() if values},
+        keys={name: keys for name, (values, keys) in found.items() if keys != values},
     )
-
-
-def _body(blocks: Sequence[Any]) -> str:
-    # The same text as Article.body, without validating each block into a model.
-    parts = []
-    for block in blocks:
-        if isinstance(block, Mapping):
-            if block.get("kind") == "table":
-                parts.append("\n".join("\t".join(map(str, row)) for row in block.get("rows") or []))
-            else:
-                parts.append(str(block.get("text") or ""))
-    return "\n".join(parts)
 
 
 def load_articles(store: Store, ids: Iterable[int]) -> list[IndexedArticle]:
     """The stored articles with these ids (ids no longer stored are left out)."""
-    wanted = sorted(set(ids))
-    found: list[IndexedArticle] = []
-    for start in range(0, len(wanted), 500):
-        found.extend(_load(store, wanted[start : start + 500]))
-    return found
+    return [indexed_article(stored) for stored in store.stored_articles(ids)]
 
 
 def iter_store_articles(store: Store, batch: int = 1000) -> Iterator[list[IndexedArticle]]:
     """Every stored article, in batches, by id."""
-    last = 0
-    while True:
-        with store.session() as session:
-            ids = list(
-                session.scalars(select(ArticleRow.id).where(ArticleRow.id > last).order_by(ArticleRow.id).limit(batch))
-            )
-        if not ids:
-            return
-        yield _load(store, ids)
-        last = ids[-1]
-
-
-def _load(store: Store, ids: list[int]) -> list[IndexedArticle]:
-    columns = (
-        ArticleRow.id,
-        ArticleRow.title,
-        ArticleRow.column,
-        ArticleRow.blocks,
-        ArticleRow.source,
-        ArticleRow.published,
-        ArticleRow.enrichment,
-    )
-    placed = (
-        select(PlacementRow.article_id, IssueRow.total_number, IssueRow.date, PlacementRow.column)
-        .join(IssueRow, IssueRow.id == PlacementRow.issue_id)
-        .where(PlacementRow.article_id.in_(ids))
-    )
-    issues: dict[int, list[int]] = defaultdict(list)
-    first_date: dict[int, dt.date] = {}
-    placed_column: dict[int, str] = {}
-    with store.session() as session:
-        for article_id, total, date, column in session.execute(placed):
-            issues[article_id].append(total)
-            if article_id not in first_date or date < first_date[article_id]:
-                first_date[article_id] = date
-            if column:
-                placed_column.setdefault(article_id, column)
-        rows = list(session.execute(select(*columns).where(ArticleRow.id.in_(ids)).order_by(ArticleRow.id)))
-    return [
-        _build(
-            row.id,
-            row.title,
-            _body(row.blocks or []),
-            row.column or placed_column.get(row.id),
-            row.published or first_date.get(row.id),
-            row.source,
-            issues.get(row.id, []),
-            row.enrichment or {},
-        )
-        for row in rows
-    ]
-
-
-def count_stored(store: Store) -> int:
-    """How many articles the store holds."""
-    with store.session() as session:
-        return session.scalar(select(func.count(ArticleRow.id))) or 0
+    for stored in store.iter_stored_articles(batch):
+        yield [indexed_article(s) for s in stored]

@@ -5,7 +5,7 @@ version. It is derived data, rebuilt from the store by ``policydigest reindex``.
 
 >>> from policydigest.search.documents import IndexedArticle
 >>> index = SearchIndex.in_memory()
->>> index.add([IndexedArticle(id=1, title="贵州发放算力券", body="支持数据要素流通。", column="数谷动态")])
+>>> index.add([IndexedArticle(id=1, title="贵州发放算力券", body="支持数据要素流通。")])
 >>> result = index.search(Query(text="算力"))
 >>> [(hit.id, hit.title_html) for hit in result.hits]
 [(1, '贵州发放<mark>算力</mark>券')]
@@ -43,7 +43,7 @@ TITLE_BOOST = 3.0
 #: Hits fetched beyond the page to order ties deterministically.
 TIE_MARGIN = 20
 _Q = tantivy.Query
-_FILTER_FIELDS = {"columns", "regions", "authorities", "kinds", "topics", "issues", "sources", "since", "until"}
+_FILTER_FIELDS = {"filters", "since", "until"}
 _O = tantivy.Occur
 
 
@@ -107,12 +107,7 @@ class SearchIndex:
                 raise SearchIndexError(f"no search index at {folder} (build it with `policydigest reindex`)")
             data.mkdir(parents=True, exist_ok=True)
             meta_file.write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
-        try:
-            version = json.loads(meta_file.read_text(encoding="utf-8")).get("schema_version")
-        except (OSError, ValueError) as exc:
-            raise SearchIndexError(
-                f"the search index at {folder} has no readable meta.json; run `policydigest reindex`"
-            ) from exc
+        version = cls.version_at(folder)
         if version != SCHEMA_VERSION:
             raise SearchIndexError(
                 f"the search index at {folder} is of version {version}, this program needs {SCHEMA_VERSION}; "
@@ -126,6 +121,17 @@ class SearchIndex:
             ) from exc
         register_analyzers(index)
         return cls(index, folder)
+
+    @staticmethod
+    def version_at(folder: Path) -> object:
+        """The schema version ``meta.json`` in ``folder`` records. Raises SearchIndexError when unreadable."""
+        try:
+            found = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            return found.get("schema_version") if isinstance(found, dict) else None
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(
+                f"the search index at {folder} has no readable meta.json; run `policydigest reindex`"
+            ) from exc
 
     @property
     def folder(self) -> Path | None:

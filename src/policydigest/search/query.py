@@ -24,7 +24,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from policydigest.search.facets import FACET_BY_NAME, FACETS
 
 log = logging.getLogger(__name__)
 
@@ -42,26 +44,41 @@ class SortOrder(StrEnum):
 class Query(BaseModel):
     """A search: text (may be empty), filters (each a list: any of the values), order and page.
 
-    >>> Query(text="算力", regions=["贵州"], limit=5).limit
-    5
+    >>> Query(text="算力", regions=["贵州"], issues=[57], limit=5).filters
+    {'region': ['贵州'], 'issue': ['57']}
     """
 
     text: str = Field(default="", max_length=1000, description='Words, "phrases", prefix*, -exclusions.')
-    columns: list[str] = Field(default_factory=list, description="Any of these columns (国策要论 …).")
-    regions: list[str] = Field(
-        default_factory=list, description="Any of these regions; a province includes its cities (贵州 ⊃ 贵阳)."
+    filters: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Facet name → any of these values (see search.facets.FACETS); Query(regions=[…]) sets one too.",
     )
-    authorities: list[str] = Field(default_factory=list, description="Issuing authority, full or as written.")
-    kinds: list[str] = Field(default_factory=list, description="Document kind: 办法, 方案, 通知 …")
-    topics: list[str] = Field(default_factory=list, description="Topic id or label.")
-    issues: list[int] = Field(default_factory=list, description="Issue 总期 numbers.")
-    sources: list[str] = Field(default_factory=list, description="Source (来源) exactly as stored.")
     since: dt.date | None = Field(default=None, description="Dated on or after this day.")
     until: dt.date | None = Field(default=None, description="Dated on or before this day.")
     sort: SortOrder = Field(default=SortOrder.RELEVANCE, description="relevance, or date (newest first).")
     limit: int = Field(default=10, ge=0, le=1000, description="Hits to return.")
     offset: int = Field(default=0, ge=0, le=100_000, description="Hits to skip (paging).")
     facets: bool = Field(default=True, description="Count the hits per column, region, authority … too.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _filters_by_query_key(cls, data: Any) -> Any:
+        # Each facet's query key is a keyword of its own: Query(regions=["贵州"]).
+        if not isinstance(data, dict) or not any(f.query_key in data for f in FACETS):
+            return data
+        given = {f.name: data[f.query_key] for f in FACETS if f.query_key in data}
+        rest = {k: v for k, v in data.items() if k not in {f.query_key for f in FACETS}}
+        return {**rest, "filters": {**(rest.get("filters") or {}), **given}}
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _known_facets(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        unknown = sorted(set(value) - set(FACET_BY_NAME))
+        if unknown:
+            raise ValueError(f"no facet named {', '.join(unknown)} (facets: {', '.join(FACET_BY_NAME)})")
+        return {name: _numbers(values) if FACET_BY_NAME[name].numeric else values for name, values in value.items()}
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Query:
@@ -71,17 +88,20 @@ class Query(BaseModel):
 
     def has_filters(self) -> bool:
         """Whether any filter is set."""
-        return bool(
-            self.columns
-            or self.regions
-            or self.authorities
-            or self.kinds
-            or self.topics
-            or self.issues
-            or self.sources
-            or self.since
-            or self.until
-        )
+        return bool(any(self.filters.values()) or self.since or self.until)
+
+
+def _numbers(values: Any) -> Any:
+    """A numeric facet's values as digit strings: Query(issues=[57]) and issues=["57"] are one filter."""
+    if not isinstance(values, list | tuple):
+        return values
+    found = []
+    for value in values:
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit():
+            raise ValueError(f"{value!r} is not a number")
+        found.append(str(int(text)))
+    return found
 
 
 @dataclass(frozen=True)

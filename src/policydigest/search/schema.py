@@ -1,24 +1,43 @@
 """The tantivy schema of the search index and how an article becomes an index document.
 
 Fields: ``text`` (title + body) and ``title`` hold bigram terms with positions (see ``text.py``);
-``content`` keeps the original title and body for snippets and "more like this"; the facet fields
-are fast columns; ``*_key`` fields hold the filter keys.
+``content`` keeps the original title and body for snippets and "more like this"; each facet of
+``FACETS`` has a fast field of its values and, when it is filtered by other forms too, a ``<name>_key``
+field of its filter keys; ``date`` (yyyymmdd) sorts and filters by day.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+
 import tantivy
 
 from policydigest.search.documents import IndexedArticle
-from policydigest.search.facets import date_number
+from policydigest.search.facets import FACETS, Facet, date_number
 from policydigest.search.text import index_terms
 
-#: Bump when the schema or the terms change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+#: Bump when the terms or the fixed fields change (the facets' fields count by themselves, see schema_version).
+TERMS_VERSION = 2
 #: Name of the analyzer of the bigram fields: the text is already split into terms by spaces.
 BIGRAM_TOKENIZER = "policydigest_bigram"
 #: Separates title and body in the stored ``content``.
 CONTENT_SEPARATOR = "\x1e"
+
+
+def schema_version(facets: Sequence[Facet] = FACETS) -> str:
+    """The version of the index's schema: the terms' version and a digest of the facets' fields, so a
+    facet added, removed or changed in the declaration asks for a new index by itself.
+
+    >>> schema_version() == SCHEMA_VERSION != schema_version(FACETS[:-1])
+    True
+    """
+    fields = ";".join(f"{f.name},{f.keys_field},{f.numeric},{f.stored}" for f in facets)
+    return f"{TERMS_VERSION}-{hashlib.sha256(fields.encode()).hexdigest()[:8]}"
+
+
+#: An index of another version must be rebuilt.
+SCHEMA_VERSION = schema_version()
 
 
 def build_schema() -> tantivy.Schema:
@@ -28,11 +47,15 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("text", tokenizer_name=BIGRAM_TOKENIZER, index_option="position")
     builder.add_text_field("title", tokenizer_name=BIGRAM_TOKENIZER, index_option="position")
     builder.add_bytes_field("content", stored=True)
-    for name in ("column", "region", "authority", "kind", "topic", "source"):
-        builder.add_text_field(name, stored=name == "column", tokenizer_name="raw", fast=True, index_option="basic")
-    for name in ("region_key", "authority_key", "topic_key"):
-        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
-    builder.add_integer_field("issue", stored=True, indexed=True, fast=True)
+    for facet in FACETS:
+        if facet.numeric:
+            builder.add_integer_field(facet.name, stored=facet.stored, indexed=True, fast=True)
+        else:
+            builder.add_text_field(
+                facet.name, stored=facet.stored, tokenizer_name="raw", fast=True, index_option="basic"
+            )
+        if facet.aliases:
+            builder.add_text_field(facet.keys_field, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("date", stored=True, indexed=True, fast=True)
     return builder.build()
 
@@ -53,25 +76,15 @@ def to_document(article: IndexedArticle) -> tantivy.Document:
     doc.add_text("text", index_terms(f"{article.title}\n{article.body}"))
     doc.add_text("title", index_terms(article.title))
     doc.add_bytes("content", f"{article.title}{CONTENT_SEPARATOR}{article.body}".encode())
-    if article.column:
-        doc.add_text("column", article.column)
-    if article.source:
-        doc.add_text("source", article.source)
-    for field, values in (
-        ("region", article.regions),
-        ("authority", article.authorities),
-        ("kind", article.kinds),
-        ("topic", article.topics),
-    ):
-        for value in values:
-            doc.add_text(field, value)
-    for name, keys in article.keys.items():
-        field = f"{name}_key"
-        if field in ("region_key", "authority_key", "topic_key"):
-            for key in keys:
-                doc.add_text(field, key)
-    for issue in article.issues:
-        doc.add_integer("issue", issue)
+    for facet in FACETS:
+        for value in article.facet(facet.name):
+            if facet.numeric:
+                doc.add_integer(facet.name, int(value))
+            else:
+                doc.add_text(facet.name, value)
+        if facet.aliases:
+            for key in article.filter_keys(facet.name):
+                doc.add_text(facet.keys_field, key)
     doc.add_integer("date", date_number(article.date))
     return doc
 

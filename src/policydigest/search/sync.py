@@ -19,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from policydigest.errors import SearchIndexError
-from policydigest.search.documents import count_stored, iter_store_articles, load_articles
+from policydigest.search.documents import iter_store_articles, load_articles
 from policydigest.search.index import SearchIndex
+from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.store.schema import ArticleRow
@@ -28,6 +29,8 @@ from policydigest.store.schema import ArticleRow
 log = logging.getLogger(__name__)
 
 PENDING_FILE = "pending.json"
+#: Seconds of recent changes read again on each follow (see ``ArticleChanges.since``).
+FOLLOW_OVERLAP = 30.0
 
 
 def default_index_path(database_url: str) -> Path | None:
@@ -68,7 +71,7 @@ def rebuild_index(
     0
     """
     if on_total:
-        on_total(count_stored(store))
+        on_total(store.count_articles())
     target = SearchIndex.in_memory() if folder is None else None
     building = folder.with_name(folder.name + f".new-{os.getpid()}") if folder is not None else None
     if building is not None:
@@ -111,13 +114,19 @@ class IndexSync:
         self.folder = folder
         self._index: SearchIndex | None = None
         self._fresh = False
+        self._cursor = 0  # the last change of the store's change feed that this index holds
 
     @property
     def index(self) -> SearchIndex:
         """The index, opened on first use; built from the store if there was none yet."""
         if self._index is None:
             if self.folder is None or not (self.folder / "tantivy").is_dir():
-                self._index = rebuild_index(self.store, self.folder)
+                self._index = self._rebuild()
+            elif SearchIndex.version_at(self.folder) != SCHEMA_VERSION:
+                # Derived data of an older program (another schema): build it anew.
+                log.warning("the search index at %s is of another schema version; rebuilding it", self.folder)
+                self._fresh = True
+                self._index = self._rebuild()
             else:
                 opened = SearchIndex.open(self.folder)
                 if opened.info().get("store") != store_stamp(self.store):
@@ -125,10 +134,36 @@ class IndexSync:
                     log.warning("the search index at %s was built from another store; rebuilding it", self.folder)
                     del opened
                     self._fresh = True
-                    self._index = rebuild_index(self.store, self.folder)
+                    self._index = self._rebuild()
                 else:
                     self._index = opened
+                    self._cursor = int(opened.info().get("change", 0))
         return self._index
+
+    def _rebuild(self) -> SearchIndex:
+        start = self.store.changes.latest()  # read first: changes made during the build are followed later
+        index = rebuild_index(self.store, self.folder)
+        self._set_cursor(index, start)
+        return index
+
+    def _set_cursor(self, index: SearchIndex, cursor: int) -> None:
+        if cursor != self._cursor:
+            self._cursor = cursor
+            index.record(change=cursor)
+
+    def follow(self) -> int:
+        """Apply what other processes committed since the last follow (workers, other nodes); how many articles.
+
+        >>> from policydigest.store import open_store
+        >>> IndexSync(open_store("sqlite://"), None).follow()
+        0
+        """
+        index = self.index
+        ids, cursor = self.store.changes.since(self._cursor, overlap=FOLLOW_OVERLAP)
+        if ids:
+            self.apply(ids)
+        self._set_cursor(index, cursor)
+        return len(ids)
 
     def _pending_file(self) -> Path | None:
         return self.folder / PENDING_FILE if self.folder is not None else None

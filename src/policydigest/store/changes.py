@@ -8,18 +8,23 @@ no longer stored has been deleted.
 
 ORM changes (add, update, delete) and ORM bulk ``update()``/``delete()`` statements are seen; raw
 SQL text executed on a session is not (nothing in the project writes articles that way).
+
+Listeners hear only this process's writes. Every commit also records its article ids in the
+``article_changes`` table, in the same transaction, so that other processes (every web node keeps
+its own search index) follow the same changes with ``changes_since``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, insert, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from policydigest.store.schema import ArticleRow, PlacementRow, ProvenanceRow
+from policydigest.store.schema import ArticleChangeRow, ArticleRow, PlacementRow, ProvenanceRow
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +53,10 @@ class ArticleChanges:
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._listeners: list[ChangeListener] = []
+        self._sessions = sessions
         event.listen(sessions, "after_flush", self._after_flush)
         event.listen(sessions, "do_orm_execute", self._before_bulk)
+        event.listen(sessions, "before_commit", self._record)
         event.listen(sessions, "after_commit", self._after_commit)
         event.listen(sessions, "after_rollback", self._after_rollback)
 
@@ -60,6 +67,25 @@ class ArticleChanges:
     def unsubscribe(self, listener: ChangeListener) -> None:
         """Stop calling ``listener``."""
         self._listeners.remove(listener)
+
+    def latest(self) -> int:
+        """The id of the newest recorded change (0 when none): where a freshly built index starts following."""
+        with self._sessions() as session:
+            return session.scalar(select(func.max(ArticleChangeRow.id))) or 0
+
+    def since(self, cursor: int, *, overlap: float) -> tuple[frozenset[int], int]:
+        """Articles changed after change ``cursor`` (by any process), and the new cursor.
+
+        Changes of the last ``overlap`` seconds are read again even below the cursor: a transaction that
+        took its change id before another but committed after it is not skipped (re-indexing is harmless).
+        """
+        recent = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=overlap)
+        query = select(ArticleChangeRow.id, ArticleChangeRow.article_id).where(
+            or_(ArticleChangeRow.id > cursor, ArticleChangeRow.at >= recent)
+        )
+        with self._sessions() as session:
+            rows = session.execute(query).all()
+        return frozenset(row.article_id for row in rows), max([cursor, *(row.id for row in rows)])
 
     @staticmethod
     def _pending(session: Session) -> set[int]:
@@ -88,6 +114,13 @@ class ArticleChanges:
         ids = state.session.execute(query, state.parameters or {}).scalars()
         self._pending(state.session).update(int(i) for i in ids if i is not None)
 
+    def _record(self, session: Session) -> None:
+        session.flush()  # the last changes reach _after_flush first
+        pending = session.info.get(_KEY)
+        if pending:
+            at = dt.datetime.now(dt.UTC)
+            session.execute(insert(ArticleChangeRow), [{"article_id": i, "at": at} for i in sorted(pending)])
+
     def _after_commit(self, session: Session) -> None:
         pending = session.info.pop(_KEY, None)
         if not pending:
@@ -102,3 +135,4 @@ class ArticleChanges:
     @staticmethod
     def _after_rollback(session: Session) -> None:
         session.info.pop(_KEY, None)
+

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from policydigest.store.schema import ArticleRow, Base
+from policydigest.store.schema import ArticleRow, Base, UtcDateTime
 
 
 class DraftRow(Base):
@@ -33,9 +33,9 @@ class DraftRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     numbering_reason: Mapped[str] = mapped_column(Text, default="")
     issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        UtcDateTime, server_default=func.now(), onupdate=func.now()
     )
 
     items: Mapped[list[DraftItemRow]] = relationship(
@@ -58,6 +58,11 @@ class DraftItemRow(Base):
     column_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     new_title: Mapped[str | None] = mapped_column(Text)
+    # Added by revision 0006_desk: the desk edits lead, source and link inline.
+    new_lead: Mapped[str | None] = mapped_column(Text)
+    new_source: Mapped[str | None] = mapped_column(Text)
+    new_url: Mapped[str | None] = mapped_column(Text)
+    original_title: Mapped[str | None] = mapped_column(Text)  # revision 0004_original_title
 
     draft: Mapped[DraftRow] = relationship(back_populates="items")
     article: Mapped[ArticleRow] = relationship()

@@ -14,6 +14,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from policydigest.errors import StoreError
 
@@ -61,31 +62,45 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for ``url``, migrated to the newest schema; any failure is a ``StoreError``.
+def create_store_engine_unmigrated(url: str) -> Engine:
+    """An engine for ``url`` as it is, schema untouched (``migrate`` brings it up to date).
 
-    >>> create_store_engine("sqlite://").dialect.name
+    >>> create_store_engine_unmigrated("sqlite://").dialect.name
     'sqlite'
     """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {url!r} (try sqlite:///policydigest.db)") from exc
-    shown = parsed.render_as_string(hide_password=True)
     try:
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed)
+        if parsed.drivername.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+            # One in-memory database shared by every thread (web requests run in worker threads).
+            engine = create_engine(parsed, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            engine = create_engine(parsed)
     except (ArgumentError, ImportError, OSError) as exc:
-        raise StoreError(f"cannot open the store at {shown}: {exc}") from exc
+        raise StoreError(f"cannot open the store at {parsed.render_as_string(hide_password=True)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url``, migrated to the newest schema; any failure is a ``StoreError``.
+
+    >>> create_store_engine("sqlite://").dialect.name
+    'sqlite'
+    """
+    engine = create_store_engine_unmigrated(url)
     try:
         migrate(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
         reason = getattr(exc, "orig", None) or exc
+        shown = engine.url.render_as_string(hide_password=True)
         raise StoreError(f"cannot open the store at {shown}: {reason}") from exc
     except BaseException:
         engine.dispose()
@@ -125,3 +140,30 @@ def _known(scripts: ScriptDirectory, revision: str) -> bool:
         return scripts.get_revision(revision) is not None
     except CommandError:
         return False
+
+
+def schema_revisions(url: str) -> tuple[list[str], list[str]]:
+    """The store's schema revisions before and after bringing it to the newest (``migrate`` on open).
+
+    >>> schema_revisions("sqlite://")[1] == sorted(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    True
+    """
+    engine = create_store_engine_unmigrated(url)
+    try:
+        with engine.connect() as connection:
+            before = sorted(MigrationContext.configure(connection).get_current_heads())
+        migrate(engine)
+        with engine.connect() as connection:
+            after = sorted(MigrationContext.configure(connection).get_current_heads())
+    finally:
+        engine.dispose()
+    return before, after
+
+
+def libpq_url(database_url: str) -> str:
+    """The store's PostgreSQL URL as libpq tools (pg_dump, psycopg pools) want it: no "+driver" suffix.
+
+    >>> libpq_url("postgresql+psycopg://pd:secret@db:5432/policydigest")
+    'postgresql://pd:secret@db:5432/policydigest'
+    """
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)

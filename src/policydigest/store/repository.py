@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -15,10 +15,13 @@ from sqlalchemy import Engine, Select, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from policydigest.enrichment import Enrichment
 from policydigest.errors import NotFoundError, StoreError
-from policydigest.model import Article, BackMatter, Block, Issue, Masthead, Provenance, TocEntry
+from policydigest.model import Article, BackMatter, Issue, Masthead, TocEntry
+from policydigest.store.articles import StoredArticle, article_from_row, iter_articles, load_articles
 from policydigest.store.changes import ArticleChanges
 from policydigest.store.db import writer
+from policydigest.store.outbox import Outbox
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow, ProvenanceRow, TocRow
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ class IssueSummary:
 def article_hash(article: Article) -> str:
     """Identity of an article's content: same title and body (white space aside) → same article.
 
+    >>> from policydigest.model import Block
     >>> a = Article(title="标题", blocks=[Block.paragraph("正文。")])
     >>> article_hash(a) == article_hash(a.model_copy(update={"column": "国策要论"}))
     True
@@ -82,6 +86,8 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         #: Subscribe here to hear which articles each committed write touched (the search index does).
         self.changes = ArticleChanges(self._sessions)
+        #: Register here work that new rows cause, to be recorded in the same transaction (the job queue does).
+        self.outbox = Outbox(self._sessions)
 
     def session(self) -> Session:
         """A new ORM session on the store (the caller closes it); its commits reach ``changes``."""
@@ -169,7 +175,7 @@ class Store:
                 source=article.source,
                 url=article.url,
                 published=article.published,
-                enrichment=dict(article.enrichment),
+                enrichment=article.enrichment.stored(),
             )
             session.add(row)
         elif replace:
@@ -265,26 +271,17 @@ class Store:
 
     # ---- enrichment (issue 3) ----------------------------------------------------------------
 
-    def articles_for_enrichment(self, issue_total_number: int | None = None) -> list[tuple[Article, dt.date | None]]:
-        """Stored articles (all, or one issue's), oldest first, each with the date that orders it:
-        its publication date, else the date of the first issue it appeared in.
+    def articles_for_enrichment(
+        self, issue_total_number: int | None = None, *, ids: Collection[int] | None = None
+    ) -> list[tuple[Article, dt.date | None]]:
+        """Stored articles (all, one issue's, or those with ``ids``), oldest first, each with the date that
+        orders it: its publication date, else the date of the first issue it appeared in.
 
         >>> from policydigest.store.db import create_store_engine
         >>> Store(create_store_engine("sqlite://")).articles_for_enrichment()
         []
         """
-        first_issue = (
-            select(PlacementRow.article_id, func.min(IssueRow.date).label("first"))
-            .join(IssueRow, IssueRow.id == PlacementRow.issue_id)
-            .group_by(PlacementRow.article_id)
-            .subquery()
-        )
-        query = (
-            select(ArticleRow, first_issue.c.first)
-            .outerjoin(first_issue, first_issue.c.article_id == ArticleRow.id)
-            .options(selectinload(ArticleRow.provenance))
-            .order_by(ArticleRow.id)
-        )
+        query = select(ArticleRow.id)
         with self.session() as session:
             if issue_total_number is not None:
                 wanted = select(IssueRow.id).where(IssueRow.total_number == issue_total_number)
@@ -293,17 +290,29 @@ class Store:
                     raise NotFoundError(f"no issue 总第{issue_total_number}期 in the store (see `policydigest issues`)")
                 placed = select(PlacementRow.article_id).where(PlacementRow.issue_id.in_(issue_ids))
                 query = query.where(ArticleRow.id.in_(placed))
-            rows = [(article_from_row(row), row.published or first) for row, first in session.execute(query)]
+            if ids is not None:
+                query = query.where(ArticleRow.id.in_(list(ids)))
+            stored = load_articles(session, session.scalars(query))
+        rows = [(s.article, s.date) for s in stored]
         return sorted(rows, key=lambda pair: (pair[1] or dt.date.max, pair[0].id or 0))
 
-    def update_enrichment(self, enrichment: Mapping[int, dict[str, Any]]) -> None:
+    def update_enrichment(self, enrichment: Mapping[int, Enrichment]) -> None:
         """Replace the enrichment of the articles with these ids, all in one transaction."""
         with self.session() as session, session.begin():
             for article_id, data in enrichment.items():
                 row = session.get(ArticleRow, article_id)
                 if row is None:
                     raise NotFoundError(f"no article #{article_id} in the store")
-                row.enrichment = dict(data)
+                row.enrichment = data.stored()
+
+    def stored_articles(self, ids: Iterable[int]) -> list[StoredArticle]:
+        """The articles with these ids, by id, with the issues that carried them (ids not stored are left out)."""
+        with self.session() as session:
+            return load_articles(session, ids)
+
+    def iter_stored_articles(self, batch: int = 1000) -> Iterator[list[StoredArticle]]:
+        """Every stored article with the issues that carried it, in batches by id."""
+        return iter_articles(self.session, batch)
 
     @staticmethod
     def _issue_query() -> Select[Any]:
@@ -327,29 +336,6 @@ def _unstorable_text(value: Any) -> str | None:
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     keys = value.keys() if isinstance(value, dict) else ()
     return next((p for p in map(_unstorable_text, [*keys, *items]) if p), None)
-
-
-def article_from_row(row: ArticleRow) -> Article:
-    """The model of a stored article."""
-    return Article(
-        id=row.id,
-        title=row.title,
-        column=row.column,
-        blocks=[Block.model_validate(block) for block in row.blocks],
-        source=row.source,
-        url=row.url,
-        published=row.published,
-        enrichment=dict(row.enrichment),
-        provenance=[
-            Provenance(
-                kind=p.kind,
-                location=p.location,
-                issue_total_number=p.issue_total_number,
-                retrieved_at=p.retrieved_at,
-            )
-            for p in row.provenance
-        ],
-    )
 
 
 def issue_row(issue: Issue, digest: str | None = None) -> IssueRow:

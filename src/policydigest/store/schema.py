@@ -150,3 +150,14 @@ class ProvenanceRow(Base):
     retrieved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     article: Mapped[ArticleRow] = relationship(back_populates="provenance")
+
+
+class ArticleChangeRow(Base):
+    """One committed change to an article, in commit order: the feed every web node's index follows."""
+
+    __tablename__ = "article_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No foreign key: a deleted article's change must stay, so that indexes drop it too.
+    article_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)

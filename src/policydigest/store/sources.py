@@ -85,17 +85,6 @@ class SourceState:
     pending: int
 
 
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """``value`` as an aware UTC datetime (SQLite hands back naive ones).
-
-    >>> utc(dt.datetime(2026, 1, 1)).tzinfo
-    datetime.timezone.utc
-    """
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -136,7 +125,7 @@ class SourceRepository:
     def last_runs(self) -> dict[str, dt.datetime | None]:
         """When each known source last ran, by name."""
         with self.store.session() as session:
-            return {name: utc(at) for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))}
+            return {name: at for name, at in session.execute(select(SourceRow.name, SourceRow.last_run_at))}
 
     def enqueue(self, source_id: int | None, links: Sequence[NewLink], *, cache: CacheEntry | None = None) -> int:
         """Record links not seen before as pending (and the listing's validators); the count is new ones."""
@@ -165,6 +154,20 @@ class SourceRepository:
             if cache is not None:
                 self._put_cache(session, cache)
             return added
+
+    def item(self, item_id: int) -> tuple[PendingItem, ItemStatus, str | None] | None:
+        """Item ``item_id``, its status and the name of the source it came from (None: from `add`)."""
+        with self.store.session() as session:
+            found = session.execute(
+                select(SeenItemRow, SourceRow.name)
+                .outerjoin(SourceRow, SourceRow.id == SeenItemRow.source_id)
+                .where(SeenItemRow.id == item_id)
+            ).first()
+            if found is None:
+                return None
+            r, source = found
+            item = PendingItem(id=r.id, source_id=r.source_id, url=r.url, title=r.title, attempts=r.attempts)
+            return item, ItemStatus(r.status), source
 
     def item_for(self, canonical_url: str) -> tuple[int, ItemStatus, int | None] | None:
         """(id, status, article id) of the item with this canonical URL, if seen."""
@@ -313,9 +316,9 @@ class SourceRepository:
                     kind=r.kind,
                     url=r.url,
                     interval_minutes=r.interval_minutes,
-                    last_run_at=utc(r.last_run_at),
-                    last_success_at=utc(r.last_success_at),
-                    last_new_item_at=utc(r.last_new_item_at),
+                    last_run_at=r.last_run_at,
+                    last_success_at=r.last_success_at,
+                    last_new_item_at=r.last_new_item_at,
                     error_streak=r.error_streak,
                     last_error=r.last_error,
                     last_links=r.last_links,

@@ -8,14 +8,18 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from policydigest.metrics import REQUEST_SECONDS, REQUESTS
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
 from policydigest.web.apidocs import install_api_docs
+from policydigest.web.auth import install_auth
 from policydigest.web.context import WebContext
 from policydigest.web.hosts import PublicAddress, TrustedHosts
 from policydigest.web.middleware import CleanUrlText, HeadAsGet, UrlLimit
@@ -65,6 +69,32 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class RequestMetrics:
+    """Counts requests and their latency by route template (``/articles/{article_id}``), never by raw path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def send_recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_recording)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"  # raw paths would explode the labels
+            REQUESTS.labels(method=scope["method"], route=route, status=str(status)).inc()
+            REQUEST_SECONDS.labels(route=route).observe(time.perf_counter() - started)
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The web app over the store of ``settings`` (or ``store``), its search index opened or built."""
     settings = settings or load_settings()
@@ -79,12 +109,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.context = WebContext.build(settings, store)
     install_error_handlers(app)
+    install_auth(app, settings, store)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(HeadAsGet)
     app.add_middleware(CleanUrlText)
     app.add_middleware(TrustedHosts, address=PublicAddress.of(settings))
     app.add_middleware(UrlLimit)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestMetrics)
     install_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("policydigest.web", "static")]), name="static")
     for router in ROUTERS:

@@ -47,6 +47,7 @@ def server_config(app: ASGIApp, host: str, port: int, log_level: str = "WARNING"
         host=host,
         port=port,
         log_level=log_level.lower(),
+        log_config=None,  # uvicorn's own loggers go through the handler configured from the settings (text or JSON)
         http="h11",
         h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
     )

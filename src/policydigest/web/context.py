@@ -21,10 +21,11 @@ from starlette.concurrency import run_in_threadpool
 from policydigest.profile import Profile, profile_for
 from policydigest.render.view import page_label, qr_inline_svg, safe_href
 from policydigest.search import attach_search_index
+from policydigest.search.facets import BROWSABLE
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.web.library import Library
-from policydigest.web.searching import FACET_LABELS, Searcher
+from policydigest.web.searching import Searcher
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def _environment() -> jinja2.Environment:
     env.filters["date_zh"] = date_zh
     env.filters["path_part"] = path_part
     env.filters["http_href"] = safe_href
-    env.globals["facet_labels"] = FACET_LABELS
+    env.globals["browse_nav"] = [(f.name, f"/{f.route}", f.nav_label or f.label) for f in BROWSABLE]
     env.globals["qr_svg"] = qr_svg
     env.globals["page_label"] = page_label
     return env
@@ -127,11 +128,16 @@ class WebContext:
         store.changes.subscribe(cache.clear)
         profile = profile_for(settings)
         templates = Jinja2Templates(env=_environment())
+        library = Library(store, open_library=settings.web_open_library)
         context = cls(
             settings=settings,
             store=store,
-            library=Library(store),
-            searcher=Searcher(sync),
+            library=library,
+            searcher=Searcher(
+                sync,
+                published=None if settings.web_open_library else library.published_issue_numbers,
+                follow_every=settings.index_follow_seconds,
+            ),
             profile=profile,
             templates=templates,
             cache=cache,

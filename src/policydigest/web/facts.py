@@ -6,10 +6,10 @@ search their subject and money its amount as written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from policydigest.enrichment import AuthorityFact, DocumentFact, Facts, MoneyFact, RegionFact, TargetFact
 from policydigest.web.searching import SearchParams
 
 
@@ -40,58 +40,48 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', " ").strip() + '"'
 
 
-def _document(item: Mapping[str, Any]) -> FactLink | None:
-    name = str(item.get("name") or "").strip()
+def _document(item: DocumentFact) -> FactLink | None:
+    name = item.name.strip()
     if not name:
         return None
-    note = "·".join(str(v) for v in (item.get("kind"), item.get("status")) if v)
+    note = "·".join(v for v in (item.kind, item.status) if v)
     return FactLink(f"《{name}》", _search(q=_phrase(name)), note)
 
 
-def _authority(item: Mapping[str, Any]) -> FactLink | None:
-    name = str(item.get("name") or "").strip()
+def _authority(item: AuthorityFact) -> FactLink | None:
+    name = item.name.strip()
     if not name:
         return None
-    joint = item.get("joint_count")
-    return FactLink(name, _search(authority=name), f"等{joint}部门" if isinstance(joint, int) else "")
+    return FactLink(name, _search(authority=name), f"等{item.joint_count}部门" if item.joint_count is not None else "")
 
 
-def _region(item: Mapping[str, Any]) -> FactLink | None:
-    name = str(item.get("name") or "").strip()
+def _region(item: RegionFact) -> FactLink | None:
+    name = item.name.strip()
     return FactLink(name, _search(region=name)) if name else None
 
 
-def _target(item: Mapping[str, Any]) -> FactLink | None:
-    text = str(item.get("text") or "").strip()
-    subject = str(item.get("subject") or "").strip() or text
+def _target(item: TargetFact) -> FactLink | None:
+    text = item.text.strip()
     if not text:
         return None
-    year = item.get("deadline_year")
-    return FactLink(text, _search(q=_phrase(subject)), f"{year}年" if isinstance(year, int) else "")
+    year = item.deadline_year
+    return FactLink(text, _search(q=_phrase(item.subject.strip() or text)), f"{year}年" if year is not None else "")
 
 
-def _money(item: Mapping[str, Any]) -> FactLink | None:
-    text = str(item.get("text") or "").strip()
-    if not text or item.get("kind") == "ratio":  # a ratio is not an amount: it has its own group
+def _money(item: MoneyFact) -> FactLink | None:
+    text = item.text.strip()
+    if not text or item.kind == "ratio":  # a ratio is not an amount: it has its own group
         return None
-    return FactLink(text, _search(q=_phrase(text)), MONEY_KINDS.get(str(item.get("kind")), ""))
+    return FactLink(text, _search(q=_phrase(text)), MONEY_KINDS.get(str(item.kind), ""))
 
 
-def _ratio(item: Mapping[str, Any]) -> FactLink | None:
-    text = str(item.get("text") or "").strip()
-    return FactLink(text, _search(q=_phrase(text))) if text and item.get("kind") == "ratio" else None
+def _ratio(item: MoneyFact) -> FactLink | None:
+    text = item.text.strip()
+    return FactLink(text, _search(q=_phrase(text))) if text and item.kind == "ratio" else None
 
 
 #: What a money fact is, in the reader's words.
 MONEY_KINDS = {"cap": "上限", "total": "总额", "award": "奖励", "subsidy": "补贴", "investment": "投资"}
-GROUPS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], FactLink | None]], ...] = (
-    ("documents", "文件", _document),
-    ("authorities", "发文机构", _authority),
-    ("regions", "地区", _region),
-    ("targets", "目标", _target),
-    ("money", "资金", _money),
-    ("money", "补贴比例", _ratio),
-)
 
 
 def _without_short_names(links: list[FactLink]) -> list[FactLink]:
@@ -109,20 +99,30 @@ def _without_short_names(links: list[FactLink]) -> list[FactLink]:
     ]
 
 
-def fact_groups(facts: Mapping[str, Any] | None) -> list[FactGroup]:
+def fact_groups(facts: Facts | None) -> list[FactGroup]:
     """The non-empty groups of ``facts``, each fact once.
 
-    >>> groups = fact_groups({"authorities": [{"name": "工业和信息化部"}, {"name": "工业和信息化部"}]})
+    >>> from policydigest.enrichment import AuthorityFact
+    >>> miit = dict(text="工信部", start=0, end=3, name="工业和信息化部", level=None, region=None, joint_count=None)
+    >>> groups = fact_groups(Facts(authorities=[AuthorityFact(**miit), AuthorityFact(**miit)]))
     >>> [(g.label, [link.href for link in g.links]) for g in groups]
     [('发文机构', ['/search?authority=%E5%B7%A5%E4%B8%9A%E5%92%8C%E4%BF%A1%E6%81%AF%E5%8C%96%E9%83%A8'])]
     """
+    if facts is None:
+        return []
+    found: list[tuple[str, str, Sequence[FactLink | None]]] = [
+        ("documents", "文件", [_document(d) for d in facts.documents]),
+        ("authorities", "发文机构", [_authority(a) for a in facts.authorities]),
+        ("regions", "地区", [_region(r) for r in facts.regions]),
+        ("targets", "目标", [_target(t) for t in facts.targets]),
+        ("money", "资金", [_money(m) for m in facts.money]),
+        ("money", "补贴比例", [_ratio(m) for m in facts.money]),
+    ]
     groups: list[FactGroup] = []
-    for key, label, make in GROUPS:
-        found = (facts or {}).get(key)
+    for key, label, links in found:
         group = FactGroup(key, label)
         seen: set[str] = set()
-        for item in found if isinstance(found, list) else []:
-            link = make(item) if isinstance(item, Mapping) else None
+        for link in links:
             if link is not None and link.text not in seen:
                 seen.add(link.text)
                 group.links.append(link)

@@ -1,69 +1,59 @@
 """What the web app reads from the store: issues, one article with the issues that carried it, pages of articles.
 
-Read-only; every write goes through the store's own methods. Dates of articles follow the search
-index: an article's publication date, else the date of the first issue that carried it.
+Read-only; every write goes through the store's own methods. Articles are read through the store's
+one read path (``policydigest.store.articles``): the effective column and date are the ones search
+indexes. What it returns are the API's own models (``policydigest.web.schemas``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
-from policydigest.model import Article, Block, Issue
+from policydigest.model import Article, BlockKind, Issue
 from policydigest.store import IssueSummary, Store
-from policydigest.store.repository import article_from_row, issue_from_row
+from policydigest.store.articles import StoredArticle, article_from_row, column_sql, date_sql
+from policydigest.store.desk_schema import CandidateRow
+from policydigest.store.repository import issue_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
+from policydigest.web.schemas import ArticleDetail, ArticleItem, Duplicate
 
 #: Characters of an article's lead shown in lists when enrichment gave none.
 LEAD_CHARS = 90
 
 
-@dataclass(frozen=True)
-class Placement:
-    """An issue that carried an article, and the column it stood in there."""
-
-    series: str
-    number: int
-    total_number: int
-    date: dt.date
-    column: str | None
-
-
-@dataclass(frozen=True)
-class ArticleSummary:
-    """One line of an article list."""
-
-    id: int
-    title: str
-    column: str | None
-    date: dt.date | None
-    source: str | None
-    url: str | None
-    lead: str
-
-
-def lead_of(title: str, blocks: Iterable[Mapping[str, Any]], enrichment: Mapping[str, Any]) -> str:
+def lead_of(article: Article) -> str:
     """The summary's lead when enrichment made one, else the start of the first paragraph.
 
-    >>> lead_of("t", [{"kind": "paragraph", "text": "第一段。"}], {})
+    >>> from policydigest.model import Block
+    >>> lead_of(Article(title="t", blocks=[Block.paragraph("第一段。")]))
     '第一段。'
-    >>> lead_of("t", [], {"summary": {"lead": "导语。"}})
-    '导语。'
     """
-    summary = enrichment.get("summary")
-    if isinstance(summary, Mapping) and isinstance(summary.get("lead"), str) and summary["lead"].strip():
-        return str(summary["lead"]).strip()
-    for block in blocks:
-        text = str(block.get("text") or "").strip()
-        if block.get("kind") == "paragraph" and text:
+    if article.enrichment.lead:
+        return article.enrichment.lead
+    for block in article.blocks:
+        text = block.text.strip()
+        if block.kind is BlockKind.PARAGRAPH and text:
             return text if len(text) <= LEAD_CHARS else text[:LEAD_CHARS] + "…"
     return ""
+
+
+def article_item(stored: StoredArticle) -> ArticleItem:
+    """The line of an article list for a stored article."""
+    article = stored.article
+    return ArticleItem(
+        id=stored.id,
+        title=article.title,
+        column=stored.column,
+        date=stored.date,
+        source=article.source,
+        url=article.url,
+        lead=lead_of(article),
+    )
 
 
 class Library:
@@ -74,8 +64,27 @@ class Library:
     True
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, open_library: bool = False) -> None:
         self.store = store
+        #: Off: readers see only articles of published issues and those an editor made public.
+        self.open_library = open_library
+
+    def _vetted(self) -> Any:
+        """The condition an article must meet for readers to see it."""
+        placed = select(PlacementRow.article_id)
+        public = select(CandidateRow.article_id).where(CandidateRow.public.is_(True))
+        return or_(ArticleRow.id.in_(placed), ArticleRow.id.in_(public))
+
+    def published_issue_numbers(self) -> list[int]:
+        """The 总期 of every stored issue (what restricted searches are limited to)."""
+        with self.store.session() as session:
+            return sorted(set(session.scalars(select(IssueRow.total_number))))
+
+    def _visible(self, article_id: int) -> bool:
+        if self.open_library:
+            return True
+        with self.store.session() as session:
+            return session.scalar(select(ArticleRow.id).where(ArticleRow.id == article_id, self._vetted())) is not None
 
     # ---- issues ------------------------------------------------------------------------------
 
@@ -120,113 +129,62 @@ class Library:
         if series is not None:
             query = query.where(IssueRow.series == series)
         placed = (
-            select(
-                PlacementRow.column,
-                PlacementRow.toc_page,
-                ArticleRow.id,
-                ArticleRow.title,
-                ArticleRow.blocks,
-                ArticleRow.source,
-                ArticleRow.url,
-                ArticleRow.published,
-            )
-            .join(ArticleRow, ArticleRow.id == PlacementRow.article_id)
+            select(PlacementRow)
+            .options(selectinload(PlacementRow.article).defer(ArticleRow.enrichment))
             .order_by(PlacementRow.position)
         )
         with self.store.session() as session:
             row = session.scalars(query.order_by(IssueRow.date.desc()).limit(1)).first()
             if row is None:
                 raise NotFoundError(f"没有总第{total_number}期" + (f"（{series}）" if series else ""))
-            articles = [
-                Article(
-                    id=a.id,
-                    title=a.title,
-                    column=a.column,
-                    blocks=[Block.model_validate(b) for b in a.blocks or []],
-                    source=a.source,
-                    url=a.url,
-                    published=a.published,
-                    toc_page=a.toc_page,
-                )
-                for a in session.execute(placed.where(PlacementRow.issue_id == row.id))
-            ]
             # Without enrichment and provenance: the issue page needs neither and they are the bulk.
+            articles = [
+                article_from_row(p.article, full=False).model_copy(update={"column": p.column, "toc_page": p.toc_page})
+                for p in session.scalars(placed.where(PlacementRow.issue_id == row.id))
+            ]
             return issue_from_row(row, articles)
 
     # ---- articles ----------------------------------------------------------------------------
 
-    def article(self, article_id: int) -> tuple[Article, list[Placement]]:
-        """One article and the issues that carried it (oldest first). Raises NotFoundError."""
-        with self.store.session() as session:
-            row = session.scalar(
-                select(ArticleRow).where(ArticleRow.id == article_id).options(selectinload(ArticleRow.provenance))
-            )
-            if row is None:
-                raise NotFoundError(f"没有编号为 {article_id} 的文章")
-            article = article_from_row(row)
-            placed = session.execute(
-                select(IssueRow.series, IssueRow.number, IssueRow.total_number, IssueRow.date, PlacementRow.column)
-                .join(PlacementRow, PlacementRow.issue_id == IssueRow.id)
-                .where(PlacementRow.article_id == article_id)
-                .order_by(IssueRow.date, IssueRow.total_number)
-            )
-            placements = [Placement(*values) for values in placed]
-        if article.column is None:
-            enriched = article.enrichment.get("column")
-            column = placements[0].column if placements else None
-            if column is None and isinstance(enriched, Mapping) and isinstance(enriched.get("column"), str):
-                column = enriched["column"]
-            article = article.model_copy(update={"column": column})
-        if article.published is None and placements:
-            article = article.model_copy(update={"published": placements[0].date})
-        return article, placements
-
-    def _first_issue(self) -> Any:
-        return (
-            select(
-                PlacementRow.article_id,
-                func.min(IssueRow.date).label("first_date"),
-                func.min(PlacementRow.column).label("placed_column"),
-            )
-            .join(IssueRow, IssueRow.id == PlacementRow.issue_id)
-            .group_by(PlacementRow.article_id)
-            .subquery()
-        )
-
-    @staticmethod
-    def _column(first: Any) -> Any:
-        # The article's own column, else its first issue's, else the one enrichment chose.
-        enriched = ArticleRow.enrichment["column"]["column"].as_string()
-        return func.coalesce(ArticleRow.column, first.c.placed_column, enriched)
-
-    def _article_page(self, first: Any) -> Select[Any]:
-        day = func.coalesce(ArticleRow.published, first.c.first_date)
-        column = self._column(first)
-        return (
-            select(
-                ArticleRow.id,
-                ArticleRow.title,
-                column.label("column"),
-                day.label("day"),
-                ArticleRow.source,
-                ArticleRow.url,
-                ArticleRow.blocks,
-                ArticleRow.enrichment,
-            )
-            .outerjoin(first, first.c.article_id == ArticleRow.id)
-            .order_by(day.desc().nulls_last(), ArticleRow.id.desc())
+    def article(self, article_id: int) -> ArticleDetail:
+        """One article with the issues that carried it (oldest first) and its enrichment. Raises NotFoundError."""
+        found = self.store.stored_articles([article_id]) if self._visible(article_id) else []
+        if not found:
+            raise NotFoundError(f"没有编号为 {article_id} 的文章")
+        stored = found[0]
+        article, enrichment = stored.article, stored.article.enrichment
+        similar = enrichment.duplicates.similar if enrichment.duplicates is not None else []
+        titles = self.summaries(s.id for s in similar)
+        return ArticleDetail(
+            id=article_id,
+            title=article.title,
+            column=stored.column,
+            date=stored.date,
+            source=article.source,
+            url=article.url,
+            blocks=article.blocks,
+            issues=list(stored.placements),
+            facts=enrichment.facts,
+            topics=enrichment.topic_labels,
+            column_decision=enrichment.column,
+            summary=enrichment.summary,
+            duplicates=[
+                Duplicate(id=s.id, title=titles[s.id].title if s.id in titles else None, jaccard=s.jaccard)
+                for s in similar
+            ],
         )
 
     def articles(
         self, *, limit: int, offset: int = 0, column: str | None = None, issue: int | None = None
-    ) -> tuple[list[ArticleSummary], int]:
+    ) -> tuple[list[ArticleItem], int]:
         """A page of articles, newest first (optionally of one column or one issue), and the total."""
-        first = self._first_issue()
-        query = self._article_page(first)
-        counted = select(func.count(ArticleRow.id)).outerjoin(first, first.c.article_id == ArticleRow.id)
+        day = date_sql()
+        query = select(ArticleRow.id).order_by(day.desc().nulls_last(), ArticleRow.id.desc())
+        counted = select(func.count(ArticleRow.id))
+        if not self.open_library:
+            query, counted = query.where(self._vetted()), counted.where(self._vetted())
         if column is not None:
-            condition = self._column(first) == column
-            query, counted = query.where(condition), counted.where(condition)
+            query, counted = query.where(column_sql() == column), counted.where(column_sql() == column)
         if issue is not None:
             carried = (
                 select(PlacementRow.article_id)
@@ -236,28 +194,10 @@ class Library:
             query, counted = query.where(ArticleRow.id.in_(carried)), counted.where(ArticleRow.id.in_(carried))
         with self.store.session() as session:
             total = session.scalar(counted) or 0
-            rows = list(session.execute(query.limit(limit).offset(offset)))
-        return [_summary(row) for row in rows], total
+            ids = list(session.scalars(query.limit(limit).offset(offset)))
+        found = self.summaries(ids)
+        return [found[i] for i in ids if i in found], total
 
-    def summaries(self, ids: Iterable[int]) -> dict[int, ArticleSummary]:
+    def summaries(self, ids: Iterable[int]) -> dict[int, ArticleItem]:
         """The articles with these ids that are stored, by id."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        first = self._first_issue()
-        with self.store.session() as session:
-            rows = list(session.execute(self._article_page(first).where(ArticleRow.id.in_(wanted))))
-        return {row.id: _summary(row) for row in rows}
-
-
-def _summary(row: Any) -> ArticleSummary:
-    """A list line from a row of ``_article_page``."""
-    return ArticleSummary(
-        id=row.id,
-        title=row.title,
-        column=row.column,
-        date=row.day,
-        source=row.source,
-        url=row.url,
-        lead=lead_of(row.title, row.blocks or [], row.enrichment or {}),
-    )
+        return {stored.id: article_item(stored) for stored in self.store.stored_articles(ids)}

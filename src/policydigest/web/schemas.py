@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query as Param
 from fastapi import Request
 from pydantic import BaseModel, Field
 
+from policydigest.enrichment import ColumnDecision, Facts, SummaryResult, TopicLabel
 from policydigest.model import Block, TocEntry
 from policydigest.search import FacetCount, SearchHit
+from policydigest.store.articles import IssuePlacement
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
@@ -109,16 +110,6 @@ class ArticleList(ListMeta):
     items: list[ArticleItem]
 
 
-class Placement(BaseModel):
-    """An issue that carried the article."""
-
-    series: str
-    number: int
-    total_number: int
-    date: dt.date
-    column: str | None
-
-
 class Duplicate(BaseModel):
     """A near-duplicate of the article (the same news from another issue or source)."""
 
@@ -137,10 +128,13 @@ class ArticleDetail(BaseModel):
     source: str | None
     url: str | None
     blocks: list[Block]
-    issues: list[Placement]
-    facts: dict[str, Any] | None = Field(description="Documents, authorities, regions, dates, targets, money.")
-    topics: list[dict[str, Any]]
-    summary: dict[str, Any] | None
+    issues: list[IssuePlacement] = Field(description="The issues that carried the article, oldest first.")
+    facts: Facts | None = Field(description="Documents, authorities, regions, dates, targets, money (null: not run).")
+    topics: list[TopicLabel]
+    column_decision: ColumnDecision | None = Field(
+        description="The column the enrichment stage chose, its confidence and reasons (null: not run)."
+    )
+    summary: SummaryResult | None
     duplicates: list[Duplicate]
 
 
@@ -166,46 +160,6 @@ class SimilarAnswer(BaseModel):
 
     id: int
     items: list[SearchHit]
-
-
-def topics_of(enrichment: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The topic labels enrichment gave an article (``{"labels": [...]}``; a bare list is read too).
-
-    >>> topics_of({"topics": {"labels": [{"id": "compute", "label": "算力"}]}})
-    [{'id': 'compute', 'label': '算力'}]
-    """
-    found = enrichment.get("topics")
-    if isinstance(found, Mapping):
-        found = found.get("labels")
-    return [dict(t) for t in found if isinstance(t, Mapping) and t.get("label")] if isinstance(found, list) else []
-
-
-def facts_of(enrichment: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The facts enrichment found, or None before the facts stage ran."""
-    facts = enrichment.get("facts")
-    return dict(facts) if isinstance(facts, Mapping) else None
-
-
-def summary_of(enrichment: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The summary (lead, summary, method), or None."""
-    summary = enrichment.get("summary")
-    return dict(summary) if isinstance(summary, Mapping) else None
-
-
-def duplicate_ids(enrichment: Mapping[str, Any]) -> list[tuple[int, float | None]]:
-    """Ids of the article's near-duplicates and their similarity.
-
-    >>> duplicate_ids({"duplicates": {"similar": [{"id": 4, "jaccard": 0.8}, {"id": "x"}]}})
-    [(4, 0.8)]
-    """
-    found = enrichment.get("duplicates")
-    similar = found.get("similar") if isinstance(found, Mapping) else None
-    pairs: list[tuple[int, float | None]] = []
-    for item in similar if isinstance(similar, list) else []:
-        if isinstance(item, Mapping) and isinstance(item.get("id"), int):
-            jaccard = item.get("jaccard")
-            pairs.append((item["id"], float(jaccard) if isinstance(jaccard, int | float) else None))
-    return pairs
 
 
 class SourceItem(BaseModel):

@@ -2,15 +2,19 @@
 
 Every page, API call and feed that searches takes the same GET parameters, so any search (or any
 facet the reader clicked) is a shareable URL and a subscribable feed:
-``q`` (the query text), ``column``, ``region``, ``authority``, ``kind``, ``topic``, ``source``,
-``issue`` (each repeatable: any of the values), ``since``, ``until`` (YYYY-MM-DD) and ``sort``.
+``q`` (the query text), one parameter per facet of ``search.facets.FACETS`` (``column``, ``region`` …,
+each repeatable: any of the values), ``since``, ``until`` (YYYY-MM-DD) and ``sort``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import re
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -21,23 +25,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator, StringConstraints
 
 from policydigest.errors import SearchIndexError
+from policydigest.metrics import SEARCH_SECONDS
 from policydigest.search import IndexSync, Query, SearchHit, SearchResult, SortOrder
-from policydigest.search.facets import FACET_NAMES
+from policydigest.search.facets import FACETS, Facet, with_facet_parameters
 
 log = logging.getLogger(__name__)
 
-#: Facet names in the order pages show them, with their Chinese labels.
-FACET_LABELS: dict[str, str] = {
-    "column": "栏目",
-    "region": "地区",
-    "authority": "发文机构",
-    "topic": "主题",
-    "kind": "文件类型",
-    "source": "来源",
-    "issue": "期号",
-}
-assert set(FACET_LABELS) == set(FACET_NAMES), "every facet of the index needs a label"
-_TEXT_FILTERS = ("column", "region", "authority", "kind", "topic", "source")
 MAX_VALUES = 20
 
 Value = Annotated[str, StringConstraints(max_length=100)]
@@ -91,8 +84,8 @@ class SearchParams:
     def items(self) -> list[tuple[str, str]]:
         """The URL parameters, in a stable order (so equal searches have equal URLs)."""
         items: list[tuple[str, str]] = [("q", self.q)] if self.q else []
-        for name in FACET_LABELS:
-            items.extend((name, value) for value in self.values(name))
+        for facet in FACETS:
+            items.extend((facet.param, value) for value in self.values(facet.name))
         if self.since:
             items.append(("since", self.since.isoformat()))
         if self.until:
@@ -131,25 +124,18 @@ class SearchParams:
         """
         q = self.q.strip()
         parts = [q if q[:1] in ('"', "“", "「") else f"“{q}”"] if q else []  # a phrase is quoted already
-        for name, label in FACET_LABELS.items():
-            if self.values(name):
-                parts.append(f"{label}：{'、'.join(self.values(name))}")
+        for facet in FACETS:
+            if self.values(facet.name):
+                parts.append(f"{facet.label}：{'、'.join(self.values(facet.name))}")
         if self.since or self.until:
             parts.append(f"日期：{self.since or '…'}至{self.until or '…'}")
         return " · ".join(parts) or "全部文章"
 
     def query(self, *, limit: int, offset: int = 0, facets: bool = True) -> Query:
         """The search stage's query for one page of this search."""
-        f = self.filters
         return Query(
             text=self.q,
-            columns=list(f.get("column", ())),
-            regions=list(f.get("region", ())),
-            authorities=list(f.get("authority", ())),
-            kinds=list(f.get("kind", ())),
-            topics=list(f.get("topic", ())),
-            sources=list(f.get("source", ())),
-            issues=[int(v) for v in f.get("issue", ())],
+            filters={name: list(values) for name, values in self.filters.items()},
             since=self.since,
             until=self.until,
             sort=self.sort,
@@ -173,56 +159,73 @@ def _clean(values: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+Number = Annotated[int, Param(ge=1, le=1_000_000)]
+
+
+def _filter_parameter(facet: Facet) -> Any:
+    about = Param(max_length=MAX_VALUES, description=facet.help)
+    return Annotated[list[Number], about] if facet.numeric else Annotated[list[Value], about]
+
+
+@with_facet_parameters(_filter_parameter, default=[])
 def search_params(
     q: Annotated[
         str, Param(max_length=200, description='Words (all must occur), "phrases", prefix*, -exclusions.')
     ] = "",
-    column: Annotated[Values, Param(description="Column (any of the values given).")] = [],  # noqa: B006
-    region: Annotated[Values, Param(description="Region; a province includes its cities (贵州 ⊃ 贵阳).")] = [],  # noqa: B006
-    authority: Annotated[Values, Param(description="Issuing authority, full name or as written.")] = [],  # noqa: B006
-    kind: Annotated[Values, Param(description="Document kind: 办法, 方案, 通知 …")] = [],  # noqa: B006
-    topic: Annotated[Values, Param(description="Topic id or label.")] = [],  # noqa: B006
-    source: Annotated[Values, Param(description="Source (来源) as stored.")] = [],  # noqa: B006
-    issue: Annotated[
-        list[Annotated[int, Param(ge=1, le=1_000_000)]], Param(max_length=MAX_VALUES, description="Issue 总期 number.")
-    ] = [],  # noqa: B006
     since: Annotated[Day, Param(description="Dated on or after this day (YYYY-MM-DD).")] = None,
     until: Annotated[Day, Param(description="Dated on or before this day (YYYY-MM-DD).")] = None,
     sort: Annotated[
         SortOrder, Param(description="relevance (best first) or date (newest first).")
     ] = SortOrder.RELEVANCE,
+    **filters: list[str] | list[int],
 ) -> SearchParams:
-    """The search named by the request's GET parameters (a FastAPI dependency)."""
+    """The search named by the request's GET parameters (a FastAPI dependency; one parameter per facet)."""
     if since and until and since > until:
         raise RequestValidationError(
             [{"type": "value_error", "loc": ("query", "since"), "msg": "起始日期晚于截止日期", "input": str(since)}]
         )
-    filters: dict[str, tuple[str, ...]] = {
-        name: _clean(values)
-        for name, values in zip(_TEXT_FILTERS, (column, region, authority, kind, topic, source), strict=True)
-    }
-    filters["issue"] = tuple(dict.fromkeys(str(n) for n in issue))
+    cleaned = {name: _clean([str(v) for v in values]) for name, values in filters.items()}
     return SearchParams(
-        q=" ".join(q.split()), filters={k: v for k, v in filters.items() if v}, since=since, until=until, sort=sort
+        q=" ".join(q.split()), filters={k: v for k, v in cleaned.items() if v}, since=since, until=until, sort=sort
     )
 
 
 class Searcher:
     """Runs searches for the web app on the index kept in step with the store."""
 
-    def __init__(self, sync: IndexSync) -> None:
+    def __init__(
+        self, sync: IndexSync, *, published: Callable[[], list[int]] | None = None, follow_every: float = 1.0
+    ) -> None:
         self.sync = sync
+        #: When set, searches without an issue filter see only articles of these issues (readers' view).
+        self.published = published
+        self.follow_every = follow_every
+        self._followed = -math.inf
+        self._follow_lock = threading.Lock()
 
     def _ready(self) -> Any:
         if self.sync.pending():  # changes an earlier write could not apply yet
             self.sync(frozenset())
+        now = time.monotonic()
+        # Writes of other processes (workers, the CLI, other nodes) reach this node's index at most this late.
+        if now - self._followed >= self.follow_every and self._follow_lock.acquire(blocking=False):
+            try:
+                self.sync.follow()
+                self._followed = now
+            finally:
+                self._follow_lock.release()
         return self.sync.index
 
     def search(self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True) -> SearchResult:
         """One page of hits of ``params``, with the total and facet counts. Raises SearchIndexError."""
         query = params.query(limit=limit, offset=offset, facets=facets)
+        if self.published is not None and not query.filters.get("issue"):
+            published = [str(n) for n in self.published()] or ["0"]  # 0: no issue, so no hit
+            query = query.model_copy(update={"filters": {**query.filters, "issue": published}})
         try:
-            result: SearchResult = self._ready().search(query)
+            index = self._ready()
+            with SEARCH_SECONDS.time():
+                result: SearchResult = index.search(query)
         except (OSError, ValueError) as exc:
             log.exception("search failed for %r", query)
             raise SearchIndexError(f"the search index could not answer: {exc}") from exc
@@ -232,6 +235,8 @@ class Searcher:
         """Articles most like this one; [] when the index cannot tell (logged)."""
         try:
             hits: list[SearchHit] = self._ready().more_like_this(article_id, limit=limit)
+            if self.published is not None:
+                hits = [hit for hit in hits if hit.issues]
         except (SearchIndexError, OSError, ValueError) as exc:
             log.warning("more like this failed for article #%s: %s", article_id, exc)
             return []

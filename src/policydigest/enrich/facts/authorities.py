@@ -18,7 +18,7 @@ import ahocorasick_rs
 from policydigest.enrich.facts.model import AuthorityFact, AuthorityLevel
 from policydigest.enrich.facts.quantities import CN_INTEGER, parse_number
 from policydigest.enrich.facts.regions import Mention, Place
-from policydigest.enrich.facts.resources import load_table
+from policydigest.enrich.facts.resources import authority_table
 
 # A bare 省/市 is a place only when not part of 全省, 各省, 本市, 城市 ….
 _BARE_PLACE = re.compile(r"[省市]")
@@ -56,19 +56,14 @@ class _Hit:
 
 @functools.cache
 def _tables() -> _Tables:
-    table = load_table("authorities.toml")
-    names: dict[str, tuple[str, AuthorityLevel, str | None]] = {}
-    for full, aliases in table["national"].items():
-        for form in [full, *aliases]:
-            names[form] = (full, "national", None)
-    for full in table["international"]:
-        names[full] = (full, "international", None)
-    for form, full in table["foreign_aliases"].items():
-        names[form] = (full, "foreign", full[2:])
+    table = authority_table()
+    names: dict[str, tuple[str, AuthorityLevel, str | None]] = {
+        form: (a.name, a.level, a.name[2:] if a.level == "foreign" else None) for form, a in table.forms().items()
+    }
     forms = sorted(names)
-    depts = sorted(table["local"], key=len, reverse=True)
-    suffixes = "|".join(map(re.escape, table["local_suffixes"]))
-    stems = "|".join(map(re.escape, table["department_stems"]))
+    depts = sorted(table.local, key=len, reverse=True)
+    suffixes = "|".join(map(re.escape, table.local_suffixes))
+    stems = "|".join(map(re.escape, table.department_stems))
     generic = rf"[\u4e00-\u9fff]{{0,12}}?(?:{suffixes})|(?:{stems})厅"
     local = re.compile(_SESSION + "(?:(" + "|".join(map(re.escape, depts)) + rf")|({generic}))")
     return _Tables(
@@ -76,13 +71,11 @@ def _tables() -> _Tables:
         national_forms=forms,
         national_names=names,
         local=local,
-        local_names=dict(table["local"]),
-        local_stop=re.compile("|".join(map(re.escape, table["local_stopwords"]))),
+        local_names=dict(table.local),
+        local_stop=re.compile("|".join(map(re.escape, table.local_stopwords))),
         # 美国联邦国会参议院: an optional 联邦 between the country and the department.
-        foreign=re.compile(
-            "(?:联邦)?(" + "|".join(map(re.escape, sorted(table["foreign"], key=len, reverse=True))) + ")"
-        ),
-        foreign_names=dict(table["foreign"]),
+        foreign=re.compile("(?:联邦)?(" + "|".join(map(re.escape, sorted(table.foreign, key=len, reverse=True))) + ")"),
+        foreign_names=dict(table.foreign),
     )
 
 

@@ -10,7 +10,7 @@ from policydigest.ingest.bulletin.lines import (
     NUMBERED_HEADING,
     QR_PROMPT,
     SOURCE,
-    Line,
+    SourceLine,
     ends_sentence,
     is_title_like,
 )
@@ -44,14 +44,14 @@ def is_end_marker(text: str) -> bool:
     return bool(SOURCE.search(text) or LINK.match(text) or QR_PROMPT.match(text))
 
 
-def _next_text(lines: list[Line], i: int, end: int) -> tuple[int, str]:
+def _next_text(lines: list[SourceLine], i: int, end: int) -> tuple[int, str]:
     for j in range(i, end):
         if lines[j].text:
             return j, lines[j].text
     return end, ""
 
 
-def title_line_count(lines: list[Line], i: int, end: int) -> int:
+def title_line_count(lines: list[SourceLine], i: int, end: int) -> int:
     """An untitled-in-contents article's title takes one line, or two when both are headline-like.
 
     The second line joins only if it is short, unfinished and followed by body text.
@@ -65,7 +65,7 @@ def title_line_count(lines: list[Line], i: int, end: int) -> int:
     return 2 if third and (len(third) >= LONG_LINE or ends_sentence(third)) else 1
 
 
-def find_unlisted_starts(lines: list[Line], start: int, end: int, taken: set[int]) -> list[int]:
+def find_unlisted_starts(lines: list[SourceLine], start: int, end: int, taken: set[int]) -> list[int]:
     """Articles the table of contents leaves out: a headline-like line right after an article's end.
 
     An article ends with its source line, the QR prompt or the original link; what follows
@@ -103,11 +103,11 @@ def _join(previous: str, following: str) -> str:
     return previous + following
 
 
-def build_article(raw: RawArticle, lines: list[Line], end: int) -> RawArticle:
+def build_article(raw: RawArticle, lines: list[SourceLine], end: int) -> RawArticle:
     """Fill title, blocks, source and link of ``raw`` from its lines up to ``end``."""
     title_parts = [line.text for line in lines[raw.start : end] if line.text][: raw.title_lines]
     raw.title = " ".join(normalize_text(part) for part in title_parts)
-    body_lines: list[Line] = []
+    body_lines: list[SourceLine] = []
     seen_title = 0
     for line in lines[raw.start : end]:
         if not line.text:

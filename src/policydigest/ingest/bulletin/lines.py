@@ -20,7 +20,7 @@ SENTENCE_END = "。！？；…”’」』）)!?;"
 
 
 @dataclass(frozen=True)
-class Line:
+class SourceLine:
     """One source line with Markdown taken off (heading marks carry no meaning in real issues)."""
 
     text: str
@@ -30,7 +30,7 @@ class Line:
         return "\t" in self.text.strip(" ") and len(self.text.split("\t")) > 2
 
 
-def split_lines(text: str) -> list[Line]:
+def split_lines(text: str) -> list[SourceLine]:
     """Cleaned lines (Markdown removed, white space trimmed), one per source line.
 
     >>> [line.text for line in split_lines("# 标题\\n\\n**正文**  ")]
@@ -41,7 +41,7 @@ def split_lines(text: str) -> list[Line]:
         stripped, _level = strip_markdown(raw.rstrip())
         # Tabs are table structure; other leading/trailing white space is layout.
         cleaned = stripped.strip(" \u3000\u00a0\ufeff") if "\t" in stripped else stripped.strip()
-        lines.append(Line(cleaned))
+        lines.append(SourceLine(cleaned))
     return lines
 
 

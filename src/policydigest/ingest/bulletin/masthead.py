@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from policydigest.errors import NotABulletinError
-from policydigest.ingest.bulletin.lines import DATE, NUMBER, TOTAL, Line
+from policydigest.ingest.bulletin.lines import DATE, NUMBER, TOTAL, SourceLine
 from policydigest.ingest.bulletin.text import normalize_text
 from policydigest.model import Masthead, MastheadRole
 
@@ -49,7 +49,7 @@ class Header:
     toc_start: int  # index of the 本期要目 line, or of the first line after the masthead
 
 
-def _find_header_line(lines: list[Line]) -> int:
+def _find_header_line(lines: list[SourceLine]) -> int:
     for i, line in enumerate(lines[:HEADER_SEARCH_LINES]):
         window = " ".join(other.text for other in lines[i : i + 4])
         if DATE.search(line.text) and NUMBER.search(window) and TOTAL.search(window):
@@ -98,7 +98,7 @@ def split_names(value: str) -> list[str]:
     return names
 
 
-def _parse_masthead_fields(lines: list[Line], masthead: Masthead) -> str | None:
+def _parse_masthead_fields(lines: list[SourceLine], masthead: Masthead) -> str | None:
     """Fill ``masthead`` from key/value lines; return the disclaimer if one is printed."""
     disclaimer: str | None = None
     current: tuple[str, str] | None = None  # (kind, key)
@@ -156,7 +156,7 @@ def _starts_masthead(text: str) -> bool:
     return bool(DISCLAIMER.match(text)) or (_key_and_value(text, keys) is not None and len(text) < 40)
 
 
-def parse_header(lines: list[Line]) -> Header:
+def parse_header(lines: list[SourceLine]) -> Header:
     """Read the cover and masthead page; raise ``NotABulletinError`` when there is none."""
     head = _find_header_line(lines)
     window = " ".join(line.text for line in lines[head : head + 4])

@@ -11,14 +11,14 @@ from policydigest.ingest.bulletin.articles import (
     find_unlisted_starts,
     title_line_count,
 )
-from policydigest.ingest.bulletin.lines import Line, split_lines
+from policydigest.ingest.bulletin.lines import SourceLine, split_lines
 from policydigest.ingest.bulletin.masthead import parse_header
 from policydigest.ingest.bulletin.text import fold, normalize_text
 from policydigest.ingest.bulletin.toc import find_anchors, parse_toc
 from policydigest.model import DEFAULT_BACK_MATTER, DEFAULT_COLUMNS, Article, BackMatter, Block, Issue, Provenance
 
 
-def _back_matter_start(lines: list[Line], start: int, headings: Sequence[str], organisations: set[str]) -> int:
+def _back_matter_start(lines: list[SourceLine], start: int, headings: Sequence[str], organisations: set[str]) -> int:
     """The closing section starts at its heading, or at the name of an editing organisation.
 
     Some issues print 主编简介 before the profiles; others go straight to the editing
@@ -31,7 +31,7 @@ def _back_matter_start(lines: list[Line], start: int, headings: Sequence[str], o
     return len(lines)
 
 
-def _back_matter(lines: list[Line]) -> list[BackMatter]:
+def _back_matter(lines: list[SourceLine]) -> list[BackMatter]:
     texts = [line.text for line in lines if line.text]
     if not texts:
         return []

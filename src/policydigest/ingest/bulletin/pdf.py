@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
-from policydigest.errors import BadInputError, BinaryInputError, EmptyInputError, TruncatedInputError
-from policydigest.ingest.bulletin.pdflayout import Line, PageLayout, Table, join_pieces, read_layout
+from policydigest.errors import BinaryInputError, TruncatedInputError
+from policydigest.ingest.bulletin.pdflayout import PageLayout, PageLine, Table, join_pieces, read_layout
+from policydigest.ingest.extract.pdf import open_pdf
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ _TOC_LEADER = re.compile(r"^(\S.*?)\s*[.·…⋯]{2,}\s*(\d{1,3})$")
 
 
 @dataclass
-class Block:
+class PageBlock:
     """A paragraph, title, line or table of the output, and the page it starts on."""
 
     text: str
@@ -49,37 +50,12 @@ class Block:
     is_table: bool = False
 
 
-def open_pdf(data: bytes) -> pdfium.PdfDocument:
-    """Open ``data`` as a PDF, or say in one line why it is not a readable one.
-
-    >>> open_pdf(b"PK\\x03\\x04 zip")
-    Traceback (most recent call last):
-    ...
-    policydigest.errors.BinaryInputError: not a PDF: no %PDF- header at its start
-    """
-    if not data.strip():
-        raise EmptyInputError("the file is empty")
-    if b"%PDF-" not in data[:1024]:
-        raise BinaryInputError("not a PDF: no %PDF- header at its start")
-    if b"%%EOF" not in data[-2048:]:
-        raise TruncatedInputError("the PDF is cut off: it does not end with %%EOF")
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise BadInputError("the PDF is password-protected") from exc
-        raise TruncatedInputError(f"the PDF is damaged and cannot be read ({exc})") from exc
-    if len(document) == 0:
-        raise TruncatedInputError("the PDF has no pages")
-    return document
-
-
-def _head_key(page: PageLayout, line: Line, side: str) -> tuple[str, int, str]:
+def _head_key(page: PageLayout, line: PageLine, side: str) -> tuple[str, int, str]:
     text = "#page" if _PAGE_NUMBER.match(line.text) else re.sub(r"\d+", "#", line.text.replace(" ", ""))
     return side, round(line.y), text
 
 
-def _head_candidates(page: PageLayout) -> list[tuple[Line, tuple[str, int, str]]]:
+def _head_candidates(page: PageLayout) -> list[tuple[PageLine, tuple[str, int, str]]]:
     zone = HEAD_ZONE * page.height
     out = [(ln, _head_key(page, ln, "top")) for ln in page.lines[:3] if ln.y > page.height - zone]
     out += [(ln, _head_key(page, ln, "bottom")) for ln in page.lines[-3:] if ln.y < zone]
@@ -129,10 +105,10 @@ class _Metrics:
     def edges(self, page: PageLayout) -> tuple[float, float]:
         return self._edges[self.index[id(page)] % 2]
 
-    def full(self, page: PageLayout, line: Line) -> bool:
+    def full(self, page: PageLayout, line: PageLine) -> bool:
         return line.x1 >= self.edges(page)[1] - 0.6 * line.size
 
-    def same_paragraph_step(self, a: Line, b: Line) -> bool:
+    def same_paragraph_step(self, a: PageLine, b: PageLine) -> bool:
         step = a.y - b.y
         if step <= 0:
             return False
@@ -141,7 +117,7 @@ class _Metrics:
         return step <= limit
 
 
-def _column_edges(lines: Sequence[Line]) -> tuple[float, float]:
+def _column_edges(lines: Sequence[PageLine]) -> tuple[float, float]:
     """Left and right edge of the text column.
 
     The right edge is the furthest line end that at least three lines share (justified lines all
@@ -165,7 +141,7 @@ def _ends_sentence(text: str) -> bool:
     return not stripped or stripped[-1] in SENTENCE_END
 
 
-def _continues(metrics: _Metrics, page: PageLayout, a: Line, b: Line) -> bool:
+def _continues(metrics: _Metrics, page: PageLayout, a: PageLine, b: PageLine) -> bool:
     """Whether ``b`` goes on with the paragraph that ``a`` ends, on the same page.
 
     A line short of the right edge ends its paragraph (a centred title's lines stay apart, as
@@ -187,25 +163,25 @@ def _continues(metrics: _Metrics, page: PageLayout, a: Line, b: Line) -> bool:
 
 @dataclass
 class _Piece:
-    block: Block
-    first: Line | None  # None for a table
-    last: Line | None
+    block: PageBlock
+    first: PageLine | None  # None for a table
+    last: PageLine | None
 
 
 def _page_blocks(metrics: _Metrics, index: int, page: PageLayout) -> list[_Piece]:
     """The page's blocks, top to bottom."""
-    items: list[tuple[float, Line | Table]] = [(ln.y, ln) for ln in page.lines]
+    items: list[tuple[float, PageLine | Table]] = [(ln.y, ln) for ln in page.lines]
     items += [(t.top, t) for t in page.tables]
     items.sort(key=lambda item: -item[0])
     pieces: list[_Piece] = []
     for _, item in items:
         if isinstance(item, Table):
             text = "\n".join("\t".join(row) for row in item.rows)
-            pieces.append(_Piece(Block(text, index, is_table=True), None, None))
+            pieces.append(_Piece(PageBlock(text, index, is_table=True), None, None))
             continue
         last = pieces[-1].last if pieces else None
         if last is None or not _continues(metrics, page, last, item):
-            pieces.append(_Piece(Block(item.text, index), item, item))
+            pieces.append(_Piece(PageBlock(item.text, index), item, item))
             continue
         block = pieces[-1].block
         block.text = join_pieces(block.text, item.text)
@@ -213,18 +189,18 @@ def _page_blocks(metrics: _Metrics, index: int, page: PageLayout) -> list[_Piece
     return pieces
 
 
-def _flows_on(metrics: _Metrics, page: PageLayout, nxt: PageLayout, a: Line, b: Line) -> bool:
+def _flows_on(metrics: _Metrics, page: PageLayout, nxt: PageLayout, a: PageLine, b: PageLine) -> bool:
     """Whether the paragraph ending ``page`` with ``a`` goes on with ``b`` at the top of ``nxt``."""
     if abs(a.size - b.size) > 0.6 or not metrics.full(page, a) or _ends_sentence(a.text):
         return False
     return b.x0 - metrics.edges(nxt)[0] < 1.0 * b.size
 
 
-def layout_blocks(pages: Sequence[PageLayout]) -> list[Block]:
+def layout_blocks(pages: Sequence[PageLayout]) -> list[PageBlock]:
     """All blocks of the document, paragraphs broken by a page break joined again."""
     metrics = _Metrics(pages)
-    blocks: list[Block] = []
-    tail: Line | None = None  # last line of the last block so far, if it is text
+    blocks: list[PageBlock] = []
+    tail: PageLine | None = None  # last line of the last block so far, if it is text
     tail_page: PageLayout | None = None
     for index, page in enumerate(pages):
         pieces = _page_blocks(metrics, index, page)
@@ -253,13 +229,13 @@ def _toc_entry(text: str) -> str | None:
     return None
 
 
-def format_toc(blocks: list[Block]) -> list[Block]:
+def format_toc(blocks: list[PageBlock]) -> list[PageBlock]:
     """Write the entries of 本期要目 as ``- 01 标题`` lines, from its heading to where it stops.
 
     The contents run on to a following page only if that page opens with an entry, or with a
     column name followed by one.
     """
-    out: list[Block] = []
+    out: list[PageBlock] = []
     in_toc = False
     page = -1
     for i, block in enumerate(blocks):
@@ -274,7 +250,7 @@ def format_toc(blocks: list[Block]) -> list[Block]:
             )
             in_toc, page = opens, block.page
         entry = _toc_entry(block.text) if in_toc and not block.is_table else None
-        out.append(Block(entry, block.page) if entry else block)
+        out.append(PageBlock(entry, block.page) if entry else block)
     return out
 
 
@@ -282,10 +258,10 @@ def pdf_to_text(data: bytes) -> str:
     """The text of a bulletin PDF, shaped like the real text extractions (see the module docstring).
 
     >>> import datetime as dt
-    >>> from policydigest.model import Article, Block as Body, Issue
+    >>> from policydigest.model import Article, Block, Issue
     >>> from policydigest.render.pdf import render_pdf
     >>> issue = Issue(series="示例动态", number=2, total_number=9, date=dt.date(2024, 3, 1),
-    ...     articles=[Article(title="示例标题", column="国策要论", blocks=[Body.paragraph("正文。")])])
+    ...     articles=[Article(title="示例标题", column="国策要论", blocks=[Block.paragraph("正文。")])])
     >>> text = pdf_to_text(render_pdf(issue, columns=["国策要论"]))
     >>> "- 01 示例标题" in text.splitlines(), "示例标题\\n\\n正文。" in text
     (True, True)

@@ -48,7 +48,7 @@ class Char:
 
 
 @dataclass
-class Line:
+class PageLine:
     """One line of text on a page: its words, extent and font size."""
 
     text: str
@@ -81,7 +81,7 @@ class PageLayout:
 
     width: float
     height: float
-    lines: list[Line] = field(default_factory=list)
+    lines: list[PageLine] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
 
 
@@ -140,7 +140,7 @@ def _line_text(chars: list[Char], segments: list[float]) -> str:
     return "".join(out)
 
 
-def group_lines(chars: list[Char]) -> list[Line]:
+def group_lines(chars: list[Char]) -> list[PageLine]:
     """Chars whose vertical centres lie within a third of the font size make a line, read left to right."""
     visible = [c for c in chars if not c.generated and not c.text.isspace()]
     lines: list[list[Char]] = []
@@ -150,7 +150,7 @@ def group_lines(chars: list[Char]) -> list[Line]:
         else:
             lines.append([ch])
     spaces = [c for c in chars if c.text.isspace()]
-    result: list[Line] = []
+    result: list[PageLine] = []
     for members in lines:
         base = members[0].y
         size = statistics.median(c.size for c in members)
@@ -161,7 +161,7 @@ def group_lines(chars: list[Char]) -> list[Line]:
         if not text:
             continue
         ink = [c for c in members if not c.text.isspace()]
-        result.append(Line(text, ink[0].x0, max(c.x1 for c in ink), base, round(size, 1), segments))
+        result.append(PageLine(text, ink[0].x0, max(c.x1 for c in ink), base, round(size, 1), segments))
     return result
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from policydigest.ingest.bulletin.lines import Line
+from policydigest.ingest.bulletin.lines import SourceLine
 from policydigest.ingest.bulletin.text import fold, has_ideograph, normalize_text
 from policydigest.model import TocEntry
 
@@ -42,7 +42,7 @@ def _is_column_heading(text: str, columns: Sequence[str], next_text: str) -> boo
     return len(compact) <= 8 and compact.isalpha() and has_ideograph(compact) and _entry(next_text) is not None
 
 
-def parse_toc(lines: list[Line], start: int, columns: Sequence[str]) -> Toc:
+def parse_toc(lines: list[SourceLine], start: int, columns: Sequence[str]) -> Toc:
     """Entries from the line after 本期要目 up to the first line that is neither heading nor entry."""
     entries: list[TocEntry] = []
     warnings: list[str] = []
@@ -87,7 +87,7 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def find_anchors(entries: list[TocEntry], lines: list[Line], start: int, end: int) -> list[Anchor]:
+def find_anchors(entries: list[TocEntry], lines: list[SourceLine], start: int, end: int) -> list[Anchor]:
     """Match every entry to the body line(s) holding its title, tolerating small differences.
 
     Titles may be broken over two lines, spaced differently, or differ by a character

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import logging
 
+from policydigest.ingest.decoding import decode_html, detect_charset
 from policydigest.ingest.extract import wechat
 from policydigest.ingest.extract.attachments import find_attachments
 from policydigest.ingest.extract.body import Para, body_chars, extract_blocks, find_container, has_body, to_blocks
-from policydigest.ingest.extract.decoding import decode_html, detect_charset
 from policydigest.ingest.extract.dom import TextStream, parse_html
 from policydigest.ingest.extract.fallback import trafilatura_paragraphs
 from policydigest.ingest.extract.metadata import extract_metadata

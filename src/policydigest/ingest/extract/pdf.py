@@ -1,4 +1,4 @@
-"""Text of a PDF attachment (the fetcher downloads it; this reads it) with pypdfium2."""
+"""Opening PDFs (bulletins and attachments alike) and the text of a PDF attachment, with pypdfium2."""
 
 from __future__ import annotations
 
@@ -6,12 +6,38 @@ import logging
 
 import pypdfium2 as pdfium
 
-from policydigest.errors import BadInputError
+from policydigest.errors import BadInputError, BinaryInputError, EmptyInputError, TruncatedInputError
+from policydigest.ingest.decoding import is_pdf
 
 log = logging.getLogger(__name__)
 
 #: More pages than this are not read: attachments are notices and rules, not books.
 MAX_PAGES = 300
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """Open ``data`` as a PDF, or say in one line why it is not a readable one.
+
+    >>> open_pdf(b"PK\\x03\\x04 zip")
+    Traceback (most recent call last):
+    ...
+    policydigest.errors.BinaryInputError: not a PDF: no %PDF- header at its start
+    """
+    if not data.strip():
+        raise EmptyInputError("the file is empty")
+    if not is_pdf(data):
+        raise BinaryInputError("not a PDF: no %PDF- header at its start")
+    if b"%%EOF" not in data[-2048:]:
+        raise TruncatedInputError("the PDF is cut off: it does not end with %%EOF")
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise BadInputError("the PDF is password-protected") from exc
+        raise TruncatedInputError(f"the PDF is damaged and cannot be read ({exc})") from exc
+    if len(document) == 0:
+        raise TruncatedInputError("the PDF has no pages")
+    return document
 
 
 def pdf_text(data: bytes, *, max_pages: int = MAX_PAGES) -> str:
@@ -23,14 +49,9 @@ def pdf_text(data: bytes, *, max_pages: int = MAX_PAGES) -> str:
     >>> pdf_text(b"not a pdf")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydigest.errors.BadInputError: not a readable PDF: ...
+    policydigest.errors.BinaryInputError: not a PDF: ...
     """
-    if not data.lstrip()[:5].startswith(b"%PDF"):
-        raise BadInputError("not a readable PDF: it does not start with %PDF")
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise BadInputError(f"not a readable PDF: {exc}") from exc
+    document = open_pdf(data)
     try:
         pages = []
         for index in range(min(len(document), max_pages)):

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from policydigest.web.routes import articles, browse, facets, feeds, issues, search, sources
+from policydigest.web.routes import (
+    articles,
+    browse,
+    desk,
+    desk_api,
+    facets,
+    feeds,
+    issues,
+    jobs,
+    login,
+    ops,
+    search,
+    sources,
+)
 
 #: Every router of the app, pages first.
 ROUTERS: list[APIRouter] = [
@@ -13,10 +26,16 @@ ROUTERS: list[APIRouter] = [
     search.pages,
     browse.pages,
     sources.pages,
+    login.pages,
+    desk.pages,
     feeds.router,
     issues.api,
     articles.api,
     search.api,
     facets.api,
     sources.api,
+    desk_api.api,
+    ops.router,
+    jobs.pages,
+    jobs.api,
 ]

@@ -12,21 +12,7 @@ from fastapi.responses import HTMLResponse
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.facts import fact_groups
 from policydigest.web.problems import ERROR_RESPONSES
-from policydigest.web.schemas import (
-    ArticleDetail,
-    ArticleItem,
-    ArticleList,
-    Duplicate,
-    Paging,
-    Placement,
-    SimilarAnswer,
-    duplicate_ids,
-    facts_of,
-    next_url,
-    paging,
-    summary_of,
-    topics_of,
-)
+from policydigest.web.schemas import ArticleDetail, ArticleList, Paging, SimilarAnswer, next_url, paging
 from policydigest.web.searching import SearchParams
 
 pages = APIRouter(include_in_schema=False)
@@ -37,38 +23,18 @@ ArticleId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The articl
 MORE_LIKE_THIS = 5
 
 
-def _detail(ctx: WebContext, article_id: int) -> ArticleDetail:
-    article, placements = ctx.library.article(article_id)
-    pairs = duplicate_ids(article.enrichment)
-    titles = ctx.library.summaries(i for i, _ in pairs)
-    return ArticleDetail(
-        id=article_id,
-        title=article.title,
-        column=article.column,
-        date=article.published,
-        source=article.source,
-        url=article.url,
-        blocks=article.blocks,
-        issues=[Placement(**vars(p)) for p in placements],
-        facts=facts_of(article.enrichment),
-        topics=topics_of(article.enrichment),
-        summary=summary_of(article.enrichment),
-        duplicates=[Duplicate(id=i, title=titles[i].title if i in titles else None, jaccard=j) for i, j in pairs],
-    )
-
-
 @pages.get("/articles/{article_id}", response_class=HTMLResponse)
 async def article_page(ctx: Ctx, article_id: ArticleId) -> HTMLResponse:
     """One article with its facts (each a link to a search), topics, near-duplicates and similar articles."""
 
     def values() -> dict[str, Any]:
-        detail = _detail(ctx, article_id)
+        detail = ctx.library.article(article_id)
         return {
             "nav": "search",
             "article": detail,
             "facts": fact_groups(detail.facts),
             "topic_links": [
-                (t["label"], SearchParams(filters={"topic": (str(t["label"]),)}).query_string()) for t in detail.topics
+                (t.label, SearchParams(filters={"topic": (t.label,)}).query_string()) for t in detail.topics
             ],
             "similar": ctx.searcher.more_like_this(article_id, limit=MORE_LIKE_THIS),
         }
@@ -89,7 +55,7 @@ def list_articles(
 ) -> ArticleList:
     items, total = ctx.library.articles(limit=page.limit, offset=page.offset, column=column, issue=issue)
     return ArticleList(
-        items=[ArticleItem(**vars(item)) for item in items],
+        items=items,
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -99,7 +65,7 @@ def list_articles(
 
 @api.get("/articles/{article_id}", response_model=ArticleDetail, summary="One article with its enrichment")
 def get_article(ctx: Ctx, article_id: ArticleId) -> ArticleDetail:
-    return _detail(ctx, article_id)
+    return ctx.library.article(article_id)
 
 
 @api.get("/articles/{article_id}/similar", response_model=SimilarAnswer, summary="Articles most like this one")

@@ -1,4 +1,5 @@
-"""Pages per column, region, authority and topic: an index of each (with counts) and one page per value."""
+"""Browse pages, one pair per facet with a ``route`` (column, region, authority, topic): an index of
+its values with counts (``/regions``) and one page per value (``/regions/贵州``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
 from policydigest.errors import NotFoundError
+from policydigest.search.facets import BROWSABLE, Facet
 from policydigest.web.context import WebContext, get_context, path_part
 from policydigest.web.routes.search import PageNumber, search_page
-from policydigest.web.searching import FACET_LABELS, SearchParams, search_params
+from policydigest.web.searching import SearchParams, search_params
 
 pages = APIRouter(include_in_schema=False)
 
@@ -19,78 +21,53 @@ Ctx = Annotated[WebContext, Depends(get_context)]
 Params = Annotated[SearchParams, Depends(search_params)]
 Name = Annotated[str, PathParam(min_length=1, max_length=100)]
 
-#: URL folder → facet.
-FOLDERS: dict[str, str] = {"columns": "column", "regions": "region", "authorities": "authority", "topics": "topic"}
 
-
-def _index(ctx: WebContext, folder: str) -> HTMLResponse:
-    facet = FOLDERS[folder]
+def _index(ctx: WebContext, facet: Facet) -> HTMLResponse:
     result = ctx.searcher.search(SearchParams(), limit=0)
-    counts = {c.value: c.count for c in result.facets.get(facet, [])}
+    counts = {c.value: c.count for c in result.facets.get(facet.name, [])}
     names = list(counts)
-    if facet == "column":  # every column, in print order, even an empty one
+    if facet.name == "column":  # every column, in print order, even an empty one
         names = ctx.columns + [n for n in names if n not in ctx.columns]
-    values = [(name, f"/{folder}/{path_part(name)}", counts.get(name, 0)) for name in names]
-    label = FACET_LABELS[facet]
+    values = [(name, f"/{facet.route}/{path_part(name)}", counts.get(name, 0)) for name in names]
     return ctx.page(
         "facet_index.html.j2",
-        {"nav": facet, "heading": label, "intro": f"按{label}浏览全部文章（文章数最多的在前）。", "values": values},
+        {
+            "nav": facet.name,
+            "heading": facet.label,
+            "intro": f"按{facet.label}浏览全部文章（文章数最多的在前）。",
+            "values": values,
+        },
     )
 
 
-def _one(ctx: WebContext, folder: str, name: str, params: SearchParams, page: int) -> HTMLResponse:
-    facet = FOLDERS[folder]
+def _one(ctx: WebContext, facet: Facet, name: str, params: SearchParams, page: int) -> HTMLResponse:
     # A name no article has is a 404, not an empty page with 200 (a soft 404); every column exists.
-    exists = facet == "column" and name in ctx.columns
-    if not exists and ctx.searcher.search(SearchParams(filters={facet: (name,)}), limit=0, facets=False).total == 0:
-        raise NotFoundError(f"没有这个{FACET_LABELS[facet]}的文章：{name}")
+    exists = facet.name == "column" and name in ctx.columns
+    probe = SearchParams(filters={facet.name: (name,)})
+    if not exists and ctx.searcher.search(probe, limit=0, facets=False).total == 0:
+        raise NotFoundError(f"没有这个{facet.label}的文章：{name}")
     return search_page(
         ctx,
         params,
         page,
-        action=f"/{folder}/{path_part(name)}",
+        action=f"/{facet.route}/{path_part(name)}",
         heading=name,
-        intro=f"{FACET_LABELS[facet]}：{name}",
-        fixed=(facet, name),
-        nav=facet,
+        intro=f"{facet.label}：{name}",
+        fixed=(facet.name, name),
+        nav=facet.name,
     )
 
 
-@pages.get("/columns", response_class=HTMLResponse)
-def columns(ctx: Ctx) -> HTMLResponse:
-    return _index(ctx, "columns")
+def _add_routes(facet: Facet) -> None:
+    def index(ctx: Ctx) -> HTMLResponse:
+        return _index(ctx, facet)
+
+    def one(ctx: Ctx, name: Name, params: Params, page: PageNumber = 1) -> HTMLResponse:
+        return _one(ctx, facet, name, params, page)
+
+    pages.add_api_route(f"/{facet.route}", index, response_class=HTMLResponse, name=facet.route)
+    pages.add_api_route(f"/{facet.route}/{{name}}", one, response_class=HTMLResponse, name=facet.name)
 
 
-@pages.get("/columns/{name}", response_class=HTMLResponse)
-def column(ctx: Ctx, name: Name, params: Params, page: PageNumber = 1) -> HTMLResponse:
-    return _one(ctx, "columns", name, params, page)
-
-
-@pages.get("/regions", response_class=HTMLResponse)
-def regions(ctx: Ctx) -> HTMLResponse:
-    return _index(ctx, "regions")
-
-
-@pages.get("/regions/{name}", response_class=HTMLResponse)
-def region(ctx: Ctx, name: Name, params: Params, page: PageNumber = 1) -> HTMLResponse:
-    return _one(ctx, "regions", name, params, page)
-
-
-@pages.get("/authorities", response_class=HTMLResponse)
-def authorities(ctx: Ctx) -> HTMLResponse:
-    return _index(ctx, "authorities")
-
-
-@pages.get("/authorities/{name}", response_class=HTMLResponse)
-def authority(ctx: Ctx, name: Name, params: Params, page: PageNumber = 1) -> HTMLResponse:
-    return _one(ctx, "authorities", name, params, page)
-
-
-@pages.get("/topics", response_class=HTMLResponse)
-def topics(ctx: Ctx) -> HTMLResponse:
-    return _index(ctx, "topics")
-
-
-@pages.get("/topics/{name}", response_class=HTMLResponse)
-def topic(ctx: Ctx, name: Name, params: Params, page: PageNumber = 1) -> HTMLResponse:
-    return _one(ctx, "topics", name, params, page)
+for _facet in BROWSABLE:
+    _add_routes(_facet)

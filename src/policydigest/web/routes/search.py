@@ -10,11 +10,12 @@ from fastapi import Query as Param
 from fastapi.responses import HTMLResponse
 
 from policydigest.search import SearchResult
+from policydigest.search.facets import FACETS
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.feeds import feed_links
 from policydigest.web.problems import ERROR_RESPONSES
 from policydigest.web.schemas import MAX_OFFSET, Paging, SearchAnswer, next_url, paging
-from policydigest.web.searching import FACET_LABELS, SearchParams, search_params
+from policydigest.web.searching import SearchParams, search_params
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["search"], responses=ERROR_RESPONSES)
@@ -34,13 +35,14 @@ def _link(action: str, params: SearchParams, **extra: str | int) -> str:
 def facet_views(result: SearchResult, params: SearchParams, action: str, fixed: str | None) -> list[dict[str, Any]]:
     """Each facet's values with counts and the link that adds (or removes) that value."""
     views = []
-    for name, label in FACET_LABELS.items():
+    for facet in FACETS:
+        name = facet.name
         if name == fixed:
             continue
         counts = result.facets.get(name) or []
         values = [
             {
-                "label": (f"总第{c.value}期" if name == "issue" else c.value),
+                "label": facet.show(c.value),
                 "count": c.count,
                 "selected": params.is_selected(name, c.value),
                 "href": _link(action, params.toggled(name, c.value)),
@@ -52,7 +54,7 @@ def facet_views(result: SearchResult, params: SearchParams, action: str, fixed: 
             {"label": v, "count": 0, "selected": True, "href": _link(action, params.toggled(name, v))} for v in selected
         ]
         if values:
-            views.append({"name": name, "label": label, "values": values})
+            views.append({"name": name, "label": facet.label, "values": values})
     return views
 
 
@@ -73,9 +75,9 @@ def search_page(
     searched = params if fixed is None else params.toggled(*fixed) if not params.is_selected(*fixed) else params
     result = ctx.searcher.search(searched, limit=size, offset=offset)
     chips = [
-        (f"{FACET_LABELS[name]}：{'总第' + v + '期' if name == 'issue' else v}", _link(action, params.toggled(name, v)))
-        for name in FACET_LABELS
-        for v in params.values(name)
+        (f"{facet.label}：{facet.show(v)}", _link(action, params.toggled(facet.name, v)))
+        for facet in FACETS
+        for v in params.values(facet.name)
     ]
     chips += [
         (f"{'起' if name == 'since' else '止'}：{getattr(params, name)}", _link(action, params.without(name)))

@@ -1,9 +1,8 @@
-"""Sources: the health of every watched source (public, read-only) and re-checking one (editors only)."""
+"""Sources: the health of every watched source (public, read-only) and re-checking one (signed-in editors)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 from typing import Annotated, Literal
 from urllib.parse import urlencode
@@ -12,13 +11,14 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Re
 from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from policydigest.desk.roles import allowed
 from policydigest.errors import PolicydigestError
 from policydigest.ingest.catalogue import SourceSpec, load_catalogue
 from policydigest.ingest.health import SourceHealth, source_health
 from policydigest.store.sources import SourceRepository
+from policydigest.web.auth import Principal, Viewer, require
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.problems import ERROR_RESPONSES
 from policydigest.web.schemas import SourceItem, SourceList
@@ -30,7 +30,7 @@ api = APIRouter(prefix="/api/v1", tags=["sources"], responses=ERROR_RESPONSES)
 
 Ctx = Annotated[WebContext, Depends(get_context)]
 SourceName = Annotated[str, PathParam(min_length=1, max_length=200, description="The source's name in the catalogue.")]
-bearer = HTTPBearer(auto_error=False, description="The editor token (setting web_editor_token).")
+Checker = Annotated[Principal, Depends(require("sources.check"))]
 
 
 class CheckQueued(BaseModel):
@@ -67,22 +67,9 @@ def _item(h: SourceHealth, *, editor: bool = False) -> SourceItem:
     )
 
 
-def check_editor(ctx: WebContext, token: str | None) -> None:
-    """Refuse (401) unless ``token`` is the editor token; refuse (403) when no token is configured."""
-    expected = ctx.settings.web_editor_token
-    if expected is None or not expected.get_secret_value():
-        raise HTTPException(403, "编辑功能未开启：没有设置编辑口令（web_editor_token）")
-    if not token or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode()):
-        raise HTTPException(401, "需要有效的编辑口令", headers={"WWW-Authenticate": "Bearer"})
-
-
-def is_editor(ctx: WebContext, token: str | None) -> bool:
-    """Whether ``token`` is the editor token (never raises)."""
-    try:
-        check_editor(ctx, token)
-    except HTTPException:
-        return False
-    return True
+def is_editor(who: Principal | None) -> bool:
+    """Whether the signed-in user (session or API token) may re-check sources and see their raw errors."""
+    return who is not None and allowed(who.user.role, "sources.check")
 
 
 def _spec(ctx: WebContext, name: str) -> SourceSpec:
@@ -160,17 +147,21 @@ def rechecks_of(request: Request) -> Rechecks:
 
 
 @pages.get("/sources", response_class=HTMLResponse)
-def sources_page(ctx: Ctx, checked: Annotated[str | None, Param(max_length=200)] = None) -> HTMLResponse:
-    """Source health for readers: state, last success, last new item, items per week, a short summary."""
+def sources_page(
+    ctx: Ctx, who: Viewer, checked: Annotated[str | None, Param(max_length=200)] = None
+) -> HTMLResponse:
+    """Source health: readers get state, last success, last new item, items per week and a short summary;
+    signed-in editors the raw errors and the re-check buttons as well."""
     sources = health_report(ctx)
+    editor = is_editor(who)
     return ctx.page(
         "sources.html.j2",
         {
             "nav": "sources",
-            "sources": [_item(h) for h in sources],
+            "sources": [_item(h, editor=editor) for h in sources],
             # Only a source of the catalogue is named in the notice: the parameter cannot put words on the page.
             "checked": checked if checked in {h.name for h in sources if h.verified is not None} else None,
-            "editing": ctx.settings.web_editor_token is not None,
+            "csrf": who.csrf if who is not None and editor else None,
         },
     )
 
@@ -180,11 +171,10 @@ def recheck_form(
     request: Request,
     ctx: Ctx,
     tasks: BackgroundTasks,
+    _who: Checker,
     source: Annotated[str, Form(min_length=1, max_length=200)],
-    token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """Re-check one source (form of the sources page; the editor token is required)."""
-    check_editor(ctx, token)
+    """Re-check one source (form of the sources page, for signed-in editors)."""
     spec = _spec(ctx, source)
     rechecks_of(request).start(ctx, spec, tasks)
     return RedirectResponse(f"/sources?{urlencode({'checked': spec.name})}", status_code=303)
@@ -193,13 +183,10 @@ def recheck_form(
 @api.get(
     "/sources",
     response_model=SourceList,
-    summary="Health of every watched source (with the editor token: the raw errors in `details`)",
+    summary="Health of every watched source (with an editor's API token: the raw errors in `details`)",
 )
-def list_sources(request: Request, ctx: Ctx) -> SourceList:
-    # Read by hand, not declared: the list is public, the token only adds the details.
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    editor = scheme.lower() == "bearer" and is_editor(ctx, token.strip())
-    items = [_item(h, editor=editor) for h in health_report(ctx)]
+def list_sources(ctx: Ctx, who: Viewer) -> SourceList:
+    items = [_item(h, editor=is_editor(who)) for h in health_report(ctx)]
     return SourceList(items=items, total=len(items))
 
 
@@ -208,16 +195,9 @@ def list_sources(request: Request, ctx: Ctx) -> SourceList:
     response_model=CheckQueued,
     status_code=202,
     summary="Re-check one source now (editors: Authorization: Bearer TOKEN)",
-    responses={401: {"description": "No or wrong editor token"}, 403: {"description": "Editing is disabled"}},
+    responses={401: {"description": "No or wrong API token"}, 403: {"description": "The role may not"}},
 )
-def recheck_api(
-    request: Request,
-    ctx: Ctx,
-    tasks: BackgroundTasks,
-    name: SourceName,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> CheckQueued:
-    check_editor(ctx, credentials.credentials if credentials else None)
+def recheck_api(request: Request, ctx: Ctx, tasks: BackgroundTasks, name: SourceName, _who: Checker) -> CheckQueued:
     spec = _spec(ctx, name)
     started = rechecks_of(request).start(ctx, spec, tasks)
     return CheckQueued(source=spec.name, status="queued" if started else "running")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policydigest.ingest.extract.decoding import declared_in_html, decode_html, detect_charset, normalise_charset
+from policydigest.ingest.decoding import declared_in_html, decode_html, detect_charset, normalise_charset
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 TEXT = "国家数据局发布《数据要素×三年行动计划》，推动数据资源开发利用。"

@@ -1,5 +1,6 @@
-"""Turn the bytes of a web page into text, trusting the bytes over what the page claims.
+"""Bytes into text, for web pages and bulletin files alike, trusting the bytes over any declaration.
 
+The one decoder of the project, and the one test of what a file's bytes are (PDF, binary, text).
 Chinese sites often declare one charset and send another (``gb2312`` declared, UTF-8 sent, and the
 reverse). The order here: a byte-order mark wins; then UTF-8 if the bytes are valid UTF-8 (GBK text
 almost never is); then the HTTP header and the page's ``<meta>`` declarations if the bytes decode
@@ -15,6 +16,8 @@ import re
 
 from charset_normalizer import from_bytes
 
+from policydigest.errors import BinaryInputError, EmptyInputError
+
 log = logging.getLogger(__name__)
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -29,6 +32,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{2,40})""", re.I)
 _GBK_FAMILY = {"gb2312", "gbk", "cp936", "ms936", "x-gbk", "gb_2312-80", "gb_2312", "euc-cn", "csgb2312", "936"}
 _SINGLE_BYTE = {"ascii", "latin-1", "iso8859-1", "cp1252", "windows-1252"}
+_CONTROL_BYTES = frozenset(range(0, 9)) | {11, 12} | frozenset(range(14, 32))
+_PDF_HEADER_WINDOW = 1024  # the PDF standard lets the %PDF- header start anywhere in the first 1024 bytes
 _HEAD_BYTES = 8192  # where <meta charset> must appear per the HTML standard (1024), with room for sloppy pages
 
 
@@ -161,3 +166,58 @@ def decode_html(data: bytes, *, declared: str | None = None) -> str:
             data = data[len(bom) :]
             break
     return data.decode(codec, errors="replace")
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether the bytes are a PDF, judged by content (the %PDF- header), never by a file name.
+
+    >>> is_pdf(b"%PDF-1.7\\n..."), is_pdf(b"\\n  %PDF-1.4"), is_pdf(b"<html>%PDF-</html>"[:4])
+    (True, True, False)
+    """
+    return b"%PDF-" in data[:_PDF_HEADER_WINDOW]
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether the start of the bytes is binary rather than text: a NUL, or over 5% control bytes.
+
+    Form feeds and vertical tabs count: in a text file they are rare; pdftotext output has a few.
+
+    >>> looks_binary(b"PK\\x03\\x04\\x00\\x00"), looks_binary("第8期".encode())
+    (True, False)
+    """
+    head = data[:4096]
+    return b"\x00" in head or sum(byte in _CONTROL_BYTES for byte in head) > 0.05 * max(len(head), 1)
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Text of a text file (a bulletin, an article) and what was noticed while decoding it.
+
+    UTF-8 first; then the same detection as for pages (byte-order marks, GBK family as gb18030).
+    Raises :class:`~policydigest.errors.BadInputError` subclasses with a one-line reason.
+
+    >>> decode_text("数字经济观察 第8期 总第57期 国家数据局发布通知".encode("gbk"))
+    ('数字经济观察 第8期 总第57期 国家数据局发布通知', ['the file is not UTF-8; decoded as GB18030'])
+    >>> decode_text(b"\\xef\\xbb\\xbf\\xe6\\x95\\xb0")
+    ('数', [])
+    """
+    notes: list[str] = []
+    if not data.strip():
+        raise EmptyInputError("empty file: nothing to import")
+    if looks_binary(data):
+        raise BinaryInputError("binary file: not text or PDF (expected .txt, .md or .pdf)")
+    try:
+        return data.decode("utf-8-sig"), notes
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:
+            # A multi-byte character cut at the very end: the file was truncated, keep what is whole.
+            notes.append("the file ends inside a character (truncated); the broken last bytes were dropped")
+            return data[: exc.start].decode("utf-8-sig"), notes
+    codec = detect_charset(data)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise BinaryInputError(f"unreadable text: looks like {codec} but does not decode ({exc.reason})") from exc
+    if _cjk_share(text) < 0.3:
+        raise BinaryInputError("unreadable text: neither UTF-8 nor a recognised Chinese encoding")
+    notes.append(f"the file is not UTF-8; decoded as {codec.upper()}")
+    return text, notes

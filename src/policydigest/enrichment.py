@@ -1,0 +1,236 @@
+"""What the enrichment stages found in an article, typed: facts, topics, column, summary, near-duplicates.
+
+This module is neutral ground: the data model (``policydigest.model``) holds an :class:`Enrichment`,
+the enrichment stage (``policydigest.enrich``) produces it, and search, compose, render and the web
+read it, all without importing each other. Each stage result carries the stage's version in
+``versions``; a stage that failed on the article records why in ``errors``.
+
+Fact spans (``start``, ``end``) are Python ``str`` indices into the analysis text
+``article.title + "\\n" + article.body``; ``end`` is exclusive, so ``text == analysed[start:end]``.
+Each list of facts holds one fact per distinct normalised value (its first mention), except dates,
+targets and money, which hold one fact per mention.
+
+Stored enrichment is read through :func:`upgrade_enrichment`, the one place older shapes are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+AuthorityLevel = Literal["national", "provincial", "prefecture", "district", "foreign", "international"]
+RegionLevel = Literal["country", "province", "prefecture", "district", "foreign", "bloc"]
+DateRole = Literal["publication", "effective", "deadline", "period", "mention"]
+Comparator = Literal[">", ">=", "<", "<=", "="]
+MoneyKind = Literal["cap", "total", "ratio", "award", "investment", "subsidy", "other"]
+
+
+class FactSpan(BaseModel):
+    """Base of every fact: the matched characters and where they are.
+
+    >>> FactSpan(text="贵阳", start=3, end=5).end
+    5
+    """
+
+    text: str
+    start: int
+    end: int
+
+
+class DocumentFact(FactSpan):
+    """A document named in 《…》 (joined when broken over lines)."""
+
+    name: str = Field(description="Title without 《》, line breaks and stray spaces removed.")
+    kind: str | None = Field(description="Suffix class: 法/条例/办法/意见/方案/计划/通知/指南/报告/法案/战略 …")
+    status: str | None = Field(description="征求意见稿 / 试行 / 暂行 / 草案 …, when stated.")
+
+
+class AuthorityFact(FactSpan):
+    """A public authority, normalised to its full name (工信部 → 工业和信息化部)."""
+
+    name: str
+    level: AuthorityLevel | None
+    region: str | None = Field(description="Province or city full name for local authorities.")
+    joint_count: int | None = Field(description="Number of joint issuers (等4部门 → 4); None when not joint.")
+
+
+class RegionFact(FactSpan):
+    """A place at its level: country, province, prefecture city, district, foreign country or bloc."""
+
+    name: str = Field(description="Full name: 贵州省, 贵阳市, 观山湖区, 美国, 欧盟.")
+    level: RegionLevel
+    province: str | None = Field(description="Province of a Chinese region (贵阳市 → 贵州省); None abroad.")
+    code: str | None = Field(description="Six-digit administrative division code when known.")
+
+
+class DateFact(FactSpan):
+    """A date or year with its role in the text."""
+
+    role: DateRole
+    date: dt.date | None = Field(description="Full date when day, month and year are known.")
+    year: int | None
+    end_year: int | None = Field(description="Last year of a period such as 2024—2026年.")
+
+
+class TargetFact(FactSpan):
+    """A quantitative target: 到2026年，全省算力规模超过30EFLOPS → 2026, 算力规模, >, 30, EFLOPS."""
+
+    deadline_year: int | None
+    subject: str
+    comparator: Comparator
+    value: float = Field(description="Value with 万/亿 multiplied out: 1.5万家 → 15000.")
+    unit: str
+    region: str | None = Field(description="Region full name, defaulted from the article's main region.")
+
+
+class MoneyFact(FactSpan):
+    """An amount of money (or a subsidy ratio) with its currency and kind."""
+
+    amount: float = Field(description="In currency units (100万元 → 1000000.0); the fraction for ratios.")
+    currency: str = Field(description="ISO 4217 code (CNY, USD, EUR …); '%' for kind 'ratio'.")
+    kind: MoneyKind
+    ratio: float | None = Field(description="For kind 'ratio': 0.3 for 30%.")
+
+
+class Facts(BaseModel):
+    """Everything :func:`extract_facts` found in one article."""
+
+    documents: list[DocumentFact] = Field(default_factory=list)
+    authorities: list[AuthorityFact] = Field(default_factory=list)
+    regions: list[RegionFact] = Field(default_factory=list)
+    dates: list[DateFact] = Field(default_factory=list)
+    targets: list[TargetFact] = Field(default_factory=list)
+    money: list[MoneyFact] = Field(default_factory=list)
+
+
+class TopicLabel(BaseModel):
+    """A topic of the taxonomy given to an article, with its score and the keywords that earned it."""
+
+    id: str
+    label: str
+    score: float
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Topics(BaseModel):
+    """The topics stage's result: up to four labels, best first."""
+
+    labels: list[TopicLabel] = Field(default_factory=list)
+
+
+class ColumnDecision(BaseModel):
+    """The column the column stage chose, the model's probability for it, and the reasons (strongest first)."""
+
+    column: str
+    role: str = Field(description="national, local, industry or home: the column's role in the configured order.")
+    confidence: float
+    reasons: list[str] = Field(default_factory=list)
+    scores: dict[str, float] = Field(default_factory=dict, description="Probability of every column.")
+
+
+class SummaryResult(BaseModel):
+    """The summary stage's result: a lead and a summary of at most 120 characters."""
+
+    lead: str
+    summary: str = Field(description="The summary to show: abstractive when there is one, else extractive.")
+    extractive: str
+    method: Literal["extractive", "abstractive"]
+
+
+class SimilarArticle(BaseModel):
+    """Another article of the same near-duplicate group and its estimated Jaccard similarity."""
+
+    id: int
+    jaccard: float
+
+
+class Duplicates(BaseModel):
+    """The near-duplicates stage's result: the MinHash signature and the group the article is in."""
+
+    signature: str | None = Field(default=None, description="Base64 MinHash signature; None for too short texts.")
+    group: int | None = Field(default=None, description="Id of the group's canonical (earliest) article.")
+    canonical: bool = False
+    similar: list[SimilarArticle] = Field(default_factory=list)
+
+
+#: The stage results an :class:`Enrichment` holds, by stage name.
+STAGE_RESULTS: dict[str, type[BaseModel]] = {
+    "facts": Facts,
+    "topics": Topics,
+    "column": ColumnDecision,
+    "summary": SummaryResult,
+    "duplicates": Duplicates,
+}
+
+
+class Enrichment(BaseModel):
+    """Everything the enrichment stages stored for one article; a stage that has not run is None.
+
+    >>> e = Enrichment(column=ColumnDecision(column="地方新政", role="local", confidence=0.9))
+    >>> e.column_name, e.topic_labels, list(e.stored())
+    ('地方新政', [], ['column'])
+    """
+
+    facts: Facts | None = None
+    topics: Topics | None = None
+    column: ColumnDecision | None = None
+    summary: SummaryResult | None = None
+    duplicates: Duplicates | None = None
+    versions: dict[str, str] = Field(default_factory=dict, description="Version of each stage that ran.")
+    errors: dict[str, str] = Field(default_factory=dict, description="Why a stage failed on the article, by stage.")
+
+    @property
+    def column_name(self) -> str | None:
+        """The column the column stage chose, or None before it ran."""
+        return self.column.column if self.column is not None else None
+
+    @property
+    def topic_labels(self) -> list[TopicLabel]:
+        """The topic labels, best first (none before the topics stage ran)."""
+        return self.topics.labels if self.topics is not None else []
+
+    @property
+    def lead(self) -> str | None:
+        """The summary's lead, or None when there is no non-blank one."""
+        lead = self.summary.lead.strip() if self.summary is not None else ""
+        return lead or None
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON form kept in the store: stages that have not run, and empty maps, are left out."""
+        return {key: value for key, value in self.model_dump(mode="json").items() if value not in (None, {})}
+
+
+def upgrade_enrichment(stored: Mapping[str, Any] | None) -> Enrichment:
+    """The enrichment of a stored article, whatever version of the stages wrote it.
+
+    A stage result that no longer validates is dropped with its version (the next ``enrich`` run
+    redoes it) rather than failing the read; keys no stage writes are ignored.
+
+    >>> upgrade_enrichment({"summary": {"lead": "导语"}, "versions": {"summary": "0"}}).summary is None
+    True
+    >>> upgrade_enrichment(None) == Enrichment()
+    True
+    """
+    raw = dict(stored or {})
+    versions = _strings(raw.get("versions"))
+    results: dict[str, BaseModel] = {}
+    for name, model in STAGE_RESULTS.items():
+        value = raw.get(name)
+        if value is None:
+            continue
+        try:
+            results[name] = model.model_validate(value)
+        except ValidationError as exc:
+            log.info("stored %s enrichment of an older shape is dropped (the next enrich run redoes it): %s", name, exc)
+            versions.pop(name, None)
+    return Enrichment.model_validate({**results, "versions": versions, "errors": _strings(raw.get("errors"))})
+
+
+def _strings(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, Mapping) else {}

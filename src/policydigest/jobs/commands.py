@@ -1,0 +1,95 @@
+"""Command line of the job queue: ``worker``, ``jobs`` and ``crawl --enqueue`` (registered by ``policydigest.cli``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.errors import ConfigError
+from policydigest.ingest import commands as ingest_commands
+from policydigest.jobs.queue import JobQueue, queue_for
+from policydigest.jobs.schedule import enqueue_due_sources
+
+NEEDS_POSTGRES = "set database_url to a PostgreSQL store (and job_queue to 'auto' or 'postgres')"
+
+
+def _queue() -> JobQueue:
+    try:
+        queue = queue_for(state.get_settings())
+    except ConfigError as exc:
+        raise fail(str(exc), NEEDS_POSTGRES) from None
+    if queue is None:
+        raise fail("没有任务队列：SQLite 存储在本进程内运行所有任务 (the job queue needs PostgreSQL)", NEEDS_POSTGRES)
+    return queue
+
+
+def worker_command(
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", "-c", help="Jobs run at once (setting worker_concurrency).")
+    ] = None,
+    queues: Annotated[
+        str | None, typer.Option("--queues", "-q", help="Comma-separated queues to take jobs from: crawl,fetch,enrich.")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty instead of waiting.")] = False,
+) -> None:
+    """Run jobs from the PostgreSQL queue until Ctrl-C or SIGTERM; start as many workers as the work needs."""
+    queue = _queue()
+    settings = state.get_settings()
+    chosen = [q.strip() for q in queues.split(",") if q.strip()] if queues else None
+    err_console.print(
+        f"worker: {concurrency or settings.worker_concurrency} at once, queues {', '.join(chosen or ['all'])}"
+    )
+    queue.run_worker(concurrency=concurrency or settings.worker_concurrency, queues=chosen, wait=not once)
+
+
+def jobs_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts and dead jobs as JSON.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Dead jobs shown at most.")] = 50,
+) -> None:
+    """Jobs per queue and state, and the dead-letter list: jobs that failed for good, with their errors."""
+    store = open_cli_store()
+    with _queue() as queue:
+        counts, dead = queue.counts(), queue.dead_letter(store, limit=limit)
+    if as_json:
+        payload = {"queues": [asdict(c) for c in counts], "dead": [asdict(d) for d in dead]}
+        console.print_json(json.dumps(payload, ensure_ascii=False, default=str))
+        return
+    table = Table("队列", "待办", "进行中", "完成", "失败")
+    for count in counts:
+        table.add_row(count.queue, str(count.todo), str(count.doing), str(count.succeeded), str(count.failed))
+    console.print(table)
+    if not dead:
+        console.print("没有失败的任务")
+        return
+    failed = Table("任务", "类型", "参数", "尝试", "错误", title="失败的任务（死信）")
+    for job in dead:
+        failed.add_row(str(job.id), job.task, escape(json.dumps(job.args, ensure_ascii=False)), str(job.attempts),
+                       escape(job.error))  # fmt: skip
+    console.print(failed)
+
+
+def crawl_command(
+    catalogue: Annotated[
+        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Run every enabled source, due or not.")] = False,
+    enqueue: Annotated[
+        bool, typer.Option("--enqueue", help="Queue a job per due source for the workers instead of crawling here.")
+    ] = False,
+) -> None:
+    """Run every due source of the catalogue once (or, with --enqueue, queue them for the workers)."""
+    if not enqueue:
+        ingest_commands.crawl_command(catalogue=catalogue, force=force)
+        return
+    settings = state.get_settings()
+    store = open_cli_store()
+    with _queue() as queue:
+        queued = enqueue_due_sources(settings, store, queue, catalogue=catalogue, force=force)
+    console.print(f"已排队 {len(queued)} 个来源：{', '.join(queued) or '无'}")
