@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from policydigest.enrichment import DocumentFact, Facts, MoneyFact
 from policydigest.web.facts import fact_groups
 
-FACTS = {
-    "documents": [
-        {"name": "贵州省算力产业高质量发展实施方案", "kind": "方案"},
-        {"name": "算力产业高质量发展实施方案", "kind": "方案"},
-        {"name": "数据安全法"},
+
+def document(name: str, kind: str | None = None) -> DocumentFact:
+    return DocumentFact(text=f"《{name}》", start=0, end=len(name) + 2, name=name, kind=kind, status=None)
+
+
+def money(text: str, kind: str, amount: float, ratio: float | None = None) -> MoneyFact:
+    currency = "%" if kind == "ratio" else "CNY"
+    return MoneyFact(text=text, start=0, end=len(text), amount=amount, currency=currency, kind=kind, ratio=ratio)  # type: ignore[arg-type]
+
+
+FACTS = Facts(
+    documents=[
+        document("贵州省算力产业高质量发展实施方案", "方案"),
+        document("算力产业高质量发展实施方案", "方案"),
+        document("数据安全法"),
     ],
-    "money": [
-        {"text": "最高500万元", "kind": "cap"},
-        {"text": "10%", "kind": "ratio", "ratio": 0.1},
-    ],
-}
+    money=[money("最高500万元", "cap", 5_000_000.0), money("10%", "ratio", 0.1, 0.1)],
+)
 
 
 def links(label: str) -> list[str]:

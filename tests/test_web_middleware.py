@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 
 from policydigest.web.routes import ROUTERS
 
-#: A value for each path parameter the routes have.
+#: A value for each path parameter the routes have (any other, such as a desk id, is 1).
 PATH_VALUES = {"total_number": "58", "article_id": "1", "name": "地方新政", "fmt": "atom"}
 GET_PATHS = sorted(
     {
-        re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES[m.group(1)], route.path)
+        re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES.get(m.group(1), "1"), route.path)
         for router in ROUTERS
         for route in router.routes
         if "GET" in getattr(route, "methods", ())

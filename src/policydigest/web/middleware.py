@@ -71,14 +71,19 @@ def clean_query(query: bytes) -> bytes:
 
 
 class CleanUrlText:
-    """Remove unsafe characters from the path and the query before any route reads them."""
+    """Remove unsafe characters from the path and the query before any route reads them.
+
+    A path segment of unsafe characters only becomes ``-``, so the request still goes to the route it named.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            path = clean_text(scope["path"])
+            # A segment made only of unsafe characters keeps a placeholder: dropping it would reach another
+            # route (/api/v1/articles/%19 is not the article list).
+            path = "/".join(clean_text(part) or ("-" if part else "") for part in scope["path"].split("/"))
             query = clean_query(scope.get("query_string", b""))
             if path != scope["path"] or query != scope.get("query_string", b""):
                 changes: dict[str, str | bytes] = {"query_string": query}
