@@ -3,8 +3,9 @@
 A store is built from the project's own sample bulletins and web articles, enriched and indexed; then
 `policydigest serve` runs as its own process and `wrk` loads, for BENCH_WEB_SECONDS each (default 30):
 a static file (the server's floor, the baseline of this run), an issue page (page cache on, as served,
-and off), and a search page with a query and a facet filter. Every answer must be a 2xx with no socket
-error; requests/s and latency p50/p99 are printed. ``--smoke``: 1 s per row, the cached server only.
+and off), a search page with a query and a facet filter, and the Atom feed of new issues. Every answer
+must be a 2xx with no socket error; requests/s and latency p50/p99 are printed. ``--smoke``: 1 s per row,
+the cached server only.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ SMOKE_SECONDS = 1
 THREADS, CONNECTIONS = 2, 16
 ISSUE = "/issues/57"
 SEARCH = "/search?q=%E7%AE%97%E5%8A%9B&column=%E5%9C%B0%E6%96%B9%E6%96%B0%E6%94%BF"  # 算力 in 地方新政
+FEED = "/feeds/issues.atom"
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -148,7 +150,15 @@ def main(smoke: bool = False) -> None:
         )
         results: list[Load] = []
         servers = [
-            ("30", [("static file (baseline)", "/static/site.css"), ("issue page", ISSUE), ("search page", SEARCH)]),
+            (
+                "30",
+                [
+                    ("static file (baseline)", "/static/site.css"),
+                    ("issue page", ISSUE),
+                    ("search page", SEARCH),
+                    ("issues feed (Atom)", FEED),
+                ],
+            ),
             ("0", [("issue page, no page cache", ISSUE)]),
         ]
         for cache, rows in servers[:1] if smoke else servers:  # smoke: one server start, not two

@@ -23,7 +23,7 @@ DOC = ROOT / "docs" / "architecture.md"
 #: above it, nor a peer in its own layer. Units are the stage packages, the top-level modules, and
 #: ``*.commands``: each stage's command-line front (``policydigest.<stage>.commands``).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("enrichment", "metrics", "logs"),
+    ("enrichment", "metrics", "logs", "safetext"),
     ("model", "errors"),
     ("profile",),
     ("settings",),

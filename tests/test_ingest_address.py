@@ -7,6 +7,8 @@ connection, and the HTTP transport used would fail the test if it were ever reac
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -114,3 +116,38 @@ def test_every_address_of_private_ranges_is_classified_private(ip: ipaddress.IPv
 @given(st.ip_addresses(v=4))
 def test_an_address_is_refused_exactly_when_it_is_not_global_unicast(ip: ipaddress.IPv4Address) -> None:
     assert (special_purpose(ip) is None) == (ip.is_global and not ip.is_multicast)
+
+
+# ---- DNS rebinding: the connection goes to the address that was checked ----------------------------
+
+
+class RebindingDns:
+    """A resolver that answers a public address first and loopback after: a DNS rebinding attack."""
+
+    def __init__(self) -> None:
+        self.answers = iter([["93.184.216.34"]])
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        return next(self.answers, ["127.0.0.1"])
+
+
+def test_a_host_that_rebinds_to_loopback_after_the_check_is_refused(web: Any) -> None:
+    """The fixture server listens on 127.0.0.1; "localhost" reaches it only if a second lookup is trusted."""
+    port = urlsplit(web.base).port
+    settings = Settings(fetch_respect_robots=False, fetch_retries=0, fetch_host_delay=0, fetch_timeout=5)
+    with Fetcher(settings, resolver=RebindingDns()) as fetcher, pytest.raises(BlockedAddressError, match="loopback"):
+        fetcher.fetch(f"http://localhost:{port}/generated/art/1.html")
+    assert web.state.paths() == []
+
+
+def test_the_connection_goes_to_the_checked_address_not_to_a_new_lookup(web: Any) -> None:
+    """A name only the fetcher's resolver knows: reaching the server proves the checked address was used."""
+    port = urlsplit(web.base).port
+    settings = Settings(
+        fetch_respect_robots=False, fetch_allowed_networks=["127.0.0.1/32"], fetch_host_delay=0, fetch_timeout=5
+    )
+    dns = fake_dns({"news.example.test": ["127.0.0.1"]})
+    with Fetcher(settings, resolver=dns) as fetcher:
+        result = fetcher.fetch(f"http://news.example.test:{port}/generated/art/1.html")
+    assert result.status == 200 and "数据资源登记".encode() in result.content
+    assert web.state.requests[-1].headers.get("host") == f"news.example.test:{port}"

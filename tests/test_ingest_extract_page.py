@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policydigest.ingest.extract import ExtractedPage, dom, extract_page
-from policydigest.model import BlockKind
+from policydigest.ingest.extract.dom import parse_html
+from policydigest.ingest.extract.fallback import trafilatura_paragraphs
+from policydigest.model import Block, BlockKind
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 URL = "https://www.qingxi.example.gov.cn/zwgk/zcwj/index.html"
@@ -193,3 +195,56 @@ def test_random_malformed_markup_never_leaks_tags_into_text(parts: list[tuple[st
             # Text the generator wrote may itself contain '<'; only markup we generated must not appear.
             assert f"<{tag} onclick=" not in page.body
         assert "onclick" not in page.title or any("onclick" in t for _, t, _ in parts)
+
+
+# ---- script and style text never becomes body text (issue 16) --------------------------------------
+
+#: Elements whose text is never visible, each with a marker that must not reach any extracted text.
+INVISIBLE_TEXT = (
+    "<script>alert(7)</script>",
+    "<style>.x{color:red}</style>",
+    "<noscript>请启用脚本后查看</noscript>",
+    "<template>模板内容</template>",
+)
+LEAKS = ("alert(7)", "color:red", "请启用脚本", "模板内容")
+_PROSE = "".join(
+    f"<p>第{i}段：各地区要加强数据安全保护，完善数据分类分级制度，推动数据有序流通，{''.join(INVISIBLE_TEXT)}"
+    f"促进数字经济高质量发展。</p>"
+    for i in range(4)
+)
+_TABLE = (
+    "<table><tr><th>项目</th><th>金额</th></tr>"
+    + "".join(f"<tr><td>{hostile} 补贴</td><td>{i}00万元</td></tr>" for i, hostile in enumerate(INVISIBLE_TEXT))
+    + "</table>"
+)
+_HEAD = (
+    "<html><head><meta charset='utf-8'><title>关于数据补贴的通知</title></head><body>"
+    "<h1>关于数据补贴的通知</h1>"
+)
+_ATTACHMENT = f"<p><a href='/f/细则.pdf'>附件1：实施细则{''.join(INVISIBLE_TEXT)}</a></p>"
+#: One page per extraction path: a known CMS container, the densest block, WeChat, and trafilatura's fallback.
+SCRIPT_PAGES = {
+    "known container": f"{_HEAD}<div class='TRS_Editor'>{_PROSE}{_TABLE}{_ATTACHMENT}</div></body></html>",
+    "scored block": f"{_HEAD}<div class='x'><div>{_PROSE}{_TABLE}{_ATTACHMENT}</div></div></body></html>",
+    "wechat": f"{_HEAD}<div id='js_content'>{_PROSE}{_TABLE}{_ATTACHMENT}</div></body></html>",
+}
+
+
+@pytest.mark.parametrize("path", SCRIPT_PAGES)
+def test_script_and_style_text_is_dropped_in_every_extraction_path_tables_included(path: str) -> None:
+    page = extract_page(SCRIPT_PAGES[path], url="https://www.example.gov.cn/a.html")
+    assert page is not None
+    tables = [block for block in page.blocks if block.kind is BlockKind.TABLE]
+    assert tables and tables[0].rows[1][0] == "补贴"
+    everything = page.model_dump_json()
+    assert not [leak for leak in LEAKS if leak in everything], everything
+    assert page.title == "关于数据补贴的通知"
+    assert [a.text for a in page.attachments] == ["附件1：实施细则"]
+
+
+def test_script_and_style_text_is_dropped_by_the_trafilatura_fallback() -> None:
+    root = parse_html(f"<html><body><article>{_PROSE}{_TABLE}</article></body></html>")
+    assert root is not None
+    paragraphs = trafilatura_paragraphs(root)
+    text = " ".join(p.as_text() if isinstance(p, Block) else p.text for p in paragraphs)
+    assert "补贴" in text and not [leak for leak in LEAKS if leak in text], text

@@ -225,3 +225,11 @@ def test_shared_bulletins_render_with_true_contents_pages_and_decodable_qr_codes
 ) -> None:
     issue = parse_bulletin((shared_dir / "bulletins" / name).read_text(encoding="utf-8"), name)
     assert_renders_truly(issue, tmp_path, Path(name).stem)
+
+
+@pytest.mark.parametrize("title", ["标题\u00ad", "数据\u00ad要素", "\u00ad"])
+def test_a_title_with_a_soft_hyphen_is_laid_out_and_linked_from_the_contents(title: str) -> None:
+    """Found by the hostile-input property test: Typst failed on a soft hyphen inside a contents link."""
+    article = Article(title=title, column="国策要论", url="https://e.org/a", blocks=[Block.paragraph("正文。")])
+    issue = Issue(series="示例", number=1, total_number=1, date=dt.date(2025, 1, 3), articles=[article])
+    assert render_pdf(issue, columns=DEFAULT_COLUMNS).startswith(b"%PDF")

@@ -45,3 +45,11 @@ def test_latin_words_are_not_marked_inside_other_words() -> None:
 
 def test_excluded_words_are_not_marked() -> None:
     assert match_pattern(parse_query("-深圳").terms) is None
+
+
+def test_a_snippet_joins_chinese_paragraphs_without_an_ascii_space_but_keeps_latin_words_apart() -> None:
+    pattern = match_pattern(parse_query("算力").terms)
+    text = "第一段讲数据要素。\n算力网络建设加快。\n第三段 AI\nAgent 应用。"
+    shown = snippet(text, pattern, width=200)
+    assert "数据要素。<mark>算力</mark>网络建设加快。第三段" in shown
+    assert "AI Agent" in shown

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
@@ -66,6 +68,18 @@ def test_interactive_docs_page_is_served(client: TestClient) -> None:
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert "/api/v1/openapi.json" in response.text
+
+
+def test_interactive_docs_load_only_local_assets_under_the_same_csp_as_every_page(client: TestClient) -> None:
+    response = client.get("/api/v1/docs")
+    assert response.headers["content-security-policy"] == client.get("/").headers["content-security-policy"]
+    doc = lxml.html.fromstring(response.text)
+    assets = doc.xpath("//script/@src | //link[@rel='stylesheet']/@href")
+    assert assets and all(asset.startswith("/") and not asset.startswith("//") for asset in assets)
+    assert not [script for script in doc.xpath("//script") if (script.text or "").strip()]  # no inline script
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and len(served.content) > 100, asset
 
 
 # ---- issues -------------------------------------------------------------------------------------
@@ -347,12 +361,23 @@ def test_the_error_shape_is_pinned(client: TestClient) -> None:
         "error": {"code": "not_found", "message": "没有总第999999期", "details": None}
     }
     assert client.post("/api/v1/issues").json() == {
-        "error": {"code": "method_not_allowed", "message": "Method Not Allowed", "details": None}
+        "error": {"code": "method_not_allowed", "message": "不支持这种请求方式", "details": None}
     }
     assert client.get("/api/v1/issues?limit=0").json() == {
         "error": {
             "code": "validation_error",
-            "message": "invalid parameters",
-            "details": [{"location": "query.limit", "message": "Input should be greater than or equal to 1"}],
+            "message": "参数有误",
+            "details": [{"location": "query.limit", "message": "不能小于1"}],
         }
     }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/issues/58", "/api/v1/search?q=算力", "/api/v1/articles/1", "/api/v1/issues/999999", "/feeds/issues.json"],
+)
+def test_json_is_sent_as_utf_8_chinese_not_as_escapes(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert "charset=utf-8" in response.headers["content-type"] or response.headers["content-type"].endswith("json")
+    text = response.content.decode("utf-8")
+    assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"\\u[4-9][0-9a-f]{3}", text)

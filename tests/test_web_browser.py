@@ -178,3 +178,58 @@ def test_article_page_from_a_hit_shows_the_same_title(page: Any, base_url: str) 
     first.click()
     assert page.locator("h1").inner_text() == expected
     assert page.locator("section[aria-labelledby=mlt-h] li").count() > 0
+
+
+# ---- what a reader met on a phone and a desktop (issue 16) ------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "zh-CN", "is_mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+
+
+def _top(page: Any, selector: str) -> float:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return float(box["y"])
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_reader_polish_on_phone_and_desktop(browser: Any, base_url: str, device: str) -> None:
+    context = browser.new_context(**(PHONE if device == "phone" else DESKTOP))
+    page = context.new_page()
+    try:
+        # Filters before the results on a phone (folded), beside them on a desktop.
+        page.goto(base_url + "/search?q=算力")
+        if device == "phone":
+            assert _top(page, "details.filters") < _top(page, "section.results")
+        shot(page, f"16-{device}-search")
+        # The sources table keeps its labels readable: no header squashed to a character per line.
+        page.goto(base_url + "/sources")
+        widths = page.evaluate(
+            "[...document.querySelectorAll('table.sources td')].map(td => td.getBoundingClientRect().width)"
+        )
+        assert widths and min(widths) > 40
+        shot(page, f"16-{device}-sources", full_page=True)
+        # QR codes only on wide screens (and in print); downloads on every issue page.
+        page.goto(base_url + "/issues/57")
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.link svg')].filter(s => s.getClientRects().length).length"
+        )
+        assert (shown == 0) if device == "phone" else shown > 0
+        for name in ("下载PDF", "下载Word"):
+            assert page.get_by_role("link", name=name).is_visible()
+        shot(page, f"16-{device}-issue")
+        page.emulate_media(media="print")
+        assert page.evaluate("[...document.querySelectorAll('.link svg')].every(s => s.getClientRects().length)")
+        page.emulate_media(media="screen")
+        # The contents on the home page lead to the articles.
+        page.goto(base_url + "/")
+        first = page.locator("nav.toc a").first
+        first.click()
+        page.wait_for_load_state()
+        assert "/issues/" in page.url and page.evaluate("location.hash && !!document.querySelector(location.hash)")
+        shot(page, f"16-{device}-toc-target")
+        page.goto(base_url + "/api/v1/docs")
+        page.wait_for_selector(".opblock", timeout=20_000)
+        shot(page, f"16-{device}-api-docs")
+    finally:
+        context.close()

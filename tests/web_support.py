@@ -26,6 +26,7 @@ from policydigest.model import Issue
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
 from policydigest.web import create_app
+from policydigest.web.commands import server_config
 from tests.conftest import FIXTURES, SAMPLE_DIR, find_shared
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def build_site(root: Path) -> Site:
         database_url=f"sqlite:///{root / 'site.db'}",
         index_path=root / "index",
         catalogue_file=None,
+        web_trusted_hosts=["testserver", "127.0.0.1", "localhost"],  # TestClient and uvicorn on loopback
         web_open_library=True,  # the reader tests read every article; test_web_visibility tests the default
     )
     store = open_store(settings.database_url)
@@ -89,7 +91,7 @@ def free_port() -> int:
 def serving(app: FastAPI) -> Iterator[str]:
     """``app`` served by uvicorn in a thread on 127.0.0.1; yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -7,17 +7,45 @@ issue it belongs to, so the same article can later arrive from the web or appear
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from policydigest.enrichment import AuthorityLevel as AuthorityLevel  # re-exported: ranking names the same levels
 from policydigest.enrichment import Enrichment, upgrade_enrichment
+from policydigest.safetext import clean_value, http_url
 
 #: Headings that open an issue's closing section (the default of a setting).
 DEFAULT_BACK_MATTER: tuple[str, ...] = ("主编简介", "编者简介", "关于我们")
+
+log = logging.getLogger(__name__)
+
+
+# ---- text cleaning at the model boundary (issue 16) ----------------------------------------------
+
+
+class CleanModel(BaseModel):
+    """A model whose every text (nested lists and dicts too) is cleaned as it comes in, whatever the way in.
+
+    >>> Block.paragraph("封面\\x0c标题\\u202e").text
+    '封面标题'
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: Any) -> Any:
+        return clean_value(value)
+
+
+def _link(url: str | None) -> str | None:
+    """An article's link kept only when it is http(s) (a page's canonical link can be ``javascript:``)."""
+    safe = http_url(url)
+    if url and safe is None:
+        log.info("link %r dropped: only http(s) addresses are kept", url[:80])
+    return safe
 
 
 class ColumnRole(StrEnum):
@@ -50,7 +78,7 @@ class BlockKind(StrEnum):
     CAPTION = "caption"
 
 
-class Block(BaseModel):
+class Block(CleanModel):
     """One piece of an article body: a paragraph, a sub-heading, a figure/table caption or a table.
 
     >>> Block.paragraph("数据要素市场加快培育。").text
@@ -88,7 +116,7 @@ class Block(BaseModel):
         return self.text
 
 
-class Provenance(BaseModel):
+class Provenance(CleanModel):
     """Where one copy of an article came from."""
 
     kind: Literal["bulletin", "web", "file"]
@@ -96,11 +124,16 @@ class Provenance(BaseModel):
     issue_total_number: int | None = Field(default=None, description="总期 of the bulletin, if any.")
     retrieved_at: dt.datetime | None = None
 
+    @model_validator(mode="after")
+    def _web_location_is_http(self) -> Provenance:
+        if self.kind == "web" and self.location and http_url(self.location) is None:
+            raise ValueError(f"a web provenance needs an http(s) address, not {self.location[:80]!r}")
+        return self
 
 # ---- attachments read as documents (issue 14) -------------------------------------------------
 
 
-class AttachedDocument(BaseModel):
+class AttachedDocument(CleanModel):
     """An attachment of a web article read as a document: its text with structure, or why it has none.
 
     >>> doc = AttachedDocument(url="https://e.gov.cn/f/方案.pdf", name="附件：实施方案", kind="pdf")
@@ -128,7 +161,7 @@ class AttachedDocument(BaseModel):
         return "\n".join(block.as_text() for block in self.blocks)
 
 
-class Article(BaseModel):
+class Article(CleanModel):
     """An article: title, column, structured body, source and original link.
 
     >>> a = Article(title="示例", blocks=[Block.paragraph("第一段。"), Block.paragraph("第二段。")])
@@ -156,6 +189,8 @@ class Article(BaseModel):
         # Stored JSON of any version is read through the one upgrade function.
         return upgrade_enrichment(value) if isinstance(value, Mapping) else value
 
+    _http_link = field_validator("url")(_link)
+
     @property
     def body(self) -> str:
         """Paragraphs (and sub-headings, captions, tables) joined by newlines."""
@@ -172,7 +207,7 @@ class Article(BaseModel):
         return "\n".join([self.body, *(doc.text for doc in self.documents if doc.read)])
 
 
-class TocEntry(BaseModel):
+class TocEntry(CleanModel):
     """One line of 本期要目."""
 
     column: str
@@ -180,14 +215,14 @@ class TocEntry(BaseModel):
     page: int | None = None
 
 
-class MastheadRole(BaseModel):
+class MastheadRole(CleanModel):
     """A masthead line such as 主编 or 责任编辑 and who fills it (people or organisations)."""
 
     role: str
     names: list[str]
 
 
-class Masthead(BaseModel):
+class Masthead(CleanModel):
     """The cover and the masthead page of an issue."""
 
     slogan: str | None = None
@@ -198,14 +233,14 @@ class Masthead(BaseModel):
     address: str | None = None
 
 
-class BackMatter(BaseModel):
+class BackMatter(CleanModel):
     """A closing section such as 主编简介, kept as a heading and its blocks."""
 
     heading: str
     blocks: list[Block] = Field(default_factory=list)
 
 
-class Issue(BaseModel):
+class Issue(CleanModel):
     """One numbered issue of a bulletin series (identity: series + 总期)."""
 
     series: str

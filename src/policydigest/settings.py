@@ -241,6 +241,21 @@ class Settings(BaseSettings):
         description="Public address of the web app (e.g. https://digest.example.org) used in feed links; "
         "unset: the address each request came to.",
     )
+    web_trusted_hosts: list[str] = Field(
+        default=["localhost", "127.0.0.1", "::1"],
+        description="Host names the web app answers to (the host of web_base_url is always trusted). A request "
+        "naming another host gets links to the configured address, never to the host it named.",
+    )
+    web_production: bool = Field(
+        default=False,
+        description="Production mode: refuse (400) requests whose Host is not a trusted host.",
+    )
+    outputs_path: Path | None = Field(
+        default=None,
+        description="Folder of the published outputs the web app offers as downloads (PDF and Word of each "
+        "issue); a missing one is rendered on its first download and kept. Default: beside a SQLite store "
+        "(<store file>.outputs), ./policydigest-outputs for other databases.",
+    )
     web_secret_key: SecretStr | None = Field(
         default=None,
         description="Key that signs desk session cookies. Set it in the environment "

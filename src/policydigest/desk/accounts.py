@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from policydigest.desk.audit import record
 from policydigest.desk.roles import Role
 from policydigest.errors import AuthError, DeskError, ThrottledError
 from policydigest.store import Store
+from policydigest.store.db import writer
 from policydigest.store.desk_schema import ApiTokenRow, SessionRow, UserRow
 
 NAME_PATTERN = re.compile(r"^[\w.\-\u4e00-\u9fff]{2,64}$")
@@ -154,10 +155,15 @@ class Accounts:
             user = session.get(UserRow, row.user_id) if row is not None else None
             if row is None or user is None or not user.active:
                 return None
+            found, token_id = _user(user), row.id
             now = dt.datetime.now(dt.UTC)
-            if row.last_used is None or row.last_used < now - dt.timedelta(minutes=1):  # not a write per request
-                row.last_used = now
-            return _user(user)
+            stale = row.last_used is None or row.last_used < now - dt.timedelta(minutes=1)  # not a write per request
+        if stale:
+            # A write transaction of its own (SQLite: BEGIN IMMEDIATE, which waits its turn): a read upgraded to a
+            # write fails at once ("database is locked") when concurrent requests use the same token.
+            with writer(self.store.engine).begin() as connection:
+                connection.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used=now))
+        return found
 
     # ---- sessions ------------------------------------------------------------------------------
 

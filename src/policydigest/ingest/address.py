@@ -1,7 +1,10 @@
 """Which addresses the fetcher may talk to: public ones, plus networks the settings allow.
 
 The host of every request (and of every redirect hop) is resolved and *every* resolved address is
-checked before a connection is opened, so a refused address never sees a packet from us.
+checked before a connection is opened, so a refused address never sees a packet from us. The
+connection then goes to an address that was checked (:class:`CheckedBackend`), never to whatever a
+second DNS lookup answers: a host that resolves to a public address for the check and to a private one
+for the connection (DNS rebinding) gets nowhere.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import logging
 import socket
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+import httpcore
+import httpx
 
 from policydigest.errors import BlockedAddressError, ConfigError
 
@@ -112,3 +118,50 @@ class AddressPolicy:
                 )
         log.debug("address check passed for %s: %s", host, addresses)
         return addresses
+
+
+class CheckedBackend(httpcore.SyncBackend):
+    """httpcore's network backend, but a connection goes only to an address the policy has just checked.
+
+    TLS still verifies the host name (httpcore passes it for SNI and the certificate), only the TCP
+    connection is pinned to the checked address.
+    """
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self.policy = policy
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            addresses = self.policy.check(host, port, url=f"//{host}:{port}")
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                error = exc
+        raise error or httpcore.ConnectError(f"no address for {host!r}")
+
+
+def checked_transport(policy: AddressPolicy) -> httpx.HTTPTransport:
+    """An httpx transport whose connections go only to addresses ``policy`` checked.
+
+    >>> isinstance(checked_transport(AddressPolicy()), httpx.HTTPTransport)
+    True
+    """
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx has no public way to give its pool a network backend; the pool is rebuilt with the same defaults.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=httpx.Limits().max_connections,
+        network_backend=CheckedBackend(policy),
+    )
+    return transport

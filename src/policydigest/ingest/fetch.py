@@ -28,7 +28,7 @@ from policydigest.errors import (
     ResponseTooLargeError,
     RobotsDisallowedError,
 )
-from policydigest.ingest.address import AddressPolicy, Resolver, parse_networks, system_resolver
+from policydigest.ingest.address import AddressPolicy, Resolver, checked_transport, parse_networks, system_resolver
 from policydigest.ingest.polite import HostGate, RobotsRules, origin
 from policydigest.settings import Settings
 from policydigest.store.crawl_state import CrawlState
@@ -177,7 +177,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
         self._robots_lock = threading.Lock()
         self._robots_loading: dict[str, threading.Lock] = {}
         self.client = httpx.Client(
-            transport=transport,
+            transport=transport or checked_transport(self.policy),
             follow_redirects=False,
             timeout=httpx.Timeout(settings.fetch_timeout),
             headers={"User-Agent": settings.fetch_user_agent, "Accept": ACCEPT},

@@ -33,7 +33,8 @@ class SourceHealth:
     verified: bool | None  # None: not in the catalogue any more
     state: SourceState | None
     health: Health
-    flags: tuple[str, ...]
+    flags: tuple[str, ...]  # for editors: what is wrong, with the raw errors
+    summary: tuple[str, ...] = ()  # for readers: the same in short Chinese, no error text or addresses
 
     @property
     def items_per_week(self) -> float:
@@ -62,24 +63,45 @@ def assess(
         return SourceHealth(name, kind, url, verified, state, Health.NEVER_RUN, ())
     at = at or now()
     stale = settings.health_stale_runs
-    failing: list[str] = []
-    warnings: list[str] = []
+    failing: list[tuple[str, str]] = []  # (detail, summary)
+    warnings: list[tuple[str, str]] = []
     if state.error_streak:
         text = f"{state.error_streak} failed run(s) in a row: {state.last_error}"
-        (failing if state.error_streak >= stale else warnings).append(text)
+        (failing if state.error_streak >= stale else warnings).append((text, f"连续{state.error_streak}次抓取失败"))
     if state.empty_listing_streak >= stale:
-        failing.append(f"listing yields no links ({state.empty_listing_streak} runs) — layout changed?")
+        failing.append(
+            (
+                f"listing yields no links ({state.empty_listing_streak} runs) — layout changed?",
+                f"列表页连续{state.empty_listing_streak}次没有链接",
+            )
+        )
     if state.empty_body_streak >= stale:
-        failing.append(f"pages yield no body ({state.empty_body_streak} runs) — article template changed?")
+        failing.append(
+            (
+                f"pages yield no body ({state.empty_body_streak} runs) — article template changed?",
+                f"文章页连续{state.empty_body_streak}次没有正文",
+            )
+        )
     newest = state.last_new_item_at
     if newest is not None and at - newest > dt.timedelta(days=QUIET_DAYS):
-        warnings.append(f"no new item in {(at - newest).days} days")
+        days = (at - newest).days
+        warnings.append((f"no new item in {days} days", f"{days}天没有新文章"))
     elif newest is None and state.last_success_at is not None and state.items_last_28_days == 0:
-        warnings.append("no new item yet")
+        warnings.append(("no new item yet", "尚无新文章"))
     if spec is None:
-        warnings.append("not in the catalogue any more")
+        warnings.append(("not in the catalogue any more", "已不在信息源目录中"))
     health = Health.FAILING if failing else Health.WARNING if warnings else Health.OK
-    return SourceHealth(name, kind, url, verified, state, health, tuple(failing + warnings))
+    problems = failing + warnings
+    return SourceHealth(
+        name,
+        kind,
+        url,
+        verified,
+        state,
+        health,
+        tuple(detail for detail, _ in problems),
+        tuple(summary for _, summary in problems),
+    )
 
 
 def source_health(

@@ -9,7 +9,6 @@ set in a CJK font via the East Asian font slot, which python-docx has no setting
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
 import segno
@@ -26,22 +25,13 @@ from docx.text.paragraph import Paragraph
 from policydigest.model import Block, BlockKind, Issue
 from policydigest.render.pdf import QR_ERROR
 from policydigest.render.view import QR_CAPTION, ArticleView, IssueView, issue_view, page_label
+from policydigest.safetext import clean_text
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
 RED = RGBColor(0xA8, 0x23, 0x1B)
 BLUE = RGBColor(0x0B, 0x4F, 0x8A)
 GREY = RGBColor(0x4A, 0x4A, 0x4A)
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    """Text without the control characters XML cannot hold (crawled text sometimes has them).
-
-    >>> clean("数据\\x0b要素")
-    '数据要素'
-    """
-    return _XML_INVALID.sub("", text)
 
 
 def _east_asian(style_font: object, name: str) -> None:
@@ -82,14 +72,14 @@ def _hyperlink(paragraph: Paragraph, url: str) -> None:
     underline.set(qn("w:val"), "single")
     props.extend([color, underline])
     text = OxmlElement("w:t")
-    text.text = clean(url)
+    text.text = clean_text(url)
     run.extend([props, text])
     link.append(run)
     paragraph._p.append(link)
 
 
 def _para(document: DocumentObject, text: str, *, indent: bool = True) -> Paragraph:
-    paragraph = document.add_paragraph(clean(text))
+    paragraph = document.add_paragraph(clean_text(text))
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(21)  # two characters of 10.5 pt
     return paragraph
@@ -98,9 +88,9 @@ def _para(document: DocumentObject, text: str, *, indent: bool = True) -> Paragr
 def _blocks(document: DocumentObject, blocks: Sequence[Block], heading_level: int) -> None:
     for block in blocks:
         if block.kind is BlockKind.HEADING:
-            document.add_heading(clean(block.text), level=heading_level)
+            document.add_heading(clean_text(block.text), level=heading_level)
         elif block.kind is BlockKind.CAPTION:
-            caption = document.add_paragraph(clean(block.text), style="Caption")
+            caption = document.add_paragraph(clean_text(block.text), style="Caption")
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif block.kind is BlockKind.TABLE and block.rows:
             width = max(len(row) for row in block.rows)
@@ -109,7 +99,7 @@ def _blocks(document: DocumentObject, blocks: Sequence[Block], heading_level: in
             # Row by row: table.cell(r, c) re-reads the whole grid on every call.
             for r, (table_row, row) in enumerate(zip(table.rows, block.rows, strict=True)):
                 for cell, text in zip(table_row.cells, row, strict=False):
-                    cell.text = clean(text)
+                    cell.text = clean_text(text)
                     if r == 0:
                         for run in cell.paragraphs[0].runs:
                             run.bold = True
@@ -130,7 +120,7 @@ def _cover(document: DocumentObject, view: IssueView) -> None:
     for text, style, size, color, bold in lines:
         paragraph = document.add_paragraph(style=style)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(clean(text))
+        run = paragraph.add_run(clean_text(text))
         run.font.size, run.bold = Pt(size), bold
         if color is not None:
             run.font.color.rgb = color
@@ -141,14 +131,14 @@ def _masthead(document: DocumentObject, view: IssueView) -> None:
         table = document.add_table(rows=0, cols=2)
         for row in view.masthead:
             cells = table.add_row().cells
-            cells[0].text = clean(row.label)
-            cells[1].text = clean("　".join(row.values))
+            cells[0].text = clean_text(row.label)
+            cells[1].text = clean_text("　".join(row.values))
             for run in cells[0].paragraphs[0].runs:
                 run.bold = True
     if view.issue.disclaimer:
         paragraph = document.add_paragraph()
         paragraph.add_run("声明：").bold = True
-        run = paragraph.add_run(clean(view.issue.disclaimer))
+        run = paragraph.add_run(clean_text(view.issue.disclaimer))
         run.font.size, run.font.color.rgb = Pt(9), GREY
 
 
@@ -156,17 +146,17 @@ def _contents(document: DocumentObject, view: IssueView) -> None:
     document.add_paragraph("本期要目", style="TOC Heading")
     for group in view.toc:
         heading = document.add_paragraph()
-        run = heading.add_run(clean(group.column))
+        run = heading.add_run(clean_text(group.column))
         run.bold, run.font.color.rgb = True, RED
         for line in group.lines:
-            document.add_paragraph(clean(f"{page_label(line.page)}\t{line.title}"))
+            document.add_paragraph(clean_text(f"{page_label(line.page)}\t{line.title}"))
 
 
 def _article(document: DocumentObject, article: ArticleView) -> None:
-    document.add_heading(clean(article.title), level=2)
+    document.add_heading(clean_text(article.title), level=2)
     _blocks(document, article.blocks, 3)
     if article.source:
-        source = document.add_paragraph(clean(f"（来源：{article.source}）"))
+        source = document.add_paragraph(clean_text(f"（来源：{article.source}）"))
         source.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if article.href:
         png = io.BytesIO()
@@ -177,7 +167,7 @@ def _article(document: DocumentObject, article: ArticleView) -> None:
         link = document.add_paragraph("原文链接：")
         _hyperlink(link, article.href)
     elif article.url:
-        document.add_paragraph(clean(f"原文链接：{article.url}"))
+        document.add_paragraph(clean_text(f"原文链接：{article.url}"))
 
 
 def render_docx(issue: Issue, *, columns: Sequence[str]) -> bytes:
@@ -200,16 +190,16 @@ def render_docx(issue: Issue, *, columns: Sequence[str]) -> bytes:
     body = document.add_section(WD_SECTION.NEW_PAGE)
     body.header.is_linked_to_previous = False
     header = body.header.paragraphs[0]
-    header.text = clean(f"{issue.series}\t\t{view.issue_line}")
+    header.text = clean_text(f"{issue.series}\t\t{view.issue_line}")
     footer = body.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_field(footer)
     for section in view.sections:
-        document.add_heading(clean(section.column or "其他"), level=1)
+        document.add_heading(clean_text(section.column or "其他"), level=1)
         for article in section.articles:
             _article(document, article)
     for part in issue.back_matter:
-        document.add_heading(clean(part.heading), level=1)
+        document.add_heading(clean_text(part.heading), level=1)
         _blocks(document, part.blocks, 2)
     out = io.BytesIO()
     document.save(out)

@@ -118,10 +118,12 @@ def cover_size(lines: Sequence[str]) -> float:
 def unbreakable_spaces(text: str) -> str:
     """Every space made non-breaking: a title must not wrap at a space, or the space is lost.
 
-    >>> unbreakable_spaces("MITRE 向美国 Data Spaces")
+    Soft hyphens go too: a title is not hyphenated, and Typst fails on one inside a link (the contents).
+
+    >>> unbreakable_spaces("MITRE 向美国 Data Spaces\u00ad")
     'MITRE\xa0向美国\xa0Data\xa0Spaces'
     """
-    return text.replace(" ", "\u00a0")
+    return text.replace(" ", "\u00a0").replace("\u00ad", "")
 
 
 _SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])")

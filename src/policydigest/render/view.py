@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import functools
 import mimetypes
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import segno
 from policydigest.model import Block, Issue
 from policydigest.render.pdf import QR_ERROR, date_text, title_lines
 from policydigest.render.toc import toc_groups
+from policydigest.safetext import http_url
 
 #: Text under each QR code, as the bulletin prints it.
 QR_CAPTION = "扫描二维码可阅读或下载原文件"
@@ -121,10 +121,7 @@ def safe_href(url: str | None) -> str | None:
     >>> safe_href("https://www.example.gov.cn/a b.html"), safe_href("javascript:alert(1)")
     ('https://www.example.gov.cn/ab.html', None)
     """
-    if not url:
-        return None
-    url = "".join(url.split())
-    return url if re.match(r"https?://[^\s<>\"']+$", url, re.IGNORECASE) else None
+    return http_url(url)
 
 
 def masthead_rows(issue: Issue) -> list[MastheadRow]:

@@ -54,7 +54,12 @@ def _marked(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -
         out.append(f"<mark>{html.escape(text[s:e])}</mark>")
         at = e
     out.append(html.escape(text[at:end]))
-    return " ".join("".join(out).split())
+    # Paragraphs of Chinese join without a space (a <mark> between them is no break); others get one.
+    return " ".join(_CJK_BREAK.sub(r"\1\2", "".join(out)).split())
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])((?:</?mark>)?)\s+((?:</?mark>)?)(?=[{_CJK}])")
 
 
 def highlight(text: str, pattern: re.Pattern[str] | None) -> str:

@@ -18,8 +18,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from policydigest.metrics import REQUEST_SECONDS, REQUESTS
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
+from policydigest.web.apidocs import install_api_docs
 from policydigest.web.auth import install_auth
 from policydigest.web.context import WebContext
+from policydigest.web.hosts import PublicAddress, TrustedHosts
+from policydigest.web.middleware import CleanUrlText, HeadAsGet, UrlLimit
 from policydigest.web.problems import install_error_handlers
 from policydigest.web.routes import ROUTERS
 
@@ -46,7 +49,7 @@ PAGE_CSP = (
 
 
 class SecurityHeaders:
-    """Adds the security headers (and, except on the interactive API docs, a strict CSP)."""
+    """Adds the security headers and the strict CSP (the API docs too: Swagger UI is served from the package)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,13 +58,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with_csp = not str(scope.get("path", "")).startswith("/api/v1/docs")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", [])) + SECURITY_HEADERS
-                if with_csp:
-                    headers.append((b"content-security-policy", PAGE_CSP))
+                headers.append((b"content-security-policy", PAGE_CSP))
                 message["headers"] = headers
             await send(message)
 
@@ -103,15 +104,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version=API_VERSION,
         description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from the package by install_api_docs
         redoc_url=None,
     )
     app.state.context = WebContext.build(settings, store)
     install_error_handlers(app)
     install_auth(app, settings, store)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(SecurityHeaders)
+    # Inside the URL and Host middlewares, which hand a copy of the scope on: it reads the matched route.
     app.add_middleware(RequestMetrics)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(CleanUrlText)
+    app.add_middleware(TrustedHosts, address=PublicAddress.of(settings))
+    app.add_middleware(UrlLimit)
+    app.add_middleware(SecurityHeaders)
+    install_api_docs(app)
     app.mount("/static", StaticFiles(packages=[("policydigest.web", "static")]), name="static")
     for router in ROUTERS:
         app.include_router(router)

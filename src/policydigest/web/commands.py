@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from policydigest.console import err_console, state
+
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.types import ASGIApp
 
 
 def serve_command(
@@ -22,5 +26,28 @@ def serve_command(
     application = create_app(settings)
     host, port = host or settings.web_host, port or settings.web_port
     err_console.print(f"serving {settings.database_url} on http://{host}:{port}/  (Ctrl-C to stop)")
-    # log_config=None: uvicorn's own loggers go through the handler configured from the settings (text or JSON).
-    uvicorn.run(application, host=host, port=port, log_level=settings.log_level.lower(), log_config=None)
+    uvicorn.Server(server_config(application, host, port, settings.log_level)).run()
+
+
+#: Longest request head the HTTP parser reads, so that a too-long URL reaches the app and is answered
+#: in the error shape (414) rather than with the server's plain-text 400.
+MAX_REQUEST_HEAD_BYTES = 1_048_576
+
+
+def server_config(app: ASGIApp, host: str, port: int, log_level: str = "WARNING") -> uvicorn.Config:
+    """How uvicorn serves the app (``serve`` and the tests alike).
+
+    >>> server_config(None, "127.0.0.1", 8000).h11_max_incomplete_event_size  # type: ignore[arg-type]
+    1048576
+    """
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level.lower(),
+        log_config=None,  # uvicorn's own loggers go through the handler configured from the settings (text or JSON)
+        http="h11",
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
+    )

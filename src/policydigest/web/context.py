@@ -168,7 +168,7 @@ class WebContext:
         return HTMLResponse(body)
 
     def base_url(self, request: Request) -> str:
-        """The public address of the app, without a trailing slash."""
+        """The public address of the app, without a trailing slash (the Host was checked by ``TrustedHosts``)."""
         return (self.settings.web_base_url or str(request.base_url)).rstrip("/")
 
 

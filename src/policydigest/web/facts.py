@@ -70,7 +70,33 @@ def _target(item: TargetFact) -> FactLink | None:
 
 def _money(item: MoneyFact) -> FactLink | None:
     text = item.text.strip()
-    return FactLink(text, _search(q=_phrase(text))) if text else None
+    if not text or item.kind == "ratio":  # a ratio is not an amount: it has its own group
+        return None
+    return FactLink(text, _search(q=_phrase(text)), MONEY_KINDS.get(str(item.kind), ""))
+
+
+def _ratio(item: MoneyFact) -> FactLink | None:
+    text = item.text.strip()
+    return FactLink(text, _search(q=_phrase(text))) if text and item.kind == "ratio" else None
+
+
+#: What a money fact is, in the reader's words.
+MONEY_KINDS = {"cap": "上限", "total": "总额", "award": "奖励", "subsidy": "补贴", "investment": "投资"}
+
+
+def _without_short_names(links: list[FactLink]) -> list[FactLink]:
+    """Documents without the short citation of one also named in full (《算力…方案》 beside 《贵州省算力…方案》).
+
+    >>> full, short = FactLink("《中华人民共和国数据安全法》", ""), FactLink("《数据安全法》", "")
+    >>> [link.text for link in _without_short_names([short, full])]
+    ['《中华人民共和国数据安全法》']
+    """
+    names = [link.text.strip("《》") for link in links]
+    return [
+        link
+        for link, name in zip(links, names, strict=True)
+        if not any(name != other and other.endswith(name) for other in names)
+    ]
 
 
 def fact_groups(facts: Facts | None) -> list[FactGroup]:
@@ -90,6 +116,7 @@ def fact_groups(facts: Facts | None) -> list[FactGroup]:
         ("regions", "地区", [_region(r) for r in facts.regions]),
         ("targets", "目标", [_target(t) for t in facts.targets]),
         ("money", "资金", [_money(m) for m in facts.money]),
+        ("money", "补贴比例", [_ratio(m) for m in facts.money]),
     ]
     groups: list[FactGroup] = []
     for key, label, links in found:
@@ -99,6 +126,8 @@ def fact_groups(facts: Facts | None) -> list[FactGroup]:
             if link is not None and link.text not in seen:
                 seen.add(link.text)
                 group.links.append(link)
+        if key == "documents":
+            group.links = _without_short_names(group.links)
         if group.links:
             groups.append(group)
     return groups

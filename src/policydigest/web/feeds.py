@@ -1,12 +1,16 @@
 """Feeds out: Atom and RSS 2.0 (feedgen) and JSON Feed 1.1, from one list of entries.
 
 Entries carry plain text only (titles, leads); feedgen escapes it for XML and ``json`` for JSON, so
-crawled text never becomes markup in a feed reader.
+crawled text never becomes markup in a feed reader. RSS readers take ``<description>`` as HTML, so there
+it is the text escaped as HTML inside a paragraph. Every string is cleaned of characters XML cannot hold
+before it is written, whatever the caller passed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,6 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
+
+from policydigest.safetext import clean_value
 
 #: Dates in the store are days; a feed needs an instant: the start of that day in China.
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -75,12 +81,32 @@ class Feed:
         return max(dates) if dates else dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _generator(feed: Feed) -> FeedGenerator:
+def as_html(text: str) -> str:
+    """Plain text as an HTML paragraph: what an RSS ``<description>`` carries.
+
+    >>> as_html("<img src=x onerror=alert(2)>")
+    '<p>&lt;img src=x onerror=alert(2)&gt;</p>'
+    """
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _clean(feed: Feed) -> Feed:
+    """The feed with every string cleaned of what XML cannot hold (controls, lone surrogates, bidi)."""
+    entries = [
+        dataclasses.replace(entry, **{f.name: clean_value(getattr(entry, f.name)) for f in dataclasses.fields(entry)})
+        for entry in feed.entries
+    ]
+    values = {f.name: clean_value(getattr(feed, f.name)) for f in dataclasses.fields(feed) if f.name != "entries"}
+    return Feed(**values, entries=entries)
+
+
+def _generator(feed: Feed, fmt: FeedFormat) -> FeedGenerator:
+    rss = fmt is FeedFormat.RSS
     fg = FeedGenerator()
     fg.id(feed.self_url)
     fg.title(feed.title)
     fg.subtitle(feed.description)
-    fg.description(feed.description)
+    fg.description(html.escape(feed.description) if rss else feed.description)
     fg.link(href=feed.home_url, rel="alternate")
     fg.link(href=feed.self_url, rel="self")
     fg.language("zh-CN")
@@ -98,8 +124,10 @@ def _generator(feed: Feed) -> FeedGenerator:
         fe.published(updated)
         fe.pubDate(updated)
         if entry.summary:
+            # Atom says its summary is text; RSS readers render <description> as HTML.
             fe.summary(entry.summary)
-            fe.description(entry.summary)
+            if rss:
+                fe.description(as_html(entry.summary))
         for category in entry.categories:
             fe.category(term=category)
     return fg
@@ -150,9 +178,10 @@ def render_feed(feed: Feed, fmt: FeedFormat) -> bytes:
     >>> b"<feed" in render_feed(Feed("t", "https://e.org/", "https://e.org/f.atom", "d"), FeedFormat.ATOM)
     True
     """
+    feed = _clean(feed)
     if fmt is FeedFormat.JSON:
         return json_feed(feed).encode("utf-8")
-    generator = _generator(feed)
+    generator = _generator(feed, fmt)
     data: bytes = generator.atom_str(pretty=False) if fmt is FeedFormat.ATOM else generator.rss_str(pretty=False)
     return data
 

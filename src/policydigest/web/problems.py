@@ -8,8 +8,10 @@ answer (503) or a fault of ours (500). Pages get the same code and message as an
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -32,23 +34,82 @@ CODES: dict[int, str] = {
     406: "not_acceptable",
     409: "conflict",
     413: "too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "too_many_requests",
     500: "internal_error",
     503: "unavailable",
 }
-#: What readers of the HTML pages are told, by status.
+#: What readers (of pages and of the API's ``message``) are told, by status.
 MESSAGES_ZH: dict[int, str] = {
     400: "请求有误",
     401: "需要编辑口令",
     403: "没有权限",
     404: "没有找到这个页面",
     405: "不支持这种请求方式",
+    406: "无法提供所要求的格式",
+    409: "与现有内容冲突",
+    413: "请求内容太大",
+    414: "网址太长",
+    415: "不支持这种内容类型",
     422: "参数有误",
+    429: "请求太频繁，请稍后再试",
     500: "服务器出错了，请稍后再试",
     503: "检索服务暂时不可用，请稍后再试",
 }
+#: Invalid-parameter explanations by pydantic error type; ``{…}`` takes values from the error's context.
+PROBLEMS_ZH: dict[str, str] = {
+    "missing": "缺少这个参数",
+    "string_too_long": "太长：最多{max_length}个字符",
+    "string_too_short": "太短：至少{min_length}个字符",
+    "greater_than_equal": "不能小于{ge}",
+    "greater_than": "必须大于{gt}",
+    "less_than_equal": "不能大于{le}",
+    "less_than": "必须小于{lt}",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "date_parsing": "应为日期，如 2025-03-14",
+    "date_from_datetime_parsing": "应为日期，如 2025-03-14",
+    "date_from_datetime_inexact": "应为日期，如 2025-03-14",
+    "enum": "应为以下之一：{expected}",
+    "literal_error": "应为以下之一：{expected}",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+}
+
+
+def message_for(status: int) -> str:
+    """What a reader is told about an error status.
+
+    >>> message_for(404), message_for(418)
+    ('没有找到这个页面', '请求未能完成（418）')
+    """
+    return MESSAGES_ZH.get(status, f"请求未能完成（{status}）")
+
+
+def problem_zh(error: Mapping[str, Any]) -> str:
+    """One invalid parameter explained in Chinese (pydantic's own words are English).
+
+    >>> problem_zh({"type": "less_than_equal", "ctx": {"le": 100}, "msg": "Input should be …"})
+    '不能大于100'
+    >>> problem_zh({"type": "value_error", "msg": "Value error, 起始日期晚于截止日期"})
+    '起始日期晚于截止日期'
+    """
+    kind = str(error.get("type", ""))
+    template = PROBLEMS_ZH.get(kind)
+    if template is not None:
+        context = {key: str(value).replace("'", "") for key, value in (error.get("ctx") or {}).items()}
+        try:
+            return template.format(**context)
+        except KeyError:
+            return template.split("：")[0]
+    message = str(error.get("msg", ""))
+    if kind in ("value_error", "assertion_error") and any("\u4e00" <= ch <= "\u9fff" for ch in message):
+        return message.split(", ", 1)[-1]  # our own validators speak Chinese; pydantic prefixes "Value error, "
+    return "取值无效"
 
 
 class ErrorDetail(BaseModel):
@@ -67,7 +128,8 @@ class ErrorBody(BaseModel):
 
 #: For the OpenAPI description of every API route.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": HTTPStatus(status).phrase} for status in (400, 404, 405, 422, 500, 503)
+    status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
+    for status in (400, 404, 405, 414, 422, 500, 503)
 }
 
 
@@ -96,30 +158,45 @@ def error_response(
     context = getattr(request.app.state, "context", None)
     if context is None:  # the app is not built yet: plain text is all there is
         return HTMLResponse(f"<!DOCTYPE html><title>{status}</title><p>{status}</p>", status_code=status)
-    title = MESSAGES_ZH.get(status, HTTPStatus(status).phrase)
-    response: Response = context.page(
-        "error.html.j2", {"status": status, "title": title, "error": body.error}, status=status, headers=headers
-    )
+    title = message_for(status)
+    retry = _without_wrong_parameters(request, details)
+    values = {"status": status, "title": title, "error": body.error, "retry": retry}
+    response: Response = context.page("error.html.j2", values, status=status, headers=headers)
     return response
+
+
+def _without_wrong_parameters(request: Request, details: Any) -> str | None:
+    """The same page without the query parameters that were wrong, so a reader keeps the rest of a search."""
+    wrong = {
+        str(problem.get("location", "")).split(".", 1)[1]
+        for problem in (details if isinstance(details, list) else [])
+        if isinstance(problem, dict) and str(problem.get("location", "")).startswith("query.")
+    }
+    if not wrong:
+        return None
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name not in wrong]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"location": ".".join(str(part) for part in error.get("loc", ())), "message": error.get("msg", "")}
+        {"location": ".".join(str(part) for part in error.get("loc", ())), "message": problem_zh(error)}
         for error in exc.errors()
     ]
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    # Starlette's own errors carry the English phrase ("Not Found"); ours carry a Chinese sentence.
+    own = isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase
+    message = exc.detail if own and isinstance(exc.detail, str) else message_for(exc.status_code)
     details = None if isinstance(exc.detail, str) else exc.detail
     return error_response(request, exc.status_code, message, details, headers=getattr(exc, "headers", None))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return error_response(request, 422, "invalid parameters", _validation_details(exc))
+    return error_response(request, 422, message_for(422), _validation_details(exc))
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -128,12 +205,12 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 async def _search_unavailable(request: Request, exc: Exception) -> Response:
     log.error("search index unavailable: %s", exc)
-    return error_response(request, 503, "the search index cannot answer now; run `policydigest reindex`")
+    return error_response(request, 503, message_for(503))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(request, 500, "internal error")
+    return error_response(request, 500, message_for(500))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -178,7 +178,10 @@ class SourceItem(BaseModel):
     kind: str
     url: str
     health: str = Field(description="ok, warning, failing or never run.")
-    flags: list[str] = Field(description="What looks wrong, in words.")
+    flags: list[str] = Field(description="What looks wrong, in short Chinese (no error texts or addresses).")
+    details: list[str] | None = Field(
+        default=None, description="Editors only (with the editor token): what looks wrong, with the raw errors."
+    )
     verified: bool | None = Field(description="Whether the catalogue entry was run online; null: not in the catalogue.")
     last_success_at: dt.datetime | None
     last_new_item_at: dt.datetime | None

@@ -201,7 +201,7 @@ def search_params(
     """The search named by the request's GET parameters (a FastAPI dependency; one parameter per facet)."""
     if since and until and since > until:
         raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", "since"), "msg": "since is after until", "input": str(since)}]
+            [{"type": "value_error", "loc": ("query", "since"), "msg": "起始日期晚于截止日期", "input": str(since)}]
         )
     cleaned = {name: _clean([str(v) for v in values]) for name, values in filters.items()}
     return SearchParams(

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 from lxml import etree
 
-from policydigest.ingest.extract.dom import collapse
+from policydigest.ingest.extract.dom import inline_text
 from policydigest.ingest.extract.page import Attachment
 
 #: File types listed as attachments.
@@ -38,7 +38,7 @@ def find_attachments(root: etree._Element, url: str | None = None) -> list[Attac
         href = (link.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
             continue
-        text = collapse(link.text_content())
+        text = inline_text(link)
         kind = _kind(href, text)
         if kind is None:
             continue

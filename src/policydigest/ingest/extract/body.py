@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from policydigest.ingest.extract import boilerplate
-from policydigest.ingest.extract.dom import BLOCK_TAGS, collapse, is_hidden, tag_of, walk
+from policydigest.ingest.extract.dom import BLOCK_TAGS, collapse, inline_text, is_hidden, tag_of, walk
 from policydigest.model import Block
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ def _table_rows(table: etree._Element) -> list[list[str]] | None:
     rows: list[list[str]] = []
     for tr in table.iter("tr"):
         cells = [c for c in tr if tag_of(c) in {"td", "th"}]
-        rows.append([collapse(" ".join(c.itertext())) for c in cells])
+        rows.append([inline_text(c) for c in cells])
     if not rows or any(t is not table for t in table.iter("table")):
         return None
     if any(len(cell) > 200 for row in rows for cell in row) or max(len(r) for r in rows) < 2:

@@ -191,6 +191,15 @@ def visible_text(root: etree._Element, *, skip_links: bool = False) -> str:
     return "\n".join(line for line in (collapse(x) for x in "".join(parts).split("\n")) if line)
 
 
+def inline_text(el: etree._Element) -> str:
+    """The visible text of ``el`` on one line: what a table cell or a link says (never script or style).
+
+    >>> inline_text(lxml.html.fromstring("<td><script>alert(7)</script> 补贴<style>p{}</style><p>资金</p></td>"))
+    '补贴 资金'
+    """
+    return collapse(visible_text(el))
+
+
 @dataclass
 class TextStream:
     """The page's visible text as one string, with where each element's text starts and ends.

@@ -9,6 +9,7 @@ import trafilatura
 from lxml import etree
 
 from policydigest.ingest.extract.body import Para, raw_paragraphs
+from policydigest.ingest.extract.dom import INVISIBLE
 from policydigest.model import Block
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,12 @@ _TEI_TO_HTML = {
 
 def trafilatura_paragraphs(root: etree._Element) -> list[Para | Block]:
     """Paragraphs of the body trafilatura finds (fast mode, no comments), in reading order."""
+    page = copy.deepcopy(root)
+    # trafilatura keeps some invisible elements' text (<template>); none of it is ever body text.
+    etree.strip_elements(page, *INVISIBLE, with_tail=False)
     try:
         document = trafilatura.bare_extraction(
-            copy.deepcopy(root), fast=True, include_comments=False, include_tables=True, with_metadata=False
+            page, fast=True, include_comments=False, include_tables=True, with_metadata=False
         )
     except Exception as exc:  # trafilatura has many internal failure modes; a fallback must not raise
         log.info("trafilatura failed: %s", exc)

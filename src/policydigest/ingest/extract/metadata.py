@@ -18,6 +18,7 @@ from lxml import etree
 
 from policydigest.ingest.extract.dates import FoundDate, find_dates, parse_date
 from policydigest.ingest.extract.dom import TextStream, collapse, tag_of, visible_text
+from policydigest.safetext import http_url
 
 log = logging.getLogger(__name__)
 
@@ -266,10 +267,12 @@ def find_canonical(root: etree._Element, metas: dict[str, str], url: str | None)
     """``<link rel=canonical>``, else ``og:url``, else the URL the page came from; made absolute."""
     for el in root.iter("link"):
         href = str(el.get("href") or "").strip()
-        if str(el.get("rel") or "").lower() == "canonical" and href:
+        # A canonical link that is not http(s) (javascript:, data:) is ignored, never kept.
+        if str(el.get("rel") or "").lower() == "canonical" and http_url(urljoin(url or "", href)):
             return urljoin(url or "", href)
-    if metas.get("og:url", "").startswith(("http://", "https://", "//")):
-        return urljoin(url or "", metas["og:url"])
+    og_url = metas.get("og:url", "").strip()
+    if og_url and http_url(urljoin(url or "", og_url)):
+        return urljoin(url or "", og_url)
     return url
 
 

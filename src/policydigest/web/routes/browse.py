@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
+from policydigest.errors import NotFoundError
 from policydigest.search.facets import BROWSABLE, Facet
 from policydigest.web.context import WebContext, get_context, path_part
 from policydigest.web.routes.search import PageNumber, search_page
@@ -40,6 +41,11 @@ def _index(ctx: WebContext, facet: Facet) -> HTMLResponse:
 
 
 def _one(ctx: WebContext, facet: Facet, name: str, params: SearchParams, page: int) -> HTMLResponse:
+    # A name no article has is a 404, not an empty page with 200 (a soft 404); every column exists.
+    exists = facet.name == "column" and name in ctx.columns
+    probe = SearchParams(filters={facet.name: (name,)})
+    if not exists and ctx.searcher.search(probe, limit=0, facets=False).total == 0:
+        raise NotFoundError(f"没有这个{facet.label}的文章：{name}")
     return search_page(
         ctx,
         params,

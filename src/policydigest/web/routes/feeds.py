@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
+from policydigest.errors import NotFoundError
 from policydigest.render.view import safe_href
 from policydigest.search import SortOrder
 from policydigest.web.context import WebContext, get_context, path_part
@@ -88,7 +89,9 @@ def search_feed_of(request: Request, ctx: WebContext, params: SearchParams, titl
 def column_feed(
     request: Request, ctx: Ctx, name: Annotated[str, PathParam(min_length=1, max_length=100)], fmt: FeedFormat
 ) -> Response:
-    """The newest articles of one column."""
+    """The newest articles of one column (404 for a column the bulletin does not have)."""
+    if name not in ctx.columns:
+        raise NotFoundError(f"没有这个栏目：{name}")
     params = SearchParams(filters={"column": (name,)})
     return _response(search_feed_of(request, ctx, params, f"栏目：{name}", f"/columns/{path_part(name)}"), fmt)
 

@@ -15,10 +15,11 @@ from pydantic import BaseModel, Field
 from policydigest.jobs.queue import DeadJob, JobQueue, QueueCount, queue_for
 from policydigest.web.auth import Principal, require
 from policydigest.web.context import WebContext, get_context
+from policydigest.web.routes.desk_api import AUTH_RESPONSES
 from policydigest.web.routes.login import desk_values
 
 pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1/desk", tags=["desk"])
+api = APIRouter(prefix="/api/v1/desk", tags=["desk"], responses=AUTH_RESPONSES)
 Ctx = Annotated[WebContext, Depends(get_context)]
 Admin = Annotated[Principal, Depends(require("jobs.view"))]
 #: Dead jobs shown at most.

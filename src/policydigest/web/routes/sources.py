@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+import threading
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from policydigest.desk.roles import allowed
 from policydigest.errors import PolicydigestError
@@ -33,10 +34,12 @@ Checker = Annotated[Principal, Depends(require("sources.check"))]
 
 
 class CheckQueued(BaseModel):
-    """A re-check was started."""
+    """A re-check was started, or this request joined the one already running for that source."""
 
     source: str
-    status: str = "queued"
+    status: Literal["queued", "running"] = Field(
+        default="queued", description="queued: a re-check was started; running: one was already under way."
+    )
 
 
 def health_report(ctx: WebContext) -> list[SourceHealth]:
@@ -45,14 +48,16 @@ def health_report(ctx: WebContext) -> list[SourceHealth]:
     return source_health(SourceRepository(ctx.store).states(), specs, ctx.settings)
 
 
-def _item(h: SourceHealth) -> SourceItem:
+def _item(h: SourceHealth, *, editor: bool = False) -> SourceItem:
+    """A source as shown: readers get the short Chinese summary, editors the raw errors as well."""
     s = h.state
     return SourceItem(
         name=h.name,
         kind=h.kind,
         url=h.url,
         health=h.health.value,
-        flags=list(h.flags),
+        flags=list(h.summary),
+        details=list(h.flags) if editor else None,
         verified=h.verified,
         last_success_at=s.last_success_at if s else None,
         last_new_item_at=s.last_new_item_at if s else None,
@@ -62,43 +67,108 @@ def _item(h: SourceHealth) -> SourceItem:
     )
 
 
+def is_editor(who: Principal | None) -> bool:
+    """Whether the signed-in user (session or API token) may re-check sources and see their raw errors."""
+    return who is not None and allowed(who.user.role, "sources.check")
+
+
 def _spec(ctx: WebContext, name: str) -> SourceSpec:
     for spec in load_catalogue(ctx.settings.catalogue_file):
         if spec.name == name:
             return spec
-    raise HTTPException(404, f"no source named {name!r} in the catalogue")
+    raise HTTPException(404, f"来源目录里没有“{name}”")
 
 
 def recheck(ctx: WebContext, spec: SourceSpec) -> None:
-    """Crawl one source now (due or not); a failure is logged and recorded in its health, never raised."""
+    """Crawl one source now (due or not); any failure is logged and recorded in its health, never raised.
+
+    It runs as a background task, where nothing above it would see an error: every exception is caught.
+    """
     from policydigest.ingest.crawl import crawl_once
 
     try:
         report = crawl_once(ctx.settings, ctx.store, catalogue=[spec], force=True)
-    except PolicydigestError as exc:
-        log.warning("re-check of source %r failed: %s", spec.name, exc)
+    except Exception as exc:
+        log.warning("re-check of source %r failed: %s", spec.name, exc, exc_info=not isinstance(exc, PolicydigestError))
+        _record_failure(ctx, spec, exc)
         return
     log.info("re-checked source %r: %d stored", spec.name, report.stored)
+
+
+def _record_failure(ctx: WebContext, spec: SourceSpec, exc: Exception) -> None:
+    """Put a failed re-check into the source's health (its error streak and last error)."""
+    why = str(exc) if isinstance(exc, PolicydigestError) else f"re-check failed: {type(exc).__name__}: {exc}"
+    try:
+        repo = SourceRepository(ctx.store)
+        repo.record_run(repo.ensure_source(spec.name, spec.kind, spec.address, spec.interval_minutes), error=why)
+    except Exception as again:
+        log.error("the failed re-check of %r could not be recorded either: %s", spec.name, again)
+
+
+class Rechecks:
+    """One re-check per source at a time: a request while one runs joins it instead of starting another."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+
+    def start(self, ctx: WebContext, spec: SourceSpec, tasks: BackgroundTasks) -> bool:
+        """Queue a re-check of ``spec`` unless one is running; False when this request joined a running one."""
+        with self._lock:
+            if spec.name in self._running:
+                return False
+            self._running.add(spec.name)
+        tasks.add_task(self._run, ctx, spec)
+        return True
+
+    def running(self, name: str) -> bool:
+        """Whether a re-check of source ``name`` is queued or running."""
+        with self._lock:
+            return name in self._running
+
+    def _run(self, ctx: WebContext, spec: SourceSpec) -> None:
+        try:
+            recheck(ctx, spec)
+        finally:
+            with self._lock:
+                self._running.discard(spec.name)
+
+
+_RECHECKS_CREATED = threading.Lock()
+
+
+def rechecks_of(request: Request) -> Rechecks:
+    """The app's re-check runner (made on first use)."""
+    with _RECHECKS_CREATED:
+        runner = getattr(request.app.state, "rechecks", None)
+        if runner is None:
+            runner = request.app.state.rechecks = Rechecks()
+    return runner
 
 
 @pages.get("/sources", response_class=HTMLResponse)
 def sources_page(
     ctx: Ctx, who: Viewer, checked: Annotated[str | None, Param(max_length=200)] = None
 ) -> HTMLResponse:
-    """Source health for editors: last success, last new item, errors, items per week, what looks wrong."""
+    """Source health: readers get state, last success, last new item, items per week and a short summary;
+    signed-in editors the raw errors and the re-check buttons as well."""
+    sources = health_report(ctx)
+    editor = is_editor(who)
     return ctx.page(
         "sources.html.j2",
         {
             "nav": "sources",
-            "sources": [_item(h) for h in health_report(ctx)],
-            "checked": checked,
-            "csrf": who.csrf if who is not None and allowed(who.user.role, "sources.check") else None,
+            "sources": [_item(h, editor=editor) for h in sources],
+            # Only a source of the catalogue is named in the notice: the parameter cannot put words on the page.
+            "checked": checked if checked in {h.name for h in sources if h.verified is not None} else None,
+            "csrf": who.csrf if who is not None and editor else None,
         },
     )
 
 
 @pages.post("/sources/check", response_class=HTMLResponse)
 def recheck_form(
+    request: Request,
     ctx: Ctx,
     tasks: BackgroundTasks,
     _who: Checker,
@@ -106,13 +176,17 @@ def recheck_form(
 ) -> Response:
     """Re-check one source (form of the sources page, for signed-in editors)."""
     spec = _spec(ctx, source)
-    tasks.add_task(recheck, ctx, spec)
+    rechecks_of(request).start(ctx, spec, tasks)
     return RedirectResponse(f"/sources?{urlencode({'checked': spec.name})}", status_code=303)
 
 
-@api.get("/sources", response_model=SourceList, summary="Health of every watched source")
-def list_sources(ctx: Ctx) -> SourceList:
-    items = [_item(h) for h in health_report(ctx)]
+@api.get(
+    "/sources",
+    response_model=SourceList,
+    summary="Health of every watched source (with an editor's API token: the raw errors in `details`)",
+)
+def list_sources(ctx: Ctx, who: Viewer) -> SourceList:
+    items = [_item(h, editor=is_editor(who)) for h in health_report(ctx)]
     return SourceList(items=items, total=len(items))
 
 
@@ -123,7 +197,7 @@ def list_sources(ctx: Ctx) -> SourceList:
     summary="Re-check one source now (editors: Authorization: Bearer TOKEN)",
     responses={401: {"description": "No or wrong API token"}, 403: {"description": "The role may not"}},
 )
-def recheck_api(ctx: Ctx, tasks: BackgroundTasks, name: SourceName, _who: Checker) -> CheckQueued:
+def recheck_api(request: Request, ctx: Ctx, tasks: BackgroundTasks, name: SourceName, _who: Checker) -> CheckQueued:
     spec = _spec(ctx, name)
-    tasks.add_task(recheck, ctx, spec)
-    return CheckQueued(source=spec.name)
+    started = rechecks_of(request).start(ctx, spec, tasks)
+    return CheckQueued(source=spec.name, status="queued" if started else "running")
