@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("store", "render"),
     ("enrich",),
     ("ingest", "search"),
+    ("delivery",),
     ("compose", "jobs"),
     ("web",),
     ("console", "terminal"),

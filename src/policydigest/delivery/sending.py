@@ -1,0 +1,390 @@
+"""Queueing mailings and sending them over SMTP, idempotently per (mailing, subscriber).
+
+The send log (``deliveries``) moves each message through ``queued → claimed → sending → sent``,
+each step committed before the next begins:
+
+- *claimed*: a sender took the row (``claimed_by`` = host:pid). A row claimed by a process that is
+  gone, or longer ago than the lease, goes back to *queued*: nothing of it reached the server.
+- *sending*: committed just before the SMTP transaction; *sent* is committed as soon as the server
+  answers 250. A sender killed between the two leaves a row in *sending*: the server may or may not
+  have taken it. **We choose at-least-once** for those rows (a lost issue is worse than a copy): the
+  restarted sender sends them again with the same Message-ID, which mail clients use to drop the copy.
+  At most one message per killed sender (the one in flight) is in that state.
+
+Temporary failures (4xx, a refused or dropped connection, a timeout) are retried with doubling
+waits; after ``smtp_retries`` the row stays queued for the next ``policydigest send``: nothing is
+lost. A permanent failure (5xx) marks the row failed and the address bounced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import smtplib
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from policydigest.delivery.mail import build_message
+from policydigest.delivery.subscribers import now, write_session
+from policydigest.errors import DeliveryError
+from policydigest.settings import Settings
+from policydigest.store import Store
+from policydigest.store.delivery_schema import AlertSentRow, DeliveryRow, MailingRow, SubscriberRow
+
+log = logging.getLogger(__name__)
+BATCH = 200
+HOST = socket.gethostname()
+
+
+def sender_id() -> str:
+    """This process as it signs the rows it claims: ``host:pid``."""
+    return f"{HOST}:{os.getpid()}"
+
+
+def queue_mailing(
+    store: Store,
+    *,
+    key: str,
+    kind: str,
+    subject: str,
+    html: str,
+    subscriber_ids: Sequence[int],
+    article_ids: Sequence[int] = (),
+) -> tuple[int, int]:
+    """Queue the mailing ``key`` for each subscriber once; its id and how many rows were new.
+
+    Queueing the same key again adds only subscribers who have no row yet.
+
+    >>> from policydigest.store import open_store
+    >>> from policydigest.delivery.subscribers import add_subscriber
+    >>> store = open_store("sqlite://"); sub = add_subscriber(store, "a@example.org")
+    >>> queue_mailing(store, key="k", kind="issue", subject="s", html="h", subscriber_ids=[sub.id])[1]
+    1
+    >>> queue_mailing(store, key="k", kind="issue", subject="s", html="h", subscriber_ids=[sub.id])[1]
+    0
+    """
+    with write_session(store) as session, session.begin():
+        mailing = session.scalar(select(MailingRow).where(MailingRow.key == key))
+        if mailing is None:
+            mailing = MailingRow(key=key, kind=kind, subject=subject, html=html, article_ids=list(article_ids))
+            session.add(mailing)
+            session.flush()
+        have = set(session.scalars(select(DeliveryRow.subscriber_id).where(DeliveryRow.mailing_id == mailing.id)))
+        new = [i for i in dict.fromkeys(subscriber_ids) if i not in have]
+        session.add_all(
+            DeliveryRow(mailing_id=mailing.id, subscriber_id=i, state="queued", attempts=0, error="", claimed_by="")
+            for i in new
+        )
+        return mailing.id, len(new)
+
+
+@dataclass
+class SendReport:
+    """What one run of the sender did."""
+
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    deferred: int = 0
+    resent_unknown: int = 0
+
+
+class SmtpFailureError(Exception):
+    """One message not taken by the server: permanent (5xx) or temporary (anything else)."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Mailer:
+    """One reused SMTP connection, opened on first use and again after it drops."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.smtp_host:
+            raise DeliveryError("smtp_host is not set: set POLICYDIGEST_SMTP_HOST to send mail")
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        smtp = smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=s.smtp_timeout)
+        if s.smtp_starttls:
+            smtp.starttls()
+        if s.smtp_username:
+            smtp.login(s.smtp_username, s.smtp_password.get_secret_value() if s.smtp_password else "")
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        """Send ``message``; ``SmtpFailureError`` says whether the failure is permanent."""
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            refused = self._smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reason = next(iter(exc.recipients.values()))
+            self._reset()
+            raise SmtpFailureError(f"{code} {reason!r}", permanent=500 <= code < 600) from exc
+        except smtplib.SMTPResponseException as exc:
+            self._reset()
+            raise SmtpFailureError(f"{exc.smtp_code} {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise SmtpFailureError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
+        if refused:
+            raise SmtpFailureError(f"refused: {refused!r}", permanent=True)
+
+    def _reset(self) -> None:
+        # After a refused message the session goes on; RSET clears it (a dead connection is reopened).
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
+
+    def close(self) -> None:
+        """Close the connection (politely if it is still up)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+
+def _alive(claimed_by: str) -> bool:
+    host, _, pid = claimed_by.rpartition(":")
+    if host != HOST or not pid.isdigit():
+        return True  # another machine's: only the lease tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_stale(store: Store, settings: Settings) -> int:
+    """Give back rows whose sender is gone (or whose lease ran out): claimed → queued; sending → queued again
+    (at-least-once, see the module's docstring). How many rows were given back."""
+    lease = dt.timedelta(seconds=settings.smtp_timeout * (settings.smtp_retries + 2) + 60)
+    released = 0
+    with write_session(store) as session, session.begin():
+        rows = session.scalars(select(DeliveryRow).where(DeliveryRow.state.in_(("claimed", "sending"))))
+        for row in rows:
+            stale = row.claimed_at is None or now() - row.claimed_at > lease
+            if row.claimed_by == sender_id() or stale or not _alive(row.claimed_by):
+                if row.state == "sending":
+                    row.error = "sender stopped mid-send; sent again (at-least-once)"
+                    log.warning("delivery %s: sender %s stopped mid-send; sending again", row.id, row.claimed_by)
+                row.state, row.claimed_by = "queued", ""
+                released += 1
+    return released
+
+
+def _claim(store: Store, mailing_id: int | None, limit: int) -> list[int]:
+    due = now()
+    with write_session(store) as session, session.begin():
+        stmt = (
+            select(DeliveryRow.id)
+            .where(DeliveryRow.state == "queued")
+            .where((DeliveryRow.next_attempt_at.is_(None)) | (DeliveryRow.next_attempt_at <= due))
+            .order_by(DeliveryRow.id)
+            .limit(limit)
+        )
+        if mailing_id is not None:
+            stmt = stmt.where(DeliveryRow.mailing_id == mailing_id)
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        ids = list(session.scalars(stmt))
+        if ids:
+            session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id.in_(ids))
+                .values(state="claimed", claimed_by=sender_id(), claimed_at=due)
+            )
+        return ids
+
+
+def _set(session: Session, delivery_id: int, **values: Any) -> None:
+    session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values))
+
+
+def _record_sent_articles(session: Session, subscriber_id: int, article_ids: Sequence[int]) -> None:
+    if not article_ids:
+        return
+    rows = [{"subscriber_id": subscriber_id, "article_id": a} for a in dict.fromkeys(article_ids)]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(AlertSentRow).values(rows).on_conflict_do_nothing())
+
+
+class _Pace:
+    """Keeps sends at most ``rate`` a second (0: no limit)."""
+
+    def __init__(self, rate: float) -> None:
+        self.gap = 1.0 / rate if rate > 0 else 0.0
+        self.next = 0.0
+
+    def wait(self) -> None:
+        if self.gap:
+            delay = self.next - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self.next = max(self.next, time.monotonic()) + self.gap
+
+
+def deliver(
+    store: Store,
+    settings: Settings,
+    *,
+    mailing_id: int | None = None,
+    mailer: Mailer | None = None,
+    on_sent: Callable[[int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
+    """Send every due queued message (of one mailing, or all); resumes what a stopped sender left.
+
+    Returns when nothing is due any more; rows still failing after ``smtp_retries`` stay queued.
+    """
+    report = SendReport()
+    report.resent_unknown = release_stale(store, settings)
+    own = mailer is None
+    mailer = mailer or Mailer(settings)
+    pace = _Pace(settings.smtp_rate)
+    mailings: dict[int, MailingRow] = {}
+    try:
+        while True:
+            ids = _claim(store, mailing_id, BATCH)
+            if not ids:
+                wait = _next_retry(store.engine, mailing_id, settings)
+                if wait is None:
+                    break
+                sleep(wait)
+                continue
+            for delivery_id in ids:
+                _send_one(store, settings, mailer, pace, delivery_id, mailings, report)
+                if on_sent is not None:
+                    on_sent(delivery_id)
+    finally:
+        if own:
+            mailer.close()
+        release_stale(store, settings)
+    with store.session() as session:
+        stmt = select(DeliveryRow.id).where(DeliveryRow.state == "queued")
+        if mailing_id is not None:
+            stmt = stmt.where(DeliveryRow.mailing_id == mailing_id)
+        report.deferred = len(list(session.scalars(stmt)))
+    return report
+
+
+def _next_retry(engine: Engine, mailing_id: int | None, settings: Settings) -> float | None:
+    """Seconds to the next retry still within ``smtp_retries``; ``None`` when there is none."""
+    with Session(engine) as session:
+        stmt = select(DeliveryRow.next_attempt_at).where(
+            DeliveryRow.state == "queued",
+            DeliveryRow.next_attempt_at.is_not(None),
+            DeliveryRow.attempts <= settings.smtp_retries,
+        )
+        if mailing_id is not None:
+            stmt = stmt.where(DeliveryRow.mailing_id == mailing_id)
+        times = [t for t in session.scalars(stmt) if t is not None]
+    if not times:
+        return None
+    soonest = min(times)
+    return max(0.0, (soonest - now()).total_seconds())
+
+
+def _send_one(
+    store: Store,
+    settings: Settings,
+    mailer: Mailer,
+    pace: _Pace,
+    delivery_id: int,
+    mailings: dict[int, MailingRow],
+    report: SendReport,
+) -> None:
+    with write_session(store) as session, session.begin():
+        row = session.get(DeliveryRow, delivery_id)
+        if row is None or row.state != "claimed":
+            return
+        subscriber = session.get(SubscriberRow, row.subscriber_id)
+        # A pending address gets its confirmation and nothing else; left or bounced ones get nothing.
+        wanted = subscriber is not None and (
+            subscriber.status == "active"
+            or (subscriber.status == "pending" and _kind(session, row, mailings) == "confirm")
+        )
+        if not wanted or subscriber is None:
+            row.state = "dropped"
+            return
+        mailing = _mailing(session, row.mailing_id, mailings)
+        email, attempts = subscriber.email, row.attempts
+        row.state, row.attempts = "sending", row.attempts + 1
+    message = build_message(
+        settings, to=email, subject=mailing.subject, body=mailing.html, message_key=f"{mailing.id}.{row.subscriber_id}"
+    )
+    pace.wait()
+    try:
+        mailer.send(message)
+    except SmtpFailureError as exc:
+        _failed(store, settings, delivery_id, row.subscriber_id, attempts + 1, exc, report)
+        return
+    with write_session(store) as session, session.begin():
+        _set(session, delivery_id, state="sent", sent_at=now(), error="")
+        _record_sent_articles(session, row.subscriber_id, [int(a) for a in mailing.article_ids])
+    report.sent += 1
+
+
+def _kind(session: Session, row: DeliveryRow, mailings: dict[int, MailingRow]) -> str:
+    return _mailing(session, row.mailing_id, mailings).kind
+
+
+def _mailing(session: Session, mailing_id: int, mailings: dict[int, MailingRow]) -> MailingRow:
+    if mailing_id not in mailings:
+        found = session.get(MailingRow, mailing_id)
+        if found is None:
+            raise DeliveryError(f"mailing {mailing_id} is not in the store")
+        session.expunge(found)
+        mailings[mailing_id] = found
+    return mailings[mailing_id]
+
+
+def _failed(
+    store: Store,
+    settings: Settings,
+    delivery_id: int,
+    subscriber_id: int,
+    attempts: int,
+    exc: SmtpFailureError,
+    report: SendReport,
+) -> None:
+    with write_session(store) as session, session.begin():
+        if exc.permanent:
+            _set(session, delivery_id, state="failed", error=str(exc)[:1000])
+            subscriber = session.get(SubscriberRow, subscriber_id)
+            if subscriber is not None and subscriber.status in ("active", "pending"):
+                subscriber.status, subscriber.last_bounce_at = "bounced", now()
+            report.failed += 1
+            log.warning("delivery %s failed for good: %s", delivery_id, exc)
+            return
+        wait = settings.smtp_backoff * 2 ** (attempts - 1)
+        _set(
+            session,
+            delivery_id,
+            state="queued",
+            claimed_by="",
+            error=str(exc)[:1000],
+            next_attempt_at=now() + dt.timedelta(seconds=wait),
+        )
+        report.retried += 1
+        log.info("delivery %s: temporary failure (%s); retry in %.1fs", delivery_id, exc, wait)
