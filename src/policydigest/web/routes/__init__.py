@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from policydigest.web.routes import articles, browse, facets, feeds, issues, ops, search, sources
+from policydigest.web.routes import articles, browse, facets, feeds, issues, ops, search, sources, subscribe
 
 #: Every router of the app, pages first.
 ROUTERS: list[APIRouter] = [
@@ -13,6 +13,7 @@ ROUTERS: list[APIRouter] = [
     search.pages,
     browse.pages,
     sources.pages,
+    subscribe.pages,
     feeds.router,
     issues.api,
     articles.api,
