@@ -67,7 +67,9 @@ def build_message(settings: Settings, *, to: str, subject: str, body: str, messa
         f"<{settings.public_url.rstrip('/')}/unsubscribe?token={token}>, <mailto:{mailto}?subject=unsubscribe>"
     )
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content("本邮件为HTML格式，请用支持HTML的邮件客户端阅读。\n退订：" + link(
-        settings, "/unsubscribe", Purpose.UNSUBSCRIBE, to))
-    message.add_alternative(personalise(body, settings, to), subtype="html")
+    # Quoted-printable keeps the message 7-bit: any SMTP server takes it, 8BITMIME or not.
+    leave = link(settings, "/unsubscribe", Purpose.UNSUBSCRIBE, to)
+    plain = f"本邮件为HTML格式，请用支持HTML的邮件客户端阅读。\n退订：{leave}"
+    message.set_content(plain, cte="quoted-printable")
+    message.add_alternative(personalise(body, settings, to), subtype="html", cte="quoted-printable")
     return message

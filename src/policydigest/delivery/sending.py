@@ -5,11 +5,13 @@ each step committed before the next begins:
 
 - *claimed*: a sender took the row (``claimed_by`` = host:pid). A row claimed by a process that is
   gone, or longer ago than the lease, goes back to *queued*: nothing of it reached the server.
-- *sending*: committed just before the SMTP transaction; *sent* is committed as soon as the server
-  answers 250. A sender killed between the two leaves a row in *sending*: the server may or may not
-  have taken it. **We choose at-least-once** for those rows (a lost issue is worse than a copy): the
-  restarted sender sends them again with the same Message-ID, which mail clients use to drop the copy.
-  At most one message per killed sender (the one in flight) is in that state.
+- *sending*: committed just before the SMTP transaction. *sent* is committed the moment the final
+  dot of the message is written to the server, before its reply is read (a 4xx or 5xx reply then
+  overrides it). A sender killed while a row is *sending* may have written the dot or not: the
+  server may or may not have the message. **We choose at-least-once** for such a row (a lost issue is
+  worse than a copy): the restarted sender sends it again, with the same Message-ID, which mail
+  clients use to drop the copy. Only the one message in flight can be in that state, and only
+  during the commit that follows its final dot.
 
 Temporary failures (4xx, a refused or dropped connection, a timeout) are retried with doubling
 waits; after ``smtp_retries`` the row stays queued for the next ``policydigest send``: nothing is
@@ -21,12 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import smtplib
 import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import parseaddr
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -43,6 +48,7 @@ from policydigest.store.delivery_schema import AlertSentRow, DeliveryRow, Mailin
 log = logging.getLogger(__name__)
 BATCH = 200
 HOST = socket.gethostname()
+_DOT_LINE = re.compile(rb"(?m)^\.")  # a line starting with "." gets another (RFC 5321 4.5.2)
 
 
 def sender_id() -> str:
@@ -106,6 +112,12 @@ class SmtpFailureError(Exception):
         self.permanent = permanent
 
 
+class _Refused(Exception):  # noqa: N818  (internal: becomes SmtpFailureError)
+    def __init__(self, code: int, text: bytes, *, permanent: bool) -> None:
+        super().__init__(code, text)
+        self.code, self.text, self.permanent = code, text, permanent
+
+
 class Mailer:
     """One reused SMTP connection, opened on first use and again after it drops."""
 
@@ -124,24 +136,37 @@ class Mailer:
             smtp.login(s.smtp_username, s.smtp_password.get_secret_value() if s.smtp_password else "")
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
-        """Send ``message``; ``SmtpFailureError`` says whether the failure is permanent."""
+    def send(self, message: EmailMessage, on_written: Callable[[], None] = lambda: None) -> None:
+        """Send ``message``; ``SmtpFailureError`` says whether a failure is permanent.
+
+        ``on_written`` runs as soon as the whole message, final dot included, is written to the
+        server and before its reply is read: the sender marks the row sent there, which leaves the
+        smallest window in which a killed sender cannot know whether the server has the message.
+        """
+        sender, recipient = parseaddr(str(message["From"]))[1], str(message["To"])
+        data = message.as_bytes(policy=SMTP_POLICY)
         try:
-            if self._smtp is None:
-                self._smtp = self._connect()
-            refused = self._smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, reason = next(iter(exc.recipients.values()))
+            smtp = self._smtp = self._smtp or self._connect()
+            smtp.ehlo_or_helo_if_needed()
+            # A refused sender or a protocol error is our side's fault, never the reader's: retried.
+            self._expect(smtp.mail(sender), (250,), about_reader=False)
+            self._expect(smtp.rcpt(recipient), (250, 251), about_reader=True)
+            self._expect(smtp.docmd("data"), (354,), about_reader=False)
+            smtp.send(_DOT_LINE.sub(b"..", data).rstrip(b"\r\n") + b"\r\n.\r\n")
+            on_written()
+            self._expect(smtp.getreply(), (250,), about_reader=True)
+        except _Refused as exc:
             self._reset()
-            raise SmtpFailureError(f"{code} {reason!r}", permanent=500 <= code < 600) from exc
-        except smtplib.SMTPResponseException as exc:
-            self._reset()
-            raise SmtpFailureError(f"{exc.smtp_code} {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600) from exc
+            raise SmtpFailureError(f"{exc.code} {exc.text!r}", permanent=exc.permanent) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise SmtpFailureError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
-        if refused:
-            raise SmtpFailureError(f"refused: {refused!r}", permanent=True)
+
+    @staticmethod
+    def _expect(reply: tuple[int, bytes], codes: tuple[int, ...], *, about_reader: bool) -> None:
+        code, text = reply
+        if code not in codes:
+            raise _Refused(code, text, permanent=about_reader and 500 <= code < 600)
 
     def _reset(self) -> None:
         # After a refused message the session goes on; RSET clears it (a dead connection is reopened).
@@ -334,14 +359,17 @@ def _send_one(
         settings, to=email, subject=mailing.subject, body=mailing.html, message_key=f"{mailing.id}.{row.subscriber_id}"
     )
     pace.wait()
+
+    def mark_sent() -> None:
+        with write_session(store) as session, session.begin():
+            _set(session, delivery_id, state="sent", sent_at=now(), error="")
+            _record_sent_articles(session, row.subscriber_id, [int(a) for a in mailing.article_ids])
+
     try:
-        mailer.send(message)
+        mailer.send(message, on_written=mark_sent)
     except SmtpFailureError as exc:
         _failed(store, settings, delivery_id, row.subscriber_id, attempts + 1, exc, report)
         return
-    with write_session(store) as session, session.begin():
-        _set(session, delivery_id, state="sent", sent_at=now(), error="")
-        _record_sent_articles(session, row.subscriber_id, [int(a) for a in mailing.article_ids])
     report.sent += 1
 
 

@@ -47,10 +47,12 @@ def normalize_address(email: str) -> str:
     if any(ch in text for ch in "\r\n\0") or len(text) > 254:
         raise InvalidAddressError(f"邮箱地址无效：{text[:80]!r}")
     try:
-        # Deliverability needs DNS, which a sender may not have: syntax and special-use domains are checked.
-        return validate_email(text, check_deliverability=False).normalized
+        # Deliverability needs DNS, which a sender may not have: syntax and special-use domains are checked;
+        # ASCII only (IDN domains in punycode), so every SMTP server can take the address.
+        checked = validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise InvalidAddressError(f"邮箱地址无效：{text}") from exc
+    return checked.ascii_email or checked.normalized
 
 
 @dataclass(frozen=True)
