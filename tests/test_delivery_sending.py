@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from policydigest.delivery.mail import build_message
+from policydigest.delivery.mail import MailTemplate
 from policydigest.delivery.publishing import send_issue
 from policydigest.delivery.subscribers import add_subscriber, get_subscriber, import_csv
+from policydigest.errors import DeliveryError
 from tests.delivery_support import delivery_settings, store_with_issue
 from tests.smtp_support import SmtpSink, free_port, smtp_server
 
@@ -68,18 +69,16 @@ def test_a_server_that_is_down_loses_nothing_and_a_later_send_delivers(tmp_path:
 
 
 @pytest.mark.parametrize(
-    "field", ["subject", "to", "key"], ids=["subject", "recipient", "message-id"]
+    "field", ["subject", "to", "key", "from"], ids=["subject", "recipient", "message-id", "sender"]
 )
 def test_no_field_can_inject_a_header(tmp_path: Path, field: str) -> None:
-    settings = delivery_settings(tmp_path, 25)
     evil = "x\r\nBcc: victim@example.org"
-    values = {"to": "a@example.org", "subject": "第1期", "key": "1.1"}
-    values[field] = values[field] + evil
+    values = {"to": "a@example.org", "subject": "第1期", "key": "1.1", "from": "刊 <digest@example.org>"}
+    values[field] = (evil + values[field]) if field == "from" else values[field] + evil
+    settings = delivery_settings(tmp_path, 25, mail_from=values["from"])
     try:
-        message = build_message(settings, to=values["to"], subject=values["subject"], body="<p>x</p>",
-                                message_key=values["key"])
-        raw = message.as_bytes()
-    except ValueError:
+        raw = MailTemplate(settings, subject=values["subject"], body="<p>x</p>").render(values["to"], values["key"])
+    except (ValueError, DeliveryError):
         return  # refused outright
     assert b"\nBcc:" not in raw and b"\rBcc:" not in raw
 

@@ -26,7 +26,7 @@ HALF_LIFE_DAYS = 7.0
 
 @dataclass
 class BounceResult:
-    """Addresses a report named: permanently failed and temporarily failed."""
+    """Addresses a report named (permanently and temporarily failed) and those it suppressed."""
 
     hard: set[str] = field(default_factory=set)
     soft: set[str] = field(default_factory=set)
@@ -48,7 +48,12 @@ def _addresses(found: frozenset[bytes]) -> set[str]:
 
 def process_message(store: Store, settings: Settings, message: Message) -> BounceResult:
     """Apply one bounce report to the subscribers it names."""
-    temporary, permanent = all_failures(message)
+    try:
+        temporary, permanent = all_failures(message)
+    except (LookupError, ValueError, TypeError, AttributeError) as exc:
+        # flufl.bounce's detectors trip over some odd messages (no From, say): skip this one, keep going.
+        log.warning("bounce report unreadable (%s): %s", type(exc).__name__, message.get("Subject", ""))
+        return BounceResult()
     result = BounceResult(hard=_addresses(permanent), soft=_addresses(temporary) - _addresses(permanent))
     if not (result.hard or result.soft):
         log.info("not a bounce report (or no failed address in it): %s", message.get("Subject", ""))
@@ -64,7 +69,7 @@ def process_message(store: Store, settings: Settings, message: Message) -> Bounc
             days = (stamp - row.last_bounce_at).total_seconds() / 86400 if row.last_bounce_at else 0.0
             row.soft_bounces = decayed(row.soft_bounces, days) + 1.0
             row.last_bounce_at = stamp
-            if row.soft_bounces >= settings.bounce_soft_limit and row.status in ("active", "pending"):
+            if row.soft_bounces >= settings.bounce_soft_limit - 1e-3 and row.status in ("active", "pending"):
                 row.status = "bounced"
                 result.suppressed.add(row.email)
     return result

@@ -12,9 +12,13 @@ from rich.table import Table
 
 from policydigest.console import console, err_console, fail, open_cli_store, state
 from policydigest.delivery import subscribers as subs
+from policydigest.delivery.alerts import run_alerts
+from policydigest.delivery.bounces import process_mailbox
 from policydigest.delivery.publishing import send_issue
 from policydigest.delivery.sending import SendReport
 from policydigest.errors import PolicydigestError
+from policydigest.search import attach_search_index
+from policydigest.store import open_store
 
 subscribers_app = typer.Typer(help="Subscribers: list, add, import, export, delete.", no_args_is_help=True)
 
@@ -23,7 +27,7 @@ def _report(report: SendReport) -> None:
     console.print(
         f"sent {report.sent}, failed (5xx, address marked bounced) {report.failed}, "
         f"retried {report.retried}, still queued {report.deferred}"
-        + (f", sent again after a stopped sender {report.resent_unknown}" if report.resent_unknown else "")
+        + (f", taken back from a stopped sender {report.released}" if report.released else "")
     )
 
 
@@ -124,3 +128,35 @@ def delete_command(
             missing += 1
     if missing:
         raise typer.Exit(1)
+
+
+alerts_app = typer.Typer(help="Alerts on saved searches and preferences.", no_args_is_help=True)
+
+
+@alerts_app.command("run")
+def alerts_run_command() -> None:
+    """Send the due digests: for each saved search or preference, only articles the reader was not sent yet."""
+    settings = state.get_settings()
+    store = open_store(settings.database_url)
+    sync = attach_search_index(store, settings)
+    sync.follow()
+    try:
+        report = run_alerts(store, settings, sync.index)
+    except PolicydigestError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"queued {report.digests} digest(s) with {report.articles} new article(s)")
+    if report.sent is not None:
+        _report(report.sent)
+
+
+def bounces_command(
+    path: Annotated[Path, typer.Argument(help="A Maildir folder or an mbox file of bounce reports (DSNs).")],
+) -> None:
+    """Read bounce reports: hard bounces suppress the address, soft ones add up (and decay)."""
+    if not path.exists():
+        raise fail(f"no such mailbox: {path}")
+    result = process_mailbox(open_cli_store(), state.get_settings(), path)
+    console.print(
+        f"hard bounces {len(result.hard)}, soft bounces {len(result.soft)}, "
+        f"addresses suppressed {len(result.suppressed)}"
+    )

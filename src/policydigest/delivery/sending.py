@@ -1,17 +1,16 @@
 """Queueing mailings and sending them over SMTP, idempotently per (mailing, subscriber).
 
-The send log (``deliveries``) moves each message through ``queued → claimed → sending → sent``,
-each step committed before the next begins:
+The send log (``deliveries``) moves each message ``queued → claimed → sent``, each step committed:
 
-- *claimed*: a sender took the row (``claimed_by`` = host:pid). A row claimed by a process that is
-  gone, or longer ago than the lease, goes back to *queued*: nothing of it reached the server.
-- *sending*: committed just before the SMTP transaction. *sent* is committed the moment the final
-  dot of the message is written to the server, before its reply is read (a 4xx or 5xx reply then
-  overrides it). A sender killed while a row is *sending* may have written the dot or not: the
-  server may or may not have the message. **We choose at-least-once** for such a row (a lost issue is
-  worse than a copy): the restarted sender sends it again, with the same Message-ID, which mail
-  clients use to drop the copy. Only the one message in flight can be in that state, and only
-  during the commit that follows its final dot.
+- *claimed*: a sender took the row (``claimed_by`` = host:pid, in batches). A row claimed by a
+  process that is gone, or longer ago than the lease, goes back to *queued*.
+- *sent* is committed the moment the final dot of the message is written to the server, before its
+  reply is read (a 4xx or 5xx reply then overrides it). A sender killed between writing the dot and
+  that commit leaves the server holding a message the log calls claimed. **We choose
+  at-least-once** for claimed rows (a lost issue is worse than a copy): the restarted sender sends
+  them again, with the same Message-ID, which mail clients use to drop a copy. Only the one message
+  in flight can be in that state, and only for the length of one commit; a kill anywhere else
+  (before the dot: the server drops the unfinished message) gives exactly once.
 
 Temporary failures (4xx, a refused or dropped connection, a timeout) are retried with doubling
 waits; after ``smtp_retries`` the row stays queued for the next ``policydigest send``: nothing is
@@ -29,16 +28,13 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import parseaddr
 from typing import Any
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from policydigest.delivery.mail import build_message
+from policydigest.delivery.mail import MailTemplate
 from policydigest.delivery.subscribers import now, write_session
 from policydigest.errors import DeliveryError
 from policydigest.settings import Settings
@@ -101,7 +97,7 @@ class SendReport:
     failed: int = 0
     retried: int = 0
     deferred: int = 0
-    resent_unknown: int = 0
+    released: int = 0
 
 
 class SmtpFailureError(Exception):
@@ -136,15 +132,13 @@ class Mailer:
             smtp.login(s.smtp_username, s.smtp_password.get_secret_value() if s.smtp_password else "")
         return smtp
 
-    def send(self, message: EmailMessage, on_written: Callable[[], None] = lambda: None) -> None:
+    def send(self, sender: str, recipient: str, data: bytes, on_written: Callable[[], None] = lambda: None) -> None:
         """Send ``message``; ``SmtpFailureError`` says whether a failure is permanent.
 
         ``on_written`` runs as soon as the whole message, final dot included, is written to the
         server and before its reply is read: the sender marks the row sent there, which leaves the
         smallest window in which a killed sender cannot know whether the server has the message.
         """
-        sender, recipient = parseaddr(str(message["From"]))[1], str(message["To"])
-        data = message.as_bytes(policy=SMTP_POLICY)
         try:
             smtp = self._smtp = self._smtp or self._connect()
             smtp.ehlo_or_helo_if_needed()
@@ -200,18 +194,17 @@ def _alive(claimed_by: str) -> bool:
 
 
 def release_stale(store: Store, settings: Settings) -> int:
-    """Give back rows whose sender is gone (or whose lease ran out): claimed → queued; sending → queued again
-    (at-least-once, see the module's docstring). How many rows were given back."""
+    """Give back claimed rows whose sender is gone, or whose lease ran out, to the queue; how many.
+
+    Such a row was not sent, or (the one message in flight) its final dot was written but the commit
+    that follows did not happen: it is sent again (at-least-once, see the module's docstring).
+    """
     lease = dt.timedelta(seconds=settings.smtp_timeout * (settings.smtp_retries + 2) + 60)
     released = 0
     with write_session(store) as session, session.begin():
-        rows = session.scalars(select(DeliveryRow).where(DeliveryRow.state.in_(("claimed", "sending"))))
-        for row in rows:
+        for row in session.scalars(select(DeliveryRow).where(DeliveryRow.state == "claimed")):
             stale = row.claimed_at is None or now() - row.claimed_at > lease
             if row.claimed_by == sender_id() or stale or not _alive(row.claimed_by):
-                if row.state == "sending":
-                    row.error = "sender stopped mid-send; sent again (at-least-once)"
-                    log.warning("delivery %s: sender %s stopped mid-send; sending again", row.id, row.claimed_by)
                 row.state, row.claimed_by = "queued", ""
                 released += 1
     return released
@@ -283,11 +276,11 @@ def deliver(
     Returns when nothing is due any more; rows still failing after ``smtp_retries`` stay queued.
     """
     report = SendReport()
-    report.resent_unknown = release_stale(store, settings)
+    report.released = release_stale(store, settings)
     own = mailer is None
     mailer = mailer or Mailer(settings)
     pace = _Pace(settings.smtp_rate)
-    mailings: dict[int, MailingRow] = {}
+    templates: dict[int, tuple[MailingRow, MailTemplate]] = {}
     try:
         while True:
             ids = _claim(store, mailing_id, BATCH)
@@ -298,7 +291,7 @@ def deliver(
                 sleep(wait)
                 continue
             for delivery_id in ids:
-                _send_one(store, settings, mailer, pace, delivery_id, mailings, report)
+                _send_one(store, settings, mailer, pace, delivery_id, templates, report)
                 if on_sent is not None:
                     on_sent(delivery_id)
     finally:
@@ -336,55 +329,50 @@ def _send_one(
     mailer: Mailer,
     pace: _Pace,
     delivery_id: int,
-    mailings: dict[int, MailingRow],
+    templates: dict[int, tuple[MailingRow, MailTemplate]],
     report: SendReport,
 ) -> None:
     with write_session(store) as session, session.begin():
         row = session.get(DeliveryRow, delivery_id)
-        if row is None or row.state != "claimed":
+        if row is None or row.state != "claimed" or row.claimed_by != sender_id():
             return
+        mailing, template = _template(session, settings, row.mailing_id, templates)
         subscriber = session.get(SubscriberRow, row.subscriber_id)
         # A pending address gets its confirmation and nothing else; left or bounced ones get nothing.
         wanted = subscriber is not None and (
-            subscriber.status == "active"
-            or (subscriber.status == "pending" and _kind(session, row, mailings) == "confirm")
+            subscriber.status == "active" or (subscriber.status == "pending" and mailing.kind == "confirm")
         )
         if not wanted or subscriber is None:
             row.state = "dropped"
             return
-        mailing = _mailing(session, row.mailing_id, mailings)
-        email, attempts = subscriber.email, row.attempts
-        row.state, row.attempts = "sending", row.attempts + 1
-    message = build_message(
-        settings, to=email, subject=mailing.subject, body=mailing.html, message_key=f"{mailing.id}.{row.subscriber_id}"
-    )
+        email, subscriber_id, attempts = subscriber.email, row.subscriber_id, row.attempts
+    data = template.render(email, f"{mailing.id}.{subscriber_id}")
+    articles = [int(a) for a in mailing.article_ids]
     pace.wait()
 
     def mark_sent() -> None:
         with write_session(store) as session, session.begin():
             _set(session, delivery_id, state="sent", sent_at=now(), error="")
-            _record_sent_articles(session, row.subscriber_id, [int(a) for a in mailing.article_ids])
+            _record_sent_articles(session, subscriber_id, articles)
 
     try:
-        mailer.send(message, on_written=mark_sent)
+        mailer.send(template.sender, email, data, on_written=mark_sent)
     except SmtpFailureError as exc:
-        _failed(store, settings, delivery_id, row.subscriber_id, attempts + 1, exc, report)
+        _failed(store, settings, delivery_id, subscriber_id, attempts + 1, exc, report)
         return
     report.sent += 1
 
 
-def _kind(session: Session, row: DeliveryRow, mailings: dict[int, MailingRow]) -> str:
-    return _mailing(session, row.mailing_id, mailings).kind
-
-
-def _mailing(session: Session, mailing_id: int, mailings: dict[int, MailingRow]) -> MailingRow:
-    if mailing_id not in mailings:
+def _template(
+    session: Session, settings: Settings, mailing_id: int, templates: dict[int, tuple[MailingRow, MailTemplate]]
+) -> tuple[MailingRow, MailTemplate]:
+    if mailing_id not in templates:
         found = session.get(MailingRow, mailing_id)
         if found is None:
             raise DeliveryError(f"mailing {mailing_id} is not in the store")
         session.expunge(found)
-        mailings[mailing_id] = found
-    return mailings[mailing_id]
+        templates[mailing_id] = (found, MailTemplate(settings, subject=found.subject, body=found.html))
+    return templates[mailing_id]
 
 
 def _failed(
