@@ -48,9 +48,12 @@ class RenderFormat(StrEnum):
     email = "email"
     md = "md"
     docx = "docx"
+    wechat = "wechat"
 
 
-_SUFFIX = {"pdf": ".pdf", "html": ".html", "email": ".email.html", "md": ".md", "docx": ".docx"}
+_SUFFIX = {
+    "pdf": ".pdf", "html": ".html", "email": ".email.html", "md": ".md", "docx": ".docx", "wechat": ".wechat.html"
+}
 
 
 def _context() -> tuple[Settings, Store, Profile]:
@@ -265,10 +268,12 @@ def find_issue(store: Store, profile: Profile, total_number: int) -> tuple[Issue
 
 def render_command(
     issue: Annotated[int, typer.Argument(help="The issue's 总期 (a stored issue, or an open draft to preview).")],
-    fmt: Annotated[RenderFormat, typer.Option("--format", help="pdf, html, email, md or docx.")] = RenderFormat.pdf,
+    fmt: Annotated[
+        RenderFormat, typer.Option("--format", help="pdf, html, email, md, docx or wechat (公众号).")
+    ] = RenderFormat.pdf,
     out: Annotated[Path | None, typer.Option("--out", help="Output file (default: issue-总期.suffix).")] = None,
 ) -> None:
-    """Render an issue as PDF, a standalone HTML page, e-mail HTML, Markdown or DOCX."""
+    """Render an issue as PDF, a standalone HTML page, e-mail HTML, Markdown, DOCX or 公众号 HTML."""
     from policydigest.render.output import render_issue  # the renderers load typst, jinja2 and python-docx
 
     with _errors():
