@@ -210,28 +210,53 @@ def release_stale(store: Store, settings: Settings) -> int:
     return released
 
 
-def _claim(store: Store, mailing_id: int | None, limit: int) -> list[int]:
+@dataclass(frozen=True)
+class _Claimed:
+    """A row this sender claimed, with what sending it needs."""
+
+    id: int
+    mailing_id: int
+    subscriber_id: int
+    email: str
+    attempts: int
+
+
+def _claim(
+    store: Store, settings: Settings, mailing_id: int | None, templates: dict[int, tuple[MailingRow, MailTemplate]]
+) -> list[_Claimed]:
+    """Claim up to ``BATCH`` due rows in one transaction; rows whose reader no longer wants mail are dropped."""
     due = now()
     with write_session(store) as session, session.begin():
         stmt = (
-            select(DeliveryRow.id)
+            select(DeliveryRow.id, DeliveryRow.mailing_id, DeliveryRow.subscriber_id, DeliveryRow.attempts,
+                   SubscriberRow.email, SubscriberRow.status)
+            .join(SubscriberRow, SubscriberRow.id == DeliveryRow.subscriber_id)
             .where(DeliveryRow.state == "queued")
             .where((DeliveryRow.next_attempt_at.is_(None)) | (DeliveryRow.next_attempt_at <= due))
             .order_by(DeliveryRow.id)
-            .limit(limit)
+            .limit(BATCH)
         )
         if mailing_id is not None:
             stmt = stmt.where(DeliveryRow.mailing_id == mailing_id)
         if session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        ids = list(session.scalars(stmt))
-        if ids:
+            stmt = stmt.with_for_update(of=DeliveryRow, skip_locked=True)
+        claimed, dropped = [], []
+        for row in session.execute(stmt):
+            mailing, _ = _template(session, settings, row.mailing_id, templates)
+            # A pending address gets its confirmation and nothing else; left or bounced ones get nothing.
+            if row.status == "active" or (row.status == "pending" and mailing.kind == "confirm"):
+                claimed.append(_Claimed(row.id, row.mailing_id, row.subscriber_id, row.email, row.attempts))
+            else:
+                dropped.append(row.id)
+        if claimed:
             session.execute(
                 update(DeliveryRow)
-                .where(DeliveryRow.id.in_(ids))
+                .where(DeliveryRow.id.in_([c.id for c in claimed]))
                 .values(state="claimed", claimed_by=sender_id(), claimed_at=due)
             )
-        return ids
+        if dropped:
+            session.execute(update(DeliveryRow).where(DeliveryRow.id.in_(dropped)).values(state="dropped"))
+        return claimed if claimed or not dropped else _claim(store, settings, mailing_id, templates)
 
 
 def _set(session: Session, delivery_id: int, **values: Any) -> None:
@@ -283,17 +308,17 @@ def deliver(
     templates: dict[int, tuple[MailingRow, MailTemplate]] = {}
     try:
         while True:
-            ids = _claim(store, mailing_id, BATCH)
-            if not ids:
+            batch = _claim(store, settings, mailing_id, templates)
+            if not batch:
                 wait = _next_retry(store.engine, mailing_id, settings)
                 if wait is None:
                     break
                 sleep(wait)
                 continue
-            for delivery_id in ids:
-                _send_one(store, settings, mailer, pace, delivery_id, templates, report)
+            for claimed in batch:
+                _send_one(store, settings, mailer, pace, claimed, templates, report)
                 if on_sent is not None:
-                    on_sent(delivery_id)
+                    on_sent(claimed.id)
     finally:
         if own:
             mailer.close()
@@ -328,37 +353,24 @@ def _send_one(
     settings: Settings,
     mailer: Mailer,
     pace: _Pace,
-    delivery_id: int,
+    claimed: _Claimed,
     templates: dict[int, tuple[MailingRow, MailTemplate]],
     report: SendReport,
 ) -> None:
-    with write_session(store) as session, session.begin():
-        row = session.get(DeliveryRow, delivery_id)
-        if row is None or row.state != "claimed" or row.claimed_by != sender_id():
-            return
-        mailing, template = _template(session, settings, row.mailing_id, templates)
-        subscriber = session.get(SubscriberRow, row.subscriber_id)
-        # A pending address gets its confirmation and nothing else; left or bounced ones get nothing.
-        wanted = subscriber is not None and (
-            subscriber.status == "active" or (subscriber.status == "pending" and mailing.kind == "confirm")
-        )
-        if not wanted or subscriber is None:
-            row.state = "dropped"
-            return
-        email, subscriber_id, attempts = subscriber.email, row.subscriber_id, row.attempts
-    data = template.render(email, f"{mailing.id}.{subscriber_id}")
+    mailing, template = templates[claimed.mailing_id]
+    data = template.render(claimed.email, f"{mailing.id}.{claimed.subscriber_id}")
     articles = [int(a) for a in mailing.article_ids]
     pace.wait()
 
     def mark_sent() -> None:
         with write_session(store) as session, session.begin():
-            _set(session, delivery_id, state="sent", sent_at=now(), error="")
-            _record_sent_articles(session, subscriber_id, articles)
+            _set(session, claimed.id, state="sent", sent_at=now(), error="")
+            _record_sent_articles(session, claimed.subscriber_id, articles)
 
     try:
-        mailer.send(template.sender, email, data, on_written=mark_sent)
+        mailer.send(template.sender, claimed.email, data, on_written=mark_sent)
     except SmtpFailureError as exc:
-        _failed(store, settings, delivery_id, subscriber_id, attempts + 1, exc, report)
+        _failed(store, settings, claimed.id, claimed.subscriber_id, claimed.attempts + 1, exc, report)
         return
     report.sent += 1
 
