@@ -11,7 +11,14 @@ import time
 from collections import deque
 
 from policydigest.delivery.sending import deliver, queue_mailing
-from policydigest.delivery.subscribers import CONSENT_TEXT, Preferences, Subscriber, confirm, request_subscription
+from policydigest.delivery.subscribers import (
+    CONSENT_TEXT,
+    Preferences,
+    Subscriber,
+    confirm,
+    normalize_address,
+    request_subscription,
+)
 from policydigest.delivery.tokens import Purpose, link, read_token
 from policydigest.errors import DeliveryError
 from policydigest.settings import Settings
@@ -64,13 +71,12 @@ class SubscribeDesk:
 
     def request(self, email: str, *, ip: str, prefs: Preferences | None = None) -> None:
         """Handle one request; ``InvalidAddressError`` or ``RateLimitedError`` when refused, else silence."""
-        if not self.per_ip.allow(ip):
+        address = normalize_address(email)
+        if not self.per_ip.allow(ip) or not self.per_address.allow(address.lower()):
             raise RateLimitedError("请求过于频繁，请稍后再试")
-        address, due = request_subscription(
-            self.store, email, source=f"web form /subscribe from {ip}", prefs=prefs, consent_text=CONSENT_TEXT
+        _, due = request_subscription(
+            self.store, address, source=f"web form /subscribe from {ip}", prefs=prefs, consent_text=CONSENT_TEXT
         )
-        if not self.per_address.allow(address.lower()):
-            raise RateLimitedError("请求过于频繁，请稍后再试")
         if due:
             send_confirmation(self.store, self.settings, address)
 
