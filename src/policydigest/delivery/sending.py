@@ -2,7 +2,7 @@
 
 The send log (``deliveries``) moves each message ``queued → claimed → sent``, each step committed:
 
-- *claimed*: a sender took the row (``claimed_by`` = host:pid, in batches). A row claimed by a
+- *claimed*: a sender took the row (``claimed_by`` = host:pid:thread, in batches). A row claimed by a
   process that is gone, or longer ago than the lease, goes back to *queued*.
 - *sent* is committed the moment the final dot of the message is written to the server, before its
   reply is read (a 4xx or 5xx reply then overrides it). A sender killed between writing the dot and
@@ -25,6 +25,7 @@ import os
 import re
 import smtplib
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -48,8 +49,8 @@ _DOT_LINE = re.compile(rb"(?m)^\.")  # a line starting with "." gets another (RF
 
 
 def sender_id() -> str:
-    """This process as it signs the rows it claims: ``host:pid``."""
-    return f"{HOST}:{os.getpid()}"
+    """This sender as it signs the rows it claims: ``host:pid:thread`` (web requests send from threads)."""
+    return f"{HOST}:{os.getpid()}:{threading.get_ident()}"
 
 
 def queue_mailing(
@@ -181,7 +182,8 @@ class Mailer:
 
 
 def _alive(claimed_by: str) -> bool:
-    host, _, pid = claimed_by.rpartition(":")
+    host, _, rest = claimed_by.partition(":")
+    pid = rest.partition(":")[0]
     if host != HOST or not pid.isdigit():
         return True  # another machine's: only the lease tells
     try:
