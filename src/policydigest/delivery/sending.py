@@ -400,7 +400,7 @@ def _failed(
 ) -> None:
     with write_session(store) as session, session.begin():
         if exc.permanent:
-            _set(session, delivery_id, state="failed", error=str(exc)[:1000])
+            _set(session, delivery_id, state="failed", attempts=attempts, error=str(exc)[:1000])
             subscriber = session.get(SubscriberRow, subscriber_id)
             if subscriber is not None and subscriber.status in ("active", "pending"):
                 subscriber.status, subscriber.last_bounce_at = "bounced", now()
@@ -412,6 +412,7 @@ def _failed(
             session,
             delivery_id,
             state="queued",
+            attempts=attempts,
             claimed_by="",
             error=str(exc)[:1000],
             next_attempt_at=now() + dt.timedelta(seconds=wait),
