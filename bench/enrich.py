@@ -31,6 +31,7 @@ SAMPLES = ROOT / "src" / "policydigest" / "data" / "sample"
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTICLE_BYTES = 1500
 COUNT = 1000
+SMOKE_COUNT = 20
 TARGET_RATE = 500.0  # articles/s per core (issue 3)
 TARGET_COLD = 1.0  # seconds
 
@@ -126,10 +127,11 @@ def _row(table: Table, what: str, rates: tuple[float, float], bare: float) -> No
     table.add_row(what, f"{cpu:,.0f}", f"{1000 / cpu:.3f}", f"{wall:,.0f}", f"{bare / cpu:.1f}×")
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
     console = Console()
     settings = Settings()
-    articles = corpus()
+    articles = corpus(SMOKE_COUNT if smoke else COUNT)
+    rounds, cold_runs = (1, 1) if smoke else (3, 5)
     sizes = [len(a.title.encode()) + len(a.body.encode()) for a in articles]
     console.print(
         f"{len(articles)} synthetic articles, median {statistics.median(sizes) / 1000:.2f} KB UTF-8 "
@@ -137,7 +139,7 @@ def main() -> None:
     )
     full = build_pipeline(settings, [s for s in STAGE_HELP if s != "duplicates"])
     segmenter = get_segmenter()
-    bare = rate(lambda a: segmenter.cut(f"{a.title}\n{a.body}"), articles)
+    bare = rate(lambda a: segmenter.cut(f"{a.title}\n{a.body}"), articles, rounds)
     table = Table("what", "articles/CPU-s (1 core)", "CPU ms/article", "articles/wall-s", "cost vs bare")
     _row(table, "bare segmentation (rjieba + domain dictionary)", bare, bare[0])
     for stage in full.stages:
@@ -145,8 +147,9 @@ def main() -> None:
         before = Pipeline([s for s in full.stages if s is not stage])
         prepared = [before.enrich(a) for a in articles]
         single = Pipeline([stage])
-        _row(table, f"  stage {stage.name}", rate(lambda a, p=single: p.enrich(a, force=True), prepared), bare[0])
-    whole = rate(lambda a: full.enrich(a, force=True), articles)
+        alone = rate(lambda a, p=single: p.enrich(a, force=True), prepared, rounds)
+        _row(table, f"  stage {stage.name}", alone, bare[0])
+    whole = rate(lambda a: full.enrich(a, force=True), articles, rounds)
     _row(table, f"per-article pipeline ({', '.join(full.names)})", whole, bare[0])
     dup = build_pipeline(settings, ["duplicates"]).duplicates
     assert dup is not None
@@ -163,14 +166,14 @@ def main() -> None:
 
     stages = ",".join(full.names)
     cold_table = Table("cold start (fresh interpreter)", "in-process wall s", "in-process CPU s", "whole process s")
-    start_only = cold("print(0, 0)")
+    start_only = cold("print(0, 0)", runs=cold_runs)
     cold_table.add_row("python only", "—", "—", f"{start_only[2]:.2f}")
     for what, code, args in (
         ("import rjieba + load its dictionary (twice: rjieba builds a default one)", COLD_RJIEBA, ()),
         (f"build pipeline ({stages}) + enrich one article", COLD_PIPELINE, (stages,)),
         ("near-duplicate index (datasketch, which loads scipy)", COLD_DEDUP, ()),
     ):
-        wall_s, cpu_s, outer = cold(code, *args)
+        wall_s, cpu_s, outer = cold(code, *args, runs=cold_runs)
         cold_table.add_row(what, f"{wall_s:.2f}", f"{cpu_s:.2f}", f"{outer:.2f}")
         if code is COLD_PIPELINE:
             pipeline_cold = (wall_s, cpu_s)

@@ -16,7 +16,12 @@ Measures, as shares of all pages:
 - start / end: the body starts with an expected first anchor / ends with an expected last anchor
   (all white space removed, NFKC); body: both;
 - clean: a body that contains none of the page's boilerplate strings (no body is not clean);
-- source: one of the expected publishers, on pages that name one.
+- source: one of the expected publishers, on pages that name one;
+- attachments: as many attachment links found as the page offers, on pages that offer some.
+
+A second pair of sets holds legacy pages (issue 14: table layouts, script-held bodies, print
+versions, attachment lists), written for the project: tests/fixtures/pages_legacy (tuning) and
+tests/fixtures/pages_legacy_heldout (held-out); ``legacy_quality()`` scores them.
 
 Run: ``python -m bench extract_quality``.
 """
@@ -38,7 +43,12 @@ EXPECTED = ROOT / "tests" / "quality" / "pages_expected.json"
 HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "pages.json"
 HELD_OUT_PAGES = ROOT / "tests" / "fixtures" / "pages_heldout"
 SCORES = ROOT / "tests" / "quality" / "pages_scores.json"
-MEASURES = ("title", "date", "start", "end", "body", "clean", "time", "source")
+SMOKE_PAGES = 4
+LEGACY_EXPECTED = ROOT / "tests" / "quality" / "legacy_pages_expected.json"
+LEGACY_PAGES = ROOT / "tests" / "fixtures" / "pages_legacy"
+LEGACY_HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "legacy_pages.json"
+LEGACY_HELD_OUT_PAGES = ROOT / "tests" / "fixtures" / "pages_legacy_heldout"
+MEASURES = ("title", "date", "start", "end", "body", "clean", "time", "source", "attachments")
 
 Result = dict[str, Any]
 Summary = dict[str, dict[str, float]]  # extractor -> measure -> share of pages
@@ -79,6 +89,7 @@ def score_page(expected: dict[str, Any], result: Result | None) -> dict[str, boo
         "clean": bool(body) and not any(squash(b) in body for b in expected["boilerplate"]),
         "time": (got_time == expected["time"]) if expected.get("time") else None,
         "source": (squash(result.get("source") or "") in {squash(s) for s in sources}) if sources else None,
+        "attachments": (result.get("attachments") == expected["attachments"]) if expected.get("attachments") else None,
     }
 
 
@@ -144,7 +155,14 @@ def policydigest_extractor() -> Extractor:
         if page is None:
             return None
         day, clock = _date_parts(page.published)
-        return {"title": page.title, "date": day, "time": clock, "source": page.source, "body": page.body}
+        return {
+            "title": page.title,
+            "date": day,
+            "time": clock,
+            "source": page.source,
+            "body": page.body,
+            "attachments": len(page.attachments),
+        }
 
     return extract
 
@@ -171,17 +189,31 @@ def extraction_quality(shared: Path | None = None) -> dict[str, Summary | None]:
     }
 
 
-def main() -> None:
+def legacy_quality() -> dict[str, Summary]:
+    """``{"tuning": …, "held_out": …}`` on the legacy pages written for the project (issue 14)."""
+    return {
+        "tuning": all_scores(LEGACY_PAGES, load_expected(LEGACY_EXPECTED)),
+        "held_out": all_scores(LEGACY_HELD_OUT_PAGES, load_expected(LEGACY_HELD_OUT)),
+    }
+
+
+def main(smoke: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    scores = extraction_quality()
-    sets = {"tuning": (pages_dir(), load_expected()), "held_out": (HELD_OUT_PAGES, load_expected(HELD_OUT))}
-    for part, found in scores.items():
-        folder, expected = sets[part]
-        if found is None or folder is None:
+    sets = {
+        "tuning": (pages_dir(), load_expected()),
+        "held_out": (HELD_OUT_PAGES, load_expected(HELD_OUT)),
+        "legacy_tuning": (LEGACY_PAGES, load_expected(LEGACY_EXPECTED)),
+        "legacy_held_out": (LEGACY_HELD_OUT_PAGES, load_expected(LEGACY_HELD_OUT)),
+    }
+    for part, (folder, expected) in sets.items():
+        if folder is None:
             print(f"{part}: ../shared/pages not found; not scored")
             continue
+        if smoke:
+            expected = dict(list(expected.items())[:SMOKE_PAGES])
+        found = all_scores(folder, expected)
         table = Table("measure", *found, title=f"extraction quality, {part}: {len(expected)} pages")
         for measure in MEASURES:
             table.add_row(measure, *(f"{found[who][measure]:.1%}" for who in found))

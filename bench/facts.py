@@ -19,6 +19,7 @@ from pathlib import Path
 from bench.material import shared_folder
 
 ROUNDS = 5
+SMOKE_TEXTS = 10
 AIM_US = 1000.0
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,20 +90,21 @@ def cold_start() -> float:
     return float(out.stdout.strip())
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    texts = _texts()
+    texts = _texts()[:SMOKE_TEXTS] if smoke else _texts()
+    rounds = 1 if smoke else ROUNDS
     if not texts:
         print("../shared/bulletins not found; nothing to time")
         return
-    best = timings(texts)
+    best = timings(texts, rounds)
     base = best["segmentation (rjieba)"]
     size = sum(map(len, texts)) / len(texts)
     table = Table(
         "stage",
-        f"µs/article (best of {ROUNDS})",
+        f"µs/article (best of {rounds})",
         "articles/s",
         "time / segmentation",
         title=f"{len(texts)} bulletin articles, {size:.0f} characters on average",

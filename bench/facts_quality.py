@@ -21,7 +21,8 @@ Annotation scope (what an analyst wants from the article):
   Not authorities: research institutes, companies, exchanges, associations, courts, and generic
   references (各省通信管理局, 有关部门). Offices inside a ministry count as the ministry.
 - regions: every Chinese administrative division named (short forms included, districts only in
-  full), 中国 as the country (中华人民共和国, 我国; not inside 中国人民银行 or 中国式), foreign
+  full), 中国 as the country (中华人民共和国, 我国; not inside 中国人民银行, 中国式, 数字中国,
+  中国（温州）…, “中国数谷”), foreign
   countries, blocs and international organisations (欧盟, 联合国, 上海合作组织), state-level new areas.
   Not regions: economic areas (长三角, 粤港澳大湾区), continents, foreign cities and states.
 - targets: every quantity (number + unit) that is a goal with a deadline (到2026年, 今年内) or with
@@ -203,7 +204,8 @@ def facts_quality(shared: Path | None = None) -> dict[str, Scores | None]:
     }
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
+    """Both parts scored and shown beside their pins (small sets: ``smoke`` runs them whole too)."""
     from rich.console import Console
     from rich.table import Table
 

@@ -20,21 +20,23 @@ from policydigest.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def inputs() -> list[Path]:
+def inputs(*, shared: bool = True) -> list[Path]:
+    """The sample bulletins, and the shared ones when ``shared`` and ../shared/bulletins is there."""
     files = sorted((ROOT / "src" / "policydigest" / "data" / "sample").glob("sample-bulletin-*"))
-    shared = shared_folder("bulletins")
-    if shared is not None:
-        files += sorted(shared.glob("*.txt"))
+    folder = shared_folder("bulletins") if shared else None
+    if folder is not None:
+        files += sorted(folder.glob("*.txt"))
     return files
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
+    runs, store_runs = (2, 1) if smoke else (15, 5)
     table = Table("file", "KB", "bare read ms", "parse ms", "parse+store ms", "parse / read")
     parse_all: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for path in inputs():
-            read = median(repeat_ms(path.read_bytes))
-            parse = median(repeat_ms(lambda p=path: read_bulletin(p)))
+        for path in inputs(shared=not smoke):
+            read = median(repeat_ms(path.read_bytes, runs=runs))
+            parse = median(repeat_ms(lambda p=path: read_bulletin(p), runs=runs))
             counter = iter(range(10**6))
 
             def store_once(p: Path = path, counter: Iterator[int] = counter) -> None:
@@ -42,7 +44,7 @@ def main() -> None:
                 store = open_store(f"sqlite:///{tmp}/bench-{next(counter)}.db")
                 store.save_issue(read_bulletin(p))
 
-            stored = median(repeat_ms(store_once, runs=5, warmup=1))
+            stored = median(repeat_ms(store_once, runs=store_runs, warmup=1))
             parse_all.append(parse)
             table.add_row(
                 path.name,

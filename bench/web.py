@@ -4,7 +4,7 @@ A store is built from the project's own sample bulletins and web articles, enric
 `policydigest serve` runs as its own process and `wrk` loads, for BENCH_WEB_SECONDS each (default 30):
 a static file (the server's floor, the baseline of this run), an issue page (page cache on, as served,
 and off), and a search page with a query and a facet filter. Every answer must be a 2xx with no socket
-error; requests/s and latency p50/p99 are printed.
+error; requests/s and latency p50/p99 are printed. ``--smoke``: 1 s per row, the cached server only.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from policydigest.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "src" / "policydigest" / "data" / "sample"
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", "30"))
+SMOKE_SECONDS = 1
 THREADS, CONNECTIONS = 2, 16
 ISSUE = "/issues/57"
 SEARCH = "/search?q=%E7%AE%97%E5%8A%9B&column=%E5%9C%B0%E6%96%B9%E6%96%B0%E6%94%BF"  # 算力 in 地方新政
@@ -123,16 +124,17 @@ def serve(settings: Settings, **env: str) -> tuple[subprocess.Popen[bytes], str]
     raise RuntimeError("policydigest serve did not start")
 
 
-def load(name: str, base: str, path: str) -> Load:
-    """`wrk` for SECONDS against one URL."""
+def load(name: str, base: str, path: str, seconds: int = SECONDS) -> Load:
+    """`wrk` for ``seconds`` against one URL."""
     size = len(httpx.get(base + path, timeout=10).content)
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", base + path]
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", base + path]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests, rate, p50, p99, errors = parse_wrk(output)
     return Load(name, path, requests, rate, p50, p99, errors, size / 1024)
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
+    seconds = SMOKE_SECONDS if smoke else SECONDS
     console = Console()
     if shutil.which("wrk") is None:
         console.print("[red]wrk is not installed[/] (Debian package wrk; ./run setup installs it)")
@@ -141,17 +143,18 @@ def main() -> None:
         started = time.perf_counter()
         settings = build_store(Path(tmp))
         console.print(
-            f"store built and enriched in {time.perf_counter() - started:.1f} s; wrk {SECONDS} s per row, "
+            f"store built and enriched in {time.perf_counter() - started:.1f} s; wrk {seconds} s per row, "
             f"{THREADS} threads, {CONNECTIONS} connections, 2-core machine shared with wrk"
         )
         results: list[Load] = []
-        for cache, rows in (
+        servers = [
             ("30", [("static file (baseline)", "/static/site.css"), ("issue page", ISSUE), ("search page", SEARCH)]),
             ("0", [("issue page, no page cache", ISSUE)]),
-        ):
+        ]
+        for cache, rows in servers[:1] if smoke else servers:  # smoke: one server start, not two
             process, base = serve(settings, POLICYDIGEST_WEB_CACHE_SECONDS=cache)
             try:
-                results += [load(name, base, path) for name, path in rows]
+                results += [load(name, base, path, seconds) for name, path in rows]
             finally:
                 process.terminate()
                 process.wait(10)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from policydigest.cli import app
+from policydigest.desk.accounts import Accounts
 from policydigest.enrichment import Enrichment
 from policydigest.store import open_store
 from tests.conftest import FIXTURES, SAMPLE_DIR
@@ -95,6 +97,11 @@ def test_demo_imports_the_samples_then_drafts_publishes_and_renders_the_next_iss
     pdf, html = out / "数字经济观察-2025-10-59.pdf", out / "数字经济观察-2025-10-59.html"
     assert pdf.read_bytes()[:5] == b"%PDF-" and '<html lang="zh-CN">' in html.read_text(encoding="utf-8")
     assert str(pdf) in result.output and str(html) in result.output
+    printed = re.findall(r"(demo-\w+)\s+(\w+)\s+password: (\S+)", result.output)
+    assert [role for _, role, _ in printed] == ["contributor", "editor", "chief", "admin"]
+    accounts = Accounts(open_store(f"sqlite:///{out / 'demo.db'}"))
+    assert all(accounts.authenticate(name, password).role.value == role for name, role, password in printed)
+    assert "serve" in result.output and "/login" in result.output
 
 
 def test_import_enriches_the_new_articles_unless_told_not_to(tmp_path: Path) -> None:

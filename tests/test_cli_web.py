@@ -121,3 +121,24 @@ def test_crawl_with_a_broken_catalogue_is_one_clear_error(cli_env: Path, tmp_pat
     catalogue.write_text('[[source]]\nname = "坏"\nkind = "podcast"\nurl = "https://e.org/"\n', encoding="utf-8")
     with pytest.raises(Exception, match="source '坏'"):
         invoke("crawl", "--catalogue", str(catalogue))
+
+
+def test_sources_test_shows_what_a_run_would_fetch_and_stores_nothing(web: Any, cli_env: Path, tmp_path: Path) -> None:
+    catalogue = tmp_path / "sources.toml"
+    catalogue.write_text(
+        f'[[source]]\nname = "明湖·分页"\nkind = "listing"\nurl = "{web.url("/legacy/index.html")}"\n'
+        'pages = 5\npage_url = "index_{n}.html"\nattachments = "list"\n\n'
+        f'[[source]]\nname = "明湖·通知"\nkind = "listing"\nurl = "{web.url("/notice/index.html")}"\n'
+        'selector = "ul.list a"\nattachments = "list"\n',
+        encoding="utf-8",
+    )
+    paged = invoke("sources", "test", "明湖·分页", "--catalogue", str(catalogue), "--items", "2")
+    assert paged.exit_code == 0, paged.output
+    assert "5 listing pages, 15 links" in paged.stdout
+    assert paged.stdout.count("关于开展第") == 2
+    notice = invoke("sources", "test", "明湖·通知", "--catalogue", str(catalogue))
+    assert "附件 1.明湖市公共数据授权运营实施方案.pdf" in notice.stdout
+    assert "setting attachments_read" in notice.stdout
+    assert not cli_env.exists() or sqlite3.connect(cli_env).execute("select count(*) from articles").fetchone() == (0,)
+    unknown = invoke("sources", "test", "没有", "--catalogue", str(catalogue))
+    assert unknown.exit_code == 1

@@ -77,3 +77,9 @@ def test_every_mention_is_kept_in_find_regions_but_once_in_extract_regions() -> 
 def test_bad_input_gives_no_regions_and_no_crash() -> None:
     for text in ["", "，。；", "Mixed script текст 日本語のテキスト", "\x00\x01", "贵" * 10000]:
         assert isinstance(extract_regions(text), list)
+
+
+def test_china_inside_a_name_is_no_region_fact() -> None:
+    for text in ("推进数字中国建设。", "中国（温州）数安港开园。", "构建“中国数谷”。"):
+        assert "中国" not in [r.name for r in extract_regions(text)], text
+    assert [r.name for r in extract_regions("中国将加快数据立法。")] == ["中国"]

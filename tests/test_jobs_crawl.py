@@ -76,7 +76,7 @@ def test_three_workers_crawl_every_page_once_politely_and_survive_a_killed_worke
         "POLICYDIGEST_FETCH_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
         "POLICYDIGEST_FETCH_HOST_DELAY": str(DELAY),
         "POLICYDIGEST_CRAWL_MAX_ITEMS": str(PAGES_PER_HOST),
-        "POLICYDIGEST_JOB_STALLED_SECONDS": "3",
+        "POLICYDIGEST_JOB_STALLED_SECONDS": "5",
         "POLICYDIGEST_ENRICH_STAGES": '["topics"]',
         "POLICYDIGEST_INDEX_PATH": str(tmp_path / "index"),
     }

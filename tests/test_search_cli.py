@@ -75,3 +75,29 @@ def test_every_facet_is_an_option_that_filters_like_its_count(tmp_path: Path) ->
         code, output = invoke(db, "search", f"--{facet.param}", top["value"], "--json")
         assert code == 0, output
         assert json.loads(output)["total"] == top["count"], facet.name
+
+
+def test_bad_input_on_the_command_line_gives_results_or_a_clear_message(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    for text in ("", "数据要素" * 2500, '"数据要素', "“算力", "-", "*", "( + )", "算\x00力", "AI大模型 данные 数据"):
+        code, output = invoke(db, "search", text, "--json", "--limit", "3")
+        assert code == 0, (text[:20], output)
+        result = json.loads(output)
+        assert result["hits"] or result["notes"], text[:20]
+    code, output = invoke(db, "search", "数据要素" * 2500, "--limit", "1")
+    assert code == 0 and "查询过长，只检索了前1000个字符。" in output
+
+
+def test_the_command_says_what_else_it_searched_and_exact_turns_it_off(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    invoke(db, "import", str(SAMPLE_DIR))
+    code, output = invoke(db, "search", "数交所", "--json")
+    assert code == 0
+    understood = json.loads(output)
+    assert "数据交易所" in understood["also_searched"] and understood["total"] >= 1
+    assert any(note.startswith("也搜索了：") for note in understood["notes"])
+    exact = json.loads(invoke(db, "search", "数交所", "--exact", "--json")[1])
+    assert exact["also_searched"] == [] and exact["total"] < understood["total"]
+    code, output = invoke(db, "search", "算力 量子霸权")
+    assert code == 0 and "没有同时包含全部词语的结果，以下结果包含：算力" in output

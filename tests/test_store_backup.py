@@ -16,6 +16,12 @@ from tests.conftest import SAMPLE_DIR
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def index_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index of a PostgreSQL store goes into the test's folder, never the working folder."""
+    monkeypatch.setenv("POLICYDIGEST_INDEX_PATH", str(tmp_path / "index"))
+
+
 def cli(db: str, *args: str) -> str:
     result = runner.invoke(app, ["--db", db, *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -275,3 +275,33 @@ def test_the_original_title_compose_kept_in_the_enrichment_moves_to_its_draft_it
     with open_store(url) as store, store.engine.connect() as conn:
         assert conn.scalar(text("SELECT original_title FROM draft_items")) == "旧标题"
         assert json.loads(conn.scalar(text("SELECT enrichment FROM articles"))) == {"versions": {"topics": "1"}}
+
+
+def test_adding_the_documents_column_keeps_every_row_that_refers_to_an_article(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006_desk")
+        conn.execute(
+            text("INSERT INTO articles (id, content_hash, title, blocks, enrichment) VALUES (1, 'h', 't', '[]', '{}')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO drafts (id, series, number, total_number, date, window_from, window_to, cover_headline,"
+                " status, numbering_reason) VALUES (1, 's', 1, 1, '2025-01-01', '2025-01-01', '2025-01-01', '',"
+                " 'published', '')"
+            )
+        )
+        conn.execute(
+            text(
+                'INSERT INTO draft_items (draft_id, article_id, "column", position, state, score, explanation,'
+                " column_reason, note) VALUES (1, 1, '国策要论', 0, 'included', 0, '[]', '', '')"
+            )
+        )
+    engine.dispose()
+    with open_store(url) as store:
+        with store.engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM draft_items")) == 1
+        assert [s.article.documents for s in store.stored_articles([1])] == [[]]

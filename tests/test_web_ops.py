@@ -62,3 +62,9 @@ def test_metrics_count_requests_by_route_template_not_raw_path(ops_client: TestC
 def test_metrics_are_not_in_the_reader_api_document(ops_client: TestClient) -> None:
     paths = ops_client.get("/api/v1/openapi.json").json()["paths"]
     assert not {"/healthz", "/readyz", "/metrics"} & set(paths)
+
+
+def test_metrics_time_each_search_in_the_index(ops_client: TestClient) -> None:
+    before = sum(samples(ops_client, "policydigest_search_seconds_count").values())
+    assert ops_client.get("/api/v1/search", params={"q": "算力"}).status_code == 200
+    assert sum(samples(ops_client, "policydigest_search_seconds_count").values()) == before + 1

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 
+from tests.desk_support import login, make_users
 from tests.web_support import HOSTILE_TITLE, RAW_MARKUP, Site, without_svg
 
 HOSTILE_SERIES = "测试<周刊>"
@@ -313,7 +314,7 @@ def test_a_javascript_link_is_shown_as_text_never_as_a_link(client: TestClient) 
 # ---- sources ------------------------------------------------------------------------------------
 
 
-def test_sources_page_shows_health_and_offers_rechecks_only_when_editing_is_configured(
+def test_sources_page_shows_health_and_offers_rechecks_only_to_signed_in_editors(
     client: TestClient, site: Site
 ) -> None:
     doc = page(client, "/sources")
@@ -321,9 +322,11 @@ def test_sources_page_shows_health_and_offers_rechecks_only_when_editing_is_conf
     assert len(rows) == api(client, "/api/v1/sources")["total"] > 0
     assert {r.xpath("td[1]/span/text()")[0] for r in rows} <= {"正常", "注意", "故障", "未运行"}
     assert not doc.xpath("//form[@id='recheck']")
-    with TestClient(site.app(web_editor_token="tok-for-tests")) as editor:
+    make_users(site.store())
+    with TestClient(site.app()) as editor:
+        login(editor, "editor")
         doc = lxml_html.fromstring(editor.get("/sources").text)
-        assert doc.xpath("//form[@id='recheck']//input[@type='password']")
+        assert doc.xpath("//form[@id='recheck']//input[@name='csrf']")
         assert len(doc.xpath("//button[@form='recheck']")) == len(rows)
-        refused = editor.post("/sources/check", data={"source": rows[0].xpath("th/a/text()")[0], "token": "wrong"})
-        assert refused.status_code == 401 and refused.headers["content-type"].startswith("text/html")
+        refused = editor.post("/sources/check", data={"source": rows[0].xpath("th/a/text()")[0], "csrf": "wrong"})
+        assert refused.status_code == 403 and refused.headers["content-type"].startswith("text/html")

@@ -1,4 +1,4 @@
-"""The sources page and re-checking a source: public health, editing only with the editor token, a real
+"""The sources page and re-checking a source: public health, editing only for signed-in editors, a real
 crawl of a feed served on 127.0.0.1 whose new articles reach the search index."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from lxml import html as lxml_html
 from policydigest.settings import Settings
 from policydigest.store import open_store
 from policydigest.web import create_app
+from tests.desk_support import login, make_users
 
-TOKEN = "editor-token-for-tests"
 SOURCE = "明湖·RSS"
 
 
@@ -31,13 +31,16 @@ def editor(web: Any, tmp_path: Path) -> Iterator[TestClient]:
         database_url=f"sqlite:///{tmp_path / 'store.db'}",
         index_path=tmp_path / "index",
         catalogue_file=catalogue,
-        web_editor_token=TOKEN,  # type: ignore[arg-type]
         fetch_allowed_networks=["127.0.0.1/32"],
         fetch_host_delay=0.0,
         fetch_retries=0,
         fetch_timeout=5.0,
+        web_open_library=True,  # crawled articles are unvetted: readers see them only in an open library
     )
+    tokens = make_users(open_store(settings.database_url))
     with TestClient(create_app(settings)) as client:
+        client.csrf = login(client, "editor")  # type: ignore[attr-defined]
+        client.token = tokens["editor"]  # type: ignore[attr-defined]
         yield client
 
 
@@ -53,17 +56,17 @@ def test_a_source_never_run_is_shown_as_such(editor: TestClient) -> None:
     assert row.xpath("th/a/text()") == [SOURCE] and row.xpath("td[1]/span/text()") == ["未运行"]
 
 
-def test_recheck_with_a_wrong_token_is_refused_and_crawls_nothing(editor: TestClient, web: Any) -> None:
-    refused = editor.post("/sources/check", data={"source": SOURCE, "token": "guess"}, follow_redirects=False)
-    assert refused.status_code == 401 and "需要编辑口令" in refused.text
-    assert editor.post(f"/api/v1/sources/{SOURCE}/check").status_code == 401
+def test_recheck_with_a_wrong_csrf_token_is_refused_and_crawls_nothing(editor: TestClient, web: Any) -> None:
+    refused = editor.post("/sources/check", data={"source": SOURCE, "csrf": "guess"}, follow_redirects=False)
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    assert editor.post(f"/api/v1/sources/{SOURCE}/check").status_code == 403  # a session, but no CSRF header
     assert web.state.paths() == [] and health(editor)["health"] == "never run"
 
 
 def test_recheck_form_with_the_token_crawls_the_source_and_its_articles_become_searchable(
     editor: TestClient, web: Any
 ) -> None:
-    response = editor.post("/sources/check", data={"source": SOURCE, "token": TOKEN}, follow_redirects=False)
+    response = editor.post("/sources/check", data={"source": SOURCE, "csrf": editor.csrf}, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/sources?checked=")
     # The crawl ran (TestClient waits for background tasks): the feed was fetched and its items stored.
@@ -80,7 +83,7 @@ def test_recheck_form_with_the_token_crawls_the_source_and_its_articles_become_s
 
 
 def test_recheck_api_with_the_bearer_token_is_accepted(editor: TestClient, web: Any) -> None:
-    response = editor.post(f"/api/v1/sources/{SOURCE}/check", headers={"Authorization": f"Bearer {TOKEN}"})
+    response = editor.post(f"/api/v1/sources/{SOURCE}/check", headers={"Authorization": f"Bearer {editor.token}"})
     assert response.status_code == 202
     assert response.json() == {"source": SOURCE, "status": "queued"}
     assert "/feeds/rss.xml" in web.state.paths()
@@ -91,7 +94,7 @@ def test_a_failing_source_is_reported_not_raised(editor: TestClient, web: Any, t
     broken.write_text(f'[[source]]\nname = "坏源"\nkind = "feed"\nurl = "{web.url("/gone")}"\n', encoding="utf-8")
     context = editor.app.state.context  # type: ignore[attr-defined]
     context.settings = context.settings.model_copy(update={"catalogue_file": broken})
-    response = editor.post("/api/v1/sources/坏源/check", headers={"Authorization": f"Bearer {TOKEN}"})
+    response = editor.post("/api/v1/sources/坏源/check", headers={"Authorization": f"Bearer {editor.token}"})
     assert response.status_code == 202
     state = next(i for i in editor.get("/api/v1/sources").json()["items"] if i["name"] == "坏源")
     assert state["error_streak"] == 1 and state["health"] == "warning"

@@ -13,6 +13,7 @@ Special paths (query parameters in brackets):
 - ``/gone``: 404; ``/generated/list`` [n=N, prefix=PATH]: a listing of N links to PATH/I.html
 - ``/generated/art/I.html`` [delay=SECONDS]: a generated article page
 - ``/generated/fresh-empty-list``: three new links on every request, to a page without an article body
+- any path in ``server.files``: bytes a test made (attachments), with their content type
 """
 
 from __future__ import annotations
@@ -113,6 +114,9 @@ class Handler(BaseHTTPRequestHandler):
     # ---- routing -------------------------------------------------------------------------
 
     def route(self, path: str, query: dict[str, str]) -> int:
+        if path in self.server.files:
+            body, content_type = self.server.files[path]
+            return self.send(200, body, content_type=content_type)
         if path.startswith("/redirect/"):
             _, _, hops, rest = path.split("/", 3)
             remaining = int(hops)
@@ -240,6 +244,7 @@ class FixtureServer(ThreadingHTTPServer):
         self.site = site
         self.state = ServerState()
         self.slow_article_delay = 0.0
+        self.files: dict[str, tuple[bytes, str]] = {}
         self.thread = threading.Thread(target=self.serve_forever, name="fixture-http", daemon=True)
 
     def start(self) -> FixtureServer:

@@ -59,6 +59,7 @@ def build_site(root: Path) -> Site:
         database_url=f"sqlite:///{root / 'site.db'}",
         index_path=root / "index",
         catalogue_file=None,
+        web_open_library=True,  # the reader tests read every article; test_web_visibility tests the default
     )
     store = open_store(settings.database_url)
     shared = find_shared()

@@ -15,10 +15,12 @@ from rich.table import Table
 from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.console import console, err_console, fail, open_cli_store, state
 from policydigest.delivery import commands as delivery_commands
+from policydigest.desk.commands import audit_command, users_app
 from policydigest.enrich import commands as enrich_commands
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.ingest import commands as ingest_commands
 from policydigest.ingest.importer import FileResult, ImportReport, expand_paths, import_paths
+from policydigest.intel import commands as intel_commands
 from policydigest.jobs import commands as jobs_commands
 from policydigest.search import commands as search_commands
 from policydigest.settings import Settings
@@ -43,6 +45,8 @@ app = typer.Typer(
 app.add_typer(draft_app, name="draft")
 app.command("publish")(publish_command)
 app.command("render")(render_command)
+app.add_typer(users_app, name="users")
+app.command("audit")(audit_command)
 
 
 @app.callback()
@@ -236,6 +240,16 @@ def demo_command(
     console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)", soft_wrap=True, highlight=False)
     console.print(f"PDF:   {result.pdf}", soft_wrap=True, highlight=False)
     console.print(f"HTML:  {result.html}", soft_wrap=True, highlight=False)
+    from policydigest.desk.accounts import demo_accounts
+
+    console.print("\nDesk accounts (one per role; the passwords are new on every run):", highlight=False)
+    for name, role, password in demo_accounts(store):
+        console.print(f"  {name:18} {role.value:12} password: {password}", soft_wrap=True, highlight=False)
+    console.print(
+        f"Open the desk: policydigest --db {db} serve, then http://{settings.web_host}:{settings.web_port}/login",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 # ---- commands of the other stages -------------------------------------------------------------
@@ -259,3 +273,8 @@ app.command("send")(delivery_commands.send_command)
 app.add_typer(delivery_commands.subscribers_app, name="subscribers")
 app.add_typer(delivery_commands.alerts_app, name="alerts")
 app.command("bounces")(delivery_commands.bounces_command)
+app.command("intel")(intel_commands.intel_command)
+app.command("documents")(intel_commands.documents_command)
+app.command("follow-ups")(intel_commands.follow_ups_command)
+app.command("targets")(intel_commands.targets_command)
+app.command("compare")(intel_commands.compare_command)

@@ -6,7 +6,8 @@ read it, all without importing each other. Each stage result carries the stage's
 ``versions``; a stage that failed on the article records why in ``errors``.
 
 Fact spans (``start``, ``end``) are Python ``str`` indices into the analysis text
-``article.title + "\\n" + article.body``; ``end`` is exclusive, so ``text == analysed[start:end]``.
+``article.title + "\\n" + article.full_text`` (body, then attachments read); ``end`` is exclusive,
+so ``text == analysed[start:end]``.
 Each list of facts holds one fact per distinct normalised value (its first mention), except dates,
 targets and money, which hold one fact per mention.
 

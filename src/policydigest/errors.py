@@ -112,6 +112,34 @@ class SearchIndexError(PolicydigestError):
     """
 
 
+class DeskError(PolicydigestError):
+    """A desk action cannot be done as asked (a bad name, a wrong state, an empty issue …)."""
+
+
+class AuthError(DeskError):
+    """A name, password or token is wrong, or the account is disabled (the message never says which)."""
+
+
+class ThrottledError(AuthError):
+    """Too many failed attempts from this address or on this account; ``retry_after`` seconds to wait."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ForbiddenError(DeskError):
+    """The user's role may not do this action."""
+
+
+class ConflictError(DeskError):
+    """An edit was made on a stale version; ``current`` holds the state it would have overwritten."""
+
+    def __init__(self, message: str, *, current: object) -> None:
+        super().__init__(message)
+        self.current = current
+
+
 class JobError(PolicydigestError):
     """A queued job failed for good (a page that kept failing, an unknown source): it is dead-lettered
     with this message, and ``policydigest jobs`` lists it."""

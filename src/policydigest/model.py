@@ -97,6 +97,37 @@ class Provenance(BaseModel):
     retrieved_at: dt.datetime | None = None
 
 
+# ---- attachments read as documents (issue 14) -------------------------------------------------
+
+
+class AttachedDocument(BaseModel):
+    """An attachment of a web article read as a document: its text with structure, or why it has none.
+
+    >>> doc = AttachedDocument(url="https://e.gov.cn/f/方案.pdf", name="附件：实施方案", kind="pdf")
+    >>> doc.read, doc.text
+    (False, '')
+    """
+
+    url: str = Field(description="Where the attachment was fetched from.")
+    name: str = Field(default="", description="The link text, e.g. 附件1：实施方案.")
+    kind: str = Field(default="", description="File type the link named (pdf, doc, wps …).")
+    format: str | None = Field(default=None, description="File type judged from the bytes themselves.")
+    blocks: list[Block] = Field(default_factory=list)
+    ocr: bool = Field(default=False, description="The text was read from page images by OCR.")
+    ocr_confidence: float | None = Field(default=None, description="Mean OCR word confidence, 0–100.")
+    reason: str | None = Field(default=None, description="Why there is no (or only part of the) text.")
+
+    @property
+    def read(self) -> bool:
+        """True when some text was extracted."""
+        return bool(self.blocks)
+
+    @property
+    def text(self) -> str:
+        """Blocks joined by newlines."""
+        return "\n".join(block.as_text() for block in self.blocks)
+
+
 class Article(BaseModel):
     """An article: title, column, structured body, source and original link.
 
@@ -115,6 +146,9 @@ class Article(BaseModel):
     published: dt.date | None = None
     provenance: list[Provenance] = Field(default_factory=list)
     enrichment: Enrichment = Field(default_factory=Enrichment, description="What the enrichment stages found.")
+    documents: list[AttachedDocument] = Field(
+        default_factory=list, description="Attachments read as documents: the primary text of a notice."
+    )
 
     @field_validator("enrichment", mode="before")
     @classmethod
@@ -126,6 +160,16 @@ class Article(BaseModel):
     def body(self) -> str:
         """Paragraphs (and sub-headings, captions, tables) joined by newlines."""
         return "\n".join(block.as_text() for block in self.blocks)
+
+    @property
+    def full_text(self) -> str:
+        """The body followed by the text of every attachment read, for search and enrichment.
+
+        >>> doc = AttachedDocument(url="u", blocks=[Block.paragraph("附件正文。")])
+        >>> Article(title="t", blocks=[Block.paragraph("正文。")], documents=[doc]).full_text
+        '正文。\\n附件正文。'
+        """
+        return "\n".join([self.body, *(doc.text for doc in self.documents if doc.read)])
 
 
 class TocEntry(BaseModel):

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         description="Folder of the search index (derived data, rebuilt by `policydigest reindex`); default: "
         "beside a SQLite store (<store file>.search), ./policydigest-search for other databases.",
     )
+    search_synonyms_file: Path | None = Field(
+        default=None,
+        description="A TOML file of more synonym groups and question words for search, added to the shipped "
+        "data/search/synonyms.toml (same shape: groups = [[\"AI\", \"人工智能\"]], function_words = [...]).",
+    )
     index_follow_seconds: float = Field(
         default=1.0,
         ge=0,
@@ -193,6 +198,23 @@ class Settings(BaseSettings):
         "before a source is flagged.",
     )
 
+    # ---- attachments read as documents (issue 14) --------------------------------------------
+    attachments_read: bool = Field(
+        default=True, description="Fetch a web article's attachments (PDF, Word, WPS, OFD, Excel, ZIP) and read them."
+    )
+    attachments_max_count: int = Field(default=8, ge=0, description="Attachments read per article at most.")
+    attachments_max_pages: int = Field(default=300, ge=1, description="Pages of one PDF attachment read at most.")
+    attachments_ocr: bool = Field(
+        default=True, description="Read scanned PDFs (no text layer) by OCR with Tesseract (chi_sim)."
+    )
+    attachments_ocr_max_pages: int = Field(default=20, ge=1, description="Pages of one scanned PDF read by OCR.")
+    attachments_zip_max_bytes: int = Field(
+        default=50_000_000, description="Largest total a ZIP attachment may unpack to; larger ones are refused."
+    )
+    attachments_zip_max_ratio: int = Field(
+        default=100, description="Largest unpacked/packed size ratio of a ZIP attachment (a zip bomb is refused)."
+    )
+
     # ---- job queue and workers (issue 13) --------------------------------------------------------
     job_queue: Literal["auto", "inline", "postgres"] = Field(
         default="auto",
@@ -219,11 +241,28 @@ class Settings(BaseSettings):
         description="Public address of the web app (e.g. https://digest.example.org) used in feed links; "
         "unset: the address each request came to.",
     )
-    web_editor_token: SecretStr | None = Field(
+    web_secret_key: SecretStr | None = Field(
         default=None,
-        description="Token editors give to use the editing routes (re-check a source). Set it in the "
-        "environment (POLICYDIGEST_WEB_EDITOR_TOKEN), never in a file kept in the repository; unset: "
-        "editing routes are refused.",
+        description="Key that signs desk session cookies. Set it in the environment "
+        "(POLICYDIGEST_WEB_SECRET_KEY), never in a file kept in the repository; unset: a random key per "
+        "process (everyone signs in again after a restart).",
+    )
+    web_session_idle_minutes: int = Field(
+        default=60, ge=1, le=7 * 24 * 60, description="Minutes without a request after which a desk session ends."
+    )
+    web_login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins (or API tokens) per account and per address within web_login_window_seconds "
+        "before further attempts are refused for a while.",
+    )
+    web_login_window_seconds: int = Field(
+        default=900, ge=1, description="Window in which failed logins are counted (see web_login_max_failures)."
+    )
+    web_open_library: bool = Field(
+        default=False,
+        description="Show readers every stored article (an intranet). Off: readers see only articles of "
+        "published issues and those an editor made public.",
     )
     web_page_size: int = Field(default=20, ge=1, le=100, description="Hits or articles per page in the web app.")
     web_feed_items: int = Field(default=30, ge=1, le=200, description="Entries in each Atom, RSS or JSON feed.")

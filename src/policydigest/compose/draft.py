@@ -21,7 +21,7 @@ from policydigest.compose.numbering import next_numbers
 from policydigest.compose.rank import article_date, score_article
 from policydigest.compose.repository import DraftRepository
 from policydigest.errors import DraftError
-from policydigest.model import Article, Issue, TocEntry
+from policydigest.model import Article, Block, BlockKind, Issue, TocEntry
 from policydigest.profile import Profile, apply_profile
 from policydigest.settings import Settings
 
@@ -119,6 +119,32 @@ def make_draft(
     return repo.save(draft)
 
 
+def edited_fields(article: Article, item: DraftItem) -> dict[str, object]:
+    """What the issue prints of ``article`` for ``item``: column, and the editor's title, lead, source, link.
+
+    >>> from policydigest.model import Block
+    >>> a = Article(id=1, title="旧", blocks=[Block.paragraph("第一段"), Block.paragraph("第二段")])
+    >>> i = DraftItem(article_id=1, title="旧", column="国策要论", position=0, new_lead="新导语")
+    >>> [b.text for b in edited_fields(a, i)["blocks"]]
+    ['新导语', '第二段']
+    """
+    fields: dict[str, object] = {"column": item.column, "title": item.printed_title}
+    if item.new_source:
+        fields["source"] = item.new_source
+    if item.new_url:
+        fields["url"] = item.new_url
+    if item.new_lead:
+        blocks = list(article.blocks)
+        first = next((n for n, b in enumerate(blocks) if b.kind is BlockKind.PARAGRAPH), None)
+        lead = Block.paragraph(item.new_lead)
+        if first is None:
+            blocks.insert(0, lead)
+        else:
+            blocks[first] = lead
+        fields["blocks"] = blocks
+    return fields
+
+
 def draft_issue(draft: Draft, articles: Mapping[int, Article], profile: Profile) -> Issue:
     """The issue a draft describes, with the profile's masthead and back matter (pages not yet known)."""
     chosen: list[Article] = []
@@ -126,7 +152,7 @@ def draft_issue(draft: Draft, articles: Mapping[int, Article], profile: Profile)
         article = articles.get(item.article_id)
         if article is None:
             raise DraftError(f"article #{item.article_id} of the draft is no longer in the store")
-        chosen.append(article.model_copy(update={"column": item.column, "title": item.printed_title}))
+        chosen.append(article.model_copy(update=edited_fields(article, item)))
     issue = Issue(
         series=draft.series,
         number=draft.number,

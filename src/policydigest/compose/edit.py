@@ -189,3 +189,55 @@ def renumber(
         numbering.reason,
     )
     return f"{draft.date.year}年第{draft.number}期 总第{draft.total_number}期（{numbering.reason}）"
+
+
+#: Longest title, source and lead an editor may give (a bulletin title is rarely over 40 characters).
+MAX_TITLE, MAX_SOURCE, MAX_LEAD, MAX_URL = 200, 100, 2000, 2000
+
+
+def edit_text(
+    draft: Draft,
+    article_id: int,
+    *,
+    title: str | None = None,
+    lead: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+) -> str:
+    """Change the printed title, lead (first paragraph), source or original link of an article of the draft.
+
+    A value equal to the stored one clears the editor's change; over-long text and links that are not
+    http(s) are refused.
+
+    >>> d = Draft(series="s", number=1, total_number=1, date=dt.date(2025, 1, 3), window_from=dt.date(2025, 1, 1),
+    ...           window_to=dt.date(2025, 1, 3), items=[DraftItem(article_id=1, title="甲", column="c", position=0)])
+    >>> edit_text(d, 1, url="javascript:alert(1)")
+    Traceback (most recent call last):
+    policydigest.errors.DraftError: the original link must be an http(s) address
+    """
+    _open(draft)
+    item = _item(draft, article_id)
+    changed: list[str] = []
+    if title is not None and " ".join(title.split()) != item.printed_title:
+        if len(title) > MAX_TITLE:
+            raise DraftError(f"the title is longer than {MAX_TITLE} characters")
+        changed.append(retitle(draft, article_id, title))
+    if lead is not None and lead.strip() != (item.new_lead or ""):
+        if len(lead) > MAX_LEAD:
+            raise DraftError(f"the lead is longer than {MAX_LEAD} characters")
+        item.new_lead = lead.strip() or None
+        changed.append(f"#{article_id} 导语已修改")
+    if source is not None and " ".join(source.split()) != (item.printed_source or ""):
+        source = " ".join(source.split())
+        if len(source) > MAX_SOURCE:
+            raise DraftError(f"the source is longer than {MAX_SOURCE} characters")
+        item.new_source = None if source == item.source else source
+        changed.append(f"#{article_id} 来源改为“{source}”")
+    if url is not None and url.strip() != (item.printed_url or ""):
+        url = url.strip()
+        bad = not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url)
+        if url and (bad or len(url) > MAX_URL):
+            raise DraftError("the original link must be an http(s) address")
+        item.new_url = None if url == item.url else url or None
+        changed.append(f"#{article_id} 原文链接已修改")
+    return "；".join(changed) or f"#{article_id} 无改动"

@@ -57,6 +57,10 @@ class DraftItem(BaseModel):
     column_reason: str = ""
     note: str = Field(default="", description="Why the article is left out, or an editor's note.")
     new_title: str | None = Field(default=None, description="The title an editor gave it for this issue.")
+    new_lead: str | None = Field(default=None, description="The first paragraph an editor wrote for this issue.")
+    new_source: str | None = Field(default=None, description="The source an editor gave it for this issue.")
+    new_url: str | None = Field(default=None, description="The original link an editor gave it for this issue.")
+    url: str | None = None
     original_title: str | None = Field(
         default=None, description="The stored article's title before publishing replaced it with new_title."
     )
@@ -67,6 +71,16 @@ class DraftItem(BaseModel):
     def printed_title(self) -> str:
         """The title the issue will print."""
         return self.new_title or self.title
+
+    @property
+    def printed_source(self) -> str | None:
+        """The source the issue will print."""
+        return self.new_source or self.source
+
+    @property
+    def printed_url(self) -> str | None:
+        """The original link the issue will print."""
+        return self.new_url or self.url
 
     @property
     def explained(self) -> str:

@@ -221,7 +221,8 @@ class DraftRepository:
             stored = session.get(ArticleRow, article.id)
             if stored is None:
                 raise DraftError(f"article #{article.id} is no longer in the store")
-            if stored.title == article.title:
+            edited = (article.title, article.source, article.url, article.body)
+            if (stored.title, stored.source, stored.url, article_from_row(stored).body) == edited:
                 continue
             digest = article_hash(article)
             clash = session.scalar(select(ArticleRow.id).where(ArticleRow.content_hash == digest))
@@ -229,7 +230,8 @@ class DraftRepository:
                 raise DraftError(f"the new title of #{article.id} makes it identical to article #{clash}")
             if article.id in items:
                 items[article.id].original_title = stored.title
-            stored.title = article.title
+            stored.title, stored.source, stored.url = article.title, article.source, article.url
+            stored.blocks = [block.model_dump(mode="json") for block in article.blocks]
             stored.content_hash = digest
 
 
@@ -255,6 +257,9 @@ def _fill_row(row: DraftRow, draft: Draft) -> None:
             column_reason=item.column_reason,
             note=item.note,
             new_title=item.new_title,
+            new_lead=item.new_lead,
+            new_source=item.new_source,
+            new_url=item.new_url,
             original_title=item.original_title,
         )
         for item in draft.items
@@ -286,6 +291,10 @@ def _draft_from_row(row: DraftRow) -> Draft:
                 column_reason=item.column_reason,
                 note=item.note,
                 new_title=item.new_title,
+                new_lead=item.new_lead,
+                new_source=item.new_source,
+                new_url=item.new_url,
+                url=item.article.url,
                 original_title=item.original_title,
                 source=item.article.source,
                 date=item.article.published,

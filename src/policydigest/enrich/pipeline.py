@@ -44,13 +44,13 @@ STAGE_HELP: dict[str, str] = {
 
 
 def analysis_text(article: Article) -> str:
-    """The text facts are found in; every span points into it.
+    """The text facts are found in: title, body, then the attachments read; every span points into it.
 
     >>> from policydigest.model import Block
     >>> analysis_text(Article(title="标题", blocks=[Block.paragraph("正文")]))
     '标题\\n正文'
     """
-    return f"{article.title}\n{article.body}"
+    return f"{article.title}\n{article.full_text}"
 
 
 def _with(article: Article, name: str, result: BaseModel, version: str) -> Article:

@@ -4,7 +4,7 @@ Schema (one ``[[source]]`` table per source; see ``policydigest/data/sources.tom
 
     [[source]]
     name = "国务院·最新政策"             # unique; how the source is shown and stored (required)
-    kind = "listing"                     # "feed" (RSS, Atom or JSON Feed) or "listing" (required)
+    kind = "listing"                     # "feed" (RSS, Atom or JSON Feed), "listing" or "json" (required)
     url = "https://www.gov.cn/zhengce/zuixin/"   # the feed or the listing page (required)
     interval_minutes = 360               # crawl at most this often (default 360)
     selector = "div.list li a"           # listing: CSS selector of the links; omitted = auto-detect
@@ -15,6 +15,12 @@ Schema (one ``[[source]]`` table per source; see ``policydigest/data/sources.tom
     enabled = true                       # false keeps the entry but skips it
     max_items = 30                       # optional: new links taken per run (else crawl_max_items)
     notes = "…"                          # optional, free text
+    pages = 5                            # listing/json: pages followed per run (default 1: the first only)
+    page_url = "index_{n}.html"          # address of page n+1 (n = 1, 2, …), relative to url
+    json_items = "data.list"             # json: dotted path to the list of items in the answer
+    json_link = "url"                    # json: the item key holding the article link (default "url")
+    json_title = "title"                 # json: the item key holding its title (default "title")
+    attachments = "read"                 # "read" (fetch and read them) or "list" (keep the links only)
 """
 
 from __future__ import annotations
@@ -44,7 +50,9 @@ class SourceSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, description="Unique name, shown in `policydigest sources`.")
-    kind: Literal["feed", "listing"] = Field(description="feed: RSS/Atom/JSON Feed; listing: an HTML page.")
+    kind: Literal["feed", "listing", "json"] = Field(
+        description="feed: RSS/Atom/JSON Feed; listing: an HTML page; json: a listing's JSON endpoint."
+    )
     url: HttpUrl = Field(description="Address of the feed or listing page.")
     interval_minutes: int = Field(default=360, ge=1, description="Minimum minutes between two crawls.")
     selector: str | None = Field(default=None, description="CSS selector of the listing's links.")
@@ -55,6 +63,24 @@ class SourceSpec(BaseModel):
     enabled: bool = Field(default=True, description="False: keep the entry but do not crawl it.")
     max_items: int | None = Field(default=None, ge=1, description="New links taken per run.")
     notes: str | None = Field(default=None, description="Free text for editors.")
+    # ---- legacy listings and attachments (issue 14) ----
+    pages: int = Field(default=1, ge=1, le=100, description="Listing pages followed per run (paged listings).")
+    page_url: str | None = Field(
+        default=None, description="Address of listing page n+1 relative to url, with {n} = 1, 2 … (index_{n}.html)."
+    )
+    json_items: str | None = Field(default=None, description="json: dotted path to the item list (data.list).")
+    json_link: str = Field(default="url", description="json: key of an item's article link.")
+    json_title: str = Field(default="title", description="json: key of an item's title.")
+    attachments: Literal["read", "list"] = Field(
+        default="read", description="read: fetch and read attachments; list: keep their links only."
+    )
+
+    @field_validator("page_url")
+    @classmethod
+    def _page_url_numbers_pages(cls, value: str | None) -> str | None:
+        if value is not None and "{n}" not in value:
+            raise ValueError(f"page_url {value!r} must contain {{n}}, the page number")
+        return value
 
     @field_validator("pattern")
     @classmethod

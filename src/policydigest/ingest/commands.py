@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from policydigest.console import console, err_console, open_cli_store, state
+from policydigest.console import console, err_console, fail, open_cli_store, state
 
 
 class _CrawlBars:
@@ -140,12 +140,21 @@ def watch_command(
 
 
 def sources_command(
+    action: Annotated[str | None, typer.Argument(help="test: show what one run of source NAME would do.")] = None,
+    name: Annotated[str | None, typer.Argument(help="With test: the source's name in the catalogue.")] = None,
     catalogue: Annotated[
         Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
     ] = None,
+    items: Annotated[int, typer.Option("--items", min=1, max=50, help="With test: articles to read.")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print each source's health as JSON.")] = False,
 ) -> None:
-    """Show every source's health: last success, last new item, errors, items per week, flags."""
+    """Show every source's health (last success, last new item, errors, items per week, flags); with
+    ``test NAME``, what one run of that source would fetch and extract, storing nothing."""
+    if action is not None:
+        if action != "test" or not name:
+            raise fail(f"未知的 sources 操作：{action}", "用法：policydigest sources test NAME")
+        _sources_test(name, catalogue, items)
+        return
     from policydigest.ingest.catalogue import load_catalogue
     from policydigest.ingest.health import Health, source_health
     from policydigest.store.sources import SourceRepository
@@ -184,3 +193,36 @@ def sources_command(
             escape("; ".join(h.flags)),
         )
     console.print(table)
+
+
+def _sources_test(name: str, catalogue: Path | None, items: int) -> None:
+    """Show what one run of a source would fetch and extract (pages, links, articles, attachments); store nothing."""
+    from policydigest.ingest.catalogue import load_catalogue
+    from policydigest.ingest.fetch import Fetcher
+    from policydigest.ingest.trial import try_source
+
+    settings = state.get_settings()
+    specs = {spec.name: spec for spec in load_catalogue(catalogue or settings.catalogue_file)}
+    if name not in specs:
+        err_console.print(f"[red]没有名为 {escape(name)} 的来源[/]；可用：{escape('、'.join(specs))}")
+        raise typer.Exit(1)
+    with Fetcher(settings) as fetcher:
+        trial = try_source(specs[name], fetcher=fetcher, items=items)
+    console.print(f"[bold]{escape(trial.name)}[/]: {len(trial.pages)} listing pages, {trial.links} links")
+    for page in trial.pages:
+        console.print(f"  page {escape(page)}")
+    if trial.error:
+        err_console.print(f"[red]{escape(trial.error)}[/]")
+        raise typer.Exit(1)
+    for item in trial.items:
+        if item.reason:
+            console.print(f"- {escape(item.url)}: [yellow]{escape(item.reason)}[/]")
+            continue
+        facts = f"{item.published or '—'}, {item.body_chars} characters"
+        console.print(f"- {escape(item.title)} ({facts}) {escape(item.url)}")
+        for doc in item.documents:
+            how = f"{doc.format or doc.kind}, {len(doc.text)} characters" + (
+                f", OCR {doc.ocr_confidence:.0f}%" if doc.ocr else ""
+            )
+            note = f" [yellow]{escape(doc.reason)}[/]" if doc.reason else ""
+            console.print(f"    附件 {escape(doc.name or doc.url)} ({how}){note}")

@@ -22,7 +22,8 @@ from policydigest.ingest.catalogue import SourceSpec, load_catalogue
 from policydigest.ingest.enrichment import enrich_after_ingest
 from policydigest.ingest.fetch import Fetcher, Validators
 from policydigest.ingest.items import ItemTally, process_items
-from policydigest.ingest.links import canonical_url, feed_links, listing_links
+from policydigest.ingest.links import canonical_url
+from policydigest.ingest.listings import source_links
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.store.sources import CacheEntry, ItemStatus, NewLink, SourceRepository, now
@@ -86,10 +87,7 @@ def discover(
     if result.not_modified:
         log.info("%s: not modified since the last run", spec.name)
         return None, 0
-    if spec.kind == "feed":
-        links = feed_links(result.content, result.final_url, pattern=spec.pattern)
-    else:
-        links = listing_links(result.text(), result.final_url, selector=spec.selector, pattern=spec.pattern)
+    links = source_links(spec, result, fetcher)
     fresh = result.validators
     cache = None
     if fresh.etag or fresh.last_modified:
@@ -131,6 +129,7 @@ def crawl_source(
         repo=repo,
         settings=settings,
         publisher=spec.publisher,
+        read_documents=spec.attachments == "read",  # "list": this source's attachments are linked, not fetched
         stop=stop,
         advance=progress.advance if progress is not None else None,
     )

@@ -13,7 +13,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from policydigest.errors import BlockedAddressError, FetchError, RobotsDisallowedError
+from policydigest.ingest.attachments_fetch import with_documents
 from policydigest.ingest.fetch import Fetcher, FetchResult
+from policydigest.ingest.frames import follow_main_frame
+from policydigest.metrics import CRAWL_FETCHES
 from policydigest.model import Article, Provenance
 from policydigest.settings import Settings
 from policydigest.store.sources import ItemStatus, PendingItem, SourceRepository
@@ -108,14 +111,18 @@ def article_from_page(result: FetchResult, *, title: str | None = None, publishe
     )
 
 
-def fetch_article(fetcher: Fetcher, url: str, *, title: str | None = None, publisher: str | None = None) -> Fetched:
-    """Fetch ``url`` and extract its article; faults become a status and a reason."""
+def fetch_article(
+    fetcher: Fetcher, url: str, *, title: str | None = None, publisher: str | None = None, read_documents: bool = True
+) -> Fetched:
+    """Fetch ``url`` and extract its article with its attachments (read unless ``read_documents`` is off, as
+    ``fetcher.settings`` say); faults become a status and a reason."""
     try:
         result = fetcher.fetch(url)
     except (BlockedAddressError, RobotsDisallowedError) as exc:
         return Fetched(url, status=ItemStatus.BLOCKED, reason=str(exc))
     except FetchError as exc:
         return Fetched(url, status=ItemStatus.FAILED, reason=str(exc))
+    result = follow_main_frame(fetcher, result)
     try:
         article = article_from_page(result, title=title, publisher=publisher)
     except Exception as exc:  # one odd page must not stop the batch; the item is retried later
@@ -123,7 +130,7 @@ def fetch_article(fetcher: Fetcher, url: str, *, title: str | None = None, publi
         return Fetched(url, result=result, status=ItemStatus.FAILED, reason=f"extraction failed: {exc!r}")
     if article is None:
         return Fetched(url, result=result, status=ItemStatus.NO_BODY, reason="no article body on the page")
-    return Fetched(url, article=article, result=result)
+    return Fetched(url, article=with_documents(article, fetcher, read=read_documents), result=result)
 
 
 def process_items(
@@ -133,6 +140,7 @@ def process_items(
     repo: SourceRepository,
     settings: Settings,
     publisher: str | None = None,
+    read_documents: bool = True,
     stop: threading.Event | None = None,
     advance: Callable[[], None] | None = None,
 ) -> ItemTally:
@@ -142,7 +150,10 @@ def process_items(
         return tally
     with ThreadPoolExecutor(max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="fetch") as pool:
         futures: dict[Future[Fetched], PendingItem] = {
-            pool.submit(fetch_article, fetcher, item.url, title=item.title, publisher=publisher): item for item in items
+            pool.submit(
+                fetch_article, fetcher, item.url, title=item.title, publisher=publisher, read_documents=read_documents
+            ): item
+            for item in items
         }
         try:
             for future in as_completed(futures):
@@ -165,7 +176,9 @@ def settle_item(item: PendingItem, fetched: Fetched, repo: SourceRepository, set
         status, article_id = repo.complete(
             item.id, fetched.article, final_url=fetched.result.final_url, redirects=redirects
         )
+        CRAWL_FETCHES.labels(outcome=status.value).inc()
         return ItemResult(item, status, article_id, fetched.article)
     status = repo.settle(item.id, fetched.status, fetched.reason, max_attempts=settings.crawl_max_attempts)
+    CRAWL_FETCHES.labels(outcome=status.value).inc()
     log.warning("%s: %s (%s)", item.url, fetched.reason, status)
     return ItemResult(item, status, reason=fetched.reason)

@@ -87,10 +87,21 @@ class SharedHostGate(HostGate):
         with self._host_semaphore(host), self._total:
             with self._lock:
                 delay = self._delays.get(host, self.delay)
-            wait = self.state.reserve(host, delay=delay)
-            if wait > 0:
-                self._sleep(wait)
+            for _attempt in range(MAX_RESERVATIONS):
+                wait = self.state.reserve(host, delay=delay)
+                due = self._clock() + max(wait, 0.0)
+                if wait > 0:
+                    self._sleep(wait)
+                # A worker woken late would bunch up with the next ones: it takes a new turn instead.
+                if self._clock() - due <= max(delay / 2, LATE_GRACE):
+                    break
             yield
+
+
+#: Turns a late worker takes at most before it sends anyway (a machine too busy to keep any pace).
+MAX_RESERVATIONS = 5
+#: Lateness tolerated on a turn, in seconds, when the host's pace is very short.
+LATE_GRACE = 0.005
 
 
 @dataclass(frozen=True)

@@ -125,8 +125,14 @@ def fetch_item(rt: Runtime, queue: JobQueue | None, *, item_id: int) -> None:
     if status is not ItemStatus.PENDING:
         log.info("item #%d is %s already; nothing to do", item_id, status)
         return
-    publisher = rt.source(source).publisher if source is not None else None
-    fetched = fetch_article(rt.fetcher, item.url, title=item.title, publisher=publisher)
+    spec = rt.source(source) if source is not None else None
+    fetched = fetch_article(
+        rt.fetcher,
+        item.url,
+        title=item.title,
+        publisher=spec.publisher if spec is not None else None,
+        read_documents=spec is None or spec.attachments == "read",
+    )
     result = settle_item(item, fetched, repo, rt.settings)
     if result.status is ItemStatus.PENDING:
         raise JobRetryError(f"{item.url}: {result.reason}")

@@ -43,6 +43,7 @@ class ArticleView:
     source: str | None
     url: str | None
     page: int | None
+    documents: tuple[tuple[str, str | None], ...] = ()  # attachments read: (name, http(s) link or None)
 
     @property
     def href(self) -> str | None:
@@ -180,6 +181,7 @@ def issue_view(
             source=a.source,
             url="".join(a.url.split()) if a.url else None,
             page=a.toc_page,
+            documents=tuple((d.name or d.kind or "附件", safe_href(d.url)) for d in a.documents if d.read),
         )
         for i, a in enumerate(issue.articles)
     ]

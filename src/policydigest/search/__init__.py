@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from policydigest.search.documents import IndexedArticle, indexed_article, iter_store_articles, load_articles
 from policydigest.search.facets import FACET_NAMES, FACETS, FacetCount
-from policydigest.search.index import SearchHit, SearchIndex, SearchResult
+from policydigest.search.index import SearchIndex
 from policydigest.search.query import ParsedQuery, Query, SortOrder, Term, parse_query, to_simplified
+from policydigest.search.results import SearchHit, SearchResult
 from policydigest.search.sync import (
     IndexSync,
     attach_search_index,

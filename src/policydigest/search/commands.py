@@ -40,6 +40,10 @@ def _result_json(result: SearchResult) -> dict[str, object]:
         "query": result.query.text,
         "searched": result.searched,
         "total": result.total,
+        "notes": result.notes,
+        "also_searched": result.also_searched,
+        "dropped": result.dropped,
+        "partial": result.partial,
         "hits": hits,
         "facets": facets,
     }
@@ -58,6 +62,14 @@ def search_command(
     sort: Annotated[SortOrder, typer.Option("--sort", help="relevance or date.")] = SortOrder.RELEVANCE,
     limit: Annotated[int, typer.Option("--limit", help="Hits to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print hits and facet counts as JSON.")] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Exactly the words typed: no question words left out, no synonyms or abbreviations, "
+            "no closest articles when none has every word.",
+        ),
+    ] = False,
     **filters: list[str] | list[int] | None,
 ) -> None:
     """Search the stored articles (exact for Chinese words; traditional characters work too).
@@ -74,6 +86,7 @@ def search_command(
             until=until or None,
             sort=sort,
             limit=limit,
+            expand=not exact,
         )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
@@ -88,8 +101,8 @@ def search_command(
     if as_json:
         console.print_json(data=_result_json(result))
         return
-    if result.split:
-        console.print(f"[dim]nothing for “{escape(text)}” as written; searched {escape(result.searched)}[/]")
+    for note in result.notes:
+        console.print(f"[dim]{escape(note)}[/]")
     console.print(f"{result.total} article(s)  [dim]({result.took_ms:.1f} ms)[/]")
     for n, hit in enumerate(result.hits, start=1 + query.offset):
         meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "", hit.column or "", f"#{hit.id}") if x)

@@ -54,7 +54,8 @@ def enrichment_facets(enrichment: Enrichment) -> dict[str, tuple[tuple[str, ...]
 
 
 def indexed_article(stored: StoredArticle) -> IndexedArticle:
-    """The searchable form of a stored article: its effective column and date, the issues that carried it.
+    """The searchable form of a stored article: its text (body, then the attachments read), its effective
+    column and date, the issues that carried it.
 
     >>> from policydigest.model import Article, Block
     >>> article = Article(id=7, title="算力", blocks=[Block.paragraph("正文")], column="产业前沿")
@@ -70,7 +71,7 @@ def indexed_article(stored: StoredArticle) -> IndexedArticle:
     return IndexedArticle(
         id=stored.id,
         title=article.title,
-        body=article.body,
+        body=article.full_text,
         date=stored.date,
         facets={name: values for name, (values, _keys) in found.items() if values},
         keys={name: keys for name, (values, keys) in found.items() if keys != values},

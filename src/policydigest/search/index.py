@@ -13,7 +13,6 @@ version. It is derived data, rebuilt from the store by ``policydigest reindex``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -26,50 +25,39 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from pydantic import BaseModel, Field
 
 from policydigest.errors import SearchIndexError
 from policydigest.search.documents import IndexedArticle
 from policydigest.search.facets import FacetCount, aggregation_spec, facet_counts, filter_queries, number_date
-from policydigest.search.query import ParsedQuery, Query, SortOrder, Term, parse_query, split_with_dictionary
+from policydigest.search.query import (
+    MAX_QUERY_CHARS,
+    ParsedQuery,
+    Query,
+    SortOrder,
+    Term,
+    parse_query,
+    split_with_dictionary,
+)
+from policydigest.search.results import SearchHit, SearchResult
 from policydigest.search.schema import SCHEMA_VERSION, build_schema, register_analyzers, split_content, to_document
-from policydigest.search.snippets import highlight, match_pattern, snippet
-from policydigest.search.text import covering_bigrams, index_terms, word_pattern
+from policydigest.search.snippets import highlight, match_pattern, snippet, term_regex
+from policydigest.search.text import covering_bigrams, fold, index_terms, word_pattern
+from policydigest.search.understand import Understanding, Vocabulary, understand
 
 log = logging.getLogger(__name__)
 
 #: How much more a match in the title counts than one in the body.
 TITLE_BOOST = 3.0
+#: How much another form of a word (发改委 → 国家发展和改革委员会) counts against the word typed.
+ALTERNATIVE_WEIGHT = 0.5
+#: Score added per word matched when no article has every word (more words always rank first).
+WORD_BONUS = 10_000.0
 #: Hits fetched beyond the page to order ties deterministically.
 TIE_MARGIN = 20
 _Q = tantivy.Query
 _FILTER_FIELDS = {"filters", "since", "until"}
+_TOTAL = "_total"  # the aggregation that counts the matches beside the facets
 _O = tantivy.Occur
-
-
-class SearchHit(BaseModel):
-    """One article found."""
-
-    id: int
-    title: str
-    column: str | None
-    date: dt.date | None
-    score: float = Field(description="Relevance (BM25; higher is better); 0 when sorted by date.")
-    snippet: str = Field(description="Safe HTML: escaped text with <mark> around the matched words.")
-    title_html: str = Field(description="Safe HTML title with <mark> around the matched words.")
-    issues: list[int] = Field(default_factory=list, description="总期 numbers of the issues holding it.")
-
-
-class SearchResult(BaseModel):
-    """The hits of a query, how many there are in all, and the facet counts."""
-
-    query: Query
-    total: int
-    hits: list[SearchHit]
-    facets: dict[str, list[FacetCount]] = Field(default_factory=dict)
-    searched: str = Field(description="The query text as searched (after t2s, and the dictionary split if any).")
-    split: bool = Field(default=False, description="Whether unspaced words were split with the dictionary.")
-    took_ms: float = 0.0
 
 
 class SearchIndex:
@@ -87,7 +75,9 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._seen_meta = self._meta_stamp()
         self._generation = 0  # counts this process's writes: cached facets are of one generation
-        self._facet_cache: OrderedDict[tuple[Any, ...], dict[str, list[FacetCount]]] = OrderedDict()
+        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, dict[str, list[FacetCount]]]] = OrderedDict()
+        #: The users' synonym file, added to the shipped one (IndexSync sets the one of the settings).
+        self.synonyms_file: Path | None = None
 
     # ---- opening ------------------------------------------------------------------------------
 
@@ -246,21 +236,40 @@ class SearchIndex:
             return _Q.term_query(self._schema, field, grams[0][1])
         return _Q.phrase_query(self._schema, field, list[str | tuple[int, str]](grams))
 
-    def _tantivy_query(self, parsed: ParsedQuery, query: Query, *, rank: bool = True) -> tuple[tantivy.Query, bool]:
+    def _forms_query(self, term: Term, field: str, *, rank: bool) -> tantivy.Query | None:
+        """The term or any of its other forms (those weigh less when ranking)."""
+        typed = self._term_query(term, field)
+        if not term.alternatives:
+            return typed
+        forms = [(_O.Should, typed)] if typed is not None else []
+        for text in term.alternatives:
+            other = self._term_query(Term(text), field)
+            if other is not None:
+                forms.append((_O.Should, _Q.boost_query(other, ALTERNATIVE_WEIGHT) if rank else other))
+        return _Q.boolean_query(forms) if forms else None
+
+    def _tantivy_query(
+        self, parsed: ParsedQuery, query: Query, *, rank: bool = True, partial: bool = False
+    ) -> tuple[tantivy.Query, bool]:
         """The tantivy query, and whether it ranks (has words) or only filters.
 
         ``rank=False`` leaves out the title boosts: the same articles match, found with less work
-        (for counting facets and listing ids).
+        (for counting facets and listing ids). ``partial``: any of the words, more words first.
         """
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        words: list[tuple[tantivy.Occur, tantivy.Query]] = []  # partial: any of them, scored
         for term in parsed.required:
-            body = self._term_query(term, "text")
+            body = self._forms_query(term, "text", rank=rank)
             if body is None:
                 continue
-            clauses.append((_O.Must, body))
-            title = self._term_query(term, "title") if rank else None
+            if partial and rank:
+                words.append((_O.Should, _Q.const_score_query(body, WORD_BONUS)))
+            (words if partial else clauses).append((_O.Should if partial else _O.Must, body))
+            title = self._forms_query(term, "title", rank=rank) if rank else None
             if title is not None:
-                clauses.append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
+                (words if partial else clauses).append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
+        if words:
+            clauses.append((_O.Must, _Q.boolean_query(words)))
         ranked = bool(clauses)
         for term in parsed.excluded:
             excluded = self._term_query(term, "text")
@@ -274,21 +283,34 @@ class SearchIndex:
     def search(self, query: Query) -> SearchResult:
         """Run ``query``: the page of hits, the total, facet counts and snippets.
 
-        Words typed without spaces that find nothing are split with the domain dictionary and
-        searched again (``split`` says so).
+        With ``query.expand`` the query is understood first (``understand.py``); words typed without
+        spaces that find nothing are split with the domain dictionary; when still no article has
+        every word, the articles with most of them are shown (``partial`` says which words).
         """
         started = time.perf_counter()
-        parsed = parse_query(query.text)
+        typed = parse_query(query.text)
         searcher = self._searcher()
+        understood = understand(typed, self._vocabulary()) if query.expand else Understanding(typed)
+        parsed = understood.parsed
         total, page, facets = self._run(searcher, parsed, query)
         split = False
         if total == 0 and parsed.required:
             alternative = split_with_dictionary(parsed)
             if alternative is not None:
+                if query.expand:
+                    again = understand(alternative, self._vocabulary())
+                    understood = Understanding(
+                        again.parsed, understood.dropped + again.dropped, tuple(dict.fromkeys(again.also_searched))
+                    )
+                    alternative = again.parsed
                 parsed, split = alternative, True
                 total, page, facets = self._run(searcher, parsed, query)
+        partial = total == 0 and query.expand and query.closest and len(parsed.required) > 1
+        if partial:
+            total, page, facets = self._run(searcher, parsed, query, partial=True)
         pattern = match_pattern(parsed.required)
-        hits = [self._hit(searcher, address, score, pattern) for score, address in page]
+        words = parsed.required if partial else None
+        hits = [self._hit(searcher, address, score, pattern, words) for score, address in page]
         return SearchResult(
             query=query,
             total=total,
@@ -296,20 +318,33 @@ class SearchIndex:
             facets=facets,
             searched=parsed.as_typed(),
             split=split,
+            dropped=list(understood.dropped),
+            also_searched=list(understood.also_searched),
+            partial=hits[0].matched if partial and hits else [],
+            cut=len(query.text) > MAX_QUERY_CHARS,
+            ignored=list(typed.ignored),
             took_ms=round((time.perf_counter() - started) * 1000, 3),
         )
 
+    def _vocabulary(self) -> Vocabulary:
+        return Vocabulary.load(self.synonyms_file)  # read once per file
+
     def _run(
-        self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, *, partial: bool = False
     ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], dict[str, list[FacetCount]]]:
-        tq, ranked = self._tantivy_query(parsed, query)
+        tq, ranked = self._tantivy_query(parsed, query, partial=partial)
         by_date = query.sort is SortOrder.DATE or not ranked
+        # With facets, the one pass over every match is the aggregation, which counts too: the
+        # ranked search then needs no count and may skip what cannot reach the top (block-max WAND).
+        counted = self._facets(searcher, parsed, query, partial) if query.facets else None
+        if counted is not None and counted[0] == 0:
+            return 0, [], {}
         # Fetch a few more than the page so that ties (same score, same day) can be ordered the
         # same way whatever the index's segment layout: newest first, then highest id.
         found = searcher.search(
             tq,
             limit=query.offset + max(query.limit, 1) + TIE_MARGIN,
-            count=True,
+            count=counted is None,
             order_by_field="date" if by_date else None,
         )
         addresses = [address for _key, address in found.hits]
@@ -321,22 +356,26 @@ class SearchIndex:
         ]
         keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
         page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
-        counted = getattr(found, "count", 0)
-        facets = self._facets(searcher, parsed, query) if query.facets and counted else {}
-        total = int(getattr(found, "count", 0) or 0)  # the type stubs omit `count`
-        return total, page, facets
+        if counted is not None:
+            return counted[0], page, counted[1]
+        return int(getattr(found, "count", 0) or 0), page, {}  # the type stubs omit `count`
 
-    def _facets(self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query) -> dict[str, list[FacetCount]]:
+    def _facets(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool
+    ) -> tuple[int, dict[str, list[FacetCount]]]:
+        """How many articles match, and the facet counts (empty when none matches)."""
         # Facet counts do not depend on the page or the order: paging and re-sorting reuse them.
         filters = query.model_dump_json(include=_FILTER_FIELDS)
-        key = (self._seen_meta, self._generation, parsed.terms, filters)
+        key = (self._seen_meta, self._generation, parsed.terms, filters, partial)
         with self._lock:
             cached = self._facet_cache.get(key)
             if cached is not None:
                 self._facet_cache.move_to_end(key)
                 return cached
-        matching, _ranked = self._tantivy_query(parsed, query, rank=False)
-        facets = facet_counts(searcher.aggregate(matching, aggregation_spec()))
+        matching, _ranked = self._tantivy_query(parsed, query, rank=False, partial=partial)
+        found = searcher.aggregate(matching, {**aggregation_spec(), _TOTAL: {"value_count": {"field": "id"}}})
+        total = int((found.get(_TOTAL) or {}).get("value") or 0)
+        facets = (total, facet_counts(found) if total else {})
         if self.facet_cache_size > 0:
             with self._lock:
                 self._facet_cache[key] = facets
@@ -345,11 +384,19 @@ class SearchIndex:
         return facets
 
     def _hit(
-        self, searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float, pattern: re.Pattern[str] | None
+        self,
+        searcher: tantivy.Searcher,
+        address: tantivy.DocAddress,
+        score: float,
+        pattern: re.Pattern[str] | None,
+        words: list[Term] | None = None,
     ) -> SearchHit:
+        """The hit at ``address``; with ``words``, which of them it has (when not every word matched)."""
         stored = searcher.doc(address)
         title, body = split_content(stored.get_first("content") or b"")
         columns = stored.get_all("column")
+        folded = fold(f"{title}\n{body}") if words else ""
+        matched = [w.text for w in words or () if any(re.search(term_regex(f), folded) for f in _forms(w))]
         return SearchHit(
             id=int(stored.get_first("id") or 0),
             title=title,
@@ -359,6 +406,7 @@ class SearchIndex:
             snippet=snippet(body or title, pattern),
             title_html=highlight(title, pattern),
             issues=sorted(int(i) for i in stored.get_all("issue")),
+            matched=matched,
         )
 
     def matching_ids(self, query: Query) -> list[int]:
@@ -395,3 +443,8 @@ class SearchIndex:
         query = _Q.boolean_query([(_O.Should, like), (_O.MustNot, _Q.term_query(self._schema, "id", article_id))])
         found = searcher.search(query, limit=limit, count=False)
         return [self._hit(searcher, address, float(score), None) for score, address in found.hits]
+
+
+def _forms(term: Term) -> list[Term]:
+    """The term and its other forms, as terms."""
+    return [term, *(Term(text) for text in term.alternatives)]

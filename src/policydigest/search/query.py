@@ -32,6 +32,13 @@ log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\S+))')
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters of a query text that are searched (a longer text is cut, and the reader told).
+MAX_QUERY_CHARS = 1000
+#: Longest query text accepted at all.
+MAX_TEXT = 100_000
+#: Distinct terms searched at most (the first ones).
+MAX_TERMS = 32
 
 
 class SortOrder(StrEnum):
@@ -48,7 +55,11 @@ class Query(BaseModel):
     {'region': ['贵州'], 'issue': ['57']}
     """
 
-    text: str = Field(default="", max_length=1000, description='Words, "phrases", prefix*, -exclusions.')
+    text: str = Field(
+        default="",
+        max_length=MAX_TEXT,
+        description=f'Words, "phrases", prefix*, -exclusions (the first {MAX_QUERY_CHARS} characters count).',
+    )
     filters: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Facet name → any of these values (see search.facets.FACETS); Query(regions=[…]) sets one too.",
@@ -59,6 +70,17 @@ class Query(BaseModel):
     limit: int = Field(default=10, ge=0, le=1000, description="Hits to return.")
     offset: int = Field(default=0, ge=0, le=100_000, description="Hits to skip (paging).")
     facets: bool = Field(default=True, description="Count the hits per column, region, authority … too.")
+    expand: bool = Field(
+        default=True,
+        description="Understand the query: leave out question words, search other forms (发改委 → "
+        "国家发展和改革委员会), and when no article has every word, show those with most of them. "
+        "False: exactly the words typed.",
+    )
+    closest: bool = Field(
+        default=True,
+        description="With expand: when no article has every word, show those with most of them "
+        "(False for feeds: a subscribed search delivers only articles with every word).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -112,6 +134,7 @@ class Term:
     phrase: bool = False
     prefix: bool = False
     exclude: bool = False
+    alternatives: tuple[str, ...] = ()  # other forms searched too (query understanding)
 
     def as_typed(self) -> str:
         """The term written back in query syntax.
@@ -128,6 +151,11 @@ class ParsedQuery:
     """The terms of a query text."""
 
     terms: tuple[Term, ...]
+    ignored: tuple[str, ...] = ()  # pieces without any letter, digit or character (a lone "+" or "(")
+
+    def __post_init__(self) -> None:
+        # The same word twice asks nothing more; a pasted page asks no more than MAX_TERMS words.
+        object.__setattr__(self, "terms", tuple(dict.fromkeys(self.terms))[:MAX_TERMS])
 
     @property
     def required(self) -> list[Term]:
@@ -167,7 +195,8 @@ def parse_query(text: str) -> ParsedQuery:
     ['数据要素', '"人工智能 大模型"', 'GPT*', '-征求意见稿']
     """
     terms: list[Term] = []
-    for match in _TOKEN.finditer(to_simplified(text)):
+    ignored: list[str] = []
+    for match in _TOKEN.finditer(to_simplified(_CONTROL.sub(" ", text[:MAX_QUERY_CHARS]))):
         minus, *quoted, bare = match.groups()
         phrase_text = next((q for q in quoted if q is not None), None)
         if phrase_text is not None:
@@ -178,11 +207,14 @@ def parse_query(text: str) -> ParsedQuery:
         word = bare or ""
         if not word.strip("-*"):
             continue  # a lone "-" or "*"
-        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
-        word = word.rstrip("*")
+        if not any(ch.isalnum() for ch in word):
+            ignored.append(minus + word)
+            continue
+        prefix = word.endswith("*") and len(word.strip("*")) > 0
+        word = word.strip("*")  # a leading * means nothing: Chinese matches inside words anyway
         if word:
             terms.append(Term(word, prefix=prefix, exclude=bool(minus)))
-    return ParsedQuery(tuple(terms))
+    return ParsedQuery(tuple(terms), tuple(dict.fromkeys(ignored)))
 
 
 def split_with_dictionary(parsed: ParsedQuery) -> ParsedQuery | None:
@@ -191,8 +223,8 @@ def split_with_dictionary(parsed: ParsedQuery) -> ParsedQuery | None:
     >>> split_with_dictionary(parse_query("贵州算力")).as_typed()
     '贵州 算力'
     """
-    segmenter = _segmenter()
-    if segmenter is None:
+    cutter = segmenter()
+    if cutter is None:
         return None
     terms: list[Term] = []
     changed = False
@@ -200,17 +232,21 @@ def split_with_dictionary(parsed: ParsedQuery) -> ParsedQuery | None:
         if term.phrase or term.exclude or not _CJK.search(term.text) or len(term.text) < 3:
             terms.append(term)
             continue
-        words = [w for w in segmenter.cut(term.text) if len(w) > 1 or not _CJK.search(w)]
+        words = [w for w in cutter.cut(term.text) if len(w) > 1 or not _CJK.search(w)]
         if len(words) > 1:
             changed = True
-            terms.extend(replace(term, text=w, prefix=term.prefix and i == len(words) - 1) for i, w in enumerate(words))
+            terms.extend(
+                replace(term, text=w, prefix=term.prefix and i == len(words) - 1, alternatives=())
+                for i, w in enumerate(words)
+            )
         else:
             terms.append(term)
-    return ParsedQuery(tuple(terms)) if changed else None
+    return ParsedQuery(tuple(terms), parsed.ignored) if changed else None
 
 
 @lru_cache(maxsize=1)
-def _segmenter() -> Any:
+def segmenter() -> Any:
+    """The domain dictionary's segmenter (None when the enrichment stage is not installed)."""
     try:
         from policydigest.enrich.segment import get_segmenter
     except ImportError:  # segmentation ships with the enrichment stage; search works without it

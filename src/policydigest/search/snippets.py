@@ -37,8 +37,9 @@ def term_regex(term: Term) -> str:
 
 
 def match_pattern(terms: Sequence[Term]) -> re.Pattern[str] | None:
-    """One pattern finding any of the (not excluded) terms, longest first; None without terms."""
-    parts = sorted({term_regex(t) for t in terms if not t.exclude} - {""}, key=len, reverse=True)
+    """One pattern finding any of the (not excluded) terms and their other forms, longest first; None without terms."""
+    forms = [f for t in terms if not t.exclude for f in (t, *(Term(a) for a in t.alternatives))]
+    parts = sorted({term_regex(f) for f in forms} - {""}, key=len, reverse=True)
     return re.compile("|".join(parts)) if parts else None
 
 
@@ -81,9 +82,16 @@ def snippet(text: str, pattern: re.Pattern[str] | None, width: int = SNIPPET_WID
         return _marked(text, [], 0, end) + ("…" if end < len(text) else "")
     best_start, best_score = 0, (-1, -1)
     lead = width // 4
-    for s, _e, _word in matches:
+    # Windows start before each match, in order: the matches inside one are a sliding range.
+    first = last = 0
+    for s, _e, _word in matches[:200]:  # a long article's first 200 matches are enough to choose from
         start = max(0, min(s - lead, len(text) - width))
-        inside = [w for ms, me, w in matches if ms >= start and me <= start + width]
+        while first < len(matches) and matches[first][0] < start:
+            first += 1
+        last = max(last, first)
+        while last < len(matches) and matches[last][1] <= start + width:
+            last += 1
+        inside = [w for ms, _me, w in matches[first:last] if ms >= start]
         score = (len(set(inside)), len(inside))
         if score > best_score:
             best_start, best_score = start, score

@@ -109,9 +109,10 @@ def store_stamp(store: Store) -> str:
 class IndexSync:
     """Applies the store's changes to the search index (the listener ``attach_search_index`` adds)."""
 
-    def __init__(self, store: Store, folder: Path | None) -> None:
+    def __init__(self, store: Store, folder: Path | None, synonyms_file: Path | None = None) -> None:
         self.store = store
         self.folder = folder
+        self.synonyms_file = synonyms_file
         self._index: SearchIndex | None = None
         self._fresh = False
         self._cursor = 0  # the last change of the store's change feed that this index holds
@@ -138,6 +139,7 @@ class IndexSync:
                 else:
                     self._index = opened
                     self._cursor = int(opened.info().get("change", 0))
+        self._index.synonyms_file = self.synonyms_file
         return self._index
 
     def _rebuild(self) -> SearchIndex:
@@ -223,6 +225,6 @@ def attach_search_index(store: Store, settings: Settings) -> IndexSync:
     >>> sync.index.count()
     0
     """
-    sync = IndexSync(store, index_folder(settings))
+    sync = IndexSync(store, index_folder(settings), settings.search_synonyms_file)
     store.changes.subscribe(sync)
     return sync

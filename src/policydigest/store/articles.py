@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from policydigest.enrichment import Enrichment, upgrade_enrichment
-from policydigest.model import Article, Block, Provenance
+from policydigest.model import Article, AttachedDocument, Block, Provenance
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
 #: Where an effective column came from.
@@ -125,7 +125,8 @@ def column_sql() -> ColumnElement[Any]:
 
 
 def article_from_row(row: ArticleRow, *, full: bool = True) -> Article:
-    """The model of a stored article; without ``full``, its enrichment and provenance are left out.
+    """The model of a stored article with its attachments read; without ``full``, its enrichment and
+    provenance are left out.
 
     >>> row = ArticleRow(id=3, title="标题", blocks=[{"kind": "paragraph", "text": "正文"}], enrichment={})
     >>> article_from_row(row, full=False).body
@@ -140,6 +141,7 @@ def article_from_row(row: ArticleRow, *, full: bool = True) -> Article:
         url=row.url,
         published=row.published,
         enrichment=upgrade_enrichment(row.enrichment) if full else Enrichment(),
+        documents=[AttachedDocument.model_validate(document) for document in row.documents or []],
         provenance=[
             Provenance(
                 kind=p.kind,

@@ -58,6 +58,10 @@ class DraftItemRow(Base):
     column_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     new_title: Mapped[str | None] = mapped_column(Text)
+    # Added by revision 0006_desk: the desk edits lead, source and link inline.
+    new_lead: Mapped[str | None] = mapped_column(Text)
+    new_source: Mapped[str | None] = mapped_column(Text)
+    new_url: Mapped[str | None] = mapped_column(Text)
     original_title: Mapped[str | None] = mapped_column(Text)  # revision 0004_original_title
 
     draft: Mapped[DraftRow] = relationship(back_populates="items")

@@ -14,6 +14,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from policydigest.errors import StoreError
 
@@ -74,7 +75,11 @@ def create_store_engine_unmigrated(url: str) -> Engine:
     try:
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed)
+        if parsed.drivername.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+            # One in-memory database shared by every thread (web requests run in worker threads).
+            engine = create_engine(parsed, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            engine = create_engine(parsed)
     except (ArgumentError, ImportError, OSError) as exc:
         raise StoreError(f"cannot open the store at {parsed.render_as_string(hide_password=True)}: {exc}") from exc
     if engine.dialect.name == "sqlite":

@@ -1,4 +1,4 @@
-"""Tables of delivery (revision 0006_delivery): subscribers, their saved searches, mailings and the send log.
+"""Tables of delivery (revision 0009_delivery): subscribers, their saved searches, mailings and the send log.
 
 A *mailing* is one message body (an issue, an alert digest, a confirmation); a *delivery* is that
 mailing for one subscriber, unique per (mailing, subscriber), so that queueing twice sends once.

@@ -176,6 +176,7 @@ class Store:
                 url=article.url,
                 published=article.published,
                 enrichment=article.enrichment.stored(),
+                documents=[document.model_dump(mode="json") for document in article.documents],
             )
             session.add(row)
         elif replace:
@@ -188,6 +189,8 @@ class Store:
             row.source = row.source or article.source
             row.url = row.url or article.url
             row.published = row.published or article.published
+        if article.documents and not row.documents:
+            row.documents = [document.model_dump(mode="json") for document in article.documents]
         known = {(p.kind, p.location, p.issue_total_number) for p in row.provenance}
         for prov in article.provenance:
             if (prov.kind, prov.location, prov.issue_total_number) not in known:

@@ -115,6 +115,7 @@ class ArticleRow(Base):
     url: Mapped[str | None] = mapped_column(Text, index=True)
     published: Mapped[dt.date | None] = mapped_column(Date, index=True)
     enrichment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    documents: Mapped[list[Any] | None] = mapped_column(JSON, default=list)  # attachments read; NULL: stored before
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
     provenance: Mapped[list[ProvenanceRow]] = relationship(

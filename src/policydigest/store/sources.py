@@ -203,7 +203,10 @@ class SourceRepository:
         """Store ``article`` and mark the item done, in one transaction; a known article is a duplicate."""
         digest = article_hash(article)
         with self.store.session() as session, session.begin():
-            item = session.get_one(SeenItemRow, item_id)
+            # Locked: two workers that fetched the same item (one taken for dead while it ran) settle it once.
+            item = session.get_one(SeenItemRow, item_id, with_for_update=True)
+            if item.status != ItemStatus.PENDING and item.article_id is not None:
+                return ItemStatus(item.status), item.article_id
             urls = {u for u in (article.url, final_url, item.url) if u}
             same_url = session.scalar(select(ArticleRow).where(ArticleRow.url.in_(urls)).limit(1))
             same_content = session.scalar(select(ArticleRow.id).where(ArticleRow.content_hash == digest))

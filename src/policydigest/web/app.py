@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from policydigest.metrics import REQUEST_SECONDS, REQUESTS
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
+from policydigest.web.auth import install_auth
 from policydigest.web.context import WebContext
 from policydigest.web.problems import install_error_handlers
 from policydigest.web.routes import ROUTERS
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.context = WebContext.build(settings, store)
     install_error_handlers(app)
+    install_auth(app, settings, store)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics)

@@ -128,11 +128,16 @@ class WebContext:
         store.changes.subscribe(cache.clear)
         profile = profile_for(settings)
         templates = Jinja2Templates(env=_environment())
+        library = Library(store, open_library=settings.web_open_library)
         context = cls(
             settings=settings,
             store=store,
-            library=Library(store),
-            searcher=Searcher(sync, follow_every=settings.index_follow_seconds),
+            library=library,
+            searcher=Searcher(
+                sync,
+                published=None if settings.web_open_library else library.published_issue_numbers,
+                follow_every=settings.index_follow_seconds,
+            ),
             profile=profile,
             templates=templates,
             cache=cache,

@@ -8,14 +8,16 @@ indexes. What it returns are the API's own models (``policydigest.web.schemas``)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
 from policydigest.model import Article, BlockKind, Issue
 from policydigest.store import IssueSummary, Store
 from policydigest.store.articles import StoredArticle, article_from_row, column_sql, date_sql
+from policydigest.store.desk_schema import CandidateRow
 from policydigest.store.repository import issue_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 from policydigest.web.schemas import ArticleDetail, ArticleItem, Duplicate
@@ -62,8 +64,27 @@ class Library:
     True
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, open_library: bool = False) -> None:
         self.store = store
+        #: Off: readers see only articles of published issues and those an editor made public.
+        self.open_library = open_library
+
+    def _vetted(self) -> Any:
+        """The condition an article must meet for readers to see it."""
+        placed = select(PlacementRow.article_id)
+        public = select(CandidateRow.article_id).where(CandidateRow.public.is_(True))
+        return or_(ArticleRow.id.in_(placed), ArticleRow.id.in_(public))
+
+    def published_issue_numbers(self) -> list[int]:
+        """The 总期 of every stored issue (what restricted searches are limited to)."""
+        with self.store.session() as session:
+            return sorted(set(session.scalars(select(IssueRow.total_number))))
+
+    def _visible(self, article_id: int) -> bool:
+        if self.open_library:
+            return True
+        with self.store.session() as session:
+            return session.scalar(select(ArticleRow.id).where(ArticleRow.id == article_id, self._vetted())) is not None
 
     # ---- issues ------------------------------------------------------------------------------
 
@@ -127,7 +148,7 @@ class Library:
 
     def article(self, article_id: int) -> ArticleDetail:
         """One article with the issues that carried it (oldest first) and its enrichment. Raises NotFoundError."""
-        found = self.store.stored_articles([article_id])
+        found = self.store.stored_articles([article_id]) if self._visible(article_id) else []
         if not found:
             raise NotFoundError(f"没有编号为 {article_id} 的文章")
         stored = found[0]
@@ -142,6 +163,7 @@ class Library:
             source=article.source,
             url=article.url,
             blocks=article.blocks,
+            documents=article.documents,
             issues=list(stored.placements),
             facts=enrichment.facts,
             topics=enrichment.topic_labels,
@@ -160,6 +182,8 @@ class Library:
         day = date_sql()
         query = select(ArticleRow.id).order_by(day.desc().nulls_last(), ArticleRow.id.desc())
         counted = select(func.count(ArticleRow.id))
+        if not self.open_library:
+            query, counted = query.where(self._vetted()), counted.where(self._vetted())
         if column is not None:
             query, counted = query.where(column_sql() == column), counted.where(column_sql() == column)
         if issue is not None:

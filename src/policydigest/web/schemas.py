@@ -10,7 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 
 from policydigest.enrichment import ColumnDecision, Facts, SummaryResult, TopicLabel
-from policydigest.model import Block, TocEntry
+from policydigest.model import AttachedDocument, Block, TocEntry
 from policydigest.search import FacetCount, SearchHit
 from policydigest.store.articles import IssuePlacement
 
@@ -136,6 +136,9 @@ class ArticleDetail(BaseModel):
     )
     summary: SummaryResult | None
     duplicates: list[Duplicate]
+    documents: list[AttachedDocument] = Field(
+        default_factory=list, description="Attachments read as documents (text, OCR flag, or why unread)."
+    )
 
 
 class SearchAnswer(ListMeta):
@@ -143,6 +146,12 @@ class SearchAnswer(ListMeta):
 
     searched: str = Field(description="The query as searched (traditional → simplified; split words).")
     split: bool = Field(description="Whether words typed without spaces were split with the dictionary.")
+    dropped: list[str] = Field(default_factory=list, description="Question words left out (哪些, 了, 吗 …).")
+    also_searched: list[str] = Field(default_factory=list, description="Other forms searched too (AI → 人工智能).")
+    partial: list[str] = Field(
+        default_factory=list, description="Set when no article has every word: the words the best hit has."
+    )
+    notes: list[str] = Field(default_factory=list, description="How the query was searched, in Chinese, for readers.")
     took_ms: float
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]

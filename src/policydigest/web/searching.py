@@ -3,7 +3,8 @@
 Every page, API call and feed that searches takes the same GET parameters, so any search (or any
 facet the reader clicked) is a shareable URL and a subscribable feed:
 ``q`` (the query text), one parameter per facet of ``search.facets.FACETS`` (``column``, ``region`` …,
-each repeatable: any of the values), ``since``, ``until`` (YYYY-MM-DD) and ``sort``.
+each repeatable: any of the values), ``since``, ``until`` (YYYY-MM-DD), ``sort`` and ``expand``
+(``expand=0``: exactly the words typed, no query understanding).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -24,8 +26,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator, StringConstraints
 
 from policydigest.errors import SearchIndexError
+from policydigest.metrics import SEARCH_SECONDS
 from policydigest.search import IndexSync, Query, SearchHit, SearchResult, SortOrder
 from policydigest.search.facets import FACETS, Facet, with_facet_parameters
+from policydigest.search.query import MAX_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ MAX_VALUES = 20
 
 Value = Annotated[str, StringConstraints(max_length=100)]
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _iso_day(value: object) -> object:
@@ -66,6 +71,7 @@ class SearchParams:
     since: dt.date | None = None
     until: dt.date | None = None
     sort: SortOrder = SortOrder.RELEVANCE
+    expand: bool = True
 
     def values(self, name: str) -> tuple[str, ...]:
         """The values of one filter ('' values left out)."""
@@ -90,6 +96,8 @@ class SearchParams:
             items.append(("until", self.until.isoformat()))
         if self.sort is not SortOrder.RELEVANCE:
             items.append(("sort", self.sort.value))
+        if not self.expand:
+            items.append(("expand", "0"))
         return items
 
     def query_string(self, **extra: str | int) -> str:
@@ -129,8 +137,8 @@ class SearchParams:
             parts.append(f"日期：{self.since or '…'}至{self.until or '…'}")
         return " · ".join(parts) or "全部文章"
 
-    def query(self, *, limit: int, offset: int = 0, facets: bool = True) -> Query:
-        """The search stage's query for one page of this search."""
+    def query(self, *, limit: int, offset: int = 0, facets: bool = True, closest: bool = True) -> Query:
+        """The search stage's query for one page of this search (``closest``: see ``Query.closest``)."""
         return Query(
             text=self.q,
             filters={name: list(values) for name, values in self.filters.items()},
@@ -140,6 +148,8 @@ class SearchParams:
             limit=limit,
             offset=offset,
             facets=facets,
+            expand=self.expand,
+            closest=closest,
         )
 
 
@@ -168,13 +178,24 @@ def _filter_parameter(facet: Facet) -> Any:
 @with_facet_parameters(_filter_parameter, default=[])
 def search_params(
     q: Annotated[
-        str, Param(max_length=200, description='Words (all must occur), "phrases", prefix*, -exclusions.')
+        str,
+        Param(
+            max_length=MAX_TEXT,
+            description='Words (all must occur), "phrases", prefix*, -exclusions; a long text is cut (and said so).',
+        ),
     ] = "",
     since: Annotated[Day, Param(description="Dated on or after this day (YYYY-MM-DD).")] = None,
     until: Annotated[Day, Param(description="Dated on or before this day (YYYY-MM-DD).")] = None,
     sort: Annotated[
         SortOrder, Param(description="relevance (best first) or date (newest first).")
     ] = SortOrder.RELEVANCE,
+    expand: Annotated[
+        bool,
+        Param(
+            description="Understand the query (leave out question words, search abbreviations and synonyms, "
+            "show the closest articles when none has every word); 0: exactly the words typed."
+        ),
+    ] = True,
     **filters: list[str] | list[int],
 ) -> SearchParams:
     """The search named by the request's GET parameters (a FastAPI dependency; one parameter per facet)."""
@@ -184,15 +205,24 @@ def search_params(
         )
     cleaned = {name: _clean([str(v) for v in values]) for name, values in filters.items()}
     return SearchParams(
-        q=" ".join(q.split()), filters={k: v for k, v in cleaned.items() if v}, since=since, until=until, sort=sort
+        q=" ".join(_CONTROL.sub(" ", q).split()),
+        filters={k: v for k, v in cleaned.items() if v},
+        since=since,
+        until=until,
+        sort=sort,
+        expand=expand,
     )
 
 
 class Searcher:
     """Runs searches for the web app on the index kept in step with the store."""
 
-    def __init__(self, sync: IndexSync, *, follow_every: float = 1.0) -> None:
+    def __init__(
+        self, sync: IndexSync, *, published: Callable[[], list[int]] | None = None, follow_every: float = 1.0
+    ) -> None:
         self.sync = sync
+        #: When set, searches without an issue filter see only articles of these issues (readers' view).
+        self.published = published
         self.follow_every = follow_every
         self._followed = -math.inf
         self._follow_lock = threading.Lock()
@@ -210,11 +240,18 @@ class Searcher:
                 self._follow_lock.release()
         return self.sync.index
 
-    def search(self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True) -> SearchResult:
+    def search(
+        self, params: SearchParams, *, limit: int, offset: int = 0, facets: bool = True, closest: bool = True
+    ) -> SearchResult:
         """One page of hits of ``params``, with the total and facet counts. Raises SearchIndexError."""
-        query = params.query(limit=limit, offset=offset, facets=facets)
+        query = params.query(limit=limit, offset=offset, facets=facets, closest=closest)
+        if self.published is not None and not query.filters.get("issue"):
+            published = [str(n) for n in self.published()] or ["0"]  # 0: no issue, so no hit
+            query = query.model_copy(update={"filters": {**query.filters, "issue": published}})
         try:
-            result: SearchResult = self._ready().search(query)
+            index = self._ready()
+            with SEARCH_SECONDS.time():
+                result: SearchResult = index.search(query)
         except (OSError, ValueError) as exc:
             log.exception("search failed for %r", query)
             raise SearchIndexError(f"the search index could not answer: {exc}") from exc
@@ -224,6 +261,8 @@ class Searcher:
         """Articles most like this one; [] when the index cannot tell (logged)."""
         try:
             hits: list[SearchHit] = self._ready().more_like_this(article_id, limit=limit)
+            if self.published is not None:
+                hits = [hit for hit in hits if hit.issues]
         except (SearchIndexError, OSError, ValueError) as exc:
             log.warning("more like this failed for article #%s: %s", article_id, exc)
             return []

@@ -29,6 +29,9 @@ _ETHNIC = (
 _AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{_ETHNIC})族|蒙古|柯尔克孜|哈萨克)*自治州$")
 _PREFECTURE_SUFFIX = re.compile(r"(?:地区|盟|市)$")
 # 中国 as the first word of an organisation's name (中国人民银行, 中国信通院) is not the country.
+# 中国 inside a name is no region fact: 数字中国, 中国（温州）数安港, “中国数谷”.
+_CHINA_PHRASE_BEFORE = re.compile(r"(?:数字|智慧|美丽|健康|平安|法治|网络|交通|体育|文化|创新)$|“$")
+_CHINA_PHRASE_AFTER = re.compile(r"\s*[（(][\u4e00-\u9fff]{2,6}[）)]")
 _CHINA_ORG = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:研究院|科学院|工程院|银行|协会|学会|研究会|集团|公司|信通院|保监会)")
 
 
@@ -173,7 +176,12 @@ def _pick(places: list[Place], context: set[str]) -> Place:
 
 def _accepted(text: str, form: str, start: int, end: int, gaz: _Gazetteer, words: _Boundaries) -> bool:
     if form == "中国":
-        return not _CHINA_ORG.match(text, end) and words.is_word(start, end)
+        return (
+            not _CHINA_ORG.match(text, end)
+            and not _CHINA_PHRASE_BEFORE.search(text, max(0, start - 2), start)
+            and not _CHINA_PHRASE_AFTER.match(text, end)
+            and words.is_word(start, end)
+        )
     if form in gaz.short:
         return words.is_word(start, end)
     level = gaz.by_name[form][0].level

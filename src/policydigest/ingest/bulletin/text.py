@@ -110,6 +110,15 @@ def normalize_text(text: str, *, keep_cjk_spaces: bool = False) -> str:
     '召开 部署八项重点工作'
     """
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").strip()
+    for _ in range(8):  # a dropped space can bring a mark next to Chinese: repeat until nothing changes
+        repaired = _repair_once(text, keep_cjk_spaces=keep_cjk_spaces)
+        if repaired == text:
+            break
+        text = repaired
+    return text
+
+
+def _repair_once(text: str, *, keep_cjk_spaces: bool) -> str:
     for _ in range(4):  # a run like "。,," or "场,()" converts one mark per pass
         converted = _LONE_PUNCT.sub(_full_width_punct, _PARENS.sub(_full_width_parens, text))
         if converted == text:

@@ -27,6 +27,7 @@ from policydigest.ingest.extract.attachments import find_attachments
 from policydigest.ingest.extract.body import Para, body_chars, extract_blocks, find_container, has_body, to_blocks
 from policydigest.ingest.extract.dom import TextStream, parse_html
 from policydigest.ingest.extract.fallback import trafilatura_paragraphs
+from policydigest.ingest.extract.legacy import script_body
 from policydigest.ingest.extract.metadata import extract_metadata
 from policydigest.ingest.extract.page import Attachment, ExtractedPage
 from policydigest.ingest.extract.pdf import pdf_text
@@ -62,6 +63,10 @@ def extract_page(html: str | bytes, url: str | None = None, *, charset: str | No
     if captions and sum(len(c) for c in captions) > body_chars(blocks):
         # A picture gallery: its captions, kept in script data, are the text.
         blocks = to_blocks([Para(c, "paragraph") for c in captions], title=meta.title)
+    held = script_body(root) if not has_body(blocks) else None
+    if held is not None:
+        # The body is markup kept in a script variable (filled in by the browser).
+        blocks = extract_blocks(held, title=meta.title)
     if not has_body(blocks):
         blocks = to_blocks(trafilatura_paragraphs(root), title=meta.title)
         if has_body(blocks):

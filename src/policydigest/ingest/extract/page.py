@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from policydigest.model import Article, Block, Provenance
+from policydigest.model import Article, AttachedDocument, Block, Provenance
 
 
 class Attachment(BaseModel):
@@ -47,7 +47,10 @@ class ExtractedPage(BaseModel):
         return self.published
 
     def to_article(self, *, retrieved_at: dt.datetime | None = None) -> Article:
-        """The shared article model, with a ``web`` provenance pointing at the page."""
+        """The shared article model, with a ``web`` provenance pointing at the page.
+
+        Attachments become documents still to be fetched and read (``reason`` says so until they are).
+        """
         link = self.canonical_url or self.url
         return Article(
             title=self.title,
@@ -56,4 +59,8 @@ class ExtractedPage(BaseModel):
             url=link,
             published=self.published_date,
             provenance=[Provenance(kind="web", location=self.url or link or "", retrieved_at=retrieved_at)],
+            documents=[
+                AttachedDocument(url=a.url, name=a.text, kind=a.kind, reason="listed on the page; not fetched")
+                for a in self.attachments
+            ],
         )

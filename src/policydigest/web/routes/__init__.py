@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from policydigest.web.routes import articles, browse, facets, feeds, issues, ops, search, sources, subscribe
+from policydigest.web.routes import (
+    articles,
+    browse,
+    compare,
+    desk,
+    desk_api,
+    documents,
+    facets,
+    feeds,
+    issues,
+    jobs,
+    login,
+    ops,
+    search,
+    sources,
+    subscribe,
+    targets,
+    trends,
+)
 
 #: Every router of the app, pages first.
 ROUTERS: list[APIRouter] = [
@@ -13,6 +31,12 @@ ROUTERS: list[APIRouter] = [
     search.pages,
     browse.pages,
     sources.pages,
+    login.pages,
+    desk.pages,
+    documents.pages,
+    targets.pages,
+    compare.pages,
+    trends.pages,
     subscribe.pages,
     feeds.router,
     issues.api,
@@ -20,5 +44,12 @@ ROUTERS: list[APIRouter] = [
     search.api,
     facets.api,
     sources.api,
+    desk_api.api,
+    documents.api,
+    targets.api,
+    compare.api,
+    trends.api,
     ops.router,
+    jobs.pages,
+    jobs.api,
 ]

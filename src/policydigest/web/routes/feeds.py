@@ -56,7 +56,10 @@ def issues_feed(request: Request, ctx: Ctx, fmt: FeedFormat) -> Response:
 def search_feed_of(request: Request, ctx: WebContext, params: SearchParams, title: str, home: str) -> Feed:
     """The newest articles matching ``params`` as a feed."""
     base = ctx.base_url(request)
-    result = ctx.searcher.search(replace(params, sort=SortOrder.DATE), limit=ctx.settings.web_feed_items, facets=False)
+    # A subscribed search delivers articles with every word, never the closest ones.
+    result = ctx.searcher.search(
+        replace(params, sort=SortOrder.DATE), limit=ctx.settings.web_feed_items, facets=False, closest=False
+    )
     about = ctx.library.summaries(hit.id for hit in result.hits)
     entries = []
     for hit in result.hits:

@@ -102,6 +102,8 @@ def search_page(
         "previous": _link(action, params, page=page - 1) if page > 1 else None,
         "following": _link(action, params, page=page + 1) if page < last else None,
         "where": f"第{page}/{last}页",
+        "exact_href": _link(action, replace(params, expand=False)) if result.notes and params.expand else None,
+        "expand_href": None if params.expand else _link(action, replace(params, expand=True)),
         "feeds": feed_links("/feeds/search", feed_query, searched.describe()),
     }
     return ctx.page("search.html.j2", values)
@@ -119,6 +121,10 @@ def search_api(request: Request, ctx: Ctx, params: Params, page: Annotated[Pagin
     return SearchAnswer(
         searched=result.searched,
         split=result.split,
+        dropped=result.dropped,
+        also_searched=result.also_searched,
+        partial=result.partial,
+        notes=result.notes,
         took_ms=result.took_ms,
         hits=result.hits,
         facets=result.facets,

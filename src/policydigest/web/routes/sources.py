@@ -1,23 +1,23 @@
-"""Sources: the health of every watched source (public, read-only) and re-checking one (editors only)."""
+"""Sources: the health of every watched source (public, read-only) and re-checking one (signed-in editors)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException
 from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from policydigest.desk.roles import allowed
 from policydigest.errors import PolicydigestError
 from policydigest.ingest.catalogue import SourceSpec, load_catalogue
 from policydigest.ingest.health import SourceHealth, source_health
 from policydigest.store.sources import SourceRepository
+from policydigest.web.auth import Principal, Viewer, require
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.problems import ERROR_RESPONSES
 from policydigest.web.schemas import SourceItem, SourceList
@@ -29,7 +29,7 @@ api = APIRouter(prefix="/api/v1", tags=["sources"], responses=ERROR_RESPONSES)
 
 Ctx = Annotated[WebContext, Depends(get_context)]
 SourceName = Annotated[str, PathParam(min_length=1, max_length=200, description="The source's name in the catalogue.")]
-bearer = HTTPBearer(auto_error=False, description="The editor token (setting web_editor_token).")
+Checker = Annotated[Principal, Depends(require("sources.check"))]
 
 
 class CheckQueued(BaseModel):
@@ -62,15 +62,6 @@ def _item(h: SourceHealth) -> SourceItem:
     )
 
 
-def check_editor(ctx: WebContext, token: str | None) -> None:
-    """Refuse (401) unless ``token`` is the editor token; refuse (403) when no token is configured."""
-    expected = ctx.settings.web_editor_token
-    if expected is None or not expected.get_secret_value():
-        raise HTTPException(403, "editing is disabled: no editor token is configured (web_editor_token)")
-    if not token or not secrets.compare_digest(token.encode(), expected.get_secret_value().encode()):
-        raise HTTPException(401, "a valid editor token is required", headers={"WWW-Authenticate": "Bearer"})
-
-
 def _spec(ctx: WebContext, name: str) -> SourceSpec:
     for spec in load_catalogue(ctx.settings.catalogue_file):
         if spec.name == name:
@@ -91,7 +82,9 @@ def recheck(ctx: WebContext, spec: SourceSpec) -> None:
 
 
 @pages.get("/sources", response_class=HTMLResponse)
-def sources_page(ctx: Ctx, checked: Annotated[str | None, Param(max_length=200)] = None) -> HTMLResponse:
+def sources_page(
+    ctx: Ctx, who: Viewer, checked: Annotated[str | None, Param(max_length=200)] = None
+) -> HTMLResponse:
     """Source health for editors: last success, last new item, errors, items per week, what looks wrong."""
     return ctx.page(
         "sources.html.j2",
@@ -99,7 +92,7 @@ def sources_page(ctx: Ctx, checked: Annotated[str | None, Param(max_length=200)]
             "nav": "sources",
             "sources": [_item(h) for h in health_report(ctx)],
             "checked": checked,
-            "editing": ctx.settings.web_editor_token is not None,
+            "csrf": who.csrf if who is not None and allowed(who.user.role, "sources.check") else None,
         },
     )
 
@@ -108,11 +101,10 @@ def sources_page(ctx: Ctx, checked: Annotated[str | None, Param(max_length=200)]
 def recheck_form(
     ctx: Ctx,
     tasks: BackgroundTasks,
+    _who: Checker,
     source: Annotated[str, Form(min_length=1, max_length=200)],
-    token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """Re-check one source (form of the sources page; the editor token is required)."""
-    check_editor(ctx, token)
+    """Re-check one source (form of the sources page, for signed-in editors)."""
     spec = _spec(ctx, source)
     tasks.add_task(recheck, ctx, spec)
     return RedirectResponse(f"/sources?{urlencode({'checked': spec.name})}", status_code=303)
@@ -129,16 +121,9 @@ def list_sources(ctx: Ctx) -> SourceList:
     response_model=CheckQueued,
     status_code=202,
     summary="Re-check one source now (editors: Authorization: Bearer TOKEN)",
-    responses={401: {"description": "No or wrong editor token"}, 403: {"description": "Editing is disabled"}},
+    responses={401: {"description": "No or wrong API token"}, 403: {"description": "The role may not"}},
 )
-def recheck_api(
-    request: Request,
-    ctx: Ctx,
-    tasks: BackgroundTasks,
-    name: SourceName,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> CheckQueued:
-    check_editor(ctx, credentials.credentials if credentials else None)
+def recheck_api(ctx: Ctx, tasks: BackgroundTasks, name: SourceName, _who: Checker) -> CheckQueued:
     spec = _spec(ctx, name)
     tasks.add_task(recheck, ctx, spec)
     return CheckQueued(source=spec.name)

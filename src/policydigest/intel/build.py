@@ -1,0 +1,290 @@
+"""Build the intelligence tables from stored articles; a rebuild redoes only articles that changed.
+
+Per article, its mentions, follow-ups and targets are replaced in one transaction; then the
+documents those mentions touch are regrouped. Articles gone from the store lose their rows with
+them (``ON DELETE CASCADE``; the documents are regrouped on the next build).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from policydigest.intel.documents import Mention, article_place, document_mentions
+from policydigest.intel.followups import FollowUp, follow_ups, programme_links, programme_names, quoted_names
+from policydigest.intel.targets import normalise
+from policydigest.store import Store
+from policydigest.store.articles import StoredArticle
+from policydigest.store.intel_schema import (
+    IntelBuiltRow,
+    IntelDocumentRow,
+    IntelFollowUpRow,
+    IntelMentionRow,
+    IntelTargetRow,
+)
+from policydigest.store.schema import ArticleChangeRow, ArticleRow
+
+log = logging.getLogger(__name__)
+
+#: Bumped when the rules change, so that the next build redoes every article.
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    articles: int
+    rebuilt: int
+    documents: int
+    follow_ups: int
+    targets: int
+
+
+def fingerprint(stored: StoredArticle) -> str:
+    """What an article's intelligence depends on: its text, date and facts (and the rules' version)."""
+    article = stored.article
+    facts = article.enrichment.facts
+    payload = [VERSION, article.title, article.body, str(stored.date), facts.model_dump(mode="json") if facts else None]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def build_intel(store: Store, *, full: bool = False, batch: int = 500) -> BuildReport:
+    """Bring the intelligence tables up to date with the store (``full`` redoes every article).
+
+    >>> from policydigest.store import open_store
+    >>> build_intel(open_store("sqlite://"))
+    BuildReport(articles=0, rebuilt=0, documents=0, follow_ups=0, targets=0)
+    """
+    programmes = _programmes(store)
+    pending: list[_Pending] = []
+    seen, redone, touched = _pass(store, programmes, pending, full=full, batch=batch)
+    if (found := _programmes(store)) != programmes:
+        # Programmes first named in this build: link the articles of this build that continue them,
+        # and look again at the articles built before.
+        new = {name: key for name, key in found.items() if name not in programmes}
+        with store.session() as session, session.begin():
+            for item in pending:
+                for link in programme_links(item.quoted, new, item.named, item.child):
+                    session.add(item.row(link))
+        if len(redone) < seen:
+            _, again, more = _pass(store, found, [], full=True, batch=batch, skip=redone)
+            redone, touched = redone | again, touched | more
+    rebuilt = len(redone)
+    with store.session() as session, session.begin():
+        stale = session.scalars(
+            select(IntelDocumentRow.key).where(IntelDocumentRow.key.not_in(select(IntelMentionRow.key)))
+        )
+        touched |= set(stale)
+        _regroup(session, touched)
+    with store.session() as session:
+        counts = [
+            session.scalar(select(func.count()).select_from(t)) or 0
+            for t in (IntelDocumentRow, IntelFollowUpRow, IntelTargetRow)
+        ]
+    log.info("intel built: %d of %d articles redone, %d documents touched", rebuilt, seen, len(touched))
+    return BuildReport(seen, rebuilt, *counts)
+
+
+def _programmes(store: Store) -> dict[str, str]:
+    with store.session() as session:
+        keys = session.scalars(select(IntelMentionRow.key).where(IntelMentionRow.level == "national").distinct())
+        return programme_names(keys)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """What an article's programme links need once every programme of the build is known."""
+
+    article_id: int
+    quoted: dict[str, str]
+    named: set[str]
+    child: str | None
+    level: str | None
+    region: str | None
+    date: dt.date | None
+
+    def row(self, link: FollowUp) -> IntelFollowUpRow:
+        return IntelFollowUpRow(
+            article_id=self.article_id,
+            parent_key=link.parent_key,
+            child_key=link.child_key,
+            relation=link.relation,
+            evidence=link.evidence[:1000],
+            level=self.level,
+            region=self.region,
+            date=self.date,
+        )
+
+
+def _pass(
+    store: Store,
+    programmes: dict[str, str],
+    pending: list[_Pending],
+    *,
+    full: bool,
+    batch: int,
+    skip: frozenset[int] | set[int] = frozenset(),
+) -> tuple[int, set[int], set[str]]:
+    """One pass over the store: (articles seen, ids redone, document keys touched)."""
+    with store.session() as session:
+        rows = session.execute(select(IntelBuiltRow.article_id, IntelBuiltRow.fingerprint))
+        built = {article_id: digest for article_id, digest in rows}
+    seen = 0
+    redone: set[int] = set()
+    touched: set[str] = set()
+    for stored_batch in store.iter_stored_articles(batch):
+        seen += len(stored_batch)
+        changed = [
+            (s, fp) for s in stored_batch if s.id not in skip and ((fp := fingerprint(s)) != built.get(s.id) or full)
+        ]
+        if not changed:
+            continue
+        with store.session() as session, session.begin():
+            touched |= _replace(session, changed, programmes, pending)
+        redone.update(s.id for s, _ in changed)
+    return seen, redone, touched
+
+
+def _replace(
+    session: Session, changed: list[tuple[StoredArticle, str]], programmes: dict[str, str], pending: list[_Pending]
+) -> set[str]:
+    """Replace the rows of these articles; the document keys whose grouping may have changed."""
+    ids = [s.id for s, _ in changed]
+    touched = set(session.scalars(select(IntelMentionRow.key).where(IntelMentionRow.article_id.in_(ids))))
+    for table in (IntelMentionRow, IntelFollowUpRow, IntelTargetRow, IntelBuiltRow):
+        session.execute(delete(table).where(table.article_id.in_(ids)))
+    for stored, digest in changed:
+        session.add(IntelBuiltRow(article_id=stored.id, fingerprint=digest))
+        facts = stored.article.enrichment.facts
+        if facts is None:
+            continue
+        article = stored.article
+        text = f"{article.title}\n{article.body}"
+        mentions = document_mentions(article.title, article.body, facts)
+        announced = next((m for m in mentions if m.announces), None)
+        level, region = article_place(facts, announced)
+        for m in mentions:
+            touched.add(m.key)
+            session.add(_mention_row(stored, m))
+        links = follow_ups(text, mentions, programmes)
+        item = _Pending(
+            stored.id,
+            quoted_names(text),
+            {m.key for m in mentions} | {link.parent_key for link in links},
+            announced.key if announced else None,
+            level,
+            region,
+            stored.date,
+        )
+        session.add_all(item.row(link) for link in links)
+        if item.quoted:
+            pending.append(item)
+        issuer = announced.issuers[0].name if announced and announced.issuers else None
+        for fact in facts.targets:
+            t = normalise(text, fact)
+            session.add(
+                IntelTargetRow(
+                    article_id=stored.id,
+                    text=t.text,
+                    metric=t.metric,
+                    comparator=t.comparator,
+                    value=t.value,
+                    value_max=t.value_max,
+                    unit=t.unit,
+                    year=t.year,
+                    deadline=t.deadline,
+                    region=t.region or region,
+                    issuer=issuer,
+                    document=announced.name if announced else None,
+                    start=t.start,
+                    end=t.end,
+                )
+            )
+    return touched
+
+
+def _mention_row(stored: StoredArticle, m: Mention) -> IntelMentionRow:
+    return IntelMentionRow(
+        article_id=stored.id,
+        key=m.key,
+        name=m.name,
+        kind=m.kind,
+        status=m.status,
+        announces=m.announces,
+        level=m.level,
+        region=m.region,
+        issuers=[i.name for i in m.issuers],
+        government=next((i.government for i in m.issuers if i.government), None),
+        aliases=m.aliases,
+        date=stored.date,
+    )
+
+
+def _regroup(session: Session, keys: Iterable[str]) -> None:
+    """Recompute the documents with these keys from their mentions (a key with none is removed)."""
+    keys = sorted(set(keys))
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = session.scalars(
+            select(IntelMentionRow)
+            .join(ArticleRow, ArticleRow.id == IntelMentionRow.article_id)
+            .where(IntelMentionRow.key.in_(chunk))
+            .order_by(IntelMentionRow.date.is_(None), IntelMentionRow.date, IntelMentionRow.article_id)
+        ).all()
+        grouped: dict[str, list[IntelMentionRow]] = {}
+        for row in rows:
+            grouped.setdefault(row.key, []).append(row)
+        existing = {d.key: d for d in session.scalars(select(IntelDocumentRow).where(IntelDocumentRow.key.in_(chunk)))}
+        for key in chunk:
+            mentions = grouped.get(key)
+            document = existing.get(key)
+            if not mentions:
+                if document is not None:
+                    session.delete(document)
+                continue
+            if document is None:
+                document = IntelDocumentRow(key=key)
+                session.add(document)
+            _fill(document, mentions)
+
+
+def _fill(document: IntelDocumentRow, mentions: list[IntelMentionRow]) -> None:
+    """A document's fields: from its announcing mention (the earliest), else from its earliest mention."""
+    announcing = next((m for m in mentions if m.announces), None)
+    source = announcing or mentions[0]
+    document.name = source.name
+    document.kind = source.kind
+    document.status = next((m.status for m in mentions if m.status), None)
+    document.level = source.level or next((m.level for m in mentions if m.level), None)
+    document.region = source.region or next((m.region for m in mentions if m.region), None)
+    document.issuers = list(source.issuers) if announcing else []
+    document.government = source.government if announcing else None
+    document.aliases = sorted({a for m in mentions for a in m.aliases} | ({m.name for m in mentions} - {source.name}))
+    document.first_seen = next((m.date for m in mentions if m.date), None)
+    document.announcing_article_id = announcing.article_id if announcing else None
+    document.mentions = len(mentions)
+
+
+_SEEN_CHANGES: dict[str, int] = {}
+
+
+def refresh(store: Store) -> None:
+    """Build the tables when the store changed since this process last looked (pages call it per request).
+
+    >>> from policydigest.store import open_store
+    >>> refresh(open_store("sqlite://"))
+    """
+    with store.session() as session:
+        last = session.scalar(select(func.max(ArticleChangeRow.id))) or 0
+    key = str(store.engine.url)
+    if _SEEN_CHANGES.get(key) != last:
+        build_intel(store)
+        _SEEN_CHANGES[key] = last
