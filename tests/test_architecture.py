@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("store", "render"),
     ("enrich",),
     ("ingest", "search", "intel"),
+    ("delivery",),
     ("compose", "jobs"),
     ("desk",),
     ("web",),

@@ -21,8 +21,17 @@ from policydigest.web.auth import Requirement
 from tests.desk_support import login, make_users
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-#: Routes anyone may post to, on purpose (the login form has its own CSRF token, tested in test_web_desk).
-OPEN_WRITES = {("POST", "/login")}
+#: Routes anyone may post to, on purpose: the login form has its own CSRF token (tested in test_web_desk);
+#: readers have no account, so their subscription routes are guarded by a signed token in the request
+#: (one-click unsubscribe, RFC 8058, must work without a session), and bounce reports by a shared secret.
+OPEN_WRITES = {("POST", "/login"), ("POST", "/subscribe")}
+#: Those guarded by a token instead of an account, and the form each needs; a forged token must change nothing.
+TOKEN_WRITES = {
+    ("POST", "/unsubscribe"): {},
+    ("POST", "/subscription"): {"frequency": "daily"},
+    ("POST", "/subscription/delete"): {},
+    ("POST", "/bounces"): {},
+}
 
 
 def requirement(route: APIRoute) -> Requirement | None:
@@ -51,7 +60,7 @@ def guarded_routes() -> list[tuple[str, str, APIRoute]]:
             continue
         desk = route.path.startswith(("/desk", "/api/v1/desk"))
         for method in sorted(route.methods):
-            if (method in WRITES or desk) and (method, route.path) not in OPEN_WRITES:
+            if (method in WRITES or desk) and (method, route.path) not in OPEN_WRITES | set(TOKEN_WRITES):
                 found.append((method, route.path, route))
     return found
 
@@ -76,7 +85,9 @@ def test_every_guarded_route_declares_the_action_it_needs(method: str, path: str
 def clients(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[TestClient, str]]]:
     """An anonymous client and one signed-in client (with its CSRF token) per role, over one app."""
     root: Path = tmp_path_factory.mktemp("auth")
-    settings = Settings(database_url=f"sqlite:///{root / 'a.db'}", index_path=root / "index")
+    settings = Settings(
+        database_url=f"sqlite:///{root / 'a.db'}", index_path=root / "index", delivery_secret="s" * 32
+    )  # type: ignore[arg-type]
     make_users(open_store(settings.database_url))
     app = create_app(settings)
     made: dict[str, tuple[TestClient, str]] = {}
@@ -127,3 +138,12 @@ def test_every_guarded_route_refuses_anonymous_wrong_roles_and_bad_csrf(
             assert send(client, method, path, "0" * 64) == 403, "a wrong CSRF token"
             if path != "/logout":  # that one would end the session the other cases use
                 assert send(client, method, path, csrf) not in (401, 403), "the right role with the right token"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(TOKEN_WRITES), ids=[f"{m} {p}" for m, p in sorted(TOKEN_WRITES)])
+def test_every_token_guarded_route_refuses_a_forged_or_missing_token(
+    clients: dict[str, tuple[TestClient, str]], method: str, path: str
+) -> None:
+    anonymous, _csrf = clients["anonymous"]
+    answer = anonymous.request(method, path, params={"token": "forged.token"}, data=TOKEN_WRITES[(method, path)])
+    assert 400 <= answer.status_code < 500, (path, answer.status_code)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.delivery import commands as delivery_commands
 from policydigest.desk.commands import audit_command, users_app
 from policydigest.enrich import commands as enrich_commands
 from policydigest.errors import NotFoundError, PolicydigestError
@@ -268,6 +269,10 @@ app.command("backup")(store_commands.backup_command)
 app.command("restore")(store_commands.restore_command)
 app.command("worker")(jobs_commands.worker_command)
 app.command("jobs")(jobs_commands.jobs_command)
+app.command("send")(delivery_commands.send_command)
+app.add_typer(delivery_commands.subscribers_app, name="subscribers")
+app.add_typer(delivery_commands.alerts_app, name="alerts")
+app.command("bounces")(delivery_commands.bounces_command)
 app.command("intel")(intel_commands.intel_command)
 app.command("documents")(intel_commands.documents_command)
 app.command("follow-ups")(intel_commands.follow_ups_command)

@@ -148,3 +148,16 @@ class JobError(PolicydigestError):
 class JobRetryError(JobError):
     """A queued job failed for a reason that may pass (a server error, a timeout): the queue tries it
     again after a doubling wait, up to ``job_max_attempts``."""
+
+
+class DeliveryError(PolicydigestError):
+    """Mail cannot be sent or a subscription cannot be changed as asked (no SMTP server or signing key set,
+    an unknown subscriber, an issue not in the store)."""
+
+
+class InvalidAddressError(BadInputError):
+    """An e-mail address that is not valid or cannot receive mail (the message says why, in Chinese)."""
+
+
+class TokenError(BadInputError):
+    """A signed link that was altered, is for another purpose, or has expired."""

@@ -288,6 +288,61 @@ class Settings(BaseSettings):
         "(writes through this process clear it at once; 0: no cache).",
     )
 
+    # ---- delivery: subscribers, mail, alerts (issue 11) ------------------------------------------
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server that sends the mail (e.g. 127.0.0.1); unset: nothing is sent."
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(default=None, description="SMTP login name; unset: no login.")
+    smtp_password: SecretStr | None = Field(
+        default=None, description="SMTP password; set it in the environment (POLICYDIGEST_SMTP_PASSWORD)."
+    )
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for the SMTP server.")
+    smtp_rate: float = Field(
+        default=0.0, ge=0, description="Most messages sent per second (0: as fast as the server takes them)."
+    )
+    smtp_retries: int = Field(
+        default=4, ge=0, description="Retries of a message after a temporary failure (4xx, dropped connection)."
+    )
+    smtp_backoff: float = Field(
+        default=1.0, ge=0, description="Seconds before the first retry of a message; doubled on each further retry."
+    )
+    mail_from: str = Field(
+        default="policydigest <digest@localhost>", description="From address of every message sent."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the web app (https://…) used in the links of every message: "
+        "confirm, unsubscribe, preferences.",
+    )
+    unsubscribe_mailto: str | None = Field(
+        default=None, description="Address for mailto: unsubscribes in List-Unsubscribe; default: mail_from's."
+    )
+    delivery_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs confirmation, unsubscribe and data links (POLICYDIGEST_DELIVERY_SECRET); "
+        "unset: subscribing and sending are refused.",
+    )
+    confirm_hours: int = Field(default=72, ge=1, description="Hours a confirmation link stays valid.")
+    manage_days: int = Field(
+        default=90, ge=1, description="Days a link to one's preferences and data (in every message) stays valid."
+    )
+    subscribe_limit_per_address: int = Field(
+        default=3, ge=1, description="Subscribe requests one address may make per hour."
+    )
+    subscribe_limit_per_ip: int = Field(default=20, ge=1, description="Subscribe requests one IP may make per hour.")
+    bounce_soft_limit: float = Field(
+        default=5.0,
+        gt=0,
+        description="Soft-bounce score at which an address is suppressed; the score halves every week.",
+    )
+    bounce_token: SecretStr | None = Field(
+        default=None,
+        description="Token a mail server gives (header X-Bounce-Token) to POST bounce reports to /bounces; "
+        "unset: the endpoint is refused.",
+    )
+
     @property
     def columns(self) -> list[str]:
         """The bulletin's columns in print order: the publisher profile's [[columns]], never a setting.

@@ -23,6 +23,8 @@ from policydigest.compose.model import Draft
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
 from policydigest.console import state
+from policydigest.delivery.publishing import queue_issue
+from policydigest.delivery.subscribers import count_subscribers
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.model import Issue
 from policydigest.profile import Profile, profile_for
@@ -48,9 +50,12 @@ class RenderFormat(StrEnum):
     email = "email"
     md = "md"
     docx = "docx"
+    wechat = "wechat"
 
 
-_SUFFIX = {"pdf": ".pdf", "html": ".html", "email": ".email.html", "md": ".md", "docx": ".docx"}
+_SUFFIX = {
+    "pdf": ".pdf", "html": ".html", "email": ".email.html", "md": ".md", "docx": ".docx", "wechat": ".wechat.html"
+}
 
 
 def _context() -> tuple[Settings, Store, Profile]:
@@ -244,12 +249,17 @@ def publish_command(
 ) -> None:
     """Freeze a draft into a stored issue and mark its articles published."""
     with _errors():
-        _, store, profile = _context()
+        settings, store, profile = _context()
         published = publish(DraftRepository(store), profile, issue, fill_pages=pages)
+        # Publishing queues the issue for every subscriber; `policydigest send` delivers it.
+        readers = count_subscribers(store).get("active", 0)
+        queued = queue_issue(store, settings, store.get_issue(published.total_number))[1] if readers else 0
     console.print(
         f"published {escape(published.series)} 第{published.number}期 总第{published.total_number}期: "
         f"{len(published.articles)} articles (see `policydigest show {published.total_number}`)"
     )
+    if queued:
+        console.print(f"queued for {queued} subscriber(s); send with `policydigest send {published.total_number}`")
 
 
 def find_issue(store: Store, profile: Profile, total_number: int) -> tuple[Issue, bool]:
@@ -265,10 +275,12 @@ def find_issue(store: Store, profile: Profile, total_number: int) -> tuple[Issue
 
 def render_command(
     issue: Annotated[int, typer.Argument(help="The issue's 总期 (a stored issue, or an open draft to preview).")],
-    fmt: Annotated[RenderFormat, typer.Option("--format", help="pdf, html, email, md or docx.")] = RenderFormat.pdf,
+    fmt: Annotated[
+        RenderFormat, typer.Option("--format", help="pdf, html, email, md, docx or wechat (公众号).")
+    ] = RenderFormat.pdf,
     out: Annotated[Path | None, typer.Option("--out", help="Output file (default: issue-总期.suffix).")] = None,
 ) -> None:
-    """Render an issue as PDF, a standalone HTML page, e-mail HTML, Markdown or DOCX."""
+    """Render an issue as PDF, a standalone HTML page, e-mail HTML, Markdown, DOCX or 公众号 HTML."""
     from policydigest.render.output import render_issue  # the renderers load typst, jinja2 and python-docx
 
     with _errors():

@@ -8,7 +8,7 @@ from policydigest.errors import RenderError
 from policydigest.model import Issue
 from policydigest.profile import Profile
 
-FORMATS = ("pdf", "html", "email", "md", "docx")
+FORMATS = ("pdf", "html", "email", "md", "docx", "wechat")
 
 
 def columns_for(issue: Issue, profile: Profile, default_columns: Sequence[str]) -> list[str]:
@@ -17,7 +17,7 @@ def columns_for(issue: Issue, profile: Profile, default_columns: Sequence[str]) 
 
 
 def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: Sequence[str]) -> bytes:
-    """``issue`` rendered as ``fmt`` (pdf, html, email, md, docx); the logo only in the profile's series.
+    """``issue`` rendered as ``fmt`` (pdf, html, email, md, docx, wechat); the logo only in the profile's series.
 
     >>> import datetime as dt
     >>> from policydigest.profile import load_profile
@@ -40,6 +40,11 @@ def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: S
         from policydigest.render.email import render_email
 
         return render_email(issue, columns=columns).encode()
+    if fmt == "wechat":
+        from policydigest.render.wechat import render_wechat
+
+        logo = profile.logo_path if own else None
+        return render_wechat(issue, columns=columns, logo=logo, logo_alt=profile.series.logo_alt).encode()
     if fmt == "md":
         from policydigest.render.markdown import render_markdown
 

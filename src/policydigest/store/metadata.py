@@ -5,7 +5,13 @@ Stages keep their tables in their own modules; importing them here registers the
 
 from __future__ import annotations
 
-from policydigest.store import compose_schema, desk_schema, intel_schema, source_schema  # noqa: F401  (register tables)
+from policydigest.store import (  # noqa: F401  (register their tables)
+    compose_schema,
+    delivery_schema,
+    desk_schema,
+    intel_schema,
+    source_schema,
+)
 from policydigest.store.schema import Base
 
 metadata = Base.metadata

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from policydigest.errors import NotFoundError, SearchIndexError
+from policydigest.errors import DeliveryError, NotFoundError, SearchIndexError
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +208,11 @@ async def _search_unavailable(request: Request, exc: Exception) -> Response:
     return error_response(request, 503, message_for(503))
 
 
+async def _delivery_unavailable(request: Request, exc: Exception) -> Response:
+    log.error("delivery cannot answer %s: %s", request.url.path, exc)  # e.g. no delivery_secret configured
+    return error_response(request, 503, "邮件订阅服务暂不可用，请稍后再试或联系编辑部")
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, message_for(500))
@@ -219,4 +224,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(SearchIndexError, _search_unavailable)
+    app.add_exception_handler(DeliveryError, _delivery_unavailable)
     app.add_exception_handler(Exception, _server_error)

@@ -19,6 +19,7 @@ from policydigest.web.routes import (
     ops,
     search,
     sources,
+    subscribe,
     targets,
     trends,
 )
@@ -36,6 +37,7 @@ ROUTERS: list[APIRouter] = [
     targets.pages,
     compare.pages,
     trends.pages,
+    subscribe.pages,
     feeds.router,
     issues.api,
     articles.api,
