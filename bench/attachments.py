@@ -132,7 +132,7 @@ def timings(docs: dict[str, bytes], rounds: int) -> dict[str, dict[str, float]]:
     return best
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, smoke: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="One page, one round: a quick check that it runs.")
     args = parser.parse_args(argv or [])
-    pages, rounds = (1, 1) if args.smoke else (args.pages, args.rounds)
+    pages, rounds = (1, 1) if smoke or args.smoke else (args.pages, args.rounds)
     with tempfile.TemporaryDirectory(prefix="bench-attachments-") as tmp:
         docs = documents(Path(tmp), pages)
     found = timings(docs, rounds)

@@ -195,7 +195,8 @@ def intel_quality(shared: Path | None = None) -> dict[str, Scores | None]:
     }
 
 
-def main() -> None:
+def main(smoke: bool = False) -> None:
+    """Print the intelligence scores beside their pins (``smoke``: the same, the set is small)."""
     scores = intel_quality()
     pins = json.loads(SCORES.read_text(encoding="utf-8")) if SCORES.exists() else {}
     for part, found in scores.items():

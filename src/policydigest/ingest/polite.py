@@ -88,7 +88,7 @@ class SharedHostGate(HostGate):
             with self._lock:
                 delay = self._delays.get(host, self.delay)
             for _attempt in range(MAX_RESERVATIONS):
-                wait = self.state.reserve(host, delay=delay)
+                wait = self.state.reserve(host, delay=delay * (1 + PACE_MARGIN))
                 due = self._clock() + max(wait, 0.0)
                 if wait > 0:
                     self._sleep(wait)
@@ -98,6 +98,9 @@ class SharedHostGate(HostGate):
             yield
 
 
+#: Extra spacing of reserved turns: the host sees each request a little earlier or later than its turn
+#: (every process in between is scheduled), and the margin keeps the pace as the host measures it.
+PACE_MARGIN = 0.1
 #: Turns a late worker takes at most before it sends anyway (a machine too busy to keep any pace).
 MAX_RESERVATIONS = 5
 #: Lateness tolerated on a turn, in seconds, when the host's pace is very short.
