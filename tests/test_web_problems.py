@@ -38,7 +38,6 @@ FAILING: list[tuple[str, str, int]] = [
     ("GET", "/api/v1/issues?limit=abc", 422),
     ("GET", "/issues?page=0", 422),
     ("GET", "/api/v1/search?since=not-a-date", 422),
-    ("GET", "/search?q=" + "长" * 600, 422),
     ("POST", "/api/v1/sources/不存在/check", 401),  # no session or API token
 ]
 

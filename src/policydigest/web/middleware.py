@@ -16,8 +16,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policydigest.safetext import clean_text
 
-#: Longest path plus query accepted (browsers and proxies use about 8 KB; longer is never a reader's).
-MAX_URL_BYTES = 8192
+#: Longest path plus query accepted: a 10,000-character Chinese search (90 KB percent-encoded) still fits;
+#: anything longer is never a reader's.
+MAX_URL_BYTES = 96 * 1024
 
 
 class HeadAsGet:
