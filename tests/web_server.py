@@ -133,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
             if count <= int(query.get("fails", "1")):
                 after = query.get("after", "1")
                 if after == "date":
-                    after = email.utils.formatdate(time.time() + 1, usegmt=True)
+                    after = email.utils.formatdate(time.time() + 2, usegmt=True)  # whole seconds: +1 may be past
                 headers = {} if after == "none" else {"Retry-After": after}
                 return self.send(int(status), b"busy", headers=headers)
             return self.static(f"/{rest}")

@@ -88,8 +88,9 @@ class SharedHostGate(HostGate):
             with self._lock:
                 delay = self._delays.get(host, self.delay)
             for _attempt in range(MAX_RESERVATIONS):
+                asked = self._clock()  # before the round trip: a slow reservation counts as lateness too
                 wait = self.state.reserve(host, delay=delay * (1 + PACE_MARGIN))
-                due = self._clock() + max(wait, 0.0)
+                due = asked + max(wait, 0.0)
                 if wait > 0:
                     self._sleep(wait)
                 # A worker woken late would bunch up with the next ones: it takes a new turn instead.
