@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from policydigest.compose.commands import draft_app, publish_command, render_command
-from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
 from policydigest.delivery import commands as delivery_commands
 from policydigest.desk.commands import audit_command, users_app
 from policydigest.enrich import commands as enrich_commands
@@ -112,14 +111,7 @@ def import_command(
     files = expand_paths(paths)
     if not files:
         raise fail("no bulletin files found", "name .txt, .md or .pdf files, or folders holding them")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err_console,
-        disable=as_json,
-        transient=True,
-    ) as progress:
+    with progress_bars(hidden=as_json) as progress:
         task = progress.add_task("importing", total=len(files), visible=len(files) > 1)
         enriching = progress.add_task("enriching", total=None, visible=False)
 

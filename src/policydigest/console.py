@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from policydigest.logs import configure_logging
 from policydigest.settings import Settings, load_settings
@@ -49,3 +50,15 @@ def open_cli_store() -> Store:
     store = open_store(settings.database_url)
     attach_search_index(store, settings)
     return store
+
+
+def progress_bars(*, hidden: bool = False) -> Progress:
+    """The progress bars a long command shows on stderr (``hidden``: for ``--json`` output).
+
+    >>> progress_bars(hidden=True).disable
+    True
+    """
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console, disable=hidden,
+        transient=True,
+    )

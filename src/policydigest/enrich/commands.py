@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
 from policydigest.errors import NotFoundError, PolicydigestError
 
 
@@ -37,14 +36,7 @@ def enrich_command(
     if not as_json:
         err_console.print(f"[dim]stages: {', '.join(pipeline.names) or 'none'}[/]")
     store = open_cli_store()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err_console,
-        disable=as_json,
-        transient=True,
-    ) as progress:
+    with progress_bars(hidden=as_json) as progress:
         task = progress.add_task("enriching", total=None)
         try:
             report = enrich_store(

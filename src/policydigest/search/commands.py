@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from policydigest.console import console, err_console, fail, open_cli_store, state
+from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
 from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
 from policydigest.search.facets import Facet, with_facet_parameters
 from policydigest.store import open_store
@@ -119,9 +118,7 @@ def reindex_command() -> None:
     settings = state.get_settings()
     store = open_cli_store()
     folder = index_folder(settings)
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True
-    ) as progress:
+    with progress_bars() as progress:
         task = progress.add_task("indexing", total=None)
         index = rebuild_index(
             store,
