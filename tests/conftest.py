@@ -199,3 +199,14 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+#: axe-core, vendored: the accessibility checker run inside pages.
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+
+
+def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The serious and critical axe violations of the page now open in ``page``."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import AXE, ROOT, serious_axe_violations
 from tests.web_support import Site, serving
 
 pytestmark = pytest.mark.slow
 
 SHOTS = ROOT / "artifacts" / "screenshots"
-AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -159,15 +158,10 @@ def test_axe_finds_no_serious_accessibility_problem(browser: Any, base_url: str,
     page = context.new_page()
     try:
         page.goto(base_url + path)
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        violations = serious_axe_violations(page)
     finally:
         context.close()
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert not serious, serious
 
 

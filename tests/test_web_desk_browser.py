@@ -17,14 +17,13 @@ import pytest
 from policydigest.settings import Settings
 from policydigest.store import open_store
 from policydigest.web import create_app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serious_axe_violations
 from tests.desk_support import PASSWORD, make_users
 from tests.web_support import serving
 
 pytestmark = pytest.mark.slow
 
 SHOTS = ROOT / "artifacts" / "screenshots"
-AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 
 
 @pytest.fixture
@@ -59,13 +58,7 @@ def shot(page: Any, name: str) -> None:
 
 
 def axe_problems(page: Any) -> list[str]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious_axe_violations(page)]
 
 
 def person(browser: Any, base: str, name: str) -> Any:

@@ -10,12 +10,11 @@ import pytest
 
 from intel_samples import sample_site
 from policydigest.web.app import create_app
-from tests.conftest import ROOT
+from tests.conftest import serious_axe_violations
 from tests.web_support import serving
 
 pytestmark = pytest.mark.slow
 
-AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 PATHS = ["/documents", "/documents/1", "/targets", "/targets?region=云南", "/compare?ids=1,2", "/trends"]
 
 
@@ -35,14 +34,9 @@ def test_axe_finds_no_serious_problem_and_nothing_is_fetched_elsewhere(browser: 
     try:
         response = page.goto(base_url + path)
         assert response is not None and response.status == 200
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        violations = serious_axe_violations(page)
     finally:
         context.close()
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert not serious, serious
     assert all(url.startswith(base_url) or url.startswith("data:") for url in requested), requested
