@@ -92,7 +92,7 @@ def _sender(settings_env: dict[str, str], db: Path, total: int) -> subprocess.Po
 
 
 @pytest.mark.slow
-def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_once(tmp_path: Path) -> None:
+def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_and_repeats_at_most_the_one_in_flight(tmp_path: Path) -> None:
     count = 2000
     with smtp_server() as (sink, port):
         settings = delivery_settings(tmp_path, port)
@@ -126,4 +126,7 @@ def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_once(tmp_
         ids = Counter(m["Message-ID"] for m in sink.messages)
         assert set(received) == {f"r{i:04d}@example.org" for i in range(count)}
         assert len(ids) == count  # one Message-ID per (issue, subscriber)
-        assert sum(received.values()) == count, f"killed after {at_kill}: {sum(received.values()) - count} copies"
+        # At-least-once by design (sending.py): only the one message whose final dot was written but
+        # whose commit was cut by the kill may arrive twice, and then with the same Message-ID.
+        copies = sum(received.values()) - count
+        assert copies <= 1, f"killed after {at_kill}: {copies} copies"
