@@ -4,13 +4,13 @@ The send log (``deliveries``) moves each message ``queued → claimed → sent``
 
 - *claimed*: a sender took the row (``claimed_by`` = host:pid:thread, in batches). A row claimed by a
   process that is gone, or longer ago than the lease, goes back to *queued*.
-- *sent* is committed the moment the final dot of the message is written to the server, before its
-  reply is read (a 4xx or 5xx reply then overrides it). A sender killed between writing the dot and
-  that commit leaves the server holding a message the log calls claimed. **We choose
-  at-least-once** for claimed rows (a lost issue is worse than a copy): the restarted sender sends
-  them again, with the same Message-ID, which mail clients use to drop a copy. Only the one message
-  in flight can be in that state, and only for the length of one commit; a kill anywhere else
-  (before the dot: the server drops the unfinished message) gives exactly once.
+- *sent* is written in an open transaction just before the final dot of the message, and committed
+  the moment the dot is written, before the server's reply is read (a 4xx or 5xx reply then
+  overrides it). A kill before the dot leaves the server an unfinished message, which it drops, and
+  the row claimed: exactly once. Only a kill inside that one COMMIT (tens of microseconds on
+  SQLite's WAL, one loopback round trip on PostgreSQL) leaves the server holding a message the log
+  calls claimed. There **we choose at-least-once** (a lost issue is worse than a copy): the
+  restarted sender sends it again, with the same Message-ID, which mail clients use to drop a copy.
 
 Temporary failures (4xx, a refused or dropped connection, a timeout) are retried with doubling
 waits; after ``smtp_retries`` the row stays queued for the next ``policydigest send``: nothing is
@@ -133,12 +133,21 @@ class Mailer:
             smtp.login(s.smtp_username, s.smtp_password.get_secret_value() if s.smtp_password else "")
         return smtp
 
-    def send(self, sender: str, recipient: str, data: bytes, on_written: Callable[[], None] = lambda: None) -> None:
+    def send(
+        self,
+        sender: str,
+        recipient: str,
+        data: bytes,
+        before_dot: Callable[[], None] = lambda: None,
+        on_written: Callable[[], None] = lambda: None,
+    ) -> None:
         """Send ``message``; ``SmtpFailureError`` says whether a failure is permanent.
 
-        ``on_written`` runs as soon as the whole message, final dot included, is written to the
-        server and before its reply is read: the sender marks the row sent there, which leaves the
-        smallest window in which a killed sender cannot know whether the server has the message.
+        ``before_dot`` runs when all but the final dot is written (the sender stages its "sent" row
+        there), ``on_written`` as soon as the dot is written and before the reply is read (it commits
+        that row): the smallest window in which a killed sender cannot know whether the server has it.
+
+        >>> Mailer(Settings(smtp_host="127.0.0.1")).close()  # connects lazily: nothing to close yet
         """
         try:
             smtp = self._smtp = self._smtp or self._connect()
@@ -147,7 +156,13 @@ class Mailer:
             self._expect(smtp.mail(sender), (250,), about_reader=False)
             self._expect(smtp.rcpt(recipient), (250, 251), about_reader=True)
             self._expect(smtp.docmd("data"), (354,), about_reader=False)
-            smtp.send(_DOT_LINE.sub(b"..", data).rstrip(b"\r\n") + b"\r\n.\r\n")
+            smtp.send(_DOT_LINE.sub(b"..", data).rstrip(b"\r\n") + b"\r\n")
+            try:
+                before_dot()
+            except BaseException:
+                self.close()  # the server drops the unfinished message
+                raise
+            smtp.send(b".\r\n")
             on_written()
             self._expect(smtp.getreply(), (250,), about_reader=True)
         except _Refused as exc:
@@ -363,17 +378,22 @@ def _send_one(
     data = template.render(claimed.email, f"{mailing.id}.{claimed.subscriber_id}")
     articles = [int(a) for a in mailing.article_ids]
     pace.wait()
+    session = write_session(store)
 
-    def mark_sent() -> None:
-        with write_session(store) as session, session.begin():
-            _set(session, claimed.id, state="sent", sent_at=now(), error="")
-            _record_sent_articles(session, claimed.subscriber_id, articles)
+    def stage_sent() -> None:
+        session.begin()
+        _set(session, claimed.id, state="sent", sent_at=now(), error="")
+        _record_sent_articles(session, claimed.subscriber_id, articles)
+        session.flush()
 
     try:
-        mailer.send(template.sender, claimed.email, data, on_written=mark_sent)
+        mailer.send(template.sender, claimed.email, data, before_dot=stage_sent, on_written=session.commit)
     except SmtpFailureError as exc:
+        session.close()  # rolls back a "sent" staged for a dot that was never written
         _failed(store, settings, claimed.id, claimed.subscriber_id, claimed.attempts + 1, exc, report)
         return
+    finally:
+        session.close()
     report.sent += 1
 
 
