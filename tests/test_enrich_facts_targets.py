@@ -112,3 +112,7 @@ def test_eligibility_conditions_of_a_subsidy_are_not_targets() -> None:
         "发放算力券。申请企业须上年度研发费用不低于100万元。营收超十亿元企业不在支持范围。"
     )
     assert [(t[0], t[3], t[4]) for t in _targets(text, dt.date(2025, 1, 1))] == [(2026, 200.0, "家")]
+
+
+def test_a_chinese_figure_after_a_verb_counts_but_not_per_ten_thousand() -> None:
+    assert [t[3] for t in _targets("到2026年，建成三十个示范平台，每万人拥有算力达到50PFLOPS。")] == [30.0, 50.0]

@@ -27,7 +27,7 @@ _UNITS = (
 _START = re.compile(rf"\d+|{_CN_NUMBER}")
 _NOT_BEFORE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,")
 #: Before a Chinese number these make it vague or ordinal (数十家, 上百家, 近千家, 第三十个).
-_NOT_BEFORE_CN = frozenset("数上几近逾第每成")
+_NOT_BEFORE_CN = frozenset("数上几近逾第每")
 _IDIOMS = ("万户", "争鸣", "齐放")
 _QUANTITY = re.compile(
     rf"(?:(?P<low>{NUMBER})\s*[—–\-~～至]\s*)?(?P<num>{NUMBER})\s*(?P<mult>{MULTIPLIER})?\s*"
