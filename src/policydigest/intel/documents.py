@@ -252,16 +252,15 @@ def _issuers(authorities: list[AuthorityFact], text: str, title: str, s_start: i
         found = [(a, form) for a, at, form in positions if clause <= at < anchor]
         return found or [(a, form) for a, at, form in positions if s_start <= at < anchor]
 
-    before = [] if doc.start < len(title) else named_before(doc.start, s_start)
-    if doc.start < len(title):
+    if doc.start >= len(title):
+        before = named_before(doc.start, s_start)
+    else:
         # Named in the title (国家数据局等五部门印发《…》): the body names them all, before the document or
         # before its first 印发/发布; the title's are the fallback.
         again = text.find(f"《{doc.name}", len(title))
         anchor = again if again >= 0 else (m.start() if (m := _ANNOUNCE.search(text, len(title))) else -1)
-        if anchor >= 0:
-            before = named_before(anchor, sentence_at(text, anchor, anchor)[0])
-        if not before:
-            before = [(a, form) for a, at, form in positions if at < len(title)]
+        before = named_before(anchor, sentence_at(text, anchor, anchor)[0]) if anchor >= 0 else []
+        before = before or [(a, form) for a, at, form in positions if at < len(title)]
     seen: dict[str, Issuer] = {}
     for a, form in before:
         name = full_issuer(form, a.name)
