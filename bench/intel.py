@@ -1,8 +1,8 @@
 """Policy intelligence over a large store: build time of documents, follow-ups and targets, and p99 of a
 ``/targets`` query, against a plain SQL count over the same table in the same run.
 
-The corpus repeats the ten held-out articles of ``tests/quality/held_out/intel.json`` (written for the
-project) with their facts extracted once; each copy gets its own date and a numbered closing line so
+The corpus repeats the ten first written articles of ``tests/quality/intel_tuning.json`` (written for
+the project) with their facts extracted once; each copy gets its own date and a numbered closing line so
 that no two articles are the same; they are inserted in bulk (filling is not what is measured).
 Run: ``python -m bench intel`` (100,000 articles;
 ``BENCH_INTEL_SIZE`` overrides) or ``main(smoke=True)`` (1,000).
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from bench.intel_quality import HELD_OUT
+from bench.intel_quality import TUNING_WRITTEN
 from bench.timing import percentile, repeat_ms
 from policydigest.enrich.facts import extract_facts
 from policydigest.enrichment import Enrichment
@@ -37,7 +37,7 @@ REGIONS = ("四川", "湖北", "宁夏", "广东", "浙江")
 
 def _templates() -> list[Article]:
     articles = []
-    for entry in json.loads(HELD_OUT.read_text(encoding="utf-8"))["articles"]:
+    for entry in json.loads(TUNING_WRITTEN.read_text(encoding="utf-8"))["articles"][:10]:
         published = dt.date.fromisoformat(entry["published"])
         facts = extract_facts(entry["title"] + "\n" + entry["body"], published=published)
         blocks = [Block.paragraph(p) for p in entry["body"].split("\n")]

@@ -1,9 +1,12 @@
 """Precision and recall of policy intelligence on two annotated sets: tuning and held-out.
 
-- tuning: ``tests/quality/intel_gold.json``: articles of the three shared bulletins (texts read from
+- tuning, pooled over two files the rules were written on:
+  ``tests/quality/intel_gold.json``: articles of the three shared bulletins (texts read from
   ../shared at run time), annotated for issuers and follow-up links; its targets are those of
-  ``facts_gold.json`` (matched on value, unit and deadline year). The rules were written on it.
-- held_out: ``tests/quality/held_out/intel.json``: ten articles written for the project, texts and
+  ``facts_gold.json`` (matched on value, unit and deadline year);
+  ``tests/quality/intel_tuning.json``: articles written for the project (the first held-out part,
+  moved here once it had been scored, and examples added for later rules).
+- held_out: ``tests/quality/held_out/intel_v2.json``: 33 articles written for the project, texts and
   gold committed before the rules ran on them. Never tune on it.
 
 What is scored, per article, pooled over the set (micro-averaged):
@@ -30,13 +33,17 @@ from bench.facts_quality import _find, _title_key, gold_articles
 from bench.material import ROOT, shared_folder
 
 TUNING = ROOT / "tests" / "quality" / "intel_gold.json"
-HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "intel.json"
+#: Articles written for the project that the rules were tuned on (the first held-out part among them).
+TUNING_WRITTEN = ROOT / "tests" / "quality" / "intel_tuning.json"
+HELD_OUT = ROOT / "tests" / "quality" / "held_out" / "intel_v2.json"
 SCORES = ROOT / "tests" / "quality" / "intel_scores.json"
 KINDS = ("issuers", "targets", "follow_ups")
 MEASURES = ("precision", "recall")
 Scores = dict[str, dict[str, float]]
 #: (gold entry, issuers found, targets found, follow-ups found) of one article.
 Found = tuple[dict[str, Any], list[str], list[dict[str, Any]], list[tuple[str, str]]]
+#: (hits, found, gold) of each kind, pooled over a set.
+Totals = dict[str, list[int]]
 
 
 def _results(store_url: str, entries: dict[int, dict[str, Any]]) -> Iterator[Found]:
@@ -86,11 +93,11 @@ def _counts(gold: list[Any], found: list[Any], match: Any) -> tuple[int, int, in
     return hits, len(found), len(gold)
 
 
-def score(results: Iterator[Found]) -> Scores:
-    """Pooled precision and recall of each kind (1.0 when nothing was found or expected)."""
+def totals(results: Iterator[Found]) -> Totals:
+    """(hits, found, gold) of each kind, pooled over the articles."""
     from policydigest.intel.documents import document_key
 
-    totals = {kind: [0, 0, 0] for kind in KINDS}
+    pooled = {kind: [0, 0, 0] for kind in KINDS}
     for entry, issuers, targets, links in results:
         parts = {
             "targets": _counts(entry["targets"], targets, _target_match) if entry.get("targets") is not None else None,
@@ -104,24 +111,35 @@ def score(results: Iterator[Found]) -> Scores:
         for kind, counted in parts.items():
             if counted is not None:
                 for i, n in enumerate(counted):
-                    totals[kind][i] += n
+                    pooled[kind][i] += n
+    return pooled
+
+
+def score(*parts: Totals) -> Scores:
+    """Pooled precision and recall of each kind (1.0 when nothing was found or expected)."""
+    summed = {kind: [sum(part[kind][i] for part in parts) for i in range(3)] for kind in KINDS}
     return {
         kind: {
             "precision": hits / found if found else 1.0,
             "recall": hits / gold if gold else 1.0,
         }
-        for kind, (hits, found, gold) in totals.items()
+        for kind, (hits, found, gold) in summed.items()
     }
 
 
 def held_out_scores() -> Scores:
     """Scores on the held-out set: its articles stored as one issue, then intelligence built."""
+    return score(written_totals(HELD_OUT))
+
+
+def written_totals(path: Path) -> Totals:
+    """Counts on a set of written articles: stored as one issue, then intelligence built."""
     from policydigest.enrich.facts import extract_facts
     from policydigest.enrichment import Enrichment
     from policydigest.model import Article, Block, Issue
     from policydigest.store import open_store
 
-    entries = gold_articles(HELD_OUT)
+    entries = gold_articles(path)
     articles = []
     for entry in entries:
         published = dt.date.fromisoformat(entry["published"])
@@ -132,14 +150,14 @@ def held_out_scores() -> Scores:
             Article(title=entry["title"], blocks=blocks, published=published, enrichment=Enrichment(facts=facts))
         )
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'held_out.db'}"
+        url = f"sqlite:///{Path(folder) / 'written.db'}"
         store = open_store(url)
-        issue = Issue(series="held-out", number=1, total_number=1, date=dt.date(2025, 6, 30), articles=articles)
+        issue = Issue(series=path.stem, number=1, total_number=1, date=dt.date(2025, 6, 30), articles=articles)
         store.save_issue(issue)
         ids = sorted(store.stored_articles(range(1, len(articles) + 1)), key=lambda s: s.id)
         store.engine.dispose()
         by_id = {s.id: {**e["gold"], "title": e["title"]} for s, e in zip(ids, entries, strict=True)}
-        return score(_results(url, by_id))
+        return totals(_results(url, by_id))
 
 
 def _stored_articles(issue: Any) -> Any:
@@ -161,7 +179,12 @@ def _stored_articles(issue: Any) -> Any:
 
 
 def tuning_scores(bulletins: Path) -> Scores:
-    """Scores on the tuning set: the three shared bulletins stored with their facts, then intelligence built."""
+    """Scores on the tuning set: the shared bulletins' articles and the written tuning articles, pooled."""
+    return score(bulletin_totals(bulletins), written_totals(TUNING_WRITTEN))
+
+
+def bulletin_totals(bulletins: Path) -> Totals:
+    """Counts on the shared bulletins: stored with their facts, then intelligence built."""
     from policydigest.ingest.bulletin.parse import parse_bulletin
     from policydigest.store import open_store
 
@@ -183,7 +206,7 @@ def tuning_scores(bulletins: Path) -> Scores:
             if article_id is not None:
                 entry = dict(gold.get((file, key), {"issuers": None, "follow_ups": None}))
                 entries[article_id] = {**entry, "targets": targets.get((file, key), [])}
-        return score(_results(url, entries))
+        return totals(_results(url, entries))
 
 
 def intel_quality(shared: Path | None = None) -> dict[str, Scores | None]:

@@ -81,3 +81,38 @@ def test_the_end_of_a_span_of_past_years_is_not_a_deadline() -> None:
 
 def test_a_deadline_already_past_at_publication_is_not_a_deadline() -> None:
     assert _targets("到2015年，建成10个园区。", dt.date(2024, 1, 1)) == []
+
+
+def test_yearly_targets_inside_a_period_fall_due_at_its_end() -> None:
+    text = "计划提出，2024—2026年，每年新增数据商30家，每年举办对接活动不少于20场。"
+    assert [(t[0], t[3], t[4]) for t in _targets(text, dt.date(2024, 3, 1))] == [(2026, 30.0, "家"), (2026, 20.0, "场")]
+
+
+def test_a_period_in_brackets_is_part_of_a_name_not_a_deadline() -> None:
+    assert _targets("行动计划（2024—2026年），全省新增数据商30家。", dt.date(2024, 3, 1)) == []
+
+
+def test_numbers_written_in_chinese_count_when_they_are_figures() -> None:
+    text = "到2027年，推动十万家中小企业上云，培育服务商三十家，规上企业数字化改造覆盖率达到八成以上。"
+    assert [(t[2], t[3], t[4]) for t in _targets(text)] == [("=", 100000.0, "家"), ("=", 30.0, "家"), (">=", 80.0, "%")]
+
+
+def test_chinese_count_words_and_vague_numbers_are_not_figures() -> None:
+    assert _targets("到2027年，打造一批示范项目，形成两个中心，服务上百家企业，走进千家万户。") == []
+
+
+def test_within_the_year_is_the_publication_year() -> None:
+    assert _targets("年内实现高频事项“一网通办”500项以上。", dt.date(2025, 3, 1))[0][0] == 2025
+    assert _targets("三年内实现高频事项“一网通办”500项以上。", dt.date(2025, 3, 1))[0][0] is None
+
+
+def test_eligibility_conditions_of_a_subsidy_are_not_targets() -> None:
+    text = (
+        "到2026年，全市数据商达到200家。对上年度营业收入超过2000万元、研发投入占比不低于3%的企业，按合同金额"
+        "发放算力券。申请企业须上年度研发费用不低于100万元。营收超十亿元企业不在支持范围。"
+    )
+    assert [(t[0], t[3], t[4]) for t in _targets(text, dt.date(2025, 1, 1))] == [(2026, 200.0, "家")]
+
+
+def test_a_chinese_figure_after_a_verb_counts_but_not_per_ten_thousand() -> None:
+    assert [t[3] for t in _targets("到2026年，建成三十个示范平台，每万人拥有算力达到50PFLOPS。")] == [30.0, 50.0]

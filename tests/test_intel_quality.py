@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from bench.facts_quality import gold_articles
-from bench.intel_quality import HELD_OUT, KINDS, MEASURES, SCORES, TUNING, Scores, held_out_scores, tuning_scores
+from bench.intel_quality import (
+    HELD_OUT,
+    KINDS,
+    MEASURES,
+    SCORES,
+    TUNING,
+    TUNING_WRITTEN,
+    Scores,
+    held_out_scores,
+    tuning_scores,
+)
 
 PINS = json.loads(SCORES.read_text(encoding="utf-8"))
 
@@ -37,17 +48,27 @@ def test_intelligence_keeps_its_precision_and_recall_on_the_held_out_set() -> No
 
 def test_the_held_out_set_annotates_issuers_targets_and_follow_ups_named_in_its_text() -> None:
     articles = gold_articles(HELD_OUT)
-    assert len(articles) >= 10
-    for entry in articles:
-        text = entry["title"] + "\n" + entry["body"]
-        gold = entry["gold"]
-        assert gold["announces"] is None or f"《{gold['announces']}》" in text
-        assert all(
-            link["relation"] in {"implements", "according_to", "detailed_rules", "continues_programme", "cites"}
-            for link in gold["follow_ups"]
-        )
+    _assert_named_in_text(articles)
+    assert len(articles) >= 30
+    assert sum(len(e["gold"]["targets"]) for e in articles) >= 40
+    assert sum(len(e["gold"]["issuers"]) for e in articles) >= 25
+    assert sum(len(e["gold"]["follow_ups"]) for e in articles) >= 20
+
+
+def test_the_written_tuning_articles_annotate_what_their_text_names() -> None:
+    articles = gold_articles(TUNING_WRITTEN)
+    _assert_named_in_text(articles)
     assert sum(1 for e in articles if e["gold"]["follow_ups"]) >= 4
-    assert sum(1 for e in articles if e["gold"]["targets"]) >= 6
+
+
+def _assert_named_in_text(articles: list[dict[str, Any]]) -> None:
+    texts = "".join(e["title"] + e["body"] for e in articles)
+    for entry in articles:
+        gold = entry["gold"]
+        assert gold["announces"] is None or f"《{gold['announces']}》" in entry["title"] + "\n" + entry["body"]
+        for link in gold["follow_ups"]:
+            assert link["relation"] in {"implements", "according_to", "detailed_rules", "continues_programme", "cites"}
+            assert f"《{link['parent']}》" in texts
 
 
 def test_the_tuning_set_annotates_issuers_of_the_three_bulletins() -> None:

@@ -18,7 +18,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from policydigest.intel.documents import Mention, article_place, document_mentions
-from policydigest.intel.followups import FollowUp, follow_ups, programme_links, programme_names, quoted_names
+from policydigest.intel.followups import (
+    FollowUp,
+    follow_ups,
+    own_words,
+    programme_links,
+    programme_names,
+    quoted_names,
+)
 from policydigest.intel.targets import normalise
 from policydigest.store import Store
 from policydigest.store.articles import StoredArticle
@@ -34,7 +41,7 @@ from policydigest.store.schema import ArticleChangeRow, ArticleRow
 log = logging.getLogger(__name__)
 
 #: Bumped when the rules change, so that the next build redoes every article.
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -177,7 +184,7 @@ def _replace(
         links = follow_ups(text, mentions, programmes)
         item = _Pending(
             stored.id,
-            quoted_names(text),
+            quoted_names(own_words(text, mentions)),
             {m.key for m in mentions} | {link.parent_key for link in links},
             announced.key if announced else None,
             level,

@@ -30,7 +30,7 @@ _DASHES = str.maketrans({"-": "—", "–": "—", "－": "—", "~": "—", "�
 _STATUS_PAREN = re.compile(r"（(?:征求意见稿|试行|暂行|草案|送审稿|修订稿|修订)）")
 _ALIAS = re.compile(r"\s*[（(]\s*以下简称\s*[“\"《]?([^”\"》）)]{1,30})[”\"》]?\s*[）)]")
 #: An office inside a body, written right after its name (工业和信息化部办公厅, 中央网信办秘书局).
-_OFFICE = "(?:办公厅|秘书局|秘书处)?"
+_OFFICE = "(?:办公厅|办公室|秘书局|秘书处)?"
 _NATIONAL_KINDS = frozenset(
     {
         "法",
@@ -252,15 +252,15 @@ def _issuers(authorities: list[AuthorityFact], text: str, title: str, s_start: i
         found = [(a, form) for a, at, form in positions if clause <= at < anchor]
         return found or [(a, form) for a, at, form in positions if s_start <= at < anchor]
 
-    before = named_before(doc.start, s_start)
-    if not before and doc.start < len(title):
-        # Named in the title: the issuers are those before it in the body, or before the body's first 印发/发布.
+    if doc.start >= len(title):
+        before = named_before(doc.start, s_start)
+    else:
+        # Named in the title (国家数据局等五部门印发《…》): the body names them all, before the document or
+        # before its first 印发/发布; the title's are the fallback.
         again = text.find(f"《{doc.name}", len(title))
         anchor = again if again >= 0 else (m.start() if (m := _ANNOUNCE.search(text, len(title))) else -1)
-        if anchor >= 0:
-            before = named_before(anchor, sentence_at(text, anchor, anchor)[0])
-        if not before:
-            before = [(a, form) for a, at, form in positions if at < len(title)]
+        before = named_before(anchor, sentence_at(text, anchor, anchor)[0]) if anchor >= 0 else []
+        before = before or [(a, form) for a, at, form in positions if at < len(title)]
     seen: dict[str, Issuer] = {}
     for a, form in before:
         name = full_issuer(form, a.name)

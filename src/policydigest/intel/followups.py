@@ -76,8 +76,24 @@ def follow_ups(text: str, mentions: list[Mention], programmes: dict[str, str]) -
             continue
         links[mention.key] = FollowUp(mention.key, child, relation, mention.sentence)
     named = {m.key for m in mentions} | set(links)
-    links.update((link.parent_key, link) for link in programme_links(quoted_names(text), programmes, named, child))
+    quoted = quoted_names(own_words(text, mentions))
+    links.update((link.parent_key, link) for link in programme_links(quoted, programmes, named, child))
     return list(links.values())
+
+
+def own_words(text: str, mentions: list[Mention]) -> str:
+    """The text without the titles of documents it only cites: a programme quoted in another document's
+    title (根据《四川省“数联百业”实施方案》) is that document's, not a continuation by this article.
+
+    >>> from policydigest.intel.documents import Mention
+    >>> m = [Mention("省方案", "四川省“数联百业”方案", "方案", None, 2, "")]
+    >>> own_words("根据《四川省“数联百业”方案》，开展“上云”。", m)
+    '根据《》，开展“上云”。'
+    """
+    for mention in mentions:
+        if not mention.announces:
+            text = text.replace(f"《{mention.name}》", "《》")
+    return text
 
 
 def quoted_names(text: str) -> dict[str, str]:

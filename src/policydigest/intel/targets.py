@@ -16,7 +16,9 @@ from policydigest.enrich.facts.quantities import MULTIPLIER, NUMBER, parse_numbe
 from policydigest.enrichment import TargetFact
 
 _RANGE = re.compile(rf"(?P<low>{NUMBER})\s*[—–\-~～至]\s*(?P<high>{NUMBER})\s*(?P<mult>{MULTIPLIER})?")
-_MONTH = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:底|末)?\s*(?:前|以前)?")
+_MONTH = re.compile(
+    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*日)?(?:底|末)?\s*(?:前|以前)?"
+)
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,20 @@ def deadline_of(text: str, fact: TargetFact) -> dt.date | None:
     ...                   value=100, unit="家", region=None)
     >>> deadline_of("到2025年6月底前，培育企业100家", fact), deadline_of("到2027年底，培育企业100家", fact)
     (datetime.date(2025, 6, 30), datetime.date(2025, 12, 31))
+    >>> deadline_of("自2025年7月1日起施行。到2025年9月底前，培育企业100家", fact.model_copy(update={"start": 30}))
+    datetime.date(2025, 9, 30)
     """
     if fact.deadline_year is None:
         return None
-    for match in _MONTH.finditer(text, max(0, fact.start - 80), fact.start):
-        if int(match.group("year")) == fact.deadline_year and 1 <= int(match.group("month")) <= 12:
-            year, month = fact.deadline_year, int(match.group("month"))
-            return dt.date(year, month, calendar.monthrange(year, month)[1])
+    months = [
+        int(m.group("month"))
+        for m in _MONTH.finditer(text, max(0, fact.start - 80), fact.start)
+        # The nearest month of that year; a day after it (自2025年7月1日起施行) is a date, not a deadline.
+        if int(m.group("year")) == fact.deadline_year and 1 <= int(m.group("month")) <= 12 and m.group("day") is None
+    ]
+    if months:
+        year, month = fact.deadline_year, months[-1]
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
     return dt.date(fact.deadline_year, 12, 31)
 
 
