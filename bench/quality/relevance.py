@@ -55,8 +55,9 @@ def enrich(store: Store, settings: Settings) -> set[str]:
     return set(usable)
 
 
-def build(shared: Path, *, held_out: bool) -> tuple[SearchIndex, set[str]]:
-    """The index over the sample and shared bulletins (and the held-out articles); the stages that ran."""
+def build(shared: Path, *, held_out: bool, semantic: bool = False) -> tuple[SearchIndex, set[str]]:
+    """The index over the sample and shared bulletins (and the held-out articles); the stages that ran.
+    ``semantic``: with semantic recall (needs the semantic extra)."""
     settings = Settings(database_url="sqlite://")
     store = open_store(settings.database_url)
     report = import_paths([SAMPLE_DIR, shared / "bulletins"], store, settings)
@@ -65,7 +66,7 @@ def build(shared: Path, *, held_out: bool) -> tuple[SearchIndex, set[str]]:
     if held_out:
         store_articles(store, load_articles(HELD_OUT_ARTICLES))
     stages = enrich(store, settings)
-    return rebuild_index(store, None), stages
+    return rebuild_index(store, None, semantic=semantic), stages
 
 
 def load_queries(part: str) -> list[dict[str, Any]]:
