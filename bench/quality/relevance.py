@@ -32,6 +32,14 @@ from policydigest.settings import Settings
 from policydigest.store import Store, open_store
 
 PIN = QUALITY / "relevance_scores.json"
+#: Semantic recall (issue 15), measured by the words alone and blended: the hard set's two parts, and the
+#: held-out set of queries whose words differ from the text's (over the hard set's corpus).
+SEMANTIC_SETS = {
+    "tuning": QUALITY / "relevance_hard.json",
+    "held_out": QUALITY / "held_out" / "relevance_hard.json",
+    "meaning": QUALITY / "held_out" / "relevance_meaning.json",
+}
+SEMANTIC_PIN = QUALITY / "relevance_semantic_scores.json"
 QUERIES = {"tuning": QUALITY / "relevance.json", "held_out": QUALITY / "held_out" / "relevance.json"}
 SCORES = ("success_at_3", "mrr")
 _NOT_FILTERS = ("text", "expected", "note", "requires")
@@ -112,3 +120,17 @@ def measure(shared: Path) -> Parts:
     return {
         part: {score: found[score] for score in SCORES} for part, found in evaluate_parts(shared).items()
     }
+
+
+def measure_semantic(shared: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """success@3 and MRR of each semantic set, by the words alone (``words``) and blended with semantic
+    recall (``blended``), on one index (needs the semantic extra)."""
+    index, stages = build(shared, held_out=False, semantic=True)
+    vectors, found = index.semantic, {}
+    for mode in ("words", "blended"):
+        index.semantic = vectors if mode == "blended" else None
+        for part, path in SEMANTIC_SETS.items():
+            scores = evaluate(index, stages, json.loads(path.read_text(encoding="utf-8"))["queries"])
+            found.setdefault(part, {})[mode] = {score: scores[score] for score in SCORES}
+    index.semantic = vectors
+    return found
