@@ -68,12 +68,13 @@ def test_with_some_of_the_words_an_article_high_in_both_rankings_comes_first() -
     assert fuse([7, 3, 5], [3, 9, 8], every_word=False)[0] == 3
 
 
-def test_quoted_exact_feed_and_date_ordered_searches_are_left_to_the_words() -> None:
+def test_quoted_exact_feed_date_ordered_and_count_only_searches_are_left_to_the_words() -> None:
     assert applies(parse_query("爬虫 指南"), Query())
     assert not applies(parse_query('"爬虫" 指南'), Query())
     assert not applies(parse_query("爬虫"), Query(expand=False))
     assert not applies(parse_query("爬虫"), Query(closest=False))
     assert not applies(parse_query("爬虫"), Query(sort="date"))
+    assert not applies(parse_query("爬虫"), Query(limit=0))  # counts only: nothing to embed for
 
 
 @needs_model

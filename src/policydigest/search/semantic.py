@@ -49,6 +49,7 @@ RRF_K = 60
 FILE = "semantic.npz"
 _BATCH = 32
 _DIM = 384
+_MODEL_LOCK = threading.Lock()  # one C engine per process: not known to be safe across threads
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +77,7 @@ def applies(parsed: ParsedQuery, query: Query) -> bool:
         query.expand
         and query.closest
         and query.sort is SortOrder.RELEVANCE
+        and query.limit > 0
         and bool(parsed.required)
         and not any(term.phrase for term in parsed.terms)
     )
@@ -207,7 +209,8 @@ class SemanticIndex:
         # Embedding is the slow part: done before taking the locks.
         for start in range(0, len(to_embed), _BATCH):
             batch = to_embed[start : start + _BATCH]
-            found = model().passage([_embedded_text(articles[n]) for n in batch])
+            with _MODEL_LOCK:
+                found = model().passage([_embedded_text(articles[n]) for n in batch])
             for n, vector in zip(batch, found, strict=True):
                 vectors[n] = vector
         if not articles:
@@ -236,7 +239,9 @@ class SemanticIndex:
             ids, vectors = self._ids, self._vectors
         if not len(ids) or not text.strip():
             return []
-        similarity = vectors @ model().query(text)
+        with _MODEL_LOCK:
+            wanted = model().query(text)
+        similarity = vectors @ wanted
         best = np.argpartition(-similarity, limit)[:limit] if len(ids) > limit else np.arange(len(ids))
         best = best[np.argsort(-similarity[best], kind="stable")]
         return [(int(ids[i]), float(similarity[i])) for i in best if similarity[i] >= MIN_SIMILARITY]
