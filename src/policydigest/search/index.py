@@ -391,8 +391,8 @@ class SearchIndex:
         near_ids = sorted(scored, key=lambda i: -near[i])
         word_ids = [int(i or 0) for i in searcher.fast_field_values("id", [address for _score, address in by_words])]
         scored.update(zip(word_ids, by_words, strict=True))
-        ranking = fuse(word_ids, near_ids, every_word=not partial)
-        related = [i for i in ranking if i not in set(word_ids)]
+        ranking, by_word = fuse(word_ids, near_ids, every_word=not partial), set(word_ids)
+        related = [i for i in ranking if i not in by_word]
         return total + len(related), [scored[i] for i in ranking[query.offset : wanted]], related
 
     def _facets(
