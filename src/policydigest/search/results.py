@@ -69,5 +69,5 @@ class SearchResult(BaseModel):
         if self.partial:
             notes.append(f"没有同时包含全部词语的结果，以下结果包含：{'、'.join(self.partial)}")
         if self.related:
-            notes.append(f"另按语义找到{len(self.related)}篇用词不同、内容相近的文章。")
+            notes.append(f"另按语义补充了{len(self.related)}篇内容相近的文章。")
         return notes
