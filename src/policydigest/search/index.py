@@ -40,6 +40,7 @@ from policydigest.search.query import (
 )
 from policydigest.search.results import SearchHit, SearchResult
 from policydigest.search.schema import SCHEMA_VERSION, build_schema, register_analyzers, split_content, to_document
+from policydigest.search.semantic import CANDIDATES, SemanticIndex, applies, fuse, meaning_text
 from policydigest.search.snippets import highlight, match_pattern, snippet, term_regex
 from policydigest.search.text import covering_bigrams, fold, index_terms, word_pattern
 from policydigest.search.understand import Understanding, Vocabulary, understand
@@ -78,6 +79,8 @@ class SearchIndex:
         self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, dict[str, list[FacetCount]]]] = OrderedDict()
         #: The users' synonym file, added to the shipped one (IndexSync sets the one of the settings).
         self.synonyms_file: Path | None = None
+        #: Vectors for semantic recall (``search/semantic.py``); None: off (IndexSync sets it by the settings).
+        self.semantic: SemanticIndex | None = None
 
     # ---- opening ------------------------------------------------------------------------------
 
@@ -183,6 +186,8 @@ class SearchIndex:
         on_article: Callable[[], None] | None = None,
     ) -> None:
         """Index ``articles`` in one commit; ``replace`` drops any earlier version of each first."""
+        if self.semantic is not None:
+            articles = self.semantic.add(articles)
         with self._lock, self._writer(heap, threads) as writer:
             for article in articles:
                 if replace:
@@ -193,6 +198,8 @@ class SearchIndex:
 
     def delete(self, ids: Iterable[int]) -> None:
         """Remove these articles from the index (unknown ids are ignored)."""
+        if self.semantic is not None:
+            ids = self.semantic.delete(ids)
         with self._lock, self._writer() as writer:
             for article_id in ids:
                 writer.delete_documents_by_term("id", article_id)
@@ -308,6 +315,9 @@ class SearchIndex:
         partial = total == 0 and query.expand and query.closest and len(parsed.required) > 1
         if partial:
             total, page, facets = self._run(searcher, parsed, query, partial=True)
+        related: list[int] = []
+        if self.semantic is not None and applies(parsed, query) and (partial or total < query.offset + query.limit):
+            total, page, related = self._by_meaning(searcher, parsed, query, total, partial)
         pattern = match_pattern(parsed.required)
         words = parsed.required if partial else None
         hits = [self._hit(searcher, address, score, pattern, words) for score, address in page]
@@ -321,6 +331,7 @@ class SearchIndex:
             dropped=list(understood.dropped),
             also_searched=list(understood.also_searched),
             partial=hits[0].matched if partial and hits else [],
+            related=related,
             cut=len(query.text) > MAX_QUERY_CHARS,
             ignored=list(typed.ignored),
             took_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -359,6 +370,30 @@ class SearchIndex:
         if counted is not None:
             return counted[0], page, counted[1]
         return int(getattr(found, "count", 0) or 0), page, {}  # the type stubs omit `count`
+
+    def _by_meaning(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, total: int, partial: bool
+    ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], list[int]]:
+        """The total and page with the articles near in meaning (``search/semantic.py``) after those with
+        every word, or fused with those with some of them; and the ids found by meaning alone."""
+        assert self.semantic is not None
+        wanted = query.offset + query.limit
+        top = query.model_copy(update={"offset": 0, "limit": wanted, "facets": False})
+        by_words = self._run(searcher, parsed, top, partial=partial)[1] if total else []
+        near = dict(self.semantic.nearest(meaning_text(parsed), max(CANDIDATES, wanted)))
+        scored: dict[int, tuple[float, tantivy.DocAddress]] = {}
+        if near:  # the near articles pass the filters and exclusions too
+            allowed, _ranked = self._tantivy_query(ParsedQuery(tuple(parsed.excluded)), query, rank=False)
+            among = _Q.boolean_query([(_O.Must, allowed), (_O.Must, _Q.term_set_query(self._schema, "id", list(near)))])
+            found = searcher.search(among, limit=len(near), count=False).hits
+            found_ids = [int(i or 0) for i in searcher.fast_field_values("id", [address for _s, address in found])]
+            scored = {i: (near[i], address) for i, (_s, address) in zip(found_ids, found, strict=True)}
+        near_ids = sorted(scored, key=lambda i: -near[i])
+        word_ids = [int(i or 0) for i in searcher.fast_field_values("id", [address for _score, address in by_words])]
+        scored.update(zip(word_ids, by_words, strict=True))
+        ranking, by_word = fuse(word_ids, near_ids, every_word=not partial), set(word_ids)
+        related = [i for i in ranking if i not in by_word]
+        return total + len(related), [scored[i] for i in ranking[query.offset : wanted]], related
 
     def _facets(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool

@@ -41,6 +41,10 @@ class SearchResult(BaseModel):
         default_factory=list,
         description="Empty when the hits have every word; else no article has them all, and the best hit has these.",
     )
+    related: list[int] = Field(
+        default_factory=list,
+        description="Ids of the articles found by meaning alone (semantic recall, when on), counted in total too.",
+    )
     cut: bool = Field(default=False, description=f"Whether the text was cut to its first {MAX_QUERY_CHARS} characters.")
     ignored: list[str] = Field(default_factory=list, description="Pieces of the text without any word (+, ( …).")
     took_ms: float = 0.0
@@ -64,4 +68,6 @@ class SearchResult(BaseModel):
             notes.append(f"也搜索了：{'、'.join(self.also_searched)}")
         if self.partial:
             notes.append(f"没有同时包含全部词语的结果，以下结果包含：{'、'.join(self.partial)}")
+        if self.related:
+            notes.append(f"另按语义补充了{len(self.related)}篇内容相近的文章。")
         return notes

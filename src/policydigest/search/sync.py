@@ -22,6 +22,7 @@ from policydigest.errors import SearchIndexError
 from policydigest.search.documents import iter_store_articles, load_articles
 from policydigest.search.index import SearchIndex
 from policydigest.search.schema import SCHEMA_VERSION
+from policydigest.search.semantic import MODEL_NAME, SemanticIndex, model
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.store.schema import ArticleRow
@@ -62,9 +63,11 @@ def rebuild_index(
     *,
     on_total: Callable[[int], None] | None = None,
     on_article: Callable[[], None] | None = None,
+    semantic: bool = False,
 ) -> SearchIndex:
     """A fresh index of every stored article; on disk it is built aside and then swapped in, so
-    searches keep working on the old one meanwhile.
+    searches keep working on the old one meanwhile. ``semantic``: with vectors for semantic recall
+    (those of unchanged articles are taken from the old index).
 
     >>> from policydigest.store import open_store
     >>> rebuild_index(open_store("sqlite://"), None).count()
@@ -78,6 +81,8 @@ def rebuild_index(
         shutil.rmtree(building, ignore_errors=True)
         target = SearchIndex.open(building)
     assert target is not None
+    if semantic:
+        target.semantic = SemanticIndex(building, reuse=folder)
 
     articles = (article for batch in iter_store_articles(store) for article in batch)
     stamp = store_stamp(store)
@@ -91,7 +96,9 @@ def rebuild_index(
         folder.rename(old)
     building.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
-    return SearchIndex.open(folder, create=False)
+    opened = SearchIndex.open(folder, create=False)
+    opened.semantic = SemanticIndex(folder) if semantic else None
+    return opened
 
 
 def store_stamp(store: Store) -> str:
@@ -109,10 +116,13 @@ def store_stamp(store: Store) -> str:
 class IndexSync:
     """Applies the store's changes to the search index (the listener ``attach_search_index`` adds)."""
 
-    def __init__(self, store: Store, folder: Path | None, synonyms_file: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, folder: Path | None, synonyms_file: Path | None = None, *, semantic: bool = False
+    ) -> None:
         self.store = store
         self.folder = folder
         self.synonyms_file = synonyms_file
+        self.semantic = semantic
         self._index: SearchIndex | None = None
         self._fresh = False
         self._cursor = 0  # the last change of the store's change feed that this index holds
@@ -140,11 +150,25 @@ class IndexSync:
                     self._index = opened
                     self._cursor = int(opened.info().get("change", 0))
         self._index.synonyms_file = self.synonyms_file
+        if self.semantic and self._index.semantic is None:
+            self._attach_semantic(self._index)
         return self._index
+
+    def _attach_semantic(self, index: SearchIndex) -> None:
+        """Give an index opened from disk its vectors, embedding the articles that have none yet
+        (semantic recall switched on after the index was built) and dropping those of deleted ones."""
+        index.semantic = SemanticIndex(self.folder)
+        indexed, embedded = index.ids(), index.semantic.ids()
+        if embedded - indexed:
+            index.semantic.delete(embedded - indexed)
+        missing = indexed - embedded
+        if missing:
+            log.info("semantic search: embedding %d article(s) indexed without vectors", len(missing))
+            self.apply(missing)
 
     def _rebuild(self) -> SearchIndex:
         start = self.store.changes.latest()  # read first: changes made during the build are followed later
-        index = rebuild_index(self.store, self.folder)
+        index = rebuild_index(self.store, self.folder, semantic=self.semantic)
         self._set_cursor(index, start)
         return index
 
@@ -225,6 +249,9 @@ def attach_search_index(store: Store, settings: Settings) -> IndexSync:
     >>> sync.index.count()
     0
     """
-    sync = IndexSync(store, index_folder(settings), settings.search_synonyms_file)
+    sync = IndexSync(store, index_folder(settings), settings.search_synonyms_file, semantic=settings.search_semantic)
+    if settings.search_semantic:
+        model()  # a missing extra is told now, not at the first search
+    log.info("semantic search: %s", f"on ({MODEL_NAME})" if settings.search_semantic else "off")
     store.changes.subscribe(sync)
     return sync

@@ -151,6 +151,9 @@ class SearchAnswer(ListMeta):
     partial: list[str] = Field(
         default_factory=list, description="Set when no article has every word: the words the best hit has."
     )
+    related: list[int] = Field(
+        default_factory=list, description="Ids of the hits found by meaning alone (semantic recall, when on)."
+    )
     notes: list[str] = Field(default_factory=list, description="How the query was searched, in Chinese, for readers.")
     took_ms: float
     hits: list[SearchHit]

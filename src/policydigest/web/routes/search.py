@@ -124,6 +124,7 @@ def search_api(request: Request, ctx: Ctx, params: Params, page: Annotated[Pagin
         dropped=result.dropped,
         also_searched=result.also_searched,
         partial=result.partial,
+        related=result.related,
         notes=result.notes,
         took_ms=result.took_ms,
         hits=result.hits,
