@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
 from policydigest.model import Article, BlockKind, Issue
 from policydigest.store import IssueSummary, Store
-from policydigest.store.articles import StoredArticle, article_from_row, column_sql, date_sql
-from policydigest.store.desk_schema import CandidateRow
+from policydigest.store.articles import StoredArticle, article_from_row, column_sql, date_sql, vetted_sql
 from policydigest.store.repository import issue_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 from policydigest.web.schemas import ArticleDetail, ArticleItem, Duplicate
@@ -71,9 +70,7 @@ class Library:
 
     def _vetted(self) -> Any:
         """The condition an article must meet for readers to see it."""
-        placed = select(PlacementRow.article_id)
-        public = select(CandidateRow.article_id).where(CandidateRow.public.is_(True))
-        return or_(ArticleRow.id.in_(placed), ArticleRow.id.in_(public))
+        return vetted_sql()
 
     def published_issue_numbers(self) -> list[int]:
         """The 总期 of every stored issue (what restricted searches are limited to)."""
