@@ -93,10 +93,25 @@ def trend(
         for (x, series), ids in sorted(cells.items())
         if series in kept
     ]
+    return _drawn(name, title, x_title, series_title, points)
+
+
+def _drawn(name: str, title: str, x_title: str, series_title: str, points: list[Point]) -> Trend:
     if not points:
         return Trend(name, title, x_title, series_title, [], "", "")
     spec = _spec(points, x_title, series_title)
     return Trend(name, title, x_title, series_title, points, spec, vl_convert.vegalite_to_svg(spec))
+
+
+def within(chart: Trend, first: str, last: str, title: str | None = None) -> Trend:
+    """The chart redrawn with the points whose x lies from ``first`` to ``last`` (e.g. months "2025-01").
+
+    >>> t = trend("t", "标题", "月份", "类型", [("2024-12", "方案", 1), ("2025-02", "办法", 3)])
+    >>> [p.x for p in within(t, "2025-01", "2025-12").points]
+    ['2025-02']
+    """
+    points = [p for p in chart.points if first <= p.x <= last]
+    return _drawn(chart.name, title or chart.title, chart.x_title, chart.series_title, points)
 
 
 def documents_by_month(session: Session, *, vetted: bool = False) -> Trend:
