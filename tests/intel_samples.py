@@ -9,7 +9,7 @@ from policydigest.enrich.facts import extract_facts
 from policydigest.enrichment import Enrichment, TopicLabel, Topics
 from policydigest.model import Article, Block, Issue
 from policydigest.settings import Settings
-from policydigest.store import open_store
+from policydigest.store import Store, open_store
 from policydigest.store.desk_schema import CandidateRow
 
 NATIONAL = (
@@ -60,18 +60,24 @@ def policy_issue() -> Issue:
     )
 
 
-def sample_site(root: Path, **options: object) -> Settings:
-    """Settings of a web site under ``root`` (with ``options``) whose store holds :func:`policy_issue` (articles
-    1–3), the public :data:`PROGRESS` (4) and the unvetted :data:`UNVETTED` (5)."""
-    settings = Settings.model_validate(
-        {"database_url": f"sqlite:///{root / 'site.db'}", "index_path": root / "index", "catalogue_file": None}
-        | options
-    )
-    store = open_store(settings.database_url)
+def sample_store(url: str) -> Store:
+    """A store holding :func:`policy_issue` (articles 1–3), the public :data:`PROGRESS` (4) and the unvetted
+    :data:`UNVETTED` (5)."""
+    store = open_store(url)
     store.save_issue(policy_issue())
     with store.session() as session, session.begin():
         later = store.upsert_article(session, enriched(*PROGRESS, published=dt.date(2025, 6, 2), topic="算力"))
         session.flush()
         session.add(CandidateRow(article_id=later.id, public=True))
         store.upsert_article(session, enriched(*UNVETTED, published=dt.date(2025, 3, 10), topic="算力"))
+    return store
+
+
+def sample_site(root: Path, **options: object) -> Settings:
+    """Settings of a web site under ``root`` (with ``options``) whose store is :func:`sample_store`."""
+    settings = Settings.model_validate(
+        {"database_url": f"sqlite:///{root / 'site.db'}", "index_path": root / "index", "catalogue_file": None}
+        | options
+    )
+    sample_store(settings.database_url)
     return settings
