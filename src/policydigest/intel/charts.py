@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from policydigest.intel.diffusion import Diffusion
 from policydigest.intel.queries import list_documents
-from policydigest.store.articles import date_sql, vetted_sql
+from policydigest.store.articles import best_topic_sql, date_sql, vetted_sql
 from policydigest.store.intel_schema import IntelMentionRow, IntelTargetRow
 from policydigest.store.schema import ArticleRow
 
@@ -182,15 +182,11 @@ def topics_by_month(session: Session, *, vetted: bool = False) -> Trend:
     >>> topics_by_month(open_store("sqlite://").session()).points
     []
     """
-    day = date_sql()
-    query = select(ArticleRow.id, day, ArticleRow.enrichment["topics"]).where(day.is_not(None))
+    day, topic = date_sql(), best_topic_sql()
+    query = select(ArticleRow.id, day, topic).where(day.is_not(None), topic.is_not(None))
     if vetted:
         query = query.where(vetted_sql())
-    found = []
-    for article_id, date, topics in session.execute(query):
-        labels = (topics or {}).get("labels") or []
-        if labels and date:
-            found.append((str(date)[:7], str(labels[0]["label"]), article_id))
+    found = [(str(date)[:7], str(label), article_id) for article_id, date, label in session.execute(query)]
     return trend("topics", "各月文章（按主题）", "月份", "主题", found)
 
 

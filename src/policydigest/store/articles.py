@@ -124,6 +124,15 @@ def column_sql() -> ColumnElement[Any]:
     return func.coalesce(func.nullif(ArticleRow.column, ""), placed, enriched)
 
 
+def best_topic_sql() -> ColumnElement[Any]:
+    """:attr:`Enrichment.topic_labels`' first (best) label in SQL, or NULL before the topics stage ran.
+
+    >>> print(best_topic_sql().type)
+    VARCHAR
+    """
+    return ArticleRow.enrichment["topics"]["labels"][0]["label"].as_string()
+
+
 def vetted_sql(article_id: Any = ArticleRow.id) -> ColumnElement[bool]:
     """What readers may see: an article carried by an issue, or one an editor made public.
 
