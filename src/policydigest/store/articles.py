@@ -130,7 +130,8 @@ def best_topic_sql() -> ColumnElement[Any]:
     >>> print(best_topic_sql().type)
     VARCHAR
     """
-    return ArticleRow.enrichment["topics"]["labels"][0]["label"].as_string()
+    label: ColumnElement[Any] = ArticleRow.enrichment["topics"]["labels"][0]["label"].as_string()
+    return label
 
 
 def vetted_sql(article_id: Any = ArticleRow.id) -> ColumnElement[bool]:
