@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ def test_the_document_page_shows_issuer_government_and_the_provinces_that_follow
     assert "国家数据局" in page.text and "云南省" in page.text and "贯彻落实" in page.text
     data = client.get(f"/api/v1/documents/{plan}").json()
     assert {f["region"] for f in data["follow_ups"]} == {"云南省", "昆明市"}
-    assert any(r["reason"] == "落实本文件" for r in data["related"])
+    assert {(r["kind"], r["reason"]) for r in data["related"]} >= {("document", "cited_by"), ("article", "cited_by")}
 
 
 def test_a_document_without_follow_ups_says_so(client: TestClient) -> None:
@@ -58,7 +59,7 @@ def test_targets_filter_by_region_and_download_as_csv_and_xlsx(client: TestClien
     csv_text = client.get("/targets", params={"region": "云南", "format": "csv"}).content.decode("utf-8-sig")
     assert "算力枢纽" in csv_text
     book = load_workbook(io.BytesIO(client.get("/targets", params={"format": "xlsx"}).content))
-    assert book.active is not None and book.active.max_row == 4  # header + three targets
+    assert book.active is not None and book.active.max_row == 5  # header + four public targets
 
 
 def test_compare_page_and_its_spreadsheet_align_targets(client: TestClient) -> None:
@@ -72,6 +73,85 @@ def test_compare_page_and_its_spreadsheet_align_targets(client: TestClient) -> N
 
 def test_trends_draw_svg_charts_with_their_data_tables(client: TestClient) -> None:
     page = client.get("/trends")
-    assert page.status_code == 200 and page.text.count("<svg") == 2 and "<table>" in page.text
+    assert page.status_code == 200 and page.text.count("<svg") == 6 and page.text.count("<table>") == 6
     assert "http" not in page.text.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org", "")
+
+
+def test_trends_count_by_topic_region_issuer_and_kind_with_the_articles_behind_each_point(client: TestClient) -> None:
+    trends = {t["name"]: t for t in client.get("/api/v1/trends").json()["items"]}
+    assert {"topics", "regions", "issuers", "kinds", "levels", "targets"} <= set(trends)
+    topics = [(p["x"], p["series"], p["n"], p["article_ids"]) for p in trends["topics"]["points"]]
+    assert topics == [("2025-03", "算力", 2, [1, 2]), ("2025-06", "算力", 1, [4])]
+    issuers = {p["series"]: p["article_ids"] for p in trends["issuers"]["points"]}
+    assert issuers == {"国家数据局": [1], "云南省人民政府办公厅": [2]}
+    assert {p["series"] for p in trends["kinds"]["points"]} == {"计划", "方案"}
+    assert '<a href="/articles/4"' in client.get("/trends").text
+
+
+def test_a_national_document_shows_which_provinces_followed_when_and_which_have_not_yet(client: TestClient) -> None:
+    plan = _document_id(client, "“算力强基”")
+    spread = client.get(f"/api/v1/documents/{plan}/diffusion").json()
+    assert [(p["province"], p["date"], p["region"], p["follow_ups"]) for p in spread["followed"]] == [
+        ("云南省", "2025-03-20", "昆明市", 2)
+    ]
+    assert len(spread["pending"]) == 30 and "云南省" not in spread["pending"] and "北京市" in spread["pending"]
+    assert client.get(f"/api/v1/documents/{plan}").json()["diffusion"] == spread
+    page = client.get(f"/documents/{plan}").text
+    assert "各省落实情况" in page and page.count("<svg") == 1 and "尚未见落实的省份" in page
+
+
+def test_a_provincial_document_has_no_province_table_and_its_diffusion_api_says_why(client: TestClient) -> None:
+    local = _document_id(client, "云南省")
+    assert client.get(f"/api/v1/documents/{local}").json()["diffusion"] is None
+    answer = client.get(f"/api/v1/documents/{local}/diffusion")
+    assert answer.status_code == 404 and "不是国家级文件" in answer.json()["error"]["message"]
+    assert "各省落实情况" not in client.get(f"/documents/{local}").text
+
+
+def test_related_policies_give_their_reason_on_document_and_article_pages(client: TestClient) -> None:
+    local = _document_id(client, "云南省")
+    related = client.get(f"/api/v1/documents/{local}/related").json()["items"]
+    reasons = {(r["kind"], r["id"]): (r["reason"], r["detail"]) for r in related}
+    assert reasons[("document", _document_id(client, "“算力强基”"))][0] == "cites"
+    assert reasons[("article", 4)] == ("targets", "算力规模（云南省）")
+    of_article = {(r["kind"], r["id"]): r["reason"] for r in client.get("/api/v1/articles/2/related").json()["items"]}
+    assert of_article[("document", local)] == "announces" and of_article[("article", 3)] == "programme"
+    page = client.get("/articles/2").text
+    assert "相关政策" in page and "相同目标（同一指标与地区）：算力规模（云南省）" in page
+    assert client.get("/api/v1/articles/9999/related").json()["error"]["message"] == "没有编号为 9999 的文章"
+
+
+def test_a_target_lists_later_mentions_of_its_metric_and_region_as_progress(client: TestClient) -> None:
+    items = client.get("/api/v1/targets", params={"region": "云南"}).json()["items"]
+    scale = next(t for t in items if t["metric"] == "算力规模" and t["article_id"] == 2)
+    assert [(p["article_id"], p["date"], p["value"]) for p in scale["progress"]] == [(4, "2025-06-02", 12.0)]
+    assert next(t for t in items if t["article_id"] == 4)["progress"] == []
+    assert '<a href="/articles/4">2025-06-02：' in client.get("/targets", params={"region": "云南"}).text
+
+
+def test_anonymous_readers_see_no_trace_of_an_unvetted_article_in_the_intelligence(client: TestClient) -> None:
+    names = [d["name"] for d in client.get("/api/v1/documents").json()["documents"]]
+    assert not any(name.startswith("浙江省") for name in names)
+    plan = _document_id(client, "“算力强基”")
+    document = client.get(f"/api/v1/documents/{plan}").json()
+    assert 5 not in document["document"]["article_ids"] and "浙江省" in document["diffusion"]["pending"]
+    assert all(f["article_id"] != 5 for f in document["follow_ups"])
+    assert all(r["id"] != 5 for r in document["related"] if r["kind"] == "article")
+    traces = ("浙江省人民政府办公厅", "浙江省算力强基", "20EFLOPS", "2025-03-10")
+    for path in ("/documents", f"/documents/{plan}", "/targets", "/trends", "/articles/2", "/api/v1/trends"):
+        assert not [t for t in traces if t in client.get(path).text], path
+    assert client.get("/api/v1/targets", params={"region": "浙江"}).json()["total"] == 0
+    assert client.get("/api/v1/compare", params={"ids": "1,5"}).status_code == 404
+    assert client.get("/api/v1/articles/5/related").status_code == 404
+    hidden = client.get("/api/v1/documents/3")
+    assert hidden.status_code == 404 and hidden.json()["error"]["message"] == "没有编号为 3 的政策文件"
+
+
+def test_an_open_library_shows_the_unvetted_article_too(tmp_path: Path) -> None:
+    with TestClient(create_app(sample_site(tmp_path, web_open_library=True))) as opened:
+        names = [d["name"] for d in opened.get("/api/v1/documents").json()["documents"]]
+        assert any(name.startswith("浙江省") for name in names)
+        plan = _document_id(opened, "“算力强基”")
+        followed = opened.get(f"/api/v1/documents/{plan}/diffusion").json()["followed"]
+        assert [p["province"] for p in followed] == ["浙江省", "云南省"]
 

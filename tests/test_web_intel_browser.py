@@ -15,7 +15,16 @@ from tests.web_support import serving
 
 pytestmark = pytest.mark.slow
 
-PATHS = ["/documents", "/documents/1", "/targets", "/targets?region=云南", "/compare?ids=1,2", "/trends"]
+PATHS = [
+    "/documents",
+    "/documents/1",
+    "/documents/2",
+    "/articles/2",
+    "/targets",
+    "/targets?region=云南",
+    "/compare?ids=1,2",
+    "/trends",
+]
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Most articles a draft puts in one column; the rest stay in the draft as left out.",
     )
+    bulletin_trend_chart: bool = Field(
+        default=False,
+        description="Add a trend chart (policy documents per month over the year up to the issue, by kind, from "
+        "articles readers may see) with its data table to the rendered issue PDF and e-mail.",
+    )
     log_level: str = Field(default="WARNING", description="Logging level: DEBUG, INFO, WARNING or ERROR.")
     log_format: Literal["text", "json"] = Field(
         default="text",

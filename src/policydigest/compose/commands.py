@@ -253,7 +253,13 @@ def publish_command(
         published = publish(DraftRepository(store), profile, issue, fill_pages=pages)
         # Publishing queues the issue for every subscriber; `policydigest send` delivers it.
         readers = count_subscribers(store).get("active", 0)
-        queued = queue_issue(store, settings, store.get_issue(published.total_number))[1] if readers else 0
+        if readers:
+            from policydigest.compose.charts import issue_charts  # altair and vl-convert
+
+            stored = store.get_issue(published.total_number)
+            queued = queue_issue(store, settings, stored, issue_charts(store, settings, stored))[1]
+        else:
+            queued = 0
     console.print(
         f"published {escape(published.series)} 第{published.number}期 总第{published.total_number}期: "
         f"{len(published.articles)} articles (see `policydigest show {published.total_number}`)"
@@ -281,13 +287,17 @@ def render_command(
     out: Annotated[Path | None, typer.Option("--out", help="Output file (default: issue-总期.suffix).")] = None,
 ) -> None:
     """Render an issue as PDF, a standalone HTML page, e-mail HTML, Markdown, DOCX or 公众号 HTML."""
-    from policydigest.render.output import render_issue  # the renderers load typst, jinja2 and python-docx
+    from policydigest.compose.charts import issue_charts  # altair and vl-convert
+    from policydigest.render.output import WITH_CHARTS, render_issue  # typst, jinja2 and python-docx
 
     with _errors():
         settings, store, profile = _context()
         found, is_draft = find_issue(store, profile, issue)
-        data = render_issue(found, fmt.value, profile=profile, default_columns=settings.columns)
+        charts = issue_charts(store, settings, found) if fmt.value in WITH_CHARTS else []
+        data = render_issue(found, fmt.value, profile=profile, default_columns=settings.columns, charts=charts)
         path = out or Path(f"issue-{found.total_number}{_SUFFIX[fmt.value]}")
         path.write_bytes(data)
     note = " [yellow](draft preview: not published)[/]" if is_draft else ""
     console.print(f"wrote {path} ({len(data):,} bytes){note}")
+    if charts:
+        console.print(f"with {len(charts)} trend chart(s) (setting bulletin_trend_chart)")

@@ -6,10 +6,13 @@ no-op for who has it already) and sends what is left, so it also resumes a stopp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from policydigest.delivery.sending import SendReport, deliver, queue_mailing
 from policydigest.delivery.subscribers import active_ids
 from policydigest.model import Issue
 from policydigest.render.email import render_email
+from policydigest.render.figures import IssueChart
 from policydigest.settings import Settings
 from policydigest.store import Store
 
@@ -31,8 +34,11 @@ def issue_key(issue: Issue) -> str:
     return f"issue:{issue.series}:{issue.total_number}"
 
 
-def queue_issue(store: Store, settings: Settings, issue: Issue) -> tuple[int, int]:
-    """Queue ``issue`` for every active subscriber who wants the whole issue; (mailing id, newly queued)."""
+def queue_issue(
+    store: Store, settings: Settings, issue: Issue, charts: Sequence[IssueChart] = ()
+) -> tuple[int, int]:
+    """Queue ``issue`` (with ``charts``) for every active subscriber who wants the whole issue; (mailing id,
+    newly queued)."""
     with store.session() as session:
         readers = active_ids(session, whole_issue=True)
     return queue_mailing(
@@ -40,7 +46,7 @@ def queue_issue(store: Store, settings: Settings, issue: Issue) -> tuple[int, in
         key=issue_key(issue),
         kind="issue",
         subject=issue_subject(issue),
-        html=render_email(issue, columns=settings.columns),
+        html=render_email(issue, columns=settings.columns, charts=charts),
         subscriber_ids=readers,
         article_ids=[a.id for a in issue.articles if a.id is not None],
     )

@@ -260,11 +260,17 @@ def _regroup(session: Session, keys: Iterable[str]) -> None:
             if document is None:
                 document = IntelDocumentRow(key=key)
                 session.add(document)
-            _fill(document, mentions)
+            fill_document(document, mentions)
 
 
-def _fill(document: IntelDocumentRow, mentions: list[IntelMentionRow]) -> None:
-    """A document's fields: from its announcing mention (the earliest), else from its earliest mention."""
+def fill_document(document: IntelDocumentRow, mentions: list[IntelMentionRow]) -> None:
+    """A document's fields from its mentions (earliest first): from the announcing one, else the earliest.
+
+    >>> row = IntelDocumentRow(key="k")
+    >>> fill_document(row, [IntelMentionRow(name="《甲》", announces=True, article_id=3, issuers=[], aliases=[])])
+    >>> row.name, row.announcing_article_id, row.mentions
+    ('《甲》', 3, 1)
+    """
     announcing = next((m for m in mentions if m.announces), None)
     source = announcing or mentions[0]
     document.name = source.name

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from policydigest.errors import BadInputError, NotFoundError
+from policydigest.intel.build import fill_document
 from policydigest.intel.documents import document_key
 from policydigest.intel.followups import LEVEL_RANK
 from policydigest.model import BlockKind
-from policydigest.store.articles import load_articles
+from policydigest.store.articles import load_articles, vetted_sql
 from policydigest.store.intel_schema import IntelDocumentRow, IntelFollowUpRow, IntelMentionRow, IntelTargetRow
 from policydigest.store.schema import ArticleRow
 
@@ -64,14 +65,30 @@ def _view(row: IntelDocumentRow, article_ids: list[int] | None = None) -> Docume
 
 
 def list_documents(
-    session: Session, *, level: str | None = None, region: str | None = None, kind: str | None = None
+    session: Session,
+    *,
+    level: str | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+    vetted: bool = False,
 ) -> list[DocumentView]:
     """Every document, most mentioned first, optionally of one level, region or kind.
 
+    ``vetted``: built from the articles readers may see only (:func:`~policydigest.store.articles.vetted_sql`).
+
     >>> from policydigest.store import open_store
-    >>> list_documents(open_store("sqlite://").session())
+    >>> list_documents(open_store("sqlite://").session(), vetted=True)
     []
     """
+    if vetted:
+        views = [
+            v
+            for v in vetted_views(session).values()
+            if all(value in (None, "", have) for value, have in ((level, v.level), (region, v.region), (kind, v.kind)))
+        ]
+        views.sort(key=lambda v: v.id)
+        views.sort(key=lambda v: v.first_seen or "", reverse=True)
+        return sorted(views, key=lambda v: -v.mentions)
     query = select(IntelDocumentRow).order_by(
         IntelDocumentRow.mentions.desc(), IntelDocumentRow.first_seen.desc(), IntelDocumentRow.id
     )
@@ -94,8 +111,39 @@ def list_documents(
     return [_view(row, mentioned.get(row.key, [])) for row in rows]
 
 
-def find_document(session: Session, name_or_id: str) -> DocumentView:
+def vetted_views(session: Session, keys: list[str] | None = None) -> dict[str, DocumentView]:
+    """Documents (all, or those with these keys) as readers see them: grouped from vetted articles' mentions only.
+
+    A document named only in unvetted articles is absent; one also named in them keeps no trace of
+    them (its first date, announcing article and counts come from the vetted ones).
+
+    >>> from policydigest.store import open_store
+    >>> vetted_views(open_store("sqlite://").session(), ["k"])
+    {}
+    """
+    query = (
+        select(IntelMentionRow, IntelDocumentRow.id)
+        .join(IntelDocumentRow, IntelDocumentRow.key == IntelMentionRow.key)
+        .where(vetted_sql(IntelMentionRow.article_id))
+        .order_by(IntelMentionRow.date.is_(None), IntelMentionRow.date, IntelMentionRow.article_id)
+    )
+    if keys is not None:
+        query = query.where(IntelMentionRow.key.in_(keys))
+    grouped: dict[str, tuple[int, list[IntelMentionRow]]] = {}
+    for mention, document_id in session.execute(query):
+        grouped.setdefault(mention.key, (document_id, []))[1].append(mention)
+    views = {}
+    for key, (document_id, mentions) in grouped.items():
+        row = IntelDocumentRow(id=document_id, key=key)
+        fill_document(row, mentions)
+        views[key] = _view(row, sorted(m.article_id for m in mentions))
+    return views
+
+
+def find_document(session: Session, name_or_id: str, *, vetted: bool = False) -> DocumentView:
     """The document with this id, name, alias or (unique best) part of a name; raises :class:`NotFoundError`.
+
+    With ``vetted``, a document named in no article readers may see is not found either.
 
     >>> from policydigest.store import open_store
     >>> find_document(open_store("sqlite://").session(), "42")
@@ -104,23 +152,29 @@ def find_document(session: Session, name_or_id: str) -> DocumentView:
     """
     text = name_or_id.strip().strip("《》")
     if re.fullmatch(r"[dD]?\d{1,9}", text):
-        row = session.get(IntelDocumentRow, int(text.lstrip("dD")))
-        if row is None:
-            raise NotFoundError(f"没有编号为 {text} 的政策文件")
+        found = session.get(IntelDocumentRow, int(text.lstrip("dD")))
+        rows = [found] if found else []
+        missing = f"没有编号为 {text} 的政策文件"
     else:
         key = document_key(text)
         if not key:
             raise NotFoundError("文件名称为空")
-        row = session.scalar(select(IntelDocumentRow).where(IntelDocumentRow.key == key))
-        if row is None:
-            candidates = [
-                d
-                for d in session.scalars(select(IntelDocumentRow).order_by(IntelDocumentRow.mentions.desc()))
-                if key in d.key or key in (d.aliases or [])
-            ]
-            if not candidates:
-                raise NotFoundError(f"没有名称包含“{text}”的政策文件")
-            row = candidates[0]
+        exact = session.scalar(select(IntelDocumentRow).where(IntelDocumentRow.key == key))
+        rows = [exact] if exact else [
+            d
+            for d in session.scalars(select(IntelDocumentRow).order_by(IntelDocumentRow.mentions.desc()))
+            if key in d.key or key in (d.aliases or [])
+        ]
+        missing = f"没有名称包含“{text}”的政策文件"
+    if vetted:
+        views = vetted_views(session, [row.key for row in rows])
+        shown = [views[row.key] for row in rows if row.key in views]
+        if not shown:
+            raise NotFoundError(missing)
+        return shown[0]
+    if not rows:
+        raise NotFoundError(missing)
+    row = rows[0]
     ids = sorted(session.scalars(select(IntelMentionRow.article_id).where(IntelMentionRow.key == row.key)))
     return _view(row, ids)
 
@@ -138,14 +192,18 @@ class FollowUpView:
     lag_days: int | None
 
 
-def follow_ups_of(session: Session, document: DocumentView) -> list[FollowUpView]:
-    """The articles following up a document, earliest first: only from a lower level than the document's."""
-    rows = session.execute(
+def follow_ups_of(session: Session, document: DocumentView, *, vetted: bool = False) -> list[FollowUpView]:
+    """The articles following up a document, earliest first: only from a lower level than the document's
+    (with ``vetted``, only articles readers may see)."""
+    query = (
         select(IntelFollowUpRow, ArticleRow.title)
         .join(ArticleRow, ArticleRow.id == IntelFollowUpRow.article_id)
         .where(IntelFollowUpRow.parent_key == _key(session, document.id))
         .order_by(IntelFollowUpRow.date.is_(None), IntelFollowUpRow.date, IntelFollowUpRow.article_id)
-    ).all()
+    )
+    if vetted:
+        query = query.where(vetted_sql(IntelFollowUpRow.article_id))
+    rows = session.execute(query).all()
     parent_rank = LEVEL_RANK.get(document.level or "", None)
     first = dt.date.fromisoformat(document.first_seen) if document.first_seen else None
     found = []
@@ -192,8 +250,10 @@ def list_targets(
     issuer: str | None = None,
     article_id: int | None = None,
     limit: int | None = None,
+    vetted: bool = False,
 ) -> list[TargetView]:
-    """Targets, soonest deadline first; ``region`` matches a prefix (贵州 → 贵州省).
+    """Targets, soonest deadline first; ``region`` matches a prefix (贵州 → 贵州省); ``vetted``: of articles
+    readers may see only.
 
     >>> from policydigest.store import open_store
     >>> list_targets(open_store("sqlite://").session(), region="贵州")
@@ -210,6 +270,8 @@ def list_targets(
         query = query.where(IntelTargetRow.issuer.contains(issuer.strip(), autoescape=True))
     if article_id is not None:
         query = query.where(IntelTargetRow.article_id == article_id)
+    if vetted:
+        query = query.where(vetted_sql(IntelTargetRow.article_id))
     if limit:
         query = query.limit(limit)
     return [
@@ -231,8 +293,9 @@ def list_targets(
     ]
 
 
-def compare(session: Session, ids: list[str]) -> dict[str, Any]:
-    """2–4 documents (``d12``) or articles (``12``) side by side, targets aligned by metric.
+def compare(session: Session, ids: list[str], *, vetted: bool = False) -> dict[str, Any]:
+    """2–4 documents (``d12``) or articles (``12``) side by side, targets aligned by metric (``vetted``: of
+    what readers may see only).
 
     >>> from policydigest.store import open_store
     >>> compare(open_store("sqlite://").session(), [str(n) for n in range(10)])
@@ -241,7 +304,7 @@ def compare(session: Session, ids: list[str]) -> dict[str, Any]:
     """
     if not COMPARE_MIN <= len(ids) <= COMPARE_MAX:
         raise BadInputError(f"一次只能比较 {COMPARE_MIN}–{COMPARE_MAX} 项，收到 {len(ids)} 项")
-    items = [_item(session, raw) for raw in ids]
+    items = [_item(session, raw, vetted) for raw in ids]
     metrics = sorted({t["metric"] for item in items for t in item["targets"]})
     aligned = [
         {"metric": m, "values": [next((t for t in item["targets"] if t["metric"] == m), None) for item in items]}
@@ -250,22 +313,25 @@ def compare(session: Session, ids: list[str]) -> dict[str, Any]:
     return {"items": items, "targets": aligned}
 
 
-def _item(session: Session, raw: str) -> dict[str, Any]:
+def _item(session: Session, raw: str, vetted: bool) -> dict[str, Any]:
     text = raw.strip()
     if re.fullmatch(r"[dD]\d{1,9}", text):
-        document = find_document(session, text)
+        document = find_document(session, text, vetted=vetted)
         article_id = document.announcing_article_id or (document.article_ids[0] if document.article_ids else None)
         head: dict[str, Any] = {"id": f"d{document.id}", "kind": "document", "document": asdict(document)}
     elif re.fullmatch(r"[aA]?\d{1,9}", text):
         article_id, head = int(text.lstrip("aA")), {"id": text.lstrip("aA"), "kind": "article"}
     else:
         raise BadInputError(f"无法识别的编号“{text}”：文章用数字（如 12），文件用 d 加数字（如 d3）")
+    if vetted and article_id is not None:
+        shown = session.scalar(select(ArticleRow.id).where(ArticleRow.id == article_id, vetted_sql()))
+        article_id = shown
     stored = load_articles(session, [article_id]) if article_id is not None else []
     if not stored:
         raise NotFoundError(f"没有编号为 {text} 的文章")
     article = stored[0].effective()
     facts = article.enrichment.facts
-    targets = list_targets(session, article_id=article.id)
+    targets = list_targets(session, article_id=article.id, vetted=vetted)
     return {
         **head,
         "article_id": article.id,
@@ -281,35 +347,3 @@ def _item(session: Session, raw: str) -> dict[str, Any]:
         "measures": [b.text for b in article.blocks if b.kind is BlockKind.HEADING],
         "targets": [asdict(t) for t in targets],
     }
-
-
-def related_documents(session: Session, document: DocumentView, limit: int = 10) -> list[dict[str, Any]]:
-    """Documents related to this one, each with its reason: follows it, it follows, same programme, named together.
-
-    >>> from policydigest.store import open_store
-    >>> view = DocumentView(1, "x", None, None, None, None, [], None, [], None, None, 0)
-    >>> related_documents(open_store("sqlite://").session(), view)
-    []
-    """
-    key = _key(session, document.id) if session.get(IntelDocumentRow, document.id) else document_key(document.name)
-    reasons: dict[str, str] = {}
-    for child in session.scalars(select(IntelFollowUpRow.child_key).where(IntelFollowUpRow.parent_key == key)):
-        if child:
-            reasons.setdefault(child, "落实本文件")
-    for (parent,) in session.execute(select(IntelFollowUpRow.parent_key).where(IntelFollowUpRow.child_key == key)):
-        reasons.setdefault(parent, "本文件所依据")
-    programme = re.match(r"^”([^”]{2,12})”", key)
-    if programme:
-        like = f"%”{programme.group(1)}”%"
-        for (other,) in session.execute(select(IntelDocumentRow.key).where(IntelDocumentRow.key.like(like))):
-            reasons.setdefault(other, "同一专项行动")
-    articles = select(IntelMentionRow.article_id).where(IntelMentionRow.key == key)
-    for (other,) in session.execute(
-        select(IntelMentionRow.key).where(IntelMentionRow.article_id.in_(articles)).distinct().limit(limit * 2)
-    ):
-        reasons.setdefault(other, "同篇文章提及")
-    reasons.pop(key, None)
-    if not reasons:
-        return []
-    rows = session.scalars(select(IntelDocumentRow).where(IntelDocumentRow.key.in_(list(reasons))))
-    return [{"id": row.id, "name": row.name, "reason": reasons[row.key]} for row in rows][:limit]

@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from policydigest.errors import RenderError
 from policydigest.model import Issue
 from policydigest.profile import Profile
+from policydigest.render.figures import IssueChart
 
 FORMATS = ("pdf", "html", "email", "md", "docx", "wechat")
+#: The formats that show charts passed in.
+WITH_CHARTS = ("pdf", "email")
 
 
 def columns_for(issue: Issue, profile: Profile, default_columns: Sequence[str]) -> list[str]:
@@ -16,8 +19,16 @@ def columns_for(issue: Issue, profile: Profile, default_columns: Sequence[str]) 
     return profile.column_names if issue.series == profile.series.title else list(default_columns)
 
 
-def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: Sequence[str]) -> bytes:
-    """``issue`` rendered as ``fmt`` (pdf, html, email, md, docx, wechat); the logo only in the profile's series.
+def render_issue(
+    issue: Issue,
+    fmt: str,
+    *,
+    profile: Profile,
+    default_columns: Sequence[str],
+    charts: Sequence[IssueChart] = (),
+) -> bytes:
+    """``issue`` rendered as ``fmt`` (pdf, html, email, md, docx, wechat); the logo only in the profile's series;
+    ``charts`` go into the PDF and the e-mail (the formats in :data:`WITH_CHARTS`).
 
     >>> import datetime as dt
     >>> from policydigest.profile import load_profile
@@ -30,7 +41,7 @@ def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: S
     if fmt == "pdf":
         from policydigest.render.pdf import render_pdf
 
-        return render_pdf(issue, columns=columns)
+        return render_pdf(issue, columns=columns, charts=charts)
     if fmt == "html":
         from policydigest.render.html import render_html
 
@@ -39,7 +50,7 @@ def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: S
     if fmt == "email":
         from policydigest.render.email import render_email
 
-        return render_email(issue, columns=columns).encode()
+        return render_email(issue, columns=columns, charts=charts).encode()
     if fmt == "wechat":
         from policydigest.render.wechat import render_wechat
 

@@ -25,6 +25,7 @@ import typst
 
 from policydigest.errors import RenderError
 from policydigest.model import Block, BlockKind, Issue
+from policydigest.render.figures import IssueChart
 from policydigest.render.toc import toc_groups
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ def _masthead_rows(issue: Issue) -> list[dict[str, Any]]:
     return rows
 
 
-def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
+def issue_document(issue: Issue, columns: Sequence[str], charts: Sequence[IssueChart] = ()) -> dict[str, Any]:
     """Everything the template shows, as plain JSON-ready data."""
     articles = []
     for article in issue.articles:
@@ -215,11 +216,20 @@ def issue_document(issue: Issue, columns: Sequence[str]) -> dict[str, Any]:
         "back_matter": [
             {"heading": section.heading, "blocks": _blocks(section.blocks)} for section in issue.back_matter
         ],
+        "charts": [
+            {
+                "title": chart.title,
+                "svg": chart.svg,
+                "header": [chart.x_title, chart.series_title, "数量"],
+                "rows": [[x, series, str(n)] for x, series, n in chart.rows],
+            }
+            for chart in charts
+        ],
     }
 
 
-def _inputs(issue: Issue, columns: Sequence[str]) -> dict[str, str]:
-    return {"issue": json.dumps(issue_document(issue, columns), ensure_ascii=False)}
+def _inputs(issue: Issue, columns: Sequence[str], charts: Sequence[IssueChart] = ()) -> dict[str, str]:
+    return {"issue": json.dumps(issue_document(issue, columns, charts), ensure_ascii=False)}
 
 
 def page_numbers(issue: Issue, *, columns: Sequence[str]) -> list[int]:
@@ -250,8 +260,9 @@ def page_numbers(issue: Issue, *, columns: Sequence[str]) -> list[int]:
     return pages
 
 
-def render_pdf(issue: Issue, *, columns: Sequence[str]) -> bytes:
-    """Render ``issue`` as an A4 bulletin PDF; ``columns`` orders the groups of 本期要目.
+def render_pdf(issue: Issue, *, columns: Sequence[str], charts: Sequence[IssueChart] = ()) -> bytes:
+    """Render ``issue`` as an A4 bulletin PDF; ``columns`` orders the groups of 本期要目; ``charts`` are
+    printed after the articles, each with its data table.
 
     >>> import datetime as dt
     >>> from policydigest.model import Article
@@ -260,7 +271,7 @@ def render_pdf(issue: Issue, *, columns: Sequence[str]) -> bytes:
     >>> render_pdf(issue, columns=["国策要论"])[:5]
     b'%PDF-'
     """
-    inputs = _inputs(issue, columns)
+    inputs = _inputs(issue, columns, charts)
     with _lock:
         try:
             pdf, warnings = _get_compiler().compile_with_warnings(format="pdf", sys_inputs=inputs)

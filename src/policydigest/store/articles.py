@@ -7,6 +7,8 @@ once, each in Python (for loaded articles) and in SQL (for filtering and orderin
 * the **effective column**: the article's own column, else the column of the earliest issue that
   placed it in one, else the column the enrichment stage chose;
 * the **date**: the publication date, else the date of the first issue that carried it.
+
+A third is SQL only: what readers may see (:func:`vetted_sql`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from policydigest.enrichment import Enrichment, upgrade_enrichment
 from policydigest.model import Article, AttachedDocument, Block, Provenance
+from policydigest.store.desk_schema import CandidateRow
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 
 #: Where an effective column came from.
@@ -119,6 +122,29 @@ def column_sql() -> ColumnElement[Any]:
     )
     enriched = ArticleRow.enrichment["column"]["column"].as_string()
     return func.coalesce(func.nullif(ArticleRow.column, ""), placed, enriched)
+
+
+def best_topic_sql() -> ColumnElement[Any]:
+    """:attr:`Enrichment.topic_labels`' first (best) label in SQL, or NULL before the topics stage ran.
+
+    >>> print(best_topic_sql().type)
+    VARCHAR
+    """
+    label: ColumnElement[Any] = ArticleRow.enrichment["topics"]["labels"][0]["label"].as_string()
+    return label
+
+
+def vetted_sql(article_id: Any = ArticleRow.id) -> ColumnElement[bool]:
+    """What readers may see: an article carried by an issue, or one an editor made public.
+
+    ``article_id`` is the column naming the article (another table's ``article_id`` filters its rows).
+
+    >>> print(vetted_sql())  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+    articles.id IN (SELECT issue_articles.article_id FROM issue_articles) OR articles.id IN (SELECT ...
+    """
+    placed = select(PlacementRow.article_id)
+    public = select(CandidateRow.article_id).where(CandidateRow.public.is_(True))
+    return or_(article_id.in_(placed), article_id.in_(public))
 
 
 # ---- rows to models ------------------------------------------------------------------------------

@@ -146,6 +146,11 @@ class WebContext:
         templates.env.globals["site"] = {"name": profile.series.title, "columns": context.columns}
         return context
 
+    @property
+    def vetted(self) -> bool:
+        """Whether readers see only vetted articles (and what is derived from them): the library is not open."""
+        return not self.library.open_library
+
     def render(self, name: str, values: Mapping[str, Any]) -> str:
         """Template ``name`` rendered with ``values`` (autoescaped)."""
         return self.templates.env.get_template(name).render(values)

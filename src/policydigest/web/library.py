@@ -8,16 +8,14 @@ indexes. What it returns are the API's own models (``policydigest.web.schemas``)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from policydigest.errors import NotFoundError
 from policydigest.model import Article, BlockKind, Issue
 from policydigest.store import IssueSummary, Store
-from policydigest.store.articles import StoredArticle, article_from_row, column_sql, date_sql
-from policydigest.store.desk_schema import CandidateRow
+from policydigest.store.articles import StoredArticle, article_from_row, column_sql, date_sql, vetted_sql
 from policydigest.store.repository import issue_from_row
 from policydigest.store.schema import ArticleRow, IssueRow, PlacementRow
 from policydigest.web.schemas import ArticleDetail, ArticleItem, Duplicate
@@ -69,12 +67,6 @@ class Library:
         #: Off: readers see only articles of published issues and those an editor made public.
         self.open_library = open_library
 
-    def _vetted(self) -> Any:
-        """The condition an article must meet for readers to see it."""
-        placed = select(PlacementRow.article_id)
-        public = select(CandidateRow.article_id).where(CandidateRow.public.is_(True))
-        return or_(ArticleRow.id.in_(placed), ArticleRow.id.in_(public))
-
     def published_issue_numbers(self) -> list[int]:
         """The 总期 of every stored issue (what restricted searches are limited to)."""
         with self.store.session() as session:
@@ -84,7 +76,7 @@ class Library:
         if self.open_library:
             return True
         with self.store.session() as session:
-            return session.scalar(select(ArticleRow.id).where(ArticleRow.id == article_id, self._vetted())) is not None
+            return session.scalar(select(ArticleRow.id).where(ArticleRow.id == article_id, vetted_sql())) is not None
 
     # ---- issues ------------------------------------------------------------------------------
 
@@ -183,7 +175,7 @@ class Library:
         query = select(ArticleRow.id).order_by(day.desc().nulls_last(), ArticleRow.id.desc())
         counted = select(func.count(ArticleRow.id))
         if not self.open_library:
-            query, counted = query.where(self._vetted()), counted.where(self._vetted())
+            query, counted = query.where(vetted_sql()), counted.where(vetted_sql())
         if column is not None:
             query, counted = query.where(column_sql() == column), counted.where(column_sql() == column)
         if issue is not None:

@@ -1,4 +1,5 @@
-"""Articles: the article page (text, facts linked to searches, topics, near-duplicates, more like this); API."""
+"""Articles: the article page (text, facts linked to searches, topics, near-duplicates, related policies, more
+like this); API."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse
 
+from policydigest.intel import refresh
+from policydigest.intel.related import RelatedAnswer, related_to_article
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.facts import fact_groups
 from policydigest.web.problems import ERROR_RESPONSES
@@ -37,9 +40,18 @@ async def article_page(ctx: Ctx, article_id: ArticleId) -> HTMLResponse:
                 (t.label, SearchParams(filters={"topic": (t.label,)}).query_string()) for t in detail.topics
             ],
             "similar": ctx.searcher.more_like_this(article_id, limit=MORE_LIKE_THIS),
+            "related": related_policies(ctx, article_id).items,
         }
 
     return await ctx.cached_page(f"article:{article_id}", "article.html.j2", values)
+
+
+def related_policies(ctx: WebContext, article_id: int) -> RelatedAnswer:
+    """Documents and articles related to an article, each with its reason (what readers may see only)."""
+    refresh(ctx.store)
+    with ctx.store.session() as session:
+        items = related_to_article(session, article_id, vetted=ctx.vetted)
+    return RelatedAnswer(kind="article", id=article_id, items=items)
 
 
 # ---- API ----------------------------------------------------------------------------------------
@@ -76,3 +88,12 @@ def similar_articles(
 ) -> SimilarAnswer:
     ctx.library.article(article_id)  # 404 for an article that is not stored
     return SimilarAnswer(id=article_id, items=ctx.searcher.more_like_this(article_id, limit=limit))
+
+
+@api.get(
+    "/articles/{article_id}/related",
+    response_model=RelatedAnswer,
+    summary="Policies related to an article, each with its reason",
+)
+def related_to(ctx: Ctx, article_id: ArticleId) -> RelatedAnswer:
+    return related_policies(ctx, article_id)

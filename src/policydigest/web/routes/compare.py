@@ -36,7 +36,8 @@ def compare_data(ctx: WebContext, ids: str) -> dict[str, Any]:
     refresh(ctx.store)
     with ctx.store.session() as session:
         try:
-            return compare(session, [part for part in ids.replace("，", ",").split(",") if part.strip()])
+            parts = [part for part in ids.replace("，", ",").split(",") if part.strip()]
+            return compare(session, parts, vetted=ctx.vetted)
         except BadInputError as exc:
             raise HTTPException(400, str(exc)) from None
 

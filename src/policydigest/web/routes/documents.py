@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from policydigest.intel import refresh
-from policydigest.intel.charts import LEVELS_ZH
-from policydigest.intel.queries import find_document, follow_ups_of, list_documents, list_targets, related_documents
+from policydigest.intel.charts import LEVELS_ZH, diffusion_chart
+from policydigest.intel.diffusion import Diffusion, diffusion
+from policydigest.intel.queries import find_document, follow_ups_of, list_documents, list_targets
+from policydigest.intel.related import RelatedAnswer, related_to_document
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.problems import ERROR_RESPONSES
 
@@ -36,8 +39,8 @@ def documents_data(ctx: WebContext, level: str | None, region: str | None) -> di
     """The documents and their facets (level, region)."""
     refresh(ctx.store)
     with ctx.store.session() as session:
-        every = list_documents(session)
-        shown = list_documents(session, level=level or None, region=region or None)
+        every = list_documents(session, vetted=ctx.vetted)
+        shown = [d for d in every if d.level == (level or d.level) and d.region == (region or d.region)]
     levels: dict[str, int] = {}
     regions: dict[str, int] = {}
     for d in every:
@@ -52,20 +55,35 @@ def documents_data(ctx: WebContext, level: str | None, region: str | None) -> di
 
 
 def document_data(ctx: WebContext, document_id: int) -> dict[str, Any]:
-    """One document, its follow-ups (a table of which provinces followed and when), targets and related policies."""
+    """One document, its follow-ups, which provinces followed (national documents), targets and related policies."""
     refresh(ctx.store)
+    shown = ctx.vetted
     with ctx.store.session() as session:
-        document = find_document(session, str(document_id))
-        links = follow_ups_of(session, document)
-        targets = [asdict(t) for a in document.article_ids[:1] for t in list_targets(session, article_id=a)]
-        related = related_documents(session, document)
+        document = find_document(session, str(document_id), vetted=shown)
+        links = follow_ups_of(session, document, vetted=shown)
+        announcing = document.announcing_article_id
+        targets = list_targets(session, article_id=announcing, vetted=shown) if announcing else []
+        related = related_to_document(session, document, vetted=shown)
+    spread = diffusion(document, links)
     return {
         "document": asdict(document),
         "follow_ups": [asdict(link) for link in links],
         "no_follow_ups": "暂无下级落实文件或文章" if not links else None,
-        "targets": targets if document.announcing_article_id else [],
-        "related": related,
+        "diffusion": spread.model_dump() if spread else None,
+        "targets": [asdict(t) for t in targets],
+        "related": [r.model_dump() for r in related],
     }
+
+
+def diffusion_data(ctx: WebContext, document_id: int) -> Diffusion:
+    """Which provinces followed a national document and when, and which have not yet (404 for others: there is none)."""
+    refresh(ctx.store)
+    with ctx.store.session() as session:
+        document = find_document(session, str(document_id), vetted=ctx.vetted)
+        spread = diffusion(document, follow_ups_of(session, document, vetted=ctx.vetted))
+    if spread is None:
+        raise HTTPException(404, f"编号为 {document_id} 的政策文件不是国家级文件，不统计各省落实情况")
+    return spread
 
 
 @pages.get("/documents", response_class=HTMLResponse)
@@ -81,8 +99,12 @@ def documents_page(ctx: Ctx, level: Level = None, region: Region = None) -> HTML
 def document_page(ctx: Ctx, document_id: DocumentId) -> HTMLResponse:
     """One document: issuers, dates, the articles naming it, its follow-ups, targets and related policies."""
     values = document_data(ctx, document_id)
+    spread = values["diffusion"]
+    # The SVG is drawn by vl-convert from province names of our own region table and counts: safe to inline.
+    chart = Markup(diffusion_chart(Diffusion.model_validate(spread))) if spread else ""
     return ctx.page(
-        "document.html.j2", {**values, "nav": "documents", "levels_zh": LEVELS_ZH, "relations_zh": RELATIONS_ZH}
+        "document.html.j2",
+        {**values, "nav": "documents", "levels_zh": LEVELS_ZH, "relations_zh": RELATIONS_ZH, "chart": chart},
     )
 
 
@@ -94,3 +116,21 @@ def documents_api(ctx: Ctx, level: Level = None, region: Region = None) -> dict[
 @api.get("/documents/{document_id}", summary="One document with its follow-ups, targets and related policies")
 def document_api(ctx: Ctx, document_id: DocumentId) -> dict[str, Any]:
     return document_data(ctx, document_id)
+
+
+@api.get(
+    "/documents/{document_id}/diffusion",
+    response_model=Diffusion,
+    summary="Which provinces followed a national document up, when, and which have not yet",
+)
+def diffusion_api(ctx: Ctx, document_id: DocumentId) -> Diffusion:
+    return diffusion_data(ctx, document_id)
+
+
+@api.get("/documents/{document_id}/related", response_model=RelatedAnswer, summary="Policies related to a document")
+def related_api(ctx: Ctx, document_id: DocumentId) -> RelatedAnswer:
+    refresh(ctx.store)
+    with ctx.store.session() as session:
+        document = find_document(session, str(document_id), vetted=ctx.vetted)
+        items = related_to_document(session, document, vetted=ctx.vetted)
+    return RelatedAnswer(kind="document", id=document_id, items=items)

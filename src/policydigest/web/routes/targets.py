@@ -1,4 +1,5 @@
-"""The target tracker: quantitative targets filtered by region, issuer and deadline, exported as CSV or XLSX."""
+"""The target tracker: quantitative targets filtered by region, issuer and deadline, each with its progress
+(later mentions of the same metric and region), exported as CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from policydigest.intel import refresh
 from policydigest.intel.export import to_csv, to_xlsx
+from policydigest.intel.progress import ProgressMention, progress_of
 from policydigest.intel.queries import TargetView, list_targets
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.problems import ERROR_RESPONSES
@@ -48,7 +50,15 @@ def targets_data(
 ) -> list[TargetView]:
     refresh(ctx.store)
     with ctx.store.session() as session:
-        return list_targets(session, region=region or None, issuer=issuer or None, due_before=_due(before, within))
+        return list_targets(
+            session, region=region or None, issuer=issuer or None, due_before=_due(before, within), vetted=ctx.vetted
+        )
+
+
+def with_progress(ctx: WebContext, targets: list[TargetView]) -> list[tuple[TargetView, list[ProgressMention]]]:
+    """Each target with its progress: later mentions of the same metric and region."""
+    with ctx.store.session() as session:
+        return list(zip(targets, progress_of(session, targets, vetted=ctx.vetted), strict=True))
 
 
 def _row(t: TargetView) -> list[Any]:
@@ -102,12 +112,13 @@ def targets_page(
         "due_before": due_before or "",
         "due_within": due_within or "",
     }
-    return ctx.page("targets.html.j2", {"nav": "targets", "targets": targets, "query": query})
+    return ctx.page("targets.html.j2", {"nav": "targets", "targets": with_progress(ctx, targets), "query": query})
 
 
-@api.get("/targets", summary="Quantitative targets, soonest deadline first")
+@api.get("/targets", summary="Quantitative targets, soonest deadline first, each with its progress")
 def targets_api(
     ctx: Ctx, region: Region = None, issuer: Issuer = None, due_before: DueBefore = None, due_within: DueWithin = None
 ) -> dict[str, Any]:
-    targets = targets_data(ctx, region, issuer, due_before, due_within)
-    return {"items": [asdict(t) for t in targets], "total": len(targets)}
+    targets = with_progress(ctx, targets_data(ctx, region, issuer, due_before, due_within))
+    items = [{**asdict(t), "progress": [m.model_dump(mode="json") for m in later]} for t, later in targets]
+    return {"items": items, "total": len(items)}

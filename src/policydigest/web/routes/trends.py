@@ -1,16 +1,17 @@
-"""Trends: documents by month and targets by year, as SVG charts drawn on the server, each with its data table."""
+"""Trends: counts by topic, region, issuer, document kind and level over time, and targets by year, as SVG
+charts drawn on the server, each with its data table and the articles behind each point."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
+from pydantic import BaseModel, Field
 
 from policydigest.intel import refresh
-from policydigest.intel.charts import Trend, documents_by_month, targets_by_year
+from policydigest.intel.charts import Trend, all_trends
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.problems import ERROR_RESPONSES
 
@@ -20,10 +21,35 @@ api = APIRouter(prefix="/api/v1", tags=["trends"], responses=ERROR_RESPONSES)
 Ctx = Annotated[WebContext, Depends(get_context)]
 
 
+class TrendPoint(BaseModel):
+    """One bar: its x label (a month or year), its series, its count and the articles counted."""
+
+    x: str
+    series: str
+    n: int
+    article_ids: list[int]
+
+
+class TrendSeries(BaseModel):
+    """One chart's data."""
+
+    name: str = Field(description="topics, regions, issuers, kinds, levels or targets.")
+    title: str
+    x_title: str
+    series_title: str
+    points: list[TrendPoint]
+
+
+class TrendList(BaseModel):
+    """Every trend chart's data."""
+
+    items: list[TrendSeries]
+
+
 def trends(ctx: WebContext) -> list[Trend]:
     refresh(ctx.store)
     with ctx.store.session() as session:
-        return [documents_by_month(session), targets_by_year(session)]
+        return all_trends(session, vetted=ctx.vetted)
 
 
 @pages.get("/trends", response_class=HTMLResponse)
@@ -33,6 +59,6 @@ def trends_page(ctx: Ctx) -> HTMLResponse:
     return ctx.page("trends.html.j2", {"nav": "trends", "charts": charts})
 
 
-@api.get("/trends", summary="Counts behind the trend charts")
-def trends_api(ctx: Ctx) -> dict[str, Any]:
-    return {"items": [{k: v for k, v in asdict(t).items() if k != "svg"} for t in trends(ctx)]}
+@api.get("/trends", response_model=TrendList, summary="Counts behind the trend charts, with the articles behind each")
+def trends_api(ctx: Ctx) -> TrendList:
+    return TrendList.model_validate({"items": trends(ctx)}, from_attributes=True)
