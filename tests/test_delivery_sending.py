@@ -92,7 +92,9 @@ def _sender(settings_env: dict[str, str], db: Path, total: int) -> subprocess.Po
 
 
 @pytest.mark.slow
-def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_and_repeats_at_most_the_one_in_flight(tmp_path: Path) -> None:
+def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_and_repeats_at_most_the_one_in_flight(
+    tmp_path: Path,
+) -> None:
     count = 2000
     with smtp_server() as (sink, port):
         settings = delivery_settings(tmp_path, port)

@@ -30,6 +30,10 @@ CONSENT_TEXT = (
     "我同意本刊以电子邮件向我发送每期简报及我选择的提醒。我的邮箱仅用于发送这些邮件，"
     "可随时通过每封邮件中的链接退订、查看、导出或删除我的数据。"
 )
+#: Every status a subscriber can have, and how pages name it.
+STATUS_LABELS = {
+    "pending": "待确认", "active": "已订阅", "unsubscribed": "已退订", "suppressed": "已屏蔽", "bounced": "退信"
+}
 CSV_FIELDS = ("email", "status", "whole_issue", "columns", "regions", "topics", "frequency", "consent_at",
               "consent_source", "confirmed_at")
 
@@ -243,22 +247,36 @@ def get_subscriber(store: Store, email: str) -> Subscriber:
         return Subscriber.of(row)
 
 
-def list_subscribers(store: Store, *, search: str = "", status: str | None = None) -> list[Subscriber]:
-    """Subscribers whose address contains ``search`` (and of ``status``), oldest first."""
-    stmt = select(SubscriberRow).order_by(SubscriberRow.id)
+def _matching(stmt: Any, search: str, status: str | None) -> Any:
     if search:
         stmt = stmt.where(SubscriberRow.email.contains(search.strip().lower(), autoescape=True))
     if status:
         stmt = stmt.where(SubscriberRow.status == status)
+    return stmt
+
+
+def list_subscribers(
+    store: Store, *, search: str = "", status: str | None = None, offset: int = 0, limit: int | None = None
+) -> list[Subscriber]:
+    """Subscribers whose address contains ``search`` (and of ``status``), oldest first; a page when limited.
+
+    >>> from policydigest.store import open_store
+    >>> store = open_store("sqlite://")
+    >>> for address in ("a@example.org", "b@example.org", "c@example.net"):
+    ...     _ = add_subscriber(store, address)
+    >>> [s.email for s in list_subscribers(store, search="example.org", offset=1, limit=5)]
+    ['b@example.org']
+    """
+    stmt = _matching(select(SubscriberRow).order_by(SubscriberRow.id), search, status).offset(offset).limit(limit)
     with store.session() as session:
         return [Subscriber.of(row) for row in session.scalars(stmt)]
 
 
-def count_subscribers(store: Store) -> dict[str, int]:
-    """Subscribers by status."""
+def count_subscribers(store: Store, *, search: str = "") -> dict[str, int]:
+    """Subscribers by status (those whose address contains ``search``)."""
+    stmt = _matching(select(SubscriberRow.status, func.count()), search, None).group_by(SubscriberRow.status)
     with store.session() as session:
-        rows = session.execute(select(SubscriberRow.status, func.count()).group_by(SubscriberRow.status))
-        return {status: count for status, count in rows}
+        return {status: count for status, count in session.execute(stmt)}
 
 
 def delete_subscriber(store: Store, email: str) -> bool:
@@ -360,7 +378,7 @@ def import_csv(store: Store, text: str, *, source: str) -> ImportReport:
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or "email" not in reader.fieldnames:
-        raise DeliveryError("the CSV needs a header row with an 'email' column")
+        raise DeliveryError("CSV 需要一行表头，其中有 email 列")
     for line, record in enumerate(reader, start=2):
         try:
             frequency = (record.get("frequency") or "weekly").strip()
