@@ -43,7 +43,7 @@ def subscribe(desk: DeskActions) -> None:
     """Two readers of the whole issue, one of one column only, and one who has not confirmed."""
     subs.add_subscriber(desk.store, "whole1@example.org")
     subs.add_subscriber(desk.store, "whole2@example.org")
-    one_column = subs.Preferences(whole_issue=False, columns=("地方新政",))
+    one_column = subs.Preferences(whole_issue=False, follows={"column": ["地方新政"]})
     subs.add_subscriber(desk.store, "column@example.org", prefs=one_column)
     subs.request_subscription(desk.store, "pending@example.org", source="web")
 

@@ -99,7 +99,7 @@ def test_an_uploaded_csv_is_imported_and_its_bad_rows_reported(desk: tuple[TestC
     )
     assert "已导入 2 位订阅者" in answer.text and "第3行" in answer.text
     found = subs.get_subscriber(store, "a@example.org")
-    assert found.preferences.columns == ("地方新政", "产业前沿") and found.preferences.frequency == "daily"
+    assert found.preferences.followed("column") == ("地方新政", "产业前沿") and found.preferences.frequency == "daily"
     assert found.consent_source == "desk import admin"
 
     headless = client.post(
@@ -116,7 +116,7 @@ def test_the_export_is_the_searched_subscribers_and_imports_back(
     desk: tuple[TestClient, str, Store], tmp_path: Path
 ) -> None:
     client, _csrf, store = desk
-    subs.add_subscriber(store, "a@example.org", prefs=subs.Preferences(columns=("地方新政",)))
+    subs.add_subscriber(store, "a@example.org", prefs=subs.Preferences(follows={"column": ["地方新政"]}))
     subs.add_subscriber(store, "b@example.net")
     answer = client.get("/desk/subscribers/export.csv", params={"q": "example.org"})
     assert answer.headers["content-type"].startswith("text/csv")
@@ -127,7 +127,7 @@ def test_the_export_is_the_searched_subscribers_and_imports_back(
 
     elsewhere = open_store(f"sqlite:///{tmp_path / 'other.db'}")
     assert subs.import_csv(elsewhere, text, source="copy").added == 1
-    assert subs.get_subscriber(elsewhere, "a@example.org").preferences.columns == ("地方新政",)
+    assert subs.get_subscriber(elsewhere, "a@example.org").preferences.followed("column") == ("地方新政",)
 
 
 def test_addresses_and_consent_sources_are_escaped(desk: tuple[TestClient, str, Store]) -> None:
