@@ -75,8 +75,8 @@ class Preferences:
     """What a subscriber wants: the whole issue and/or alerts on values of the followed facets (``FOLLOWED``:
     columns, regions, topics) and on saved searches.
 
-    >>> Preferences(follows={"region": [" 贵州 ", ""]}).follows
-    {'region': ('贵州',)}
+    >>> Preferences(follows={"region": [" 贵州 ", ""], "topic": "算力"}).follows
+    {'region': ('贵州',), 'topic': ('算力',)}
     """
 
     whole_issue: bool = True
@@ -101,8 +101,9 @@ class Preferences:
         return tuple(v for values in self.follows.values() for v in values)
 
 
-def _strings(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
+def _strings(values: Iterable[object]) -> tuple[str, ...]:
+    listed = [values] if isinstance(values, str) else values  # one value given bare is one value, not letters
+    return tuple(dict.fromkeys(v.strip() for v in listed if isinstance(v, str) and v.strip()))
 
 
 @dataclass(frozen=True)
