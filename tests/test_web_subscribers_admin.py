@@ -80,7 +80,10 @@ def test_an_administrator_adds_suppresses_and_deletes(desk: tuple[TestClient, st
     refused = client.post("/desk/subscribers/add", data={"csrf": csrf, "email": "not-an-address"})
     assert "邮箱地址无效" in refused.text
 
-    client.post("/desk/subscribers/suppress", data={"csrf": csrf, "email": "New@example.org"})
+    listed = {"q": "new@", "status": "active"}
+    back = client.post("/desk/subscribers/suppress", data={"csrf": csrf, "email": "New@example.org", **listed},
+                       follow_redirects=False)
+    assert back.headers["location"].startswith("/desk/subscribers?q=new%40&status=active&flash=")
     assert subs.get_subscriber(store, "New@example.org").status == "suppressed"
     # A suppressed address stays suppressed when someone subscribes it again.
     assert subs.request_subscription(store, "New@example.org", source="web") == ("New@example.org", False)

@@ -42,7 +42,8 @@ def signed(action: str) -> Any:
 
 def _back(path: str, *, flash: str = "", problem: str = "") -> RedirectResponse:
     said = {k: v[:300] for k, v in (("flash", flash), ("problem", problem)) if v}
-    return RedirectResponse(path + ("?" + urlencode(said) if said else ""), status_code=303)
+    joiner = "&" if "?" in path else "?"
+    return RedirectResponse(path + (joiner + urlencode(said) if said else ""), status_code=303)
 
 
 def _do(path: str, work: Callable[[], str]) -> RedirectResponse:

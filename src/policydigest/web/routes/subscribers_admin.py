@@ -24,6 +24,9 @@ Admin = Annotated[Principal, Depends(require("subscribers.manage"))]
 Address = Annotated[str, Form(max_length=320)]
 Search = Annotated[str, Param(max_length=320)]
 Status = Annotated[str, Param(max_length=20)]
+#: The list's search and status, sent back by a row's buttons so the admin stays on the same list.
+FormSearch = Annotated[str, Form(max_length=320)]
+FormStatus = Annotated[str, Form(max_length=20)]
 HOME = "/desk/subscribers"
 PAGE_SIZE = 50
 #: Largest CSV an upload may be (about 100,000 subscribers).
@@ -99,19 +102,25 @@ def export_csv(ctx: Ctx, _who: Admin, q: Search = "", status: Status = "") -> Re
     )
 
 
+def _listed(q: str, status: str) -> str:
+    """The list as it was searched."""
+    query = urlencode({k: v for k, v in (("q", q), ("status", status)) if v})
+    return f"{HOME}?{query}" if query else HOME
+
+
 @pages.post(f"{HOME}/suppress")
-def suppress(ctx: Ctx, _who: Admin, email: Address) -> Response:
+def suppress(ctx: Ctx, _who: Admin, email: Address, q: FormSearch = "", status: FormStatus = "") -> Response:
     """屏蔽: no more mail to the address, and a new subscription from it is refused."""
     try:
         subs.set_status(ctx.store, email, "suppressed")
     except NotFoundError as exc:
-        return _back(HOME, problem=str(exc))
-    return _back(HOME, flash=f"已屏蔽 {email}，不再向其发送邮件")
+        return _back(_listed(q, status), problem=str(exc))
+    return _back(_listed(q, status), flash=f"已屏蔽 {email}，不再向其发送邮件")
 
 
 @pages.post(f"{HOME}/delete")
-def delete(ctx: Ctx, _who: Admin, email: Address) -> Response:
+def delete(ctx: Ctx, _who: Admin, email: Address, q: FormSearch = "", status: FormStatus = "") -> Response:
     """删除 the subscriber and everything kept about them."""
     if not subs.delete_subscriber(ctx.store, email):
-        return _back(HOME, problem=f"没有这个订阅：{email}")
-    return _back(HOME, flash=f"已删除 {email} 及其全部数据")
+        return _back(_listed(q, status), problem=f"没有这个订阅：{email}")
+    return _back(_listed(q, status), flash=f"已删除 {email} 及其全部数据")
