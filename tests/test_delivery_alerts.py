@@ -66,8 +66,8 @@ def test_a_column_preference_is_an_alert_too(tmp_path: Path) -> None:
         settings = delivery_settings(tmp_path, port)
         store, _ = store_with_issue(settings)
         sync = attach_search_index(store, settings)
-        add_subscriber(store, "local@example.org", prefs=Preferences(whole_issue=False, columns=("地方新政",),
-                                                                      frequency="weekly"))
+        local = Preferences(whole_issue=False, follows={"column": ["地方新政"]}, frequency="weekly")
+        add_subscriber(store, "local@example.org", prefs=local)
         report = run_alerts(store, settings, sync.index)
         in_column = sync.index.search(search_query("column=地方新政")).total
         assert report.digests == 1 and report.articles == in_column

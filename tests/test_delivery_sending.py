@@ -7,17 +7,23 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from policydigest.delivery.mail import MailTemplate
-from policydigest.delivery.publishing import send_issue
+from policydigest.delivery.publishing import queue_issue, send_issue
+from policydigest.delivery.sending import SendReport, deliver
 from policydigest.delivery.subscribers import add_subscriber, get_subscriber, import_csv
 from policydigest.errors import DeliveryError
+from policydigest.store import open_store
+from tests.conftest import PostgresServer
 from tests.delivery_support import delivery_settings, store_with_issue
 from tests.smtp_support import SmtpSink, free_port, smtp_server
 
@@ -92,7 +98,9 @@ def _sender(settings_env: dict[str, str], db: Path, total: int) -> subprocess.Po
 
 
 @pytest.mark.slow
-def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_and_repeats_at_most_the_one_in_flight(tmp_path: Path) -> None:
+def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_and_repeats_at_most_the_one_in_flight(
+    tmp_path: Path,
+) -> None:
     count = 2000
     with smtp_server() as (sink, port):
         settings = delivery_settings(tmp_path, port)
@@ -130,3 +138,51 @@ def test_a_sender_killed_mid_send_and_restarted_delivers_every_message_and_repea
         # whose commit was cut by the kill may arrive twice, and then with the same Message-ID.
         copies = sum(received.values()) - count
         assert copies <= 1, f"killed after {at_kill}: {copies} copies"
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh database on the throwaway PostgreSQL server."""
+    name = postgres_server.create_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)
+
+
+@pytest.mark.postgres
+def test_an_issue_sent_from_a_postgresql_store_arrives_once_per_reader(tmp_path: Path, postgres_url: str) -> None:
+    with smtp_server() as (sink, port):
+        settings = delivery_settings(tmp_path, port, database_url=postgres_url)
+        store, issue = store_with_issue(settings)
+        readers = [f"pg{i:02d}@example.org" for i in range(20)]
+        assert import_csv(store, "email\n" + "\n".join(readers) + "\n", source="test").added == len(readers)
+        report = send_issue(store, settings, issue.total_number)
+        assert (report.sent, report.failed, report.deferred) == (len(readers), 0, 0)
+        assert Counter(m["To"] for m in sink.messages) == Counter(readers)
+        # Sending again finds everything sent: nobody gets a second copy.
+        assert send_issue(store, settings, issue.total_number).sent == 0
+        assert len(sink.messages) == len(readers)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_senders_at_once_on_postgresql_deliver_each_message_once(tmp_path: Path, postgres_url: str) -> None:
+    count = 1000
+    with smtp_server() as (sink, port):
+        settings = delivery_settings(tmp_path, port, database_url=postgres_url)
+        store, issue = store_with_issue(settings)
+        readers = [f"r{i:04d}@example.org" for i in range(count)]
+        assert import_csv(store, "email\n" + "\n".join(readers) + "\n", source="test").added == count
+        mailing_id, queued = queue_issue(store, settings, issue)
+        assert queued == count
+        start = threading.Barrier(2)
+
+        def sender() -> SendReport:
+            own = open_store(postgres_url)  # a sender of its own: its engine, its connections
+            start.wait()
+            return deliver(own, settings, mailing_id=mailing_id)
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            reports = list(pool.map(lambda _: sender(), range(2)))
+        assert [r.sent > 0 for r in reports] == [True, True], "both senders took a share"
+        assert sum(r.sent for r in reports) == count
+        assert Counter(m["To"] for m in sink.messages) == Counter(readers)

@@ -305,3 +305,24 @@ def test_adding_the_documents_column_keeps_every_row_that_refers_to_an_article(t
         with store.engine.connect() as conn:
             assert conn.scalar(text("SELECT count(*) FROM draft_items")) == 1
         assert [s.article.documents for s in store.stored_articles([1])] == [[]]
+
+
+def test_a_subscribers_preference_columns_move_into_its_followed_facets(store_url: str) -> None:
+    engine = create_engine(store_url)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009_delivery")
+        conn.execute(
+            text(
+                "INSERT INTO subscribers (id, email, status, whole_issue, columns, regions, topics, frequency,"
+                " consent_source, consent_text, soft_bounces) VALUES (1, 'a@example.org', 'active', false,"
+                """ '["地方新政"]', '["贵州省", "遵义市"]', '[]', 'daily', 'web', '同意', 0)"""
+            )
+        )
+    engine.dispose()
+    with open_store(store_url) as store, store.engine.connect() as conn:
+        follows = conn.scalar(text("SELECT follows FROM subscribers"))
+        assert (json.loads(follows) if isinstance(follows, str) else follows) == {
+            "column": ["地方新政"], "region": ["贵州省", "遵义市"]
+        }

@@ -14,13 +14,14 @@ import html
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from sqlalchemy import select, update
 
 from policydigest.delivery.sending import SendReport, deliver, queue_mailing
-from policydigest.delivery.subscribers import now, write_session
+from policydigest.delivery.subscribers import Subscriber, now, write_session
 from policydigest.search import FACETS, Query, SearchHit, SearchIndex, SortOrder
+from policydigest.search.facets import FOLLOWED
 from policydigest.settings import Settings
 from policydigest.store import Store
 from policydigest.store.delivery_schema import AlertSentRow, SavedSearchRow, SubscriberRow
@@ -71,14 +72,15 @@ class Watch:
 
 
 def watches(row: SubscriberRow) -> list[Watch]:
-    """The saved searches and the column, region and topic preferences of a subscriber."""
+    """The saved searches and the followed facets (columns, regions, topics) of a subscriber."""
     found = [Watch(f"search{s.id}", s.name, search_query(s.query), s.query, s.frequency) for s in row.searches]
-    for facet, label, values in (("column", "栏目", row.columns), ("region", "地区", row.regions),
-                                 ("topic", "主题", row.topics)):
+    follows = Subscriber.of(row).preferences
+    for facet in FOLLOWED:
+        values = list(follows.followed(facet.name))
         if values:
-            qs = "&".join(f"{facet}={v}" for v in values)
-            query = Query(filters={facet: list(values)}, sort=SortOrder.DATE, limit=MOST_HITS, facets=False)
-            found.append(Watch(f"pref-{facet}", f"{label}：{'、'.join(values)}", query, qs, row.frequency))
+            qs = urlencode([(facet.param, v) for v in values])
+            query = Query(filters={facet.name: values}, sort=SortOrder.DATE, limit=MOST_HITS, facets=False)
+            found.append(Watch(f"pref-{facet.name}", f"{facet.label}：{'、'.join(values)}", query, qs, row.frequency))
     return found
 
 

@@ -58,7 +58,7 @@ def list_command(
     for s in subs.list_subscribers(open_cli_store(), search=search, status=status):
         p = s.preferences
         table.add_row(
-            escape(s.email), s.status, "yes" if p.whole_issue else "no", escape("、".join(p.columns)),
+            escape(s.email), s.status, "yes" if p.whole_issue else "no", escape("、".join(p.followed_values)),
             escape("、".join(x.name for x in p.searches)), escape(s.consent_source),
         )
     console.print(table)

@@ -5,10 +5,14 @@ The answer to a request never depends on whether the address subscribes already.
 
 from __future__ import annotations
 
+import hashlib
 import html
-import threading
+import logging
 import time
-from collections import deque
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from policydigest.delivery.sending import deliver, queue_mailing
 from policydigest.delivery.subscribers import (
@@ -18,13 +22,15 @@ from policydigest.delivery.subscribers import (
     confirm,
     normalize_address,
     request_subscription,
+    write_session,
 )
 from policydigest.delivery.tokens import Purpose, link, read_token
 from policydigest.errors import DeliveryError
 from policydigest.settings import Settings
 from policydigest.store import Store
-from policydigest.store.delivery_schema import SubscriberRow
+from policydigest.store.delivery_schema import RateLimitRow, SubscriberRow
 
+log = logging.getLogger(__name__)
 CONFIRM_SUBJECT = "请确认订阅"
 HOUR = 3600.0
 
@@ -34,31 +40,57 @@ class RateLimitedError(DeliveryError):
 
 
 class RateLimiter:
-    """At most ``limit`` events per key in a sliding ``window`` of seconds (in this process).
+    """At most ``limit`` events per key in a sliding ``window`` of seconds, kept in the store so that every
+    web process over it shares the count (keys are stored hashed: no address or IP is kept).
 
-    >>> limiter = RateLimiter(2)
+    On PostgreSQL the key's row is locked while one request counts, so N processes together keep the
+    limit; on SQLite the write lock does the same. Times are the processes' clocks (seconds since the epoch).
+
+    >>> from policydigest.store import open_store
+    >>> limiter = RateLimiter(open_store("sqlite://"), 2, name="ip")
     >>> [limiter.allow("k", at=t) for t in (0, 1, 2, 3601)]
     [True, True, False, True]
     """
 
-    def __init__(self, limit: int, window: float = HOUR) -> None:
-        self.limit, self.window = limit, window
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    #: Forget idle keys after this many counts in a process (a long-running server would grow the table).
+    PURGE_EVERY = 500
+
+    def __init__(self, store: Store, limit: int, window: float = HOUR, *, name: str) -> None:
+        self.store, self.limit, self.window, self.name = store, limit, window, name
+        self._counted = 0
+
+    def _key(self, key: str) -> str:
+        return hashlib.sha256(f"{self.name}:{key}".encode()).hexdigest()
 
     def allow(self, key: str, *, at: float | None = None) -> bool:
-        """Count one event for ``key``; whether it is within the limit."""
-        moment = time.monotonic() if at is None else at
-        with self._lock:
-            events = self._events.setdefault(key, deque())
-            while events and events[0] <= moment - self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                return False
-            events.append(moment)
-            if len(self._events) > 100_000:  # forget idle keys rather than grow without end
-                self._events = {k: v for k, v in self._events.items() if v}
-            return True
+        """Count one event for ``key``; whether it is within the limit (an event over it is not counted)."""
+        moment = time.time() if at is None else at
+        hashed = self._key(key)
+        dialect = self.store.engine.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        with write_session(self.store) as session, session.begin():
+            session.execute(
+                insert(RateLimitRow).values(key=hashed, events=[], last_at=moment).on_conflict_do_nothing()
+            )
+            # The row lock queues every process counting this key behind the one counting now.
+            row = session.scalars(select(RateLimitRow).where(RateLimitRow.key == hashed).with_for_update()).one()
+            events = [e for e in row.events if isinstance(e, int | float) and e > moment - self.window]
+            allowed = len(events) < self.limit
+            row.events = [*events, moment] if allowed else events
+            row.last_at = max(moment, row.last_at)
+        self._counted += 1
+        if self._counted % self.PURGE_EVERY == 0:
+            self.purge(moment)
+        return allowed
+
+    def purge(self, at: float | None = None) -> None:
+        """Delete the keys with no event in the window (best effort: a failure is logged and left to the next)."""
+        cutoff = (time.time() if at is None else at) - self.window
+        try:
+            with write_session(self.store) as session, session.begin():
+                session.execute(delete(RateLimitRow).where(RateLimitRow.last_at <= cutoff))
+        except DBAPIError as exc:  # two purges at once may deadlock on PostgreSQL
+            log.info("rate limits not purged: %s", exc.orig)
 
 
 class SubscribeDesk:
@@ -66,8 +98,8 @@ class SubscribeDesk:
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store, self.settings = store, settings
-        self.per_address = RateLimiter(settings.subscribe_limit_per_address)
-        self.per_ip = RateLimiter(settings.subscribe_limit_per_ip)
+        self.per_address = RateLimiter(store, settings.subscribe_limit_per_address, name="subscribe-address")
+        self.per_ip = RateLimiter(store, settings.subscribe_limit_per_ip, name="subscribe-ip")
 
     def request(self, email: str, *, ip: str, prefs: Preferences | None = None) -> None:
         """Handle one request; ``InvalidAddressError`` or ``RateLimitedError`` when refused, else silence."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from policydigest.errors import DeliveryError, InvalidAddressError, NotFoundError
+from policydigest.search.facets import FOLLOWED
 from policydigest.store import Store
 from policydigest.store.db import writer
 from policydigest.store.delivery_schema import DeliveryRow, SavedSearchRow, SubscriberRow
@@ -30,7 +31,12 @@ CONSENT_TEXT = (
     "我同意本刊以电子邮件向我发送每期简报及我选择的提醒。我的邮箱仅用于发送这些邮件，"
     "可随时通过每封邮件中的链接退订、查看、导出或删除我的数据。"
 )
-CSV_FIELDS = ("email", "status", "whole_issue", "columns", "regions", "topics", "frequency", "consent_at",
+#: Every status a subscriber can have, and how pages name it.
+STATUS_LABELS = {
+    "pending": "待确认", "active": "已订阅", "unsubscribed": "已退订", "suppressed": "已屏蔽", "bounced": "退信"
+}
+#: The CSV's columns: a followed facet's values under its query key (``columns``: 地方新政;产业前沿).
+CSV_FIELDS = ("email", "status", "whole_issue", *(f.query_key for f in FOLLOWED), "frequency", "consent_at",
               "consent_source", "confirmed_at")
 
 
@@ -66,14 +72,38 @@ class SavedSearch:
 
 @dataclass(frozen=True)
 class Preferences:
-    """What a subscriber wants: the whole issue and/or alerts on columns, regions, topics, saved searches."""
+    """What a subscriber wants: the whole issue and/or alerts on values of the followed facets (``FOLLOWED``:
+    columns, regions, topics) and on saved searches.
+
+    >>> Preferences(follows={"region": [" 贵州 ", ""], "topic": "算力"}).follows
+    {'region': ('贵州',), 'topic': ('算力',)}
+    """
 
     whole_issue: bool = True
-    columns: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
+    follows: Mapping[str, Sequence[str]] = field(default_factory=dict)  # facet name → values
     frequency: Frequency = "weekly"
     searches: tuple[SavedSearch, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        unknown = set(self.follows) - {f.name for f in FOLLOWED}
+        if unknown:
+            raise ValueError(f"not a facet subscribers can follow: {sorted(unknown)}")
+        cleaned = {f.name: _strings(self.follows.get(f.name, ())) for f in FOLLOWED}
+        object.__setattr__(self, "follows", {name: values for name, values in cleaned.items() if values})
+
+    def followed(self, facet: str) -> tuple[str, ...]:
+        """The values of one facet the subscriber follows (none: empty)."""
+        return tuple(self.follows.get(facet, ()))
+
+    @property
+    def followed_values(self) -> tuple[str, ...]:
+        """Every value followed, facet after facet."""
+        return tuple(v for values in self.follows.values() for v in values)
+
+
+def _strings(values: Iterable[object]) -> tuple[str, ...]:
+    listed = [values] if isinstance(values, str) else values  # one value given bare is one value, not letters
+    return tuple(dict.fromkeys(v.strip() for v in listed if isinstance(v, str) and v.strip()))
 
 
 @dataclass(frozen=True)
@@ -92,11 +122,10 @@ class Subscriber:
 
     @classmethod
     def of(cls, row: SubscriberRow) -> Subscriber:
+        follows = row.follows or {}
         prefs = Preferences(
             whole_issue=row.whole_issue,
-            columns=tuple(row.columns),
-            regions=tuple(row.regions),
-            topics=tuple(row.topics),
+            follows={f.name: follows[f.name] for f in FOLLOWED if isinstance(follows.get(f.name), list)},
             frequency="daily" if row.frequency == "daily" else "weekly",
             searches=tuple(
                 SavedSearch(s.name, s.query, "weekly" if s.frequency == "weekly" else "daily") for s in row.searches
@@ -122,7 +151,7 @@ def _find(session: Session, email: str) -> SubscriberRow | None:
 
 def _set_preferences(session: Session, row: SubscriberRow, prefs: Preferences) -> None:
     row.whole_issue = prefs.whole_issue
-    row.columns, row.regions, row.topics = list(prefs.columns), list(prefs.regions), list(prefs.topics)
+    row.follows = {name: list(values) for name, values in prefs.follows.items()}
     row.frequency = prefs.frequency
     for old in list(row.searches):
         session.delete(old)
@@ -243,22 +272,36 @@ def get_subscriber(store: Store, email: str) -> Subscriber:
         return Subscriber.of(row)
 
 
-def list_subscribers(store: Store, *, search: str = "", status: str | None = None) -> list[Subscriber]:
-    """Subscribers whose address contains ``search`` (and of ``status``), oldest first."""
-    stmt = select(SubscriberRow).order_by(SubscriberRow.id)
+def _matching(stmt: Any, search: str, status: str | None) -> Any:
     if search:
         stmt = stmt.where(SubscriberRow.email.contains(search.strip().lower(), autoescape=True))
     if status:
         stmt = stmt.where(SubscriberRow.status == status)
+    return stmt
+
+
+def list_subscribers(
+    store: Store, *, search: str = "", status: str | None = None, offset: int = 0, limit: int | None = None
+) -> list[Subscriber]:
+    """Subscribers whose address contains ``search`` (and of ``status``), oldest first; a page when limited.
+
+    >>> from policydigest.store import open_store
+    >>> store = open_store("sqlite://")
+    >>> for address in ("a@example.org", "b@example.org", "c@example.net"):
+    ...     _ = add_subscriber(store, address)
+    >>> [s.email for s in list_subscribers(store, search="example.org", offset=1, limit=5)]
+    ['b@example.org']
+    """
+    stmt = _matching(select(SubscriberRow).order_by(SubscriberRow.id), search, status).offset(offset).limit(limit)
     with store.session() as session:
         return [Subscriber.of(row) for row in session.scalars(stmt)]
 
 
-def count_subscribers(store: Store) -> dict[str, int]:
-    """Subscribers by status."""
+def count_subscribers(store: Store, *, search: str = "") -> dict[str, int]:
+    """Subscribers by status (those whose address contains ``search``)."""
+    stmt = _matching(select(SubscriberRow.status, func.count()), search, None).group_by(SubscriberRow.status)
     with store.session() as session:
-        rows = session.execute(select(SubscriberRow.status, func.count()).group_by(SubscriberRow.status))
-        return {status: count for status, count in rows}
+        return {status: count for status, count in session.execute(stmt)}
 
 
 def delete_subscriber(store: Store, email: str) -> bool:
@@ -288,9 +331,7 @@ def personal_data(store: Store, email: str) -> dict[str, Any]:
         "status": subscriber.status,
         "preferences": {
             "whole_issue": subscriber.preferences.whole_issue,
-            "columns": list(subscriber.preferences.columns),
-            "regions": list(subscriber.preferences.regions),
-            "topics": list(subscriber.preferences.topics),
+            **{f.query_key: list(subscriber.preferences.followed(f.name)) for f in FOLLOWED},
             "frequency": subscriber.preferences.frequency,
             "saved_searches": [
                 {"name": s.name, "query": s.query, "frequency": s.frequency} for s in subscriber.preferences.searches
@@ -327,9 +368,8 @@ def export_csv(subscribers: Sequence[Subscriber]) -> str:
     for s in subscribers:
         p = s.preferences
         table.writerow([
-            s.email, s.status, "yes" if p.whole_issue else "no", ";".join(p.columns), ";".join(p.regions),
-            ";".join(p.topics), p.frequency, _iso(s.consent_at) or "", _csv_safe(s.consent_source),
-            _iso(s.confirmed_at) or "",
+            s.email, s.status, "yes" if p.whole_issue else "no", *(";".join(p.followed(f.name)) for f in FOLLOWED),
+            p.frequency, _iso(s.consent_at) or "", _csv_safe(s.consent_source), _iso(s.confirmed_at) or "",
         ])
     return out.getvalue()
 
@@ -360,15 +400,13 @@ def import_csv(store: Store, text: str, *, source: str) -> ImportReport:
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or "email" not in reader.fieldnames:
-        raise DeliveryError("the CSV needs a header row with an 'email' column")
+        raise DeliveryError("CSV 需要一行表头，其中有 email 列")
     for line, record in enumerate(reader, start=2):
         try:
             frequency = (record.get("frequency") or "weekly").strip()
             prefs = Preferences(
                 whole_issue=(record.get("whole_issue") or "yes").strip().lower() not in ("no", "false", "0"),
-                columns=_split(record.get("columns") or ""),
-                regions=_split(record.get("regions") or ""),
-                topics=_split(record.get("topics") or ""),
+                follows={f.name: _split(record.get(f.query_key) or "") for f in FOLLOWED},
                 frequency="daily" if frequency == "daily" else "weekly",
             )
             add_subscriber(store, record.get("email") or "", source=source, prefs=prefs)

@@ -7,6 +7,7 @@ beyond the route's own check (a contributor assigns only to themselves), and ret
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,15 +15,19 @@ from policydigest.compose import edit
 from policydigest.compose.draft import candidate_item
 from policydigest.compose.model import Draft, ItemState
 from policydigest.compose.repository import DraftRepository
+from policydigest.delivery.publishing import queue_issue
 from policydigest.desk.accounts import User
 from policydigest.desk.inbox import CandidateState, Inbox
 from policydigest.desk.preview import Preview
 from policydigest.desk.roles import allowed
 from policydigest.desk.workflow import Desk
 from policydigest.errors import DeskError, DraftError, ForbiddenError
+from policydigest.model import Issue
 from policydigest.profile import Profile
 from policydigest.settings import Settings
 from policydigest.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -152,6 +157,22 @@ class DeskActions:
             return "；".join(said) or "无改动"
 
         return self._draft(user, version, "draft.issue", change)
+
+    # ---- publishing --------------------------------------------------------------------------------
+
+    def publish(self, user: User, version: int) -> tuple[Issue, int | None]:
+        """发布 the approved draft and queue its mailing; the issue and how many messages were queued
+        (None: e-mail delivery is not configured, and nothing was queued)."""
+        issue = self.desk.publish(version, user.name, user.role)
+        return issue, self.hand_off(issue)
+
+    def hand_off(self, issue: Issue) -> int | None:
+        """Queue a published issue for every subscriber who wants it (``policydigest send`` delivers it)."""
+        if not self.settings.smtp_host:
+            log.info("issue %s is not queued for e-mail: smtp_host is not set", issue.total_number)
+            return None
+        # The stored issue: its articles carry the ids the alerts leave out afterwards.
+        return queue_issue(self.store, self.settings, self.store.get_issue(issue.total_number))[1]
 
     # ---- the inbox ---------------------------------------------------------------------------------
 

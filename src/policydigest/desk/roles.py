@@ -43,6 +43,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "audit.view": _EDITORS,
     "users.manage": frozenset({Role.ADMIN}),
     "jobs.view": frozenset({Role.ADMIN}),
+    "subscribers.manage": frozenset({Role.ADMIN}),
 }
 
 

@@ -67,6 +67,7 @@ class Facet:
     route: str | None = None  # browse pages: /<route> lists the values, /<route>/<value> the articles
     nav_label: str = ""  # the browse link's text, when shorter than the label
     shown_as: str = "{}"  # how a value is written on pages
+    followed: bool = False  # subscribers can follow its values (alerts by e-mail)
 
     @property
     def param(self) -> str:
@@ -202,7 +203,10 @@ def read_issue(source: FacetSource) -> list[Tag]:
 
 #: Every facet, in the order pages show them.
 FACETS: tuple[Facet, ...] = (
-    Facet("column", "栏目", "columns", read_column, "Column: 国策要论, 地方新政 …", stored=True, route="columns"),
+    Facet(
+        "column", "栏目", "columns", read_column, "Column: 国策要论, 地方新政 …", stored=True, route="columns",
+        followed=True,
+    ),
     Facet(
         "region",
         "地区",
@@ -212,6 +216,7 @@ FACETS: tuple[Facet, ...] = (
         hierarchical=True,
         aliases=True,
         route="regions",
+        followed=True,
     ),
     Facet(
         "authority",
@@ -223,7 +228,7 @@ FACETS: tuple[Facet, ...] = (
         route="authorities",
         nav_label="机构",
     ),
-    Facet("topic", "主题", "topics", read_topic, "Topic id or label.", aliases=True, route="topics"),
+    Facet("topic", "主题", "topics", read_topic, "Topic id or label.", aliases=True, route="topics", followed=True),
     Facet("kind", "文件类型", "kinds", read_kind, "Document kind: 办法, 方案, 通知 …"),
     Facet("source", "来源", "sources", read_source, "Source (来源) as stored."),
     Facet("issue", "期号", "issues", read_issue, "Issue 总期 number.", numeric=True, stored=True, shown_as="总第{}期"),
@@ -232,6 +237,8 @@ FACET_BY_NAME: dict[str, Facet] = {f.name: f for f in FACETS}
 FACET_NAMES = tuple(FACET_BY_NAME)
 #: The facets with browse pages.
 BROWSABLE: tuple[Facet, ...] = tuple(f for f in FACETS if f.route)
+#: The facets subscribers can follow: their preferences, and the alerts on them.
+FOLLOWED: tuple[Facet, ...] = tuple(f for f in FACETS if f.followed)
 #: Distinct values counted per facet (the most frequent first).
 FACET_SIZE = 30
 

@@ -1,4 +1,5 @@
-"""Tables of delivery (revision 0009_delivery): subscribers, their saved searches, mailings and the send log.
+"""Tables of delivery (revisions 0009_delivery, 0010_delivery_limits): subscribers, their saved searches,
+mailings, the send log, and the subscribe form's rate limits.
 
 A *mailing* is one message body (an issue, an alert digest, a confirmation); a *delivery* is that
 mailing for one subscriber, unique per (mailing, subscriber), so that queueing twice sends once.
@@ -26,9 +27,8 @@ class SubscriberRow(Base):
     #: pending (not confirmed) · active · unsubscribed · suppressed (by an admin) · bounced
     status: Mapped[str] = mapped_column(String(20), index=True, default="pending")
     whole_issue: Mapped[bool] = mapped_column(Boolean, default=True)
-    columns: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    regions: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    topics: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: What the reader follows beside the issue: facet name → values (the facets are the search stage's)
+    follows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     frequency: Mapped[str] = mapped_column(String(10), default="weekly")
     consent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     consent_source: Mapped[str] = mapped_column(Text, default="")
@@ -105,3 +105,14 @@ class AlertSentRow(Base):
         ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True
     )
     article_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class RateLimitRow(Base):
+    """The recent events of one rate-limited key, shared by every web process (the key is hashed)."""
+
+    __tablename__ = "delivery_limits"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Seconds since the epoch of the events still in the window, oldest first.
+    events: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    last_at: Mapped[float] = mapped_column(Float, index=True)

@@ -20,6 +20,7 @@ from policydigest.web.routes import (
     search,
     sources,
     subscribe,
+    subscribers_admin,
     targets,
     trends,
 )
@@ -38,6 +39,7 @@ ROUTERS: list[APIRouter] = [
     compare.pages,
     trends.pages,
     subscribe.pages,
+    subscribers_admin.pages,
     feeds.router,
     issues.api,
     articles.api,

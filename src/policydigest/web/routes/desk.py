@@ -42,7 +42,8 @@ def signed(action: str) -> Any:
 
 def _back(path: str, *, flash: str = "", problem: str = "") -> RedirectResponse:
     said = {k: v[:300] for k, v in (("flash", flash), ("problem", problem)) if v}
-    return RedirectResponse(path + ("?" + urlencode(said) if said else ""), status_code=303)
+    joiner = "&" if "?" in path else "?"
+    return RedirectResponse(path + (joiner + urlencode(said) if said else ""), status_code=303)
 
 
 def _do(path: str, work: Callable[[], str]) -> RedirectResponse:
@@ -249,9 +250,10 @@ def publish(
     """发布: publish the approved draft; then the issue is on the public site."""
 
     def work() -> str:
-        issue = desk.desk.publish(version, who.user.name, who.user.role)
+        issue, queued = desk.publish(who.user, version)
         published(request, desk)
-        return f"已发布 第{issue.number}期 总第{issue.total_number}期（/issues/{issue.total_number}）"
+        mailed = "" if queued is None else f"；已为 {queued} 位订阅者排队邮件"
+        return f"已发布 第{issue.number}期 总第{issue.total_number}期（/issues/{issue.total_number}）{mailed}"
 
     return _do("/desk/draft", work)
 

@@ -238,15 +238,18 @@ class Published(BaseModel):
     total_number: int
     number: int
     articles: int
+    queued: int | None = Field(description="Messages queued for subscribers (null: e-mail is not configured).")
 
 
 @api.post("/draft/publish", response_model=Published, summary="发布 the approved draft")
 def publish(
     request: Request, desk: Actions, body: Versioned, user: Annotated[Principal, who("issue.publish")]
 ) -> Published:
-    issue = desk.desk.publish(body.version, user.user.name, user.user.role)
+    issue, queued = desk.publish(user.user, body.version)
     published(request, desk)
-    return Published(total_number=issue.total_number, number=issue.number, articles=len(issue.articles))
+    return Published(
+        total_number=issue.total_number, number=issue.number, articles=len(issue.articles), queued=queued
+    )
 
 
 @api.get("/audit", response_model=list[AuditEntry], summary="The audit log, newest first")

@@ -19,6 +19,7 @@ from policydigest.delivery.bounces import process_bounce
 from policydigest.delivery.optin import RateLimitedError, SubscribeDesk, confirm_token
 from policydigest.delivery.tokens import Purpose, make_token, read_token
 from policydigest.errors import DeliveryError, InvalidAddressError, NotFoundError, TokenError
+from policydigest.search.facets import FOLLOWED
 from policydigest.web.context import WebContext, get_context
 
 pages = APIRouter(include_in_schema=False)
@@ -26,6 +27,34 @@ pages = APIRouter(include_in_schema=False)
 Ctx = Annotated[WebContext, Depends(get_context)]
 Token = Annotated[str, Param(max_length=500)]
 Many = Annotated[list[str], Form(max_length=20)]
+#: The followed facet whose values are the profile's columns (checkboxes); the others are typed in.
+COLUMN = "column"
+#: Values one followed facet may hold, and the length of each.
+MOST_VALUES, LONGEST_VALUE = 20, 100
+
+
+async def followed_form(request: Request) -> dict[str, list[str]]:
+    """The followed facets' values of a preferences form: one field per facet (its ``param``); a typed
+    field may hold several values separated by ``;``."""
+    form = await request.form()
+    found = {}
+    for facet in FOLLOWED:
+        typed = [str(v).replace("；", ";").split(";") for v in form.getlist(facet.param)]
+        values = [v.strip() for parts in typed for v in parts if v.strip()]
+        if any(len(v) > LONGEST_VALUE for v in values) or len(values) > MOST_VALUES:
+            raise HTTPException(422, f"{facet.label}最多{MOST_VALUES}项，每项不超过{LONGEST_VALUE}字")
+        found[facet.name] = values
+    return found
+
+
+def follow_fields(ctx: WebContext, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the preferences form shows for each followed facet: its field, label, choices (the columns) and
+    the values ``data`` (``personal_data``) holds."""
+    return [
+        {"param": f.param, "label": f.label, "choices": ctx.columns if f.name == COLUMN else None,
+         "chosen": data["preferences"].get(f.query_key, [])}
+        for f in FOLLOWED
+    ]
 
 
 def _desk(request: Request, ctx: WebContext) -> SubscribeDesk:
@@ -54,9 +83,10 @@ def subscribe(
     frequency: Annotated[str, Form(max_length=10)] = "weekly",
 ) -> HTMLResponse:
     """Take a request; the answer is the same whether or not the address subscribes already."""
+    columns = [c for c in column if c in ctx.columns]
     prefs = subs.Preferences(
-        whole_issue=not column,
-        columns=tuple(c for c in column if c in ctx.columns),
+        whole_issue=not columns,
+        follows={COLUMN: columns},
         frequency="daily" if frequency == "daily" else "weekly",
     )
     ip = request.client.host if request.client else "unknown"
@@ -124,17 +154,15 @@ def subscription_page(ctx: Ctx, token: Token) -> HTMLResponse:
         data = subs.personal_data(ctx.store, email)
     except NotFoundError as exc:
         return _page(ctx, "我的订阅", status=404, message=str(exc))
-    return _page(ctx, "我的订阅", data=data, token=token)
+    return _page(ctx, "我的订阅", data=data, follows=follow_fields(ctx, data), token=token)
 
 
 @pages.post("/subscription")
 def update_subscription(
     ctx: Ctx,
     token: Token,
+    follows: Annotated[dict[str, list[str]], Depends(followed_form)],
     whole_issue: Annotated[str, Form(max_length=5)] = "",
-    column: Many = [],  # noqa: B006
-    regions: Annotated[str, Form(max_length=500)] = "",
-    topics: Annotated[str, Form(max_length=500)] = "",
     frequency: Annotated[str, Form(max_length=10)] = "weekly",
     search_name: Many = [],  # noqa: B006
     search_query: Many = [],  # noqa: B006
@@ -148,9 +176,7 @@ def update_subscription(
     )
     prefs = subs.Preferences(
         whole_issue=bool(whole_issue),
-        columns=tuple(c for c in column if c in ctx.columns),
-        regions=tuple(r.strip() for r in regions.replace("；", ";").split(";") if r.strip()),
-        topics=tuple(t.strip() for t in topics.replace("；", ";").split(";") if t.strip()),
+        follows={**follows, COLUMN: [c for c in follows[COLUMN] if c in ctx.columns]},
         frequency="daily" if frequency == "daily" else "weekly",
         searches=searches,
     )
@@ -159,7 +185,8 @@ def update_subscription(
         data = subs.personal_data(ctx.store, email)
     except NotFoundError as exc:
         return _page(ctx, "我的订阅", status=404, message=str(exc))
-    return _page(ctx, "我的订阅", message="已保存。", data=data, token=make_token(ctx.settings, Purpose.MANAGE, email))
+    token = make_token(ctx.settings, Purpose.MANAGE, email)
+    return _page(ctx, "我的订阅", message="已保存。", data=data, follows=follow_fields(ctx, data), token=token)
 
 
 @pages.get("/subscription/data.json")
