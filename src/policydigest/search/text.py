@@ -32,8 +32,9 @@ _WIDE = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 _FOLD = {0x3000: 0x20, **{code: code - 0xFEE0 for code in _WIDE}}
 _NEEDS_FOLD = re.compile("[\u3000\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _SPACE = re.compile("[\\s\ue000\ue001]+")
-_LATIN_CHARS = "0-9a-z\u00c0-\u024f"
-_LATIN = re.compile(f"[{_LATIN_CHARS}]+")
+#: The characters of Latin words (folded): code point ranges, first and last.
+_LATIN_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0xC0, 0x24F))
+_LATIN = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _LATIN_RANGES) + "]+")
 _SEP_POINT, _MARK_POINT = ord(SEP), ord(MARK)
 #: Joins the texts of a batch (a private-use character, neither white space nor Latin: it stays as it is).
 _JOIN = "\ue002"
@@ -80,7 +81,9 @@ def _code_points(text: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
     if not _LATIN.search(text):
         return points
     # A mark before and after each Latin run, vectorised (a regular expression per run is five times slower).
-    latin = ((points - 0x30) <= 9) | ((points - 0x61) <= 25) | ((points - 0xC0) <= 0x24F - 0xC0)
+    latin = np.zeros(len(points), dtype=bool)
+    for first, last in _LATIN_RANGES:
+        latin |= (points - first) <= last - first  # unsigned: below ``first`` wraps round to large
     edges = np.flatnonzero(np.diff(latin.astype(np.int8), prepend=0, append=0))
     return np.insert(points, edges, _MARK_POINT)
 
