@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from policydigest.search.text import MARK, SEP, bigrams, covering_bigrams, fold, index_terms, normalize, word_pattern
+from policydigest.search.text import (
+    MARK,
+    SEP,
+    bigrams,
+    covering_bigrams,
+    fold,
+    index_terms,
+    index_terms_many,
+    normalize,
+    word_pattern,
+)
 
 
 def test_full_width_latin_is_folded_and_lower_cased_keeping_length() -> None:
@@ -23,6 +33,19 @@ def test_every_character_starts_a_bigram_so_single_characters_are_findable() -> 
 def test_white_space_runs_become_one_separator_and_never_split_a_term() -> None:
     terms = index_terms("数据\n\n  要素").split(" ")
     assert terms == ["数据", "据" + SEP, SEP + "要", "要素", "素" + SEP]
+
+
+def test_a_batch_of_texts_gets_the_terms_each_text_gets_alone() -> None:
+    texts = ["数据要素", "", "AI+制造  GPT5 ", "ΟΔΟΣ 数据", "\ue002算力", "naïve ǅ 99"]
+    alone = [index_terms_many([text])[0] for text in texts]
+    assert index_terms_many(texts) == alone
+    assert alone[0].split(" ") == ["数据", "据要", "要素", "素" + SEP]
+
+
+def test_a_dotted_capital_i_in_a_batch_leaves_the_greek_final_sigma_of_another_text_as_alone() -> None:
+    texts = ["ΟΔΟΣ", "İzmir"]
+    assert index_terms_many(texts) == [index_terms("ΟΔΟΣ"), index_terms("İzmir")]
+    assert "ς" in index_terms("ΟΔΟΣ")
 
 
 def test_latin_words_are_wrapped_in_marks_so_they_match_whole() -> None:

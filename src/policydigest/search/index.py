@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from policydigest.search.query import (
     split_with_dictionary,
 )
 from policydigest.search.results import SearchHit, SearchResult
-from policydigest.search.schema import SCHEMA_VERSION, build_schema, register_analyzers, split_content, to_document
+from policydigest.search.schema import SCHEMA_VERSION, build_schema, register_analyzers, split_content, to_documents
 from policydigest.search.semantic import CANDIDATES, SemanticIndex, applies, fuse, meaning_text
 from policydigest.search.snippets import highlight, match_pattern, snippet, term_regex
 from policydigest.search.text import covering_bigrams, fold, index_terms, word_pattern
@@ -55,6 +56,8 @@ ALTERNATIVE_WEIGHT = 0.5
 WORD_BONUS = 10_000.0
 #: Hits fetched beyond the page to order ties deterministically.
 TIE_MARGIN = 20
+#: Articles turned into index documents together (their terms are computed in one pass).
+ADD_BATCH = 512
 _Q = tantivy.Query
 _FILTER_FIELDS = {"filters", "since", "until"}
 _TOTAL = "_total"  # the aggregation that counts the matches beside the facets
@@ -188,13 +191,15 @@ class SearchIndex:
         """Index ``articles`` in one commit; ``replace`` drops any earlier version of each first."""
         if self.semantic is not None:
             articles = self.semantic.add(articles)
+        pending = iter(articles)
         with self._lock, self._writer(heap, threads) as writer:
-            for article in articles:
-                if replace:
-                    writer.delete_documents_by_term("id", article.id)
-                writer.add_document(to_document(article))
-                if on_article:
-                    on_article()
+            while batch := list(islice(pending, ADD_BATCH)):
+                for article, document in zip(batch, to_documents(batch), strict=True):
+                    if replace:
+                        writer.delete_documents_by_term("id", article.id)
+                    writer.add_document(document)
+                    if on_article:
+                        on_article()
 
     def delete(self, ids: Iterable[int]) -> None:
         """Remove these articles from the index (unknown ids are ignored)."""

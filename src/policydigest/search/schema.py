@@ -15,7 +15,7 @@ import tantivy
 
 from policydigest.search.documents import IndexedArticle
 from policydigest.search.facets import FACETS, Facet, date_number
-from policydigest.search.text import index_terms
+from policydigest.search.text import index_terms_many
 
 #: Bump when the terms or the fixed fields change (the facets' fields count by themselves, see schema_version).
 TERMS_VERSION = 2
@@ -71,10 +71,20 @@ def to_document(article: IndexedArticle) -> tantivy.Document:
     >>> to_document(IndexedArticle(id=3, title="算力", body="正文")).to_dict()["id"]
     [3]
     """
+    return to_documents([article])[0]
+
+
+def to_documents(articles: Sequence[IndexedArticle]) -> list[tantivy.Document]:
+    """The index documents of a batch of articles (their terms are computed together, see ``index_terms_many``)."""
+    terms = index_terms_many([text for a in articles for text in (f"{a.title}\n{a.body}", a.title)])
+    return [_document(article, terms[2 * n], terms[2 * n + 1]) for n, article in enumerate(articles)]
+
+
+def _document(article: IndexedArticle, text_terms: str, title_terms: str) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_integer("id", article.id)
-    doc.add_text("text", index_terms(f"{article.title}\n{article.body}"))
-    doc.add_text("title", index_terms(article.title))
+    doc.add_text("text", text_terms)
+    doc.add_text("title", title_terms)
     doc.add_bytes("content", f"{article.title}{CONTENT_SEPARATOR}{article.body}".encode())
     for facet in FACETS:
         for value in article.facet(facet.name):
