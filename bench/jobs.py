@@ -1,11 +1,11 @@
 """The job queue: crawl throughput with 1 and 2 workers, and enrichment jobs through the queue against
 the in-process runner, in the same run.
 
-A throwaway PostgreSQL server (tests/postgres.py) holds the store and the queue; loopback fixture
-sites (tests/web_server.py, one per 127.0.0.x address) serve generated notice pages. Workers are real
-``policydigest worker`` processes. On this 2-core machine two workers share the same two cores as the
-fixture servers and PostgreSQL, so the scaling factor here is a floor, not the projection to more
-machines (see docs/scaling.md).
+A throwaway PostgreSQL server (tests/postgres.py) holds the store and the queue; loopback fixture sites
+(tests/web_server.py, one per 127.0.0.x address, named site1.test … through ``fetch_hosts``) serve generated
+notice pages. Workers are real ``policydigest worker`` processes. On this 2-core machine two workers share the
+same two cores as the fixture servers and PostgreSQL, so the scaling factor here is a floor, not the projection to
+more machines (see docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from tests.web_server import FixtureServer
 ROOT = Path(__file__).resolve().parents[1]
 ACTIVE = "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
 STAGES = ["facts", "topics", "column", "summary"]
+#: The loopback sites by name, resolved by the workers' ``fetch_hosts`` setting (no DNS, no /etc/hosts).
+HOSTS = {f"site{n}.test": f"127.0.0.{n + 1}" for n in range(1, 11)}
 
 
 def _env(db_catalogue: Path, index: Path) -> dict[str, str]:
@@ -47,6 +49,7 @@ def _env(db_catalogue: Path, index: Path) -> dict[str, str]:
         **os.environ,
         "PYTHONPATH": str(ROOT / "src"),
         "POLICYDIGEST_CATALOGUE_FILE": str(db_catalogue),
+        "POLICYDIGEST_FETCH_HOSTS": json.dumps(HOSTS),
         "POLICYDIGEST_FETCH_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
         "POLICYDIGEST_FETCH_HOST_DELAY": "0.005",
         "POLICYDIGEST_CRAWL_MAX_ITEMS": "1000",
@@ -161,7 +164,8 @@ def main(smoke: bool = False) -> None:
     console = Console()
     hosts_n, pages, articles = (2, 10, 20) if smoke else (10, 100, 1000)
     with throwaway_postgres() as server, TemporaryDirectory() as tmp:
-        hosts = [FixtureServer(f"127.0.0.{n + 2}", site=f"第{n}站点").start() for n in range(hosts_n)]
+        named = enumerate(list(HOSTS.items())[:hosts_n])
+        hosts = [FixtureServer(address, site=f"第{n}站点", name=name).start() for n, (name, address) in named]
         try:
             one = crawl_rate(server, hosts, pages, 1, Path(tmp))
             two = crawl_rate(server, hosts, pages, 2, Path(tmp))

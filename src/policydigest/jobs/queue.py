@@ -207,7 +207,10 @@ class JobQueue:
 
     def run_worker(self, *, concurrency: int, queues: Sequence[str] | None = None, wait: bool = True) -> None:
         """Run a worker until SIGINT/SIGTERM (or, with ``wait=False``, until the queue is empty)."""
+        from policydigest.jobs.tasks import warm_up
+
         self.open()  # the jobs' own follow-up jobs are deferred through this app
+        warm_up(self.settings, self, queues)  # dictionaries and models load now, not in the first job
         asyncio.run(self._work(self._new_app(), concurrency=concurrency, queues=queues, wait=wait))
 
     async def _work(

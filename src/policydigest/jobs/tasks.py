@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -98,6 +98,13 @@ def runtime(settings: Settings, queue: JobQueue | None) -> Runtime:
         if key not in _runtimes:
             _runtimes[key] = Runtime.build(settings, queue)
         return _runtimes[key]
+
+
+def warm_up(settings: Settings, queue: JobQueue, queues: Sequence[str] | None) -> None:
+    """Build this process's runtime (and the pipeline, when it takes enrichment jobs) before the first job."""
+    rt = runtime(settings, queue)
+    if queues is None or TASKS["enrich_articles"].queue in queues:
+        _ = rt.pipeline
 
 
 # ---- the work of each task ------------------------------------------------------------------------
