@@ -245,8 +245,8 @@ def render_on_publish(store: Store, settings: Settings) -> JobQueue | None:
     """On PostgreSQL, an issue published through ``store`` queues the rendering of its downloads in the
     same transaction (the queue is returned); None on SQLite, where the web app renders on first download.
 
-    >>> render_on_publish(__import__("policydigest.store", fromlist=["x"]).open_store("sqlite://"),
-    ...                   Settings(database_url="sqlite://")) is None
+    >>> from policydigest.store import open_store
+    >>> render_on_publish(open_store("sqlite://"), Settings(database_url="sqlite://")) is None
     True
     """
     queue = queue_for(settings)
