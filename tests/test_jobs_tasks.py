@@ -96,6 +96,12 @@ def test_a_queued_send_delivers_each_message_once_and_queueing_it_twice_is_one_j
     assert sorted(m["To"] for m in sink.messages) == ["a@example.org", "b@example.org"]
 
 
+def test_queueing_a_send_on_sqlite_says_the_queue_needs_postgresql(tmp_path: Path) -> None:
+    state.settings = None
+    result = runner.invoke(app, ["--db", str(tmp_path / "store.db"), "send", "1", "--enqueue"])
+    assert result.exit_code == 1 and "PostgreSQL" in result.output
+
+
 def test_a_send_that_cannot_work_is_dead_lettered_with_its_error(pg_url: str, tmp_path: Path) -> None:
     settings = settings_on(pg_url, tmp_path).model_copy(update={"smtp_host": None})
     store, issue = store_with_issue(settings)

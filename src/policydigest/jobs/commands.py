@@ -108,12 +108,12 @@ def send_command(
     if not enqueue:
         delivery_commands.send_command(total_number)
         return
-    store = open_cli_store()
+    queue = _queue()
     try:
-        store.get_issue(total_number)  # an unknown issue is refused here, not dead-lettered later
+        open_cli_store().get_issue(total_number)  # an unknown issue is refused here, not dead-lettered later
     except NotFoundError as exc:
         raise fail(str(exc), "see `policydigest issues`") from None
-    with _queue() as queue:
+    with queue:
         job = queue.defer("send_issue", lock=f"send:{total_number}", total_number=total_number)
     if job is None:
         console.print(f"总第{total_number}期 已在发送队列中")
