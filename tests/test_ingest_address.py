@@ -151,3 +151,34 @@ def test_the_connection_goes_to_the_checked_address_not_to_a_new_lookup(web: Any
         result = fetcher.fetch(f"http://news.example.test:{port}/generated/art/1.html")
     assert result.status == 200 and "数据资源登记".encode() in result.content
     assert web.state.requests[-1].headers.get("host") == f"news.example.test:{port}"
+
+
+# ---- host names from the settings: resolved without DNS, checked like any other -------------------------
+
+
+def test_a_host_named_in_fetch_hosts_is_reached_at_its_address_with_its_name_in_the_host_header(web: Any) -> None:
+    port = urlsplit(web.base).port
+    settings = Settings(
+        fetch_hosts={"Site3.test": "127.0.0.1"},
+        fetch_allowed_networks=["127.0.0.1/32"],
+        fetch_respect_robots=False,
+        fetch_host_delay=0,
+        fetch_timeout=5,
+    )
+    with Fetcher(settings, resolver=fake_dns({})) as fetcher:  # any other name would fail: this DNS knows none
+        result = fetcher.fetch(f"http://site3.test:{port}/generated/art/1.html")
+    assert result.status == 200
+    assert web.state.requests[-1].headers.get("host") == f"site3.test:{port}"
+
+
+def test_a_host_named_in_fetch_hosts_is_still_refused_at_a_private_address_unless_allowed() -> None:
+    settings = Settings(fetch_hosts={"intranet.test": "10.0.0.7"})
+    with Fetcher(settings, transport=httpx.MockTransport(never_called)) as fetcher, pytest.raises(
+        BlockedAddressError, match=r"intranet\.test \(10\.0\.0\.7\) is a private address"
+    ):
+        fetcher.fetch("http://intranet.test/news/")
+
+
+def test_an_address_in_fetch_hosts_that_is_not_one_is_refused_by_the_settings() -> None:
+    with pytest.raises(ValueError, match="fetch_hosts"):
+        Settings(fetch_hosts={"site.test": "not-an-address"})

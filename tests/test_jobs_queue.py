@@ -81,13 +81,13 @@ def test_a_new_article_queues_its_enrichment_in_the_same_transaction(queue_setti
             store.upsert_article(session, Article(title="未提交的文章", blocks=[Block.paragraph("正文")]))
             session.flush()
             session.rollback()
-        assert jobs_by_status(queue, "enrich_article") == {}
+        assert jobs_by_status(queue, "enrich_articles") == {}
         with store.session() as session, session.begin():
             row = store.upsert_article(session, Article(title="数据要素市场建设", blocks=[Block.paragraph("正文")]))
-        assert [job.task_kwargs for job in queue.app.job_manager.list_jobs(task="enrich_article")] == [
-            {"article_id": row.id}
+        assert [job.task_kwargs for job in queue.app.job_manager.list_jobs(task="enrich_articles")] == [
+            {"article_ids": [row.id]}
         ]
-        work_until(queue, lambda: jobs_by_status(queue, "enrich_article") == {"succeeded": 1})
+        work_until(queue, lambda: jobs_by_status(queue, "enrich_articles") == {"succeeded": 1})
     (stored,) = store.stored_articles([row.id])
     assert stored.article.enrichment.topics is not None
 

@@ -238,9 +238,10 @@ class FixtureServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, host: str = "127.0.0.1", site: str = "某市") -> None:
+    def __init__(self, host: str = "127.0.0.1", site: str = "某市", *, name: str | None = None) -> None:
+        """Listen on ``host``; ``name``: the host name its URLs use instead (the fetcher's ``fetch_hosts`` maps it)."""
         super().__init__((host, 0), Handler)
-        self.base = f"http://{host}:{self.server_address[1]}"
+        self.base = f"http://{name or host}:{self.server_address[1]}"
         self.site = site
         self.state = ServerState()
         self.slow_article_delay = 0.0

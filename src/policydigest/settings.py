@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, IPvAnyAddress, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -165,6 +165,11 @@ class Settings(BaseSettings):
     fetch_allowed_networks: list[str] = Field(
         default_factory=list,
         description="Networks (CIDR, e.g. 127.0.0.1/32) allowed even when fetch_allow_private is off.",
+    )
+    fetch_hosts: dict[str, IPvAnyAddress] = Field(
+        default_factory=dict,
+        description="Host names the fetcher resolves itself instead of asking DNS, name → address (JSON in the "
+        'environment: {"site3.test": "127.0.0.4"}); the address is still checked like any other.',
     )
     fetch_user_agent: str = Field(
         default="policydigest/0.1 (+policy bulletin crawler)",

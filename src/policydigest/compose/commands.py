@@ -26,6 +26,7 @@ from policydigest.console import state
 from policydigest.delivery.publishing import queue_issue
 from policydigest.delivery.subscribers import count_subscribers
 from policydigest.errors import NotFoundError, PolicydigestError
+from policydigest.jobs.queue import render_on_publish
 from policydigest.model import Issue
 from policydigest.profile import Profile, profile_for
 from policydigest.settings import Settings
@@ -250,6 +251,7 @@ def publish_command(
     """Freeze a draft into a stored issue and mark its articles published."""
     with _errors():
         settings, store, profile = _context()
+        render_on_publish(store, settings)  # on PostgreSQL, the issue's downloads are rendered by a worker
         published = publish(DraftRepository(store), profile, issue, fill_pages=pages)
         # Publishing queues the issue for every subscriber; `policydigest send` delivers it.
         readers = count_subscribers(store).get("active", 0)

@@ -4,7 +4,8 @@ The host of every request (and of every redirect hop) is resolved and *every* re
 checked before a connection is opened, so a refused address never sees a packet from us. The
 connection then goes to an address that was checked (:class:`CheckedBackend`), never to whatever a
 second DNS lookup answers: a host that resolves to a public address for the check and to a private one
-for the connection (DNS rebinding) gets nowhere.
+for the connection (DNS rebinding) gets nowhere. Names in the ``fetch_hosts`` setting are resolved from
+it, not by DNS (:func:`fixed_hosts`), and checked the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import httpcore
@@ -39,6 +40,24 @@ def system_resolver(host: str, port: int) -> list[str]:
     except socket.gaierror as exc:
         raise OSError(f"cannot resolve {host!r}: {exc.strerror}") from exc
     return sorted({str(info[4][0]) for info in infos})
+
+
+def fixed_hosts(hosts: Mapping[str, object], fallback: Resolver = system_resolver) -> Resolver:
+    """A resolver that answers the names in ``hosts`` (name → address) itself and asks ``fallback`` for others.
+
+    The answer is checked like any other (a private address still needs allowing), then connected to.
+
+    >>> resolve = fixed_hosts({"Site3.test": "127.0.0.4"})
+    >>> resolve("site3.test.", 80), resolve("127.0.0.1", 80)
+    (['127.0.0.4'], ['127.0.0.1'])
+    """
+    table = {name.lower().rstrip("."): str(address) for name, address in hosts.items()}
+
+    def resolve(host: str, port: int) -> list[str]:
+        found = table.get(host.lower().rstrip("."))
+        return [found] if found is not None else fallback(host, port)
+
+    return resolve
 
 
 def special_purpose(ip: IPAddress) -> str | None:

@@ -28,7 +28,14 @@ from policydigest.errors import (
     ResponseTooLargeError,
     RobotsDisallowedError,
 )
-from policydigest.ingest.address import AddressPolicy, Resolver, checked_transport, parse_networks, system_resolver
+from policydigest.ingest.address import (
+    AddressPolicy,
+    Resolver,
+    checked_transport,
+    fixed_hosts,
+    parse_networks,
+    system_resolver,
+)
 from policydigest.ingest.polite import HostGate, RobotsRules, origin
 from policydigest.settings import Settings
 from policydigest.store.crawl_state import CrawlState
@@ -162,7 +169,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
         self.policy = AddressPolicy(
             allow_private=settings.fetch_allow_private,
             allowed=parse_networks(settings.fetch_allowed_networks),
-            resolver=resolver,
+            resolver=fixed_hosts(settings.fetch_hosts, resolver) if settings.fetch_hosts else resolver,
         )
         self.gate = gate or HostGate(
             delay=settings.fetch_host_delay,

@@ -1,4 +1,4 @@
-"""The job queue: crawl, fetch, enrichment and rendering as jobs that any number of workers run.
+"""The job queue: crawl, fetch, enrichment, rendering and sending as jobs that any number of workers run.
 
 On PostgreSQL the queue is procrastinate's (jobs in the store's own database, taken with row locks,
 retried with backoff, recovered from dead workers). On SQLite, the embedded default, every command

@@ -1,4 +1,5 @@
-"""Command line of the job queue: ``worker``, ``jobs`` and ``crawl --enqueue`` (registered by ``policydigest.cli``)."""
+"""Command line of the job queue: ``worker``, ``jobs``, ``crawl --enqueue`` and ``send --enqueue`` (registered by
+``policydigest.cli``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from policydigest.console import console, err_console, fail, open_cli_store, state
-from policydigest.errors import ConfigError
+from policydigest.delivery import commands as delivery_commands
+from policydigest.errors import ConfigError, NotFoundError
 from policydigest.ingest import commands as ingest_commands
 from policydigest.jobs.queue import JobQueue, queue_for
 from policydigest.jobs.schedule import enqueue_due_sources
@@ -35,7 +37,8 @@ def worker_command(
         int | None, typer.Option("--concurrency", "-c", help="Jobs run at once (setting worker_concurrency).")
     ] = None,
     queues: Annotated[
-        str | None, typer.Option("--queues", "-q", help="Comma-separated queues to take jobs from: crawl,fetch,enrich.")
+        str | None,
+        typer.Option("--queues", "-q", help="Comma-separated queues: crawl,fetch,enrich,render,send."),
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty instead of waiting.")] = False,
 ) -> None:
@@ -93,3 +96,26 @@ def crawl_command(
     with _queue() as queue:
         queued = enqueue_due_sources(settings, store, queue, catalogue=catalogue, force=force)
     console.print(f"已排队 {len(queued)} 个来源：{', '.join(queued) or '无'}")
+
+
+def send_command(
+    total_number: Annotated[int, typer.Argument(help="The stored issue's 总期 number.")],
+    enqueue: Annotated[
+        bool, typer.Option("--enqueue", help="Queue the sending as a job for the workers instead of sending here.")
+    ] = False,
+) -> None:
+    """Send an issue to every subscriber by e-mail, or resume a send that stopped (or, with --enqueue, queue it)."""
+    if not enqueue:
+        delivery_commands.send_command(total_number)
+        return
+    queue = _queue()
+    try:
+        open_cli_store().get_issue(total_number)  # an unknown issue is refused here, not dead-lettered later
+    except NotFoundError as exc:
+        raise fail(str(exc), "see `policydigest issues`") from None
+    with queue:
+        job = queue.defer("send_issue", lock=f"send:{total_number}", total_number=total_number)
+    if job is None:
+        console.print(f"总第{total_number}期 已在发送队列中")
+    else:
+        console.print(f"已排队发送 总第{total_number}期（任务 {job}）")

@@ -80,7 +80,7 @@ class JobQueue:
     """procrastinate's queue on the store's PostgreSQL, with the project's tasks registered.
 
     >>> JobQueue(Settings(database_url="postgresql://db/policydigest")).task_names()[:2]
-    ['crawl_source', 'enrich_article']
+    ['crawl_source', 'enrich_articles']
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -146,12 +146,14 @@ class JobQueue:
         except procrastinate.exceptions.AlreadyEnqueued:
             return None
 
-    def attach(self, store: Store) -> None:
+    def attach(self, store: Store, *, published_only: bool = False) -> None:
         """Queue the follow-up work of new rows in the same transaction: a new link is fetched, a new article
-        enriched."""
-        from policydigest.jobs.tasks import follow_new_rows
+        enriched, a newly published issue rendered (``published_only``: that last one alone)."""
+        from policydigest.jobs.tasks import follow_new_rows, follow_published_issues
 
-        follow_new_rows(self, store)
+        follow_published_issues(self, store)
+        if not published_only:
+            follow_new_rows(self, store)
 
     def counts(self) -> list[QueueCount]:
         """Jobs per queue and state (also published as the queue-depth metric)."""
@@ -205,7 +207,10 @@ class JobQueue:
 
     def run_worker(self, *, concurrency: int, queues: Sequence[str] | None = None, wait: bool = True) -> None:
         """Run a worker until SIGINT/SIGTERM (or, with ``wait=False``, until the queue is empty)."""
+        from policydigest.jobs.tasks import warm_up
+
         self.open()  # the jobs' own follow-up jobs are deferred through this app
+        warm_up(self.settings, self, queues)  # dictionaries and models load now, not in the first job
         asyncio.run(self._work(self._new_app(), concurrency=concurrency, queues=queues, wait=wait))
 
     async def _work(
@@ -234,6 +239,20 @@ class JobQueue:
             except procrastinate.exceptions.ConnectorException:
                 log.exception("looking for stalled jobs failed; trying again later")
             await asyncio.sleep(max(1.0, self.settings.job_stalled_seconds / 2))
+
+
+def render_on_publish(store: Store, settings: Settings) -> JobQueue | None:
+    """On PostgreSQL, an issue published through ``store`` queues the rendering of its downloads in the
+    same transaction (the queue is returned); None on SQLite, where the web app renders on first download.
+
+    >>> from policydigest.store import open_store
+    >>> render_on_publish(open_store("sqlite://"), Settings(database_url="sqlite://")) is None
+    True
+    """
+    queue = queue_for(settings)
+    if queue is not None:
+        queue.attach(store, published_only=True)
+    return queue
 
 
 def queue_for(settings: Settings) -> JobQueue | None:

@@ -1,4 +1,5 @@
-"""The project's jobs, as procrastinate tasks: crawl a source, fetch one item, enrich one article.
+"""The project's jobs, as procrastinate tasks: crawl a source, fetch one item, enrich articles, render a
+published issue's outputs and send an issue by e-mail.
 
 Each task does the same work as the in-process path and through the same functions
 (``discover``, ``fetch_article``, ``settle_item``, the enrichment pipeline); a job run twice does
@@ -12,8 +13,9 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
@@ -21,6 +23,7 @@ from procrastinate import JobContext, RetryStrategy
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from policydigest.delivery.publishing import send_issue as send_issue_now
 from policydigest.enrich.pipeline import Pipeline, build_pipeline
 from policydigest.errors import FetchError, JobError, JobRetryError
 from policydigest.ingest.catalogue import SourceSpec, load_catalogue
@@ -29,10 +32,13 @@ from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import fetch_article, settle_item
 from policydigest.ingest.polite import SharedHostGate
 from policydigest.metrics import JOB_SECONDS, JOBS
+from policydigest.profile import profile_for
+from policydigest.render.output import render_issue as render_bytes
+from policydigest.render.published import PUBLISHED_FORMATS, published_file
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
 from policydigest.store.crawl_state import CrawlState
-from policydigest.store.schema import ArticleRow
+from policydigest.store.schema import ArticleRow, IssueRow
 from policydigest.store.source_schema import JobErrorRow, SeenItemRow
 from policydigest.store.sources import ItemStatus, SourceRepository
 
@@ -94,6 +100,13 @@ def runtime(settings: Settings, queue: JobQueue | None) -> Runtime:
         return _runtimes[key]
 
 
+def warm_up(settings: Settings, queue: JobQueue, queues: Sequence[str] | None) -> None:
+    """Build this process's runtime (and the pipeline, when it takes enrichment jobs) before the first job."""
+    rt = runtime(settings, queue)
+    if queues is None or TASKS["enrich_articles"].queue in queues:
+        _ = rt.pipeline
+
+
 # ---- the work of each task ------------------------------------------------------------------------
 
 
@@ -140,16 +153,44 @@ def fetch_item(rt: Runtime, queue: JobQueue | None, *, item_id: int) -> None:
         raise JobError(f"{item.url}: {result.reason} (given up after crawl_max_attempts)")
 
 
-def enrich_article(rt: Runtime, _queue: JobQueue | None, *, article_id: int) -> None:
-    """Run the enrichment stages that are not up to date on one stored article."""
-    found = rt.store.stored_articles([article_id])
-    if not found:
-        log.info("article #%d is gone; nothing to enrich", article_id)
+def enrich_articles(rt: Runtime, _queue: JobQueue | None, *, article_ids: list[int]) -> None:
+    """Run the enrichment stages that are not up to date on a batch of stored articles, stored in one write."""
+    found = rt.store.stored_articles(article_ids)
+    if len(found) < len(article_ids):
+        log.info("%d of %d articles are gone; nothing to enrich there", len(article_ids) - len(found), len(article_ids))
+    changed = {
+        stored.id: rt.pipeline.enrich(stored.article).enrichment
+        for stored in found
+        if not rt.pipeline.is_current(stored.article)
+    }
+    if changed:
+        rt.store.update_enrichment(changed)
+
+
+def render_issue(rt: Runtime, _queue: JobQueue | None, *, issue_id: int) -> None:
+    """Render a published issue's downloads (PDF, Word) into the outputs folder the web app serves them from."""
+    with rt.store.session() as session:
+        row = session.get(IssueRow, issue_id)
+        key = None if row is None else (row.total_number, row.series)
+    if key is None:
+        log.info("issue #%d is gone; nothing to render", issue_id)
         return
-    article = found[0].article
-    if rt.pipeline.is_current(article):
-        return
-    rt.store.update_enrichment({article_id: rt.pipeline.enrich(article).enrichment})
+    issue = rt.store.get_issue(*key)
+    profile = profile_for(rt.settings)
+    for fmt in PUBLISHED_FORMATS:
+        path = published_file(issue, fmt, rt.settings, partial(render_bytes, issue, fmt, profile=profile,
+                                                               default_columns=rt.settings.columns))  # fmt: skip
+        log.info("issue 总第%d期: %s ready", issue.total_number, path.name)
+
+
+def send_issue(rt: Runtime, _queue: JobQueue | None, *, total_number: int) -> None:
+    """Send the stored issue 总第``total_number``期 to every subscriber who has not got it yet (once each)."""
+    try:
+        report = send_issue_now(rt.store, rt.settings, total_number)
+    except OSError as exc:  # the mail server is down or unreachable: that may pass
+        raise JobRetryError(f"issue 总第{total_number}期: {exc}") from exc
+    if report.deferred:
+        raise JobRetryError(f"issue 总第{total_number}期: {report.deferred} message(s) wait for a retry")
 
 
 @dataclass(frozen=True)
@@ -164,8 +205,12 @@ class TaskSpec:
 TASKS: dict[str, TaskSpec] = {
     "crawl_source": TaskSpec("crawl", crawl_source),
     "fetch_item": TaskSpec("fetch", fetch_item),
-    "enrich_article": TaskSpec("enrich", enrich_article),
+    "enrich_articles": TaskSpec("enrich", enrich_articles),
+    "render_issue": TaskSpec("render", render_issue),
+    "send_issue": TaskSpec("send", send_issue),
 }
+#: Articles enriched by one job at most (a bulk insert is cut into jobs of this many).
+ENRICH_BATCH = 50
 #: Errors worth another try; any other error dead-letters the job at once.
 RETRIED = (JobRetryError, FetchError, OperationalError)
 
@@ -220,10 +265,21 @@ def follow_new_rows(queue: JobQueue, store: Store) -> None:
         _defer_batch(queue, session, "fetch_item", [{"item_id": i} for i in ids])
 
     def enrich(session: Session, ids: list[int]) -> None:
-        _defer_batch(queue, session, "enrich_article", [{"article_id": i} for i in ids])
+        # Several articles a job: the queue's own round trips (take, finish) cost more than enriching one.
+        batches = [ids[i : i + ENRICH_BATCH] for i in range(0, len(ids), ENRICH_BATCH)]
+        _defer_batch(queue, session, "enrich_articles", [{"article_ids": batch} for batch in batches])
 
     store.outbox.on_insert(SeenItemRow, fetch)
     store.outbox.on_insert(ArticleRow, enrich)
+
+
+def follow_published_issues(queue: JobQueue, store: Store) -> None:
+    """Queue the rendering of each newly stored (published or imported) issue in the transaction that stores it."""
+
+    def render(session: Session, ids: list[int]) -> None:
+        _defer_batch(queue, session, "render_issue", [{"issue_id": i} for i in ids])
+
+    store.outbox.on_insert(IssueRow, render)
 
 
 def _defer_batch(queue: JobQueue, session: Session, task: str, args: list[dict[str, Any]]) -> None:

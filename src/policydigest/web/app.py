@@ -15,6 +15,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from policydigest.jobs.queue import render_on_publish
 from policydigest.metrics import REQUEST_SECONDS, REQUESTS
 from policydigest.settings import Settings, load_settings
 from policydigest.store import Store, open_store
@@ -98,7 +99,9 @@ class RequestMetrics:
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The web app over the store of ``settings`` (or ``store``), its search index opened or built."""
     settings = settings or load_settings()
-    store = store or open_store(settings.database_url)
+    if store is None:
+        store = open_store(settings.database_url)
+        render_on_publish(store, settings)  # on PostgreSQL, the desk's 发布 queues the downloads' rendering
     app = FastAPI(
         title="policydigest API",
         version=API_VERSION,

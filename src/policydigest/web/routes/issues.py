@@ -12,9 +12,10 @@ from starlette.concurrency import run_in_threadpool
 
 from policydigest.model import Issue
 from policydigest.render.output import render_issue
+from policydigest.render.published import published_file
 from policydigest.render.view import issue_view
 from policydigest.web.context import WebContext, get_context
-from policydigest.web.downloads import MEDIA_TYPES, DownloadFormat, download_name, published_file
+from policydigest.web.downloads import MEDIA_TYPES, DownloadFormat, download_name
 from policydigest.web.feeds import feed_links
 from policydigest.web.problems import ERROR_RESPONSES
 from policydigest.web.schemas import IssueArticle, IssueDetail, IssueItem, IssueList, Paging, next_url, paging
