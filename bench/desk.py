@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -27,6 +28,7 @@ from policydigest.compose.draft import candidate_item
 from policydigest.compose.model import Draft
 from policydigest.compose.repository import DraftRepository
 from policydigest.desk.accounts import Accounts
+from policydigest.enrichment import ColumnDecision, Enrichment, Facts, RegionFact, SummaryResult, TopicLabel, Topics
 from policydigest.profile import profile_for
 from policydigest.settings import Settings
 from policydigest.store import open_store
@@ -37,8 +39,22 @@ SMOKE_CANDIDATES = 200
 DRAFT_ITEMS = 40
 SOURCES = ["国家数据局", "工业和信息化部", "贵州省大数据发展管理局", "贵阳市大数据局", "新华社", "人民网"]
 COLUMNS = ["国策要论", "地方新政", "产业前沿", "数谷动态"]
+ROLES = ["national", "local", "industry", "home"]
 REGIONS = [("贵阳市", "贵州省"), ("杭州市", "浙江省"), ("深圳市", "广东省"), ("北京市", "北京市")]
 TOPICS = ["算力", "数据要素", "人工智能", "数据安全", "数字政府"]
+
+
+def enrichment(n: int, title: str) -> dict[str, Any]:
+    """The stored enrichment of candidate ``n``, in the shape the stages write (an older shape reads as empty)."""
+    city, province = REGIONS[n % 4]
+    regions = [RegionFact(text=city, start=0, end=len(city), name=city, level="prefecture", province=province,
+                          code=None)]
+    return Enrichment(
+        column=ColumnDecision(column=COLUMNS[n % 4], role=ROLES[n % 4], confidence=0.5 + (n % 50) / 100),
+        topics=Topics(labels=[TopicLabel(id=f"t{n % 5}", label=TOPICS[n % 5], score=1.0)]),
+        facts=Facts(regions=regions),
+        summary=SummaryResult(lead=title, summary=title, extractive=title, method="extractive"),
+    ).stored()
 
 
 def add_candidates(settings: Settings, count: int = CANDIDATES) -> list[int]:
@@ -48,7 +64,6 @@ def add_candidates(settings: Settings, count: int = CANDIDATES) -> list[int]:
     rows = []
     for n in range(count):
         title = f"关于推进{TOPICS[n % 5]}发展的第{n}号通知"
-        city, province = REGIONS[n % 4]
         rows.append(
             {
                 "content_hash": hashlib.sha256(f"bench-desk-{n}".encode()).hexdigest(),
@@ -57,11 +72,7 @@ def add_candidates(settings: Settings, count: int = CANDIDATES) -> list[int]:
                 "source": SOURCES[n % len(SOURCES)],
                 "url": f"https://www.example.gov.cn/zc/{n}.html",
                 "published": day - dt.timedelta(days=n % 60),
-                "enrichment": {
-                    "column": {"column": COLUMNS[n % 4], "confidence": 0.5 + (n % 50) / 100},
-                    "topics": {"labels": [{"id": f"t{n % 5}", "label": TOPICS[n % 5]}]},
-                    "facts": {"regions": [{"name": city, "province": province, "text": city}]},
-                },
+                "enrichment": enrichment(n, title),
             }
         )
     with store.session() as session, session.begin():

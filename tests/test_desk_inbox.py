@@ -89,3 +89,8 @@ def test_a_page_shows_the_desk_state_as_it_is_now_and_the_state_filter_counts_ne
     assert inbox.page(later).total == 1 and titles(inbox, later) == [first.title]
     paged = inbox.page(EVERYTHING, offset=1, limit=1)
     assert (paged.total, [row.title for row in paged.items]) == (3, [second.title])
+
+
+def test_the_fields_the_filter_form_leaves_empty_filter_nothing() -> None:
+    sent = {"source": "", "column": "地方新政", "region": "", "topic": "", "state": "", "date_from": "", "date_to": ""}
+    assert InboxFilters.model_validate(sent) == InboxFilters(column="地方新政")

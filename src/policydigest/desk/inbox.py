@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select, update
 
 from policydigest.desk.audit import record
@@ -66,6 +66,12 @@ class InboxFilters(BaseModel):
     date_to: dt.date | None = None
     state: CandidateState | None = None
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_any(cls, value: Any) -> Any:
+        """A field the filter form leaves empty (全部, no date) filters nothing."""
+        return None if value == "" else value
+
 
 class InboxRow(BaseModel):
     """One row of the inbox: a candidate (with the near-duplicates folded into it)."""
@@ -97,6 +103,10 @@ class InboxPage(BaseModel):
     limit: int
 
 
+#: The filters that pick rows by a value of the article (the index lists the rows of each value).
+FACETS = ("source", "column", "region", "topic")
+
+
 @dataclass(frozen=True)
 class _Entry:
     """What the inbox filters and orders an article by (its title and link are read per page)."""
@@ -110,14 +120,19 @@ class _Entry:
     topics: tuple[str, ...]
     group: int | None
 
+    def values(self) -> dict[str, tuple[str | None, ...]]:
+        """The article's values of each of ``FACETS``."""
+        return {"source": (self.source,), "column": (self.column,), "region": self.regions, "topic": self.topics}
+
 
 @dataclass(frozen=True)
 class _View:
-    """The index as pages read it: rows newest first (near-duplicates folded away), what each folds, filter values."""
+    """The index as pages read it: rows newest first (near-duplicates folded away), what each folds, the rows
+    of each filter value."""
 
     rows: list[_Entry]
     folded: dict[int, list[int]]
-    options: dict[str, list[str]]
+    by: dict[str, dict[str, list[_Entry]]]
 
     @classmethod
     def of(cls, entries: Iterable[_Entry]) -> _View:
@@ -125,18 +140,31 @@ class _View:
         present = {e.id for e in ordered}
         folded: dict[int, list[int]] = {}
         rows = []
+        by: dict[str, dict[str, list[_Entry]]] = {facet: {} for facet in FACETS}
         for e in ordered:
             if e.group is not None and e.group != e.id and e.group in present:
                 folded.setdefault(e.group, []).append(e.id)
-            else:
-                rows.append(e)
-        options = {
-            "source": sorted({e.source for e in ordered if e.source}),
-            "column": sorted({e.column for e in ordered if e.column}),
-            "region": sorted({r for e in ordered for r in e.regions}),
-            "topic": sorted({t for e in ordered for t in e.topics}),
-        }
-        return cls(rows, folded, options)
+                continue
+            rows.append(e)
+            for facet, values in e.values().items():
+                for value in values:
+                    if value:
+                        by[facet].setdefault(value, []).append(e)
+        return cls(rows, folded, by)
+
+    def narrow(self, f: InboxFilters) -> list[_Entry]:
+        """The rows that pass the filters other than state, newest first."""
+        picked = sorted((self.by[facet].get(value, []) for facet in FACETS if (value := getattr(f, facet))), key=len)
+        rows = picked[0] if picked else self.rows
+        for other in picked[1:]:
+            keep = {e.id for e in other}
+            rows = [e for e in rows if e.id in keep]
+        start, end = f.date_from, f.date_to
+        if start is not None:
+            rows = [e for e in rows if e.date is not None and e.date >= start]
+        if end is not None:
+            rows = [e for e in rows if e.date is not None and e.date <= end]
+        return rows
 
 
 class Inbox:
@@ -239,7 +267,7 @@ class Inbox:
     def page(self, filters: InboxFilters, *, offset: int = 0, limit: int = 50) -> InboxPage:
         """The rows matching ``filters``, newest first, near-duplicates folded into one row."""
         view = self._current()
-        rows = _narrow(view.rows, filters)
+        rows = view.narrow(filters)
         if filters.state is not None:
             rows = self._in_state(rows, filters.state)
         chosen = rows[offset : offset + limit]
@@ -248,7 +276,7 @@ class Inbox:
 
     def options(self) -> dict[str, list[str]]:
         """The values each filter can take, from what the inbox holds."""
-        return self._current().options
+        return {facet: sorted(found) for facet, found in self._current().by.items()}
 
     # ---- changes ----------------------------------------------------------------------------------
 
@@ -289,20 +317,3 @@ class Inbox:
         if found is None:
             raise DeskError(f"没有用户 {name}")
         return found
-
-
-def _narrow(rows: list[_Entry], f: InboxFilters) -> list[_Entry]:
-    """The rows that pass the filters other than state (one pass per filter given: each pass is shorter)."""
-    if f.source is not None:
-        rows = [e for e in rows if e.source == f.source]
-    if f.column is not None:
-        rows = [e for e in rows if e.column == f.column]
-    if f.region is not None:
-        rows = [e for e in rows if f.region in e.regions]
-    if f.topic is not None:
-        rows = [e for e in rows if f.topic in e.topics]
-    if f.date_from is not None:
-        rows = [e for e in rows if e.date is not None and e.date >= f.date_from]
-    if f.date_to is not None:
-        rows = [e for e in rows if e.date is not None and e.date <= f.date_to]
-    return rows
