@@ -1,4 +1,5 @@
-"""Downloads of an issue as PDF and Word, served from the published outputs folder.
+"""Files of an issue to download, served from the published outputs folder: the reader's PDF and Word
+(``/issues/N/download.pdf``) and the desk's earlier versions (``/issues/N/versions/K.pdf``) alike.
 
 A file is named by the issue and a digest of its content, so a re-imported or corrected issue never
 gets a stale file; a missing one is rendered once (in a worker thread) and kept for every later reader.
@@ -16,10 +17,13 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import quote
 
+from fastapi.responses import FileResponse
 from sqlalchemy.engine import make_url
 
 from policydigest.model import Issue
+from policydigest.render.output import render_issue
 from policydigest.settings import Settings
+from policydigest.web.context import WebContext
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +35,12 @@ class DownloadFormat(StrEnum):
     DOCX = "docx"
 
 
+#: Media type of each format a file of an issue is served in (readers download PDF and Word; versions add more).
 MEDIA_TYPES = {
-    DownloadFormat.PDF: "application/pdf",
-    DownloadFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
 }
 _RENDERING = threading.Lock()  # one rendering at a time: Typst is heavy and the machine small
 
@@ -53,7 +60,7 @@ def outputs_folder(settings: Settings) -> Path:
     return Path("policydigest-outputs")
 
 
-def file_name(issue: Issue, fmt: DownloadFormat) -> str:
+def file_name(issue: Issue, fmt: str) -> str:
     """The kept file's name: 总期 and a digest of the issue's content.
 
     >>> import datetime as dt
@@ -61,25 +68,28 @@ def file_name(issue: Issue, fmt: DownloadFormat) -> str:
     'issue-57-'
     """
     digest = hashlib.sha256(issue.model_dump_json().encode()).hexdigest()[:16]
-    return f"issue-{issue.total_number}-{digest}.{fmt.value}"
+    return f"issue-{issue.total_number}-{digest}.{fmt}"
 
 
-def download_name(issue: Issue, fmt: DownloadFormat) -> str:
+def download_name(issue: Issue, fmt: str, *, version: int | None = None) -> str:
     """The ``Content-Disposition`` header: the reader's file is named like the bulletin (RFC 6266 UTF-8 form).
 
     >>> import datetime as dt
-    >>> name = download_name(Issue(series="数", number=1, total_number=5, date=dt.date(2025, 1, 3)), DownloadFormat.PDF)
-    >>> name.split("; ")[:2]
+    >>> issue = Issue(series="数", number=1, total_number=5, date=dt.date(2025, 1, 3))
+    >>> download_name(issue, DownloadFormat.PDF).split("; ")[:2]
     ['attachment', 'filename="issue-5.pdf"']
+    >>> download_name(issue, "html", version=2).split("; ")[1]
+    'filename="issue-5-v2.html"'
     """
-    readable = f"{issue.series}第{issue.number}期总第{issue.total_number}期.{fmt.value}"
+    suffix, label = (f"-v{version}", f"（第{version}版）") if version is not None else ("", "")
+    readable = f"{issue.series}第{issue.number}期总第{issue.total_number}期{label}.{fmt}"
     return (
-        f'attachment; filename="issue-{issue.total_number}.{fmt.value}"; '
+        f'attachment; filename="issue-{issue.total_number}{suffix}.{fmt}"; '
         f"filename*=UTF-8''{quote(readable, safe='')}"
     )
 
 
-def published_file(issue: Issue, fmt: DownloadFormat, settings: Settings, render: Callable[[], bytes]) -> Path:
+def published_file(issue: Issue, fmt: str, settings: Settings, render: Callable[[], bytes]) -> Path:
     """The issue's file in the outputs folder, rendered by ``render`` and kept when it is not there yet."""
     folder = outputs_folder(settings)
     path = folder / file_name(issue, fmt)
@@ -97,3 +107,18 @@ def published_file(issue: Issue, fmt: DownloadFormat, settings: Settings, render
         Path(temporary).replace(path)
         log.info("rendered %s (%d bytes) into the published outputs", path.name, len(data))
     return path
+
+
+def issue_file(ctx: WebContext, issue: Issue, fmt: str, *, version: int | None = None) -> FileResponse:
+    """The answer that downloads ``issue`` as ``fmt`` (one of ``MEDIA_TYPES``), rendered once and kept.
+
+    ``version``: an earlier version of a corrected issue, named so (its content is its own, so is its file).
+    Blocking (it may render): call it from a worker thread.
+    """
+
+    def render() -> bytes:
+        return render_issue(issue, fmt, profile=ctx.profile, default_columns=ctx.columns)
+
+    path = published_file(issue, fmt, ctx.settings, render)
+    headers = {"Content-Disposition": download_name(issue, fmt, version=version)}
+    return FileResponse(path, media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -24,6 +24,7 @@ from policydigest.desk.roles import allowed
 from policydigest.errors import ConflictError, DeskError, NotFoundError
 from policydigest.web.auth import Principal, require
 from policydigest.web.context import WebContext, get_context
+from policydigest.web.downloads import issue_file
 from policydigest.web.routes.desk_api import Actions, published
 from policydigest.web.routes.login import desk_values
 
@@ -305,9 +306,6 @@ def audit_page(
 
 # ---- corrections and earlier versions -------------------------------------------------------------
 
-MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
-
-
 @pages.post("/desk/issues/correct")
 def correct_issue(
     request: Request, desk: Actions, who: Annotated[Principal, signed("issue.correct")],
@@ -332,9 +330,4 @@ def issue_version(
     number: Annotated[int, PathParam(ge=1, le=1000)], fmt: Annotated[str, PathParam(pattern="^(html|pdf|md)$")],
 ) -> Response:
     """An earlier (or the current) version of a published issue, to download (readers too)."""
-    from policydigest.render.output import render_issue
-
-    issue = corrections.version(desk.store, total_number, number)
-    data = render_issue(issue, fmt, profile=ctx.profile, default_columns=ctx.settings.columns)
-    name = f"issue-{total_number}-v{number}.{fmt}"
-    return Response(data, media_type=MEDIA[fmt], headers={"content-disposition": f'attachment; filename="{name}"'})
+    return issue_file(ctx, corrections.version(desk.store, total_number, number), fmt, version=number)
