@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from policydigest.desk import corrections, workflow
 from policydigest.desk import inbox as inbox_module
-from policydigest.desk.accounts import Accounts
 from policydigest.desk.actions import DeskActions
 from policydigest.desk.audit import read_audit
 from policydigest.desk.inbox import CandidateState, InboxFilters
@@ -95,7 +94,6 @@ def inbox_page(
         "nav": "inbox", "found": found, "filters": filters, "options": desk.inbox.options(),
         "states": inbox_module.STATE_LABELS, "draft_version": draft_version, "in_draft": in_draft,
         "scores": scores, "pages_at": pages_at, "flash": flash, "problem": problem,
-        "users": [u.name for u in Accounts(desk.store).list()] if allowed(who.user.role, "inbox.assign") else [],
         "can": {a: allowed(who.user.role, a) for a in ("inbox.decide", "draft.arrange", "article.publicise")},
         "columns": ctx.profile.column_names,
     })
