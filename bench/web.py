@@ -115,7 +115,7 @@ def serve(settings: Settings, **env: str) -> tuple[subprocess.Popen[bytes], str]
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded machine: opening the store and its search index takes a while
     while time.monotonic() < deadline:
         try:
             if httpx.get(base + "/api/v1/issues", timeout=2).status_code == 200:
