@@ -177,7 +177,7 @@ class Inbox:
         self.store = store
         self._entries: dict[int, _Entry] | None = None  # None: read everything again
         self._view: _View | None = None
-        self._changed: set[int] = set()  # committed by this process, not yet re-read
+        self._changed: set[int] = set()  # to re-read: this process's commits and what the feed told
         self._cursor = 0  # the last change of the feed the index holds
         self._followed = 0.0
         self._lock = threading.Lock()
