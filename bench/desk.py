@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from bench.web import CONNECTIONS, ISSUE, SECONDS, SMOKE_SECONDS, THREADS, Load, build_store, parse_wrk, serve
+from bench.web import CONNECTIONS, ISSUE, SECONDS, SMOKE_SECONDS, THREADS, TIMEOUT, Load, build_store, parse_wrk, serve
 from policydigest.compose.draft import candidate_item
 from policydigest.compose.model import Draft
 from policydigest.compose.repository import DraftRepository
@@ -104,7 +104,7 @@ def load(name: str, base: str, path: str, token: str, seconds: int = SECONDS) ->
     headers = {"Authorization": f"Bearer {token}"}
     answer = httpx.get(base + path, headers=headers, timeout=30)
     answer.raise_for_status()
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", f"--timeout={TIMEOUT}s", "--latency",
                "-H", f"Authorization: Bearer {token}", base + path]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests, rate, p50, p99, errors = parse_wrk(output)
