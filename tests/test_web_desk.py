@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -155,6 +156,7 @@ def test_the_whole_week_through_the_api(desk: Any) -> None:
     assert fixed.status_code == 200 and fixed.json()["version"] == 2, fixed.text
     old = client.get(f"/issues/{total}/versions/1.html")
     assert old.status_code == 200 and "短标题" in old.text and "更正后的标题" not in old.text
+    assert f"总第{total}期（第1版）.html" in unquote(old.headers["content-disposition"])  # named like a download
     new = client.get(f"/issues/{total}/versions/2.html").text
     assert "更正后的标题" in new and "更正：标题有误" in new
     assert "更正后的标题" in [a["title"] for a in client.get(f"/api/v1/issues/{total}").json()["articles"]]

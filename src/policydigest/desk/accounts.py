@@ -150,14 +150,18 @@ class Accounts:
 
     def token_user(self, token: str) -> User | None:
         """The active account of an API token, or None."""
-        with self.store.session() as session, session.begin():
-            row = session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == digest(token)))
-            user = session.get(UserRow, row.user_id) if row is not None else None
-            if row is None or user is None or not user.active:
+        query = (
+            select(ApiTokenRow.id, ApiTokenRow.last_used, UserRow)
+            .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+            .where(ApiTokenRow.token_hash == digest(token), UserRow.active.is_(True))
+        )
+        with self.store.session() as session:  # one read on every API request: no transaction of its own
+            row = session.execute(query).first()
+            if row is None:
                 return None
-            found, token_id = _user(user), row.id
-            now = dt.datetime.now(dt.UTC)
-            stale = row.last_used is None or row.last_used < now - dt.timedelta(minutes=1)  # not a write per request
+            token_id, last_used, found = row.id, row.last_used, _user(row.UserRow)
+        now = dt.datetime.now(dt.UTC)
+        stale = last_used is None or last_used < now - dt.timedelta(minutes=1)  # not a write per request
         if stale:
             # A write transaction of its own (SQLite: BEGIN IMMEDIATE, which waits its turn): a read upgraded to a
             # write fails at once ("database is locked") when concurrent requests use the same token.

@@ -57,7 +57,7 @@ class DeskActions:
         if len(self.scores) > 100_000:  # a long-running server: start again rather than grow
             self.scores.clear()
         missing = [i for i in ids if (i, today) not in self.scores]
-        for article_id, article in self.desk.repo.articles(missing).items():
+        for article_id, article in (self.desk.repo.articles(missing) if missing else {}).items():
             item = candidate_item(article, profile=self.profile, date=today)
             self.scores[(article_id, today)] = (item.score, item.explained, item.column_reason)
         return {i: self.scores[(i, today)] for i in ids if (i, today) in self.scores}
@@ -206,7 +206,7 @@ class DeskActions:
         outcome = add_urls([url], self.settings, self.store)[0]
         if outcome.article_id is None:
             raise DeskError(f"没有加入：{outcome.reason or outcome.status}")
-        self.inbox.forget()
+        self.inbox.forget(frozenset({outcome.article_id}))
         if self.inbox.version(outcome.article_id) == 0:  # new to the desk: recorded as added by this user
             self.inbox.change(outcome.article_id, 0, user.name, "inbox.add_url", state=CandidateState.NEW.value)
         return f"已加入稿件池：#{outcome.article_id}（{outcome.status}）", outcome.article_id

@@ -4,6 +4,11 @@ Near-duplicates (one enrichment group) show as one row, the group's canonical ar
 number of other sources. Candidate states: new → shortlisted (in the draft) | rejected | deferred.
 Each state change carries the version it was made on; a stale one raises ``ConflictError``.
 
+The inbox keeps a small index in memory (per article: source, date, suggested column, regions, topics,
+group), read once and then kept in step with the store's change feed: this process's commits at the
+next read, other processes' within ``FOLLOW_SECONDS``. A page filters that index and reads only its own
+rows (title, link, desk state) from the store.
+
 >>> from policydigest.store import open_store
 >>> Inbox(open_store("sqlite://")).page(InboxFilters()).total
 0
@@ -14,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select, update
 
 from policydigest.desk.audit import record
@@ -29,8 +35,12 @@ from policydigest.store import Store
 from policydigest.store.desk_schema import CandidateRow, UserRow
 from policydigest.store.schema import ArticleRow, PlacementRow
 
-#: Seconds the inbox's article list is reused when no write of this process cleared it.
-CACHE_SECONDS = 30.0
+#: Seconds between two reads of the change feed: what other processes write reaches the inbox this late.
+FOLLOW_SECONDS = 1.0
+#: Seconds of recent changes read again on each follow (see ``ArticleChanges.since``).
+FOLLOW_OVERLAP = 30.0
+#: Ids per ``IN (…)`` list when re-reading changed articles.
+CHUNK = 500
 
 
 class CandidateState(StrEnum):
@@ -55,6 +65,12 @@ class InboxFilters(BaseModel):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     state: CandidateState | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_any(cls, value: Any) -> Any:
+        """A field the filter form leaves empty (全部, no date) filters nothing."""
+        return None if value == "" else value
 
 
 class InboxRow(BaseModel):
@@ -87,117 +103,183 @@ class InboxPage(BaseModel):
     limit: int
 
 
-@dataclass(frozen=True)
-class _Entry:
+#: The filters that pick rows by a value of the article (the index lists the rows of each value).
+FACETS = ("source", "column", "region", "topic")
+
+
+class _Entry(NamedTuple):
+    """What the inbox filters and orders an article by (its title and link are read per page).
+
+    A tuple of plain values: the garbage collector stops tracking it, so a full collection does not walk
+    the whole inbox (a dataclass per article made every full collection of the server hundreds of ms longer).
+    """
+
     id: int
-    title: str
     source: str | None
     date: dt.date | None
-    url: str | None
     column: str | None
     confidence: float | None
     regions: tuple[str, ...]
     topics: tuple[str, ...]
     group: int | None
 
-
-@dataclass(frozen=True)
-class _Desk:
-    state: CandidateState
-    assignee: str | None
-    public: bool
-    version: int
-
-
-_NEW = _Desk(CandidateState.NEW, None, False, 0)
+    def values(self) -> dict[str, tuple[str | None, ...]]:
+        """The article's values of each of ``FACETS``."""
+        return {"source": (self.source,), "column": (self.column,), "region": self.regions, "topic": self.topics}
 
 
 @dataclass(frozen=True)
-class _Loaded:
-    """The inbox's articles as loaded: rows (near-duplicates folded away), what each folds, filter values."""
+class _View:
+    """The index as pages read it: rows newest first (near-duplicates folded away), what each folds, the rows
+    of each filter value."""
 
     rows: list[_Entry]
     folded: dict[int, list[int]]
-    options: dict[str, list[str]]
+    by: dict[str, dict[str, list[_Entry]]]
 
     @classmethod
-    def of(cls, entries: list[_Entry]) -> _Loaded:
-        present = {e.id for e in entries}
+    def of(cls, entries: Iterable[_Entry]) -> _View:
+        ordered = sorted(entries, key=lambda e: (e.date or dt.date.min, e.id), reverse=True)
+        present = {e.id for e in ordered}
         folded: dict[int, list[int]] = {}
         rows = []
-        for e in entries:
+        by: dict[str, dict[str, list[_Entry]]] = {facet: {} for facet in FACETS}
+        for e in ordered:
             if e.group is not None and e.group != e.id and e.group in present:
                 folded.setdefault(e.group, []).append(e.id)
-            else:
-                rows.append(e)
-        options = {
-            "source": sorted({e.source for e in entries if e.source}),
-            "column": sorted({e.column for e in entries if e.column}),
-            "region": sorted({r for e in entries for r in e.regions}),
-            "topic": sorted({t for e in entries for t in e.topics}),
-        }
-        return cls(rows, folded, options)
+                continue
+            rows.append(e)
+            for facet, values in e.values().items():
+                for value in values:
+                    if value:
+                        by[facet].setdefault(value, []).append(e)
+        return cls(rows, folded, by)
+
+    def narrow(self, f: InboxFilters) -> list[_Entry]:
+        """The rows that pass the filters other than state, newest first."""
+        picked = sorted((self.by[facet].get(value, []) for facet in FACETS if (value := getattr(f, facet))), key=len)
+        rows = picked[0] if picked else self.rows
+        for other in picked[1:]:
+            keep = {e.id for e in other}
+            rows = [e for e in rows if e.id in keep]
+        start, end = f.date_from, f.date_to
+        if start is not None:
+            rows = [e for e in rows if e.date is not None and e.date >= start]
+        if end is not None:
+            rows = [e for e in rows if e.date is not None and e.date <= end]
+        return rows
 
 
 class Inbox:
-    """The inbox over a store; its article list is cached until this process writes an article."""
+    """The inbox over a store, with its in-memory index kept in step with the store's change feed."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._entries: _Loaded | None = None
-        self._loaded = 0.0
+        self._entries: dict[int, _Entry] | None = None  # None: read everything again
+        self._view: _View | None = None
+        self._changed: set[int] = set()  # to re-read: this process's commits and what the feed told
+        self._cursor = 0  # the last change of the feed the index holds
+        self._followed = 0.0
         self._lock = threading.Lock()
         store.changes.subscribe(self.forget)
 
-    def forget(self, _ids: frozenset[int] | None = None) -> None:
-        """Drop the cached article list (after a write)."""
+    def forget(self, ids: frozenset[int] | None = None) -> None:
+        """Re-read these articles at the next read (no ids: every article)."""
         with self._lock:
-            self._entries = None
+            if ids is None:
+                self._entries = None
+            else:
+                self._changed.update(ids)
 
-    def _all(self) -> _Loaded:
+    def _current(self) -> _View:
         with self._lock:
-            if self._entries is not None and time.monotonic() - self._loaded < CACHE_SECONDS:
-                return self._entries
+            if self._entries is None:
+                self._cursor = self.store.changes.latest()  # first: changes made while reading are followed later
+                self._followed = time.monotonic()
+                self._entries = {e.id: e for e in self._read(None)}
+                self._changed.clear()
+                self._view = None
+            elif time.monotonic() - self._followed >= FOLLOW_SECONDS:
+                ids, self._cursor = self.store.changes.since(self._cursor, overlap=FOLLOW_OVERLAP)
+                self._followed = time.monotonic()
+                self._changed.update(ids)
+            if self._changed:
+                changed = sorted(self._changed)
+                self._changed.clear()
+                for e_id in changed:
+                    self._entries.pop(e_id, None)
+                for start in range(0, len(changed), CHUNK):
+                    self._entries.update((e.id, e) for e in self._read(changed[start : start + CHUNK]))
+                self._view = None
+            if self._view is None:
+                self._view = _View.of(self._entries.values())
+            return self._view
+
+    def _read(self, ids: list[int] | None) -> list[_Entry]:
+        """Index entries of these articles (None: all) that no issue carries."""
         query = select(
-            ArticleRow.id, ArticleRow.title, ArticleRow.source, ArticleRow.published, ArticleRow.created_at,
-            ArticleRow.url, ArticleRow.enrichment,
+            ArticleRow.id, ArticleRow.source, ArticleRow.published, ArticleRow.created_at, ArticleRow.enrichment
         ).where(ArticleRow.id.not_in(select(PlacementRow.article_id)))
+        if ids is not None:
+            query = query.where(ArticleRow.id.in_(ids))
         entries = []
         with self.store.session() as session:
-            for article_id, title, source, published, created, url, enrichment in session.execute(query):
+            for article_id, source, published, created, enrichment in session.execute(query):
                 view = enrichment_view(upgrade_enrichment(enrichment))
                 date = published or (created.date() if created else None)
                 entries.append(
-                    _Entry(article_id, title, source, date, url, view.column, view.confidence, view.regions,
-                           view.topics, view.group)
+                    _Entry(article_id, source, date, view.column, view.confidence, view.regions, view.topics,
+                           view.group)
                 )
-        entries.sort(key=lambda e: (e.date or dt.date.min, e.id), reverse=True)
-        loaded = _Loaded.of(entries)
-        with self._lock:
-            self._entries, self._loaded = loaded, time.monotonic()
-        return loaded
+        return entries
 
-    def _desk(self) -> dict[int, _Desk]:
-        query = select(CandidateRow.article_id, CandidateRow.state, UserRow.name, CandidateRow.public,
-                       CandidateRow.version).outerjoin(UserRow, UserRow.id == CandidateRow.assignee_id)
+    def _in_state(self, rows: list[_Entry], state: CandidateState) -> list[_Entry]:
+        """The rows in ``state`` (an article the desk has never changed is new)."""
+        ids = select(CandidateRow.article_id)
         with self.store.session() as session:
-            return {a: _Desk(CandidateState(s), n, p, v) for a, s, n, p, v in session.execute(query)}
+            if state is CandidateState.NEW:
+                others = set(session.scalars(ids.where(CandidateRow.state != state.value)))
+                return [e for e in rows if e.id not in others] if others else rows
+            chosen = set(session.scalars(ids.where(CandidateRow.state == state.value)))
+        return [e for e in rows if e.id in chosen]
+
+    def _rows(self, chosen: list[_Entry], folded: dict[int, list[int]]) -> list[InboxRow]:
+        """The page's rows, with title, link and desk state read for them alone."""
+        query = (
+            select(ArticleRow.id, ArticleRow.title, ArticleRow.url, CandidateRow.state, UserRow.name,
+                   CandidateRow.public, CandidateRow.version)
+            .outerjoin(CandidateRow, CandidateRow.article_id == ArticleRow.id)
+            .outerjoin(UserRow, UserRow.id == CandidateRow.assignee_id)
+            .where(ArticleRow.id.in_([e.id for e in chosen]))
+        )
+        with self.store.session() as session:
+            found = {row[0]: row[1:] for row in session.execute(query)}
+        rows = []
+        for e in chosen:
+            if e.id not in found:  # deleted since the index read it
+                continue
+            title, url, state, assignee, public, version = found[e.id]
+            rows.append(InboxRow(
+                article_id=e.id, title=title, source=e.source, date=e.date, url=url, column=e.column,
+                confidence=e.confidence, regions=list(e.regions), topics=list(e.topics),
+                state=CandidateState(state or CandidateState.NEW), assignee=assignee, public=bool(public),
+                version=version or 0, more_sources=folded.get(e.id, []),
+            ))
+        return rows
 
     def page(self, filters: InboxFilters, *, offset: int = 0, limit: int = 50) -> InboxPage:
         """The rows matching ``filters``, newest first, near-duplicates folded into one row."""
-        loaded = self._all()
-        desk = self._desk()
-        if filters == InboxFilters():
-            rows = loaded.rows
-        else:
-            rows = [e for e in loaded.rows if _matches(e, desk.get(e.id, _NEW), filters)]
+        view = self._current()
+        rows = view.narrow(filters)
+        if filters.state is not None:
+            rows = self._in_state(rows, filters.state)
         chosen = rows[offset : offset + limit]
-        items = [_row(e, desk.get(e.id, _NEW), loaded.folded.get(e.id, [])) for e in chosen]
+        items = self._rows(chosen, view.folded) if chosen else []
         return InboxPage(items=items, total=len(rows), offset=offset, limit=limit)
 
     def options(self) -> dict[str, list[str]]:
         """The values each filter can take, from what the inbox holds."""
-        return self._all().options
+        return {facet: sorted(found) for facet, found in self._current().by.items()}
 
     # ---- changes ----------------------------------------------------------------------------------
 
@@ -238,34 +320,3 @@ class Inbox:
         if found is None:
             raise DeskError(f"没有用户 {name}")
         return found
-
-
-def _matches(e: _Entry, desk: _Desk, f: InboxFilters) -> bool:
-    return (
-        (f.source is None or e.source == f.source)
-        and (f.column is None or e.column == f.column)
-        and (f.region is None or f.region in e.regions)
-        and (f.topic is None or f.topic in e.topics)
-        and (f.date_from is None or (e.date is not None and e.date >= f.date_from))
-        and (f.date_to is None or (e.date is not None and e.date <= f.date_to))
-        and (f.state is None or desk.state is f.state)
-    )
-
-
-def _row(e: _Entry, desk: _Desk, more: list[int]) -> InboxRow:
-    return InboxRow(
-        article_id=e.id,
-        title=e.title,
-        source=e.source,
-        date=e.date,
-        url=e.url,
-        column=e.column,
-        confidence=e.confidence,
-        regions=list(e.regions),
-        topics=list(e.topics),
-        state=desk.state,
-        assignee=desk.assignee,
-        public=desk.public,
-        version=desk.version,
-        more_sources=more,
-    )

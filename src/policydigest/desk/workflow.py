@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from policydigest.compose.draft import draft_issue
 from policydigest.compose.model import Draft, DraftStatus, ItemState
@@ -178,21 +178,26 @@ class Desk:
 
     def glance(self) -> tuple[int, set[int]]:
         """The open draft's version and the ids of its articles, cheaply (0 and none without a draft)."""
+        newest = (
+            select(DraftRow.id)
+            .where(DraftRow.status == DraftStatus.OPEN.value)
+            .order_by(DraftRow.created_at.desc(), DraftRow.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        included = and_(DraftItemRow.draft_id == DraftRow.id, DraftItemRow.state == ItemState.INCLUDED.value)
+        query = (
+            select(ReviewRow.version, DraftItemRow.article_id)
+            .select_from(DraftRow)
+            .outerjoin(ReviewRow, ReviewRow.draft_id == DraftRow.id)
+            .outerjoin(DraftItemRow, included)
+            .where(DraftRow.id == newest)
+        )  # one query: every inbox page asks
         with self.store.session() as session:
-            found = session.execute(
-                select(DraftRow.id, ReviewRow.version)
-                .outerjoin(ReviewRow, ReviewRow.draft_id == DraftRow.id)
-                .where(DraftRow.status == DraftStatus.OPEN.value)
-                .order_by(DraftRow.created_at.desc(), DraftRow.id.desc())
-            ).first()
-            if found is None:
-                return 0, set()
-            ids = session.scalars(
-                select(DraftItemRow.article_id).where(
-                    DraftItemRow.draft_id == found[0], DraftItemRow.state == ItemState.INCLUDED.value
-                )
-            )
-            return found[1] or 1, set(ids)
+            rows = session.execute(query).all()
+        if not rows:
+            return 0, set()
+        return rows[0].version or 1, {row.article_id for row in rows if row.article_id is not None}
 
     def ensure_draft(self, by: str, date: dt.date | None = None) -> DeskDraft:
         """The open draft, or a new empty one for the next issue (numbered by the rules)."""

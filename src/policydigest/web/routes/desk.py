@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from policydigest.desk import corrections, workflow
 from policydigest.desk import inbox as inbox_module
-from policydigest.desk.accounts import Accounts
 from policydigest.desk.actions import DeskActions
 from policydigest.desk.audit import read_audit
 from policydigest.desk.inbox import CandidateState, InboxFilters
@@ -24,6 +23,7 @@ from policydigest.desk.roles import allowed
 from policydigest.errors import ConflictError, DeskError, NotFoundError
 from policydigest.web.auth import Principal, require
 from policydigest.web.context import WebContext, get_context
+from policydigest.web.downloads import issue_file
 from policydigest.web.routes.desk_api import Actions, published
 from policydigest.web.routes.login import desk_values
 
@@ -95,7 +95,6 @@ def inbox_page(
         "nav": "inbox", "found": found, "filters": filters, "options": desk.inbox.options(),
         "states": inbox_module.STATE_LABELS, "draft_version": draft_version, "in_draft": in_draft,
         "scores": scores, "pages_at": pages_at, "flash": flash, "problem": problem,
-        "users": [u.name for u in Accounts(desk.store).list()] if allowed(who.user.role, "inbox.assign") else [],
         "can": {a: allowed(who.user.role, a) for a in ("inbox.decide", "draft.arrange", "article.publicise")},
         "columns": ctx.profile.column_names,
     })
@@ -307,9 +306,6 @@ def audit_page(
 
 # ---- corrections and earlier versions -------------------------------------------------------------
 
-MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
-
-
 @pages.post("/desk/issues/correct")
 def correct_issue(
     request: Request, desk: Actions, who: Annotated[Principal, signed("issue.correct")],
@@ -334,9 +330,4 @@ def issue_version(
     number: Annotated[int, PathParam(ge=1, le=1000)], fmt: Annotated[str, PathParam(pattern="^(html|pdf|md)$")],
 ) -> Response:
     """An earlier (or the current) version of a published issue, to download (readers too)."""
-    from policydigest.render.output import render_issue
-
-    issue = corrections.version(desk.store, total_number, number)
-    data = render_issue(issue, fmt, profile=ctx.profile, default_columns=ctx.settings.columns)
-    name = f"issue-{total_number}-v{number}.{fmt}"
-    return Response(data, media_type=MEDIA[fmt], headers={"content-disposition": f'attachment; filename="{name}"'})
+    return issue_file(ctx, corrections.version(desk.store, total_number, number), fmt, version=number)

@@ -11,11 +11,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from policydigest.model import Issue
-from policydigest.render.output import render_issue
-from policydigest.render.published import published_file
 from policydigest.render.view import issue_view
 from policydigest.web.context import WebContext, get_context
-from policydigest.web.downloads import MEDIA_TYPES, DownloadFormat, download_name
+from policydigest.web.downloads import DownloadFormat, issue_file
 from policydigest.web.feeds import feed_links
 from policydigest.web.problems import ERROR_RESPONSES
 from policydigest.web.schemas import IssueArticle, IssueDetail, IssueItem, IssueList, Paging, next_url, paging
@@ -99,14 +97,7 @@ async def issue_page(ctx: Ctx, total_number: TotalNumber, series: Series = None)
 async def download(ctx: Ctx, total_number: TotalNumber, fmt: DownloadFormat, series: Series = None) -> FileResponse:
     """The issue as PDF or Word (下载PDF / 下载Word), from the published outputs."""
     issue = await run_in_threadpool(ctx.library.issue, total_number, series)
-
-    def render() -> bytes:
-        return render_issue(issue, fmt.value, profile=ctx.profile, default_columns=ctx.columns)
-
-    path = await run_in_threadpool(published_file, issue, fmt, ctx.settings, render)
-    return FileResponse(
-        path, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": download_name(issue, fmt)}
-    )
+    return await run_in_threadpool(issue_file, ctx, issue, fmt.value)
 
 
 @pages.get("/issues/{total_number}/print", response_class=HTMLResponse)
