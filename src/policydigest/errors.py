@@ -186,6 +186,11 @@ PROBLEMS_ZH: dict[str, str] = {
     "literal_error": "应为以下之一：{expected}",
     "string_type": "应为文字",
     "list_type": "应为列表",
+    "int_type": "应为整数",
+    "dict_type": "应为表",
+    "extra_forbidden": "不认识这个字段",
+    "url_parsing": "应为网址",
+    "url_scheme": "应为 http(s) 网址",
 }
 
 
