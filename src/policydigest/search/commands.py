@@ -59,7 +59,7 @@ def search_command(
     text: Annotated[str, typer.Argument(help='词语（须全部出现）、"短语"、前缀*、-排除词。')] = "",
     since: Annotated[str | None, typer.Option("--since", help="不早于这一天（YYYY-MM-DD）。")] = None,
     until: Annotated[str | None, typer.Option("--until", help="不晚于这一天（YYYY-MM-DD）。")] = None,
-    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance（相关度）或 date（日期）。")] = SortOrder.RELEVANCE,
+    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance（相关度）或 date。")] = SortOrder.RELEVANCE,
     limit: Annotated[int, typer.Option("--limit", help="显示的结果数。")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果和分面计数。")] = False,
     exact: Annotated[
