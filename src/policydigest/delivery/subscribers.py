@@ -360,7 +360,7 @@ def import_csv(store: Store, text: str, *, source: str) -> ImportReport:
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or "email" not in reader.fieldnames:
-        raise DeliveryError("the CSV needs a header row with an 'email' column")
+        raise DeliveryError("CSV 需要一行含 'email' 列的表头")
     for line, record in enumerate(reader, start=2):
         try:
             frequency = (record.get("frequency") or "weekly").strip()
