@@ -53,4 +53,4 @@ def render_issue(issue: Issue, fmt: str, *, profile: Profile, default_columns: S
         from policydigest.render.docx import render_docx
 
         return render_docx(issue, columns=columns)
-    raise RenderError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise RenderError(f"未知的格式 {fmt!r}；可用：{', '.join(FORMATS)}")

@@ -265,7 +265,7 @@ def render_pdf(issue: Issue, *, columns: Sequence[str]) -> bytes:
         try:
             pdf, warnings = _get_compiler().compile_with_warnings(format="pdf", sys_inputs=inputs)
         except typst.TypstError as exc:
-            reason = f"Typst could not lay out issue 总第{issue.total_number}期: {exc.message}"
+            reason = f"Typst 无法排版总第{issue.total_number}期：{exc.message}"
             raise RenderError(reason) from exc
     for warning in warnings:
         log.warning("typst: %s", warning.message)
