@@ -223,3 +223,24 @@ def problems_zh(errors: Iterable[Mapping[str, Any]]) -> str:
     'since：应为日期，如 2025-03-14；条目：缺少这个参数'
     """
     return "；".join(f"{'.'.join(map(str, e.get('loc', ()))) or '条目'}：{problem_zh(e)}" for e in errors)
+
+
+#: The operating system's words for the file faults a command meets, in Chinese.
+_OS_REASONS_ZH: dict[type[OSError], str] = {
+    FileNotFoundError: "文件不存在",
+    IsADirectoryError: "这是文件夹，不是文件",
+    NotADirectoryError: "路径中有一段不是文件夹",
+    PermissionError: "没有权限",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Chinese where the fault is a common one.
+
+    >>> os_reason(FileNotFoundError(2, "No such file or directory"))
+    '文件不存在'
+    """
+    for kind, reason in _OS_REASONS_ZH.items():
+        if isinstance(exc, kind):
+            return reason
+    return exc.strerror or str(exc)

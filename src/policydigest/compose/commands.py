@@ -187,7 +187,7 @@ def show_command(
 def move_command(
     article: Annotated[int, typer.Argument(help="文章编号（`draft show` 中的 #N）。")],
     column: Annotated[str, typer.Argument(help="移入的栏目。")],
-    position: Annotated[int | None, typer.Option("--position", min=1, help="Place in the column, from 1.")] = None,
+    position: Annotated[int | None, typer.Option("--position", min=1, help="在栏目中的位置，从 1 起。")] = None,
     issue: IssueOption = None,
 ) -> None:
     """把文章移到另一个栏目或位置。"""
@@ -208,7 +208,7 @@ def drop_command(
 def add_command(
     article: Annotated[int, typer.Argument(help="文章编号：未入选的候选文章或任何未出版的文章。")],
     column: Annotated[str | None, typer.Option("--column", help="它的栏目（默认：自动归栏）。")] = None,
-    position: Annotated[int | None, typer.Option("--position", min=1, help="Place in the column, from 1.")] = None,
+    position: Annotated[int | None, typer.Option("--position", min=1, help="在栏目中的位置，从 1 起。")] = None,
     issue: IssueOption = None,
 ) -> None:
     """把文章加入本期。"""

@@ -16,7 +16,7 @@ from policydigest.delivery.alerts import run_alerts
 from policydigest.delivery.bounces import process_mailbox
 from policydigest.delivery.publishing import send_issue
 from policydigest.delivery.sending import SendReport
-from policydigest.errors import PolicydigestError
+from policydigest.errors import PolicydigestError, os_reason
 from policydigest.search import attach_search_index
 from policydigest.store import open_store
 
@@ -90,7 +90,7 @@ def import_command(
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"无法读取 {path}：{exc.strerror if isinstance(exc, OSError) else exc}") from None
+        raise fail(f"无法读取 {path}：{os_reason(exc) if isinstance(exc, OSError) else exc}") from None
     try:
         report = subs.import_csv(open_cli_store(), text, source=source)
     except PolicydigestError as exc:

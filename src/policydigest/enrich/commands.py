@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
-from policydigest.errors import NotFoundError, PolicydigestError
+from policydigest.errors import NotFoundError, PolicydigestError, os_reason
 
 
 def enrich_command(
@@ -73,7 +73,7 @@ def analyze_command(
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
-        raise fail(f"无法读取 {file}：{exc.strerror}") from None
+        raise fail(f"无法读取 {file}：{os_reason(exc)}") from None
     try:
         article = article_from_text(decode_text(data)[0] if data.strip() else "")
     except PolicydigestError as exc:

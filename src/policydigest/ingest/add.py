@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from policydigest.errors import BadInputError
+from policydigest.errors import BadInputError, os_reason
 from policydigest.ingest.enrichment import enrich_after_ingest
 from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import process_items
@@ -53,7 +53,7 @@ def add_file(path: Path, settings: Settings, store: Store) -> AddOutcome:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return AddOutcome(str(path), "failed", reason=f"无法读取 {path}：{exc.strerror}")
+        return AddOutcome(str(path), "failed", reason=f"无法读取 {path}：{os_reason(exc)}")
     try:
         page = extract_page(data, url=None)
     except BadInputError as exc:

@@ -34,7 +34,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
-from policydigest.errors import CatalogueError, problems_zh
+from policydigest.errors import CatalogueError, os_reason, problems_zh
 
 log = logging.getLogger(__name__)
 PACKAGED = "sources.toml"
@@ -153,7 +153,7 @@ def load_catalogue(path: Path | None = None) -> list[SourceSpec]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CatalogueError(f"无法读取信息源目录 {path}：{exc.strerror}") from exc
+        raise CatalogueError(f"无法读取信息源目录 {path}：{os_reason(exc)}") from exc
     except UnicodeDecodeError as exc:
         raise CatalogueError(f"信息源目录 {path} 不是 UTF-8 文本") from exc
     return parse_catalogue(text, origin=str(path))
