@@ -59,7 +59,6 @@ MESSAGES_ZH: dict[int, str] = {
 }
 
 
-
 def message_for(status: int) -> str:
     """What a reader is told about an error status.
 
