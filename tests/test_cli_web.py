@@ -138,7 +138,7 @@ def test_sources_test_shows_what_a_run_would_fetch_and_stores_nothing(web: Any, 
     assert paged.stdout.count("关于开展第") == 2
     notice = invoke("sources", "test", "明湖·通知", "--catalogue", str(catalogue))
     assert "附件 1.明湖市公共数据授权运营实施方案.pdf" in notice.stdout
-    assert "setting attachments_read" in notice.stdout
+    assert "附件读取已关闭" in notice.stdout
     assert not cli_env.exists() or sqlite3.connect(cli_env).execute("select count(*) from articles").fetchone() == (0,)
     unknown = invoke("sources", "test", "没有", "--catalogue", str(catalogue))
     assert unknown.exit_code == 1
