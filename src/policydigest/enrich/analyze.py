@@ -33,7 +33,7 @@ def article_from_text(text: str) -> Article:
     >>> article_from_text(" \\n\\t")
     Traceback (most recent call last):
     ...
-    policydigest.errors.EmptyInputError: the input is empty: give the title on the first line, the body after it
+    policydigest.errors.EmptyInputError: 输入是空的：第一行写标题，其后写正文
     """
     lines = [line.strip() for line in text.lstrip("\ufeff").splitlines()]
     lines = [line for line in lines if line]
