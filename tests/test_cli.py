@@ -30,7 +30,7 @@ def test_import_reports_each_file_and_exits_nonzero_when_some_failed(tmp_path: P
         db, "import", str(SAMPLE_DIR / "sample-bulletin-no8.txt"), str(FIXTURES / "bad" / "empty.txt")
     )
     assert code == 1
-    assert "created" in output and "empty file" in output and "1 of 2 file(s) failed" in output
+    assert "新建" in output and "空文件" in output and "2 个文件中 1 个失败" in output
 
 
 def test_import_json_report_is_machine_readable(tmp_path: Path) -> None:
@@ -93,11 +93,11 @@ def test_demo_imports_the_samples_then_drafts_publishes_and_renders_the_next_iss
     assert result.exit_code == 0, result.output
     assert (out / "demo.db").exists()
     assert "总第58期" in result.output
-    assert "drafted 第10期 总第59期 (2025-03-28)" in result.output
+    assert "已起草 第10期 总第59期（2025-03-28）" in result.output
     pdf, html = out / "数字经济观察-2025-10-59.pdf", out / "数字经济观察-2025-10-59.html"
     assert pdf.read_bytes()[:5] == b"%PDF-" and '<html lang="zh-CN">' in html.read_text(encoding="utf-8")
     assert str(pdf) in result.output and str(html) in result.output
-    printed = re.findall(r"(demo-\w+)\s+(\w+)\s+password: (\S+)", result.output)
+    printed = re.findall(r"(demo-\w+)\s+(\w+)\s+密码：(\S+)", result.output)
     assert [role for _, role, _ in printed] == ["contributor", "editor", "chief", "admin"]
     accounts = Accounts(open_store(f"sqlite:///{out / 'demo.db'}"))
     assert all(accounts.authenticate(name, password).role.value == role for name, role, password in printed)

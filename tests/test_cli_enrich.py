@@ -46,14 +46,14 @@ def test_enrich_all_then_again_is_resumable(db: str) -> None:
 def test_enrich_one_issue_with_chosen_stages(db: str) -> None:
     result = runner.invoke(app, ["--db", db, "enrich", "--issue", "58", "--stage", "summary"])
     assert result.exit_code == 0, result.output
-    assert "9 article(s): 9 enriched" in result.stdout
+    assert "共 9 篇文章：加工 9 篇" in result.stdout
 
 
 def test_enrich_unknown_issue_or_stage_is_a_clear_error(db: str) -> None:
     missing = runner.invoke(app, ["--db", db, "enrich", "--issue", "999"])
     assert missing.exit_code == 1 and "总第999期" in missing.stderr
     unknown = runner.invoke(app, ["--db", db, "enrich", "--all", "--stage", "colour"])
-    assert unknown.exit_code == 1 and "unknown enrichment stage(s) colour" in unknown.stderr
+    assert unknown.exit_code == 1 and "未知的加工阶段 colour" in unknown.stderr
 
 
 @pytest.mark.slow
@@ -61,7 +61,7 @@ def test_fit_columns_writes_weights_the_settings_can_use(db: str, tmp_path: Path
     out = tmp_path / "weights.json"
     result = runner.invoke(app, ["--db", db, "fit-columns", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "leave-one-issue-out accuracy" in result.stdout
+    assert "留一期法准确率" in result.stdout
     weights = json.loads(out.read_text("utf-8"))
     assert weights["trained_on"] == "23 articles of the issues 总第57/58期"
     assert set(weights["bias"]) == {"national", "local", "industry", "home"}

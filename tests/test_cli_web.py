@@ -57,7 +57,7 @@ def test_adding_the_same_url_again_fetches_nothing(web: Any, cli_env: Path) -> N
     web.state.reset()
     result = invoke("add", url)
     assert result.exit_code == 0
-    assert "already stored" in result.stdout
+    assert "已存在" in result.stdout
     assert web.state.paths() == []
 
 
@@ -102,7 +102,7 @@ def test_crawl_and_sources_commands_show_runs_and_health(web: Any, cli_env: Path
     )
     crawl = invoke("crawl", "--catalogue", str(catalogue))
     assert crawl.exit_code == 0, crawl.output
-    assert "3 stored, 0 duplicates" in crawl.stdout
+    assert "入库 3 篇，重复 0 篇" in crawl.stdout
     for _ in range(2):
         invoke("crawl", "--catalogue", str(catalogue), "--force")
     sources = invoke("sources", "--catalogue", str(catalogue), "--json")
@@ -110,7 +110,7 @@ def test_crawl_and_sources_commands_show_runs_and_health(web: Any, cli_env: Path
     health = {row["name"]: row for row in json.loads(sources.stdout)}
     assert health["明湖·RSS"]["health"] == "ok" and health["明湖·RSS"]["items_per_week"] == 0.75, health["明湖·RSS"]
     assert health["明湖·改版"]["health"] == "failing"
-    assert any(flag.startswith("listing yields no links") for flag in health["明湖·改版"]["flags"])
+    assert any(flag.startswith("列表页连续") for flag in health["明湖·改版"]["flags"])
     assert health["明湖·未跑"]["health"] == "never run"
     table = invoke("sources", "--catalogue", str(catalogue))
     assert table.exit_code == 0 and "明湖" in table.stdout
@@ -119,7 +119,7 @@ def test_crawl_and_sources_commands_show_runs_and_health(web: Any, cli_env: Path
 def test_crawl_with_a_broken_catalogue_is_one_clear_error(cli_env: Path, tmp_path: Path) -> None:
     catalogue = tmp_path / "sources.toml"
     catalogue.write_text('[[source]]\nname = "坏"\nkind = "podcast"\nurl = "https://e.org/"\n', encoding="utf-8")
-    with pytest.raises(Exception, match="source '坏'"):
+    with pytest.raises(Exception, match="来源 '坏'"):
         invoke("crawl", "--catalogue", str(catalogue))
 
 
@@ -134,11 +134,11 @@ def test_sources_test_shows_what_a_run_would_fetch_and_stores_nothing(web: Any, 
     )
     paged = invoke("sources", "test", "明湖·分页", "--catalogue", str(catalogue), "--items", "2")
     assert paged.exit_code == 0, paged.output
-    assert "5 listing pages, 15 links" in paged.stdout
+    assert "列表页 5 个，链接 15 个" in paged.stdout
     assert paged.stdout.count("关于开展第") == 2
     notice = invoke("sources", "test", "明湖·通知", "--catalogue", str(catalogue))
     assert "附件 1.明湖市公共数据授权运营实施方案.pdf" in notice.stdout
-    assert "setting attachments_read" in notice.stdout
+    assert "附件读取已关闭" in notice.stdout
     assert not cli_env.exists() or sqlite3.connect(cli_env).execute("select count(*) from articles").fetchone() == (0,)
     unknown = invoke("sources", "test", "没有", "--catalogue", str(catalogue))
     assert unknown.exit_code == 1

@@ -47,7 +47,7 @@ def test_draft_then_edit_then_publish_then_render(db: Path, tmp_path: Path) -> N
         assert code == 0, (args, out)
     code, out = run(db, "draft", "show", "--all")
     assert code == 0
-    assert "封面标题：贵州部署算力产业三年行动" in out and "编辑撤下：篇幅" in out and "duplicate" in out
+    assert "封面标题：贵州部署算力产业三年行动" in out and "编辑撤下：篇幅" in out and "重复" in out
 
     code, out = run(db, "publish", "59", "--no-pages")
     assert code == 0, out
@@ -66,18 +66,18 @@ def test_an_open_draft_can_be_previewed_with_render(db: Path, tmp_path: Path) ->
     run(db, "draft", "--date", NEXT_ISSUE_DATE.isoformat())
     target = tmp_path / "preview.md"
     code, out = run(db, "render", "59", "--format", "md", "--out", str(target))
-    assert code == 0 and "draft preview" in out
+    assert code == 0 and "草稿预览" in out
     assert target.read_text(encoding="utf-8").startswith("追踪数字经济政策脉搏")
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("draft", "move", "GUIZHOU", "体育"), "no column '体育'"),
-        (("draft", "show", "--issue", "77"), "no 总第77期 draft"),
-        (("publish",), "no open draft"),
-        (("render", "77"), "no 总第77期 draft"),
-        (("draft", "--date", "28/03/2025"), "wants a date like"),
+        (("draft", "move", "GUIZHOU", "体育"), "没有栏目 '体育'"),
+        (("draft", "show", "--issue", "77"), "没有总第77期的草稿"),
+        (("publish",), "没有未出版的草稿"),
+        (("render", "77"), "没有总第77期的草稿"),
+        (("draft", "--date", "28/03/2025"), "应为日期"),
     ],
 )
 def test_mistakes_get_one_line_and_a_failing_exit(db: Path, args: tuple[str, ...], message: str) -> None:

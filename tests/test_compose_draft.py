@@ -166,13 +166,13 @@ def test_dropping_the_cover_article_proposes_the_next_one(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d, p, r: edit.move(d, p, d.items[0].article_id, "体育新闻"), "no column"),
-        (lambda d, p, r: edit.drop(d, p, 999_999), "not in draft"),
-        (lambda d, p, r: edit.add(d, p, r, 999_999), "no article #999999"),
-        (lambda d, p, r: edit.add(d, p, r, 1), "already published"),
-        (lambda d, p, r: edit.set_cover(d), "cover headline"),
-        (lambda d, p, r: edit.retitle(d, d.items[0].article_id, "  "), "empty"),
-        (lambda d, p, r: edit.renumber(d, r, total_number=58), "already published"),
+        (lambda d, p, r: edit.move(d, p, d.items[0].article_id, "体育新闻"), "没有栏目"),
+        (lambda d, p, r: edit.drop(d, p, 999_999), "不在草稿"),
+        (lambda d, p, r: edit.add(d, p, r, 999_999), "没有文章 #999999"),
+        (lambda d, p, r: edit.add(d, p, r, 1), "已在总第57期出版"),
+        (lambda d, p, r: edit.set_cover(d), "封面标题"),
+        (lambda d, p, r: edit.retitle(d, d.items[0].article_id, "  "), "空"),
+        (lambda d, p, r: edit.renumber(d, r, total_number=58), "已出版"),
     ],
 )
 def test_bad_edits_are_refused_and_change_nothing(
@@ -218,9 +218,9 @@ def test_publishing_freezes_the_draft_into_an_issue_and_marks_its_articles_publi
     assert retitled is not None
     assert retitled.original_title == "贵州印发《算力产业高质量发展三年行动方案（2025—2027年）》"
     assert published.status is DraftStatus.PUBLISHED
-    with pytest.raises(DraftError, match="already published"):
+    with pytest.raises(DraftError, match="已出版"):
         publish(repo, profile, 59, fill_pages=False)
-    with pytest.raises(DraftError, match="already published"):
+    with pytest.raises(DraftError, match="已出版"):
         edit.drop(repo.get(59), profile, guizhou)
     later = make_draft(repo, profile, stocked[1], date=NEXT_ISSUE_DATE + dt.timedelta(days=7))
     assert (later.number, later.total_number) == (11, 60)
@@ -230,7 +230,7 @@ def test_publishing_freezes_the_draft_into_an_issue_and_marks_its_articles_publi
 def test_an_empty_draft_cannot_be_published(stocked: tuple[Store, Settings, DraftRepository, Profile]) -> None:
     _, settings, repo, profile = stocked
     make_draft(repo, profile, settings, date=dt.date(2024, 6, 1))
-    with pytest.raises(DraftError, match="no articles"):
+    with pytest.raises(DraftError, match="没有文章"):
         publish(repo, profile, fill_pages=False)
 
 

@@ -37,7 +37,7 @@ def test_numbers_set_by_hand_are_kept_and_said() -> None:
 
 
 def test_a_number_below_one_is_refused() -> None:
-    with pytest.raises(ValueError, match="start at 1"):
+    with pytest.raises(ValueError, match="从 1 开始"):
         next_numbers([], dt.date(2025, 1, 3), total_number=0)
 
 

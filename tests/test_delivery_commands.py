@@ -36,7 +36,7 @@ def test_subscribers_are_added_imported_listed_exported_and_deleted(env: Path, t
     csv = tmp_path / "in.csv"
     csv.write_text("email,columns\nb@example.org,地方新政\nnot-an-address,\n", encoding="utf-8")
     code, out = invoke(env, "subscribers", "import", str(csv))
-    assert code == 1 and "imported 1" in out and "line 3" in out
+    assert code == 1 and "已导入 1 位" in out and "第 3 行" in out
     code, out = invoke(env, "subscribers", "list")
     assert code == 0 and "a@example.org" in out and "b@example.org" in out
     exported = tmp_path / "out.csv"
@@ -57,9 +57,9 @@ def test_send_delivers_an_issue_once_and_a_second_run_sends_nothing(
         _, issue = store_with_issue(delivery_settings(tmp_path, port))
         invoke(env, "subscribers", "add", "a@example.org", "b@example.org")
         code, out = invoke(env, "send", str(issue.total_number))
-        assert code == 0 and "sent 2" in out
+        assert code == 0 and "已发送 2" in out
         code, out = invoke(env, "send", str(issue.total_number))
-        assert code == 0 and "sent 0" in out
+        assert code == 0 and "已发送 0" in out
         assert sorted(m["To"] for m in sink.messages) == ["a@example.org", "b@example.org"]
 
 

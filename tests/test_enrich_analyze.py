@@ -81,7 +81,7 @@ def test_home_region_setting_moves_the_home_column(monkeypatch: pytest.MonkeyPat
 def test_readable_report_names_column_topics_and_facts() -> None:
     result = runner.invoke(app, ["analyze", str(ARTICLES / "shandong_data_assets.txt")])
     assert result.exit_code == 0, result.output
-    for expected in ("地方新政", "数据资产入表", "lead", "summary", "money", "targets"):
+    for expected in ("地方新政", "数据资产入表", "导语", "摘要", "money", "targets"):
         assert expected in result.stdout
 
 
@@ -97,12 +97,12 @@ def test_empty_input_is_a_clear_error(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     result = runner.invoke(app, ["analyze", str(path), "--json"])
     assert result.exit_code == 1
-    assert "the input is empty" in result.stderr
+    assert "输入是空的" in result.stderr
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", str(tmp_path / "none.txt")])
-    assert result.exit_code == 1 and "cannot read" in result.stderr
+    assert result.exit_code == 1 and "无法读取" in result.stderr
 
 
 def test_empty_text_raises_empty_input() -> None:

@@ -122,7 +122,7 @@ def test_source_line_is_read_from_the_body_when_there_is_no_source_field() -> No
 
 
 def test_the_column_stage_needs_four_columns() -> None:
-    with pytest.raises(ConfigError, match="4 columns"):
+    with pytest.raises(ConfigError, match="4 个栏目"):
         check_columns(["国策要论", "地方新政", "产业前沿"])
 
 
@@ -140,7 +140,7 @@ def test_weights_round_trip_through_a_file(tmp_path: Path) -> None:
 def test_a_broken_weights_file_is_a_config_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "weights.json"
     path.write_text(content, "utf-8")
-    with pytest.raises(ConfigError, match="column model"):
+    with pytest.raises(ConfigError, match="栏目模型"):
         ColumnModel.load(path)
 
 

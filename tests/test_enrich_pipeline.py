@@ -22,7 +22,7 @@ def fixture_article(name: str) -> Article:
 
 
 def test_unknown_stage_names_are_a_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"unknown enrichment stage.*sumary"):
+    with pytest.raises(ConfigError, match=r"未知的加工阶段.*sumary"):
         build_pipeline(Settings(), ["topics", "sumary"])
 
 

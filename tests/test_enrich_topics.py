@@ -88,9 +88,9 @@ keywords = { "卫星" = 3.0, "航天" = 2.0 }
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("[topics.x\n", "not valid TOML"),
-        ('[topics.x]\nkeywords = ["a", "b"]\n', "keywords must be a table"),
-        ("[scoring]\nunknown = 1\n", "unknown \\[scoring\\] key"),
+        ("[topics.x\n", "不是有效的 TOML"),
+        ('[topics.x]\nkeywords = ["a", "b"]\n', "keywords 必须是"),
+        ("[scoring]\nunknown = 1\n", "未知的 \\[scoring\\] 键"),
     ],
 )
 def test_bad_override_files_are_config_errors(tmp_path: Path, content: str, message: str) -> None:

@@ -77,7 +77,7 @@ def test_attachments_that_cannot_be_fetched_keep_their_link_and_a_reason(
     serve_attachments(web, attachment_files)
     [article] = stored(crawl_notice(web, notice_settings))
     reasons = {doc.name: doc.reason for doc in article.documents if not doc.read}
-    assert reasons["8.已撤下的附件.pdf"] == f"not fetched: HTTP 404 from {web.url('/files/gone.pdf')}"
+    assert reasons["8.已撤下的附件.pdf"] == f"未能获取：{web.url('/files/gone.pdf')} 返回 HTTP 404"
     oversized = reasons["9.超大附件.pdf"]
     assert oversized is not None and "more than fetch_max_bytes=2000000" in oversized
 
@@ -101,7 +101,7 @@ def test_attachments_past_the_count_limit_are_listed_unread(web: Any, web_settin
     links = [AttachedDocument(url=web.url(f"/files/{n}.pdf"), kind="pdf") for n in range(3)]
     with Fetcher(web_settings) as fetcher:
         documents = read_attachments(fetcher, links, web_settings.model_copy(update={"attachments_max_count": 2}))
-    assert [doc.reason for doc in documents][2] == "not read: more than attachments_max_count=2 attachments"
+    assert [doc.reason for doc in documents][2] == "未读取：附件超过 attachments_max_count=2 个"
     assert web.state.paths() == ["/robots.txt", "/files/0.pdf", "/files/1.pdf"]
 
 
@@ -109,5 +109,5 @@ def test_with_reading_off_the_links_are_kept_and_nothing_is_fetched(web: Any, we
     links = [AttachedDocument(url=web.url("/files/plan.pdf"), name="附件", kind="pdf")]
     with Fetcher(web_settings) as fetcher:
         [document] = read_attachments(fetcher, links, web_settings.model_copy(update={"attachments_read": False}))
-    assert document.reason == "not read: attachment reading is off (setting attachments_read)"
+    assert document.reason == "未读取：附件读取已关闭（设置 attachments_read）"
     assert web.state.paths() == []

@@ -63,7 +63,7 @@ def test_shared_article_counts_are_19_16_14(shared_dir: Path) -> None:
 
 def test_contents_and_body_mismatches_are_reported_as_warnings(shared_dir: Path) -> None:
     issue = parse_bulletin((shared_dir / "bulletins" / "bulletin-2024-04-12-no13.txt").read_text(encoding="utf-8"))
-    assert sum("not in the table of contents" in w for w in issue.warnings) == 3
+    assert sum("不在目录中" in w for w in issue.warnings) == 3
     assert any("美国防部" in w and "美国国防部" in w for w in issue.warnings)
 
 
@@ -109,5 +109,5 @@ def test_text_without_a_bulletin_header_is_refused() -> None:
 
 
 def test_header_without_articles_is_refused() -> None:
-    with pytest.raises(NotABulletinError, match="no articles"):
+    with pytest.raises(NotABulletinError, match="没有文章"):
         parse_bulletin("数字经济观察\n\n2025年3月14日 第8期 总第57期\n\n本期要目\n")

@@ -142,22 +142,22 @@ def test_repeated_heads_of_any_wording_are_dropped_not_just_our_own() -> None:
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_in_one_line() -> None:
-    with pytest.raises(BinaryInputError, match="not a PDF"):
+    with pytest.raises(BinaryInputError, match="不是 PDF"):
         pdf_to_text(b"\x89PNG\r\n\x1a\n" + bytes(200))
     with pytest.raises(EmptyInputError):
         pdf_to_text(b"")
 
 
 def test_a_cut_off_pdf_is_reported_as_truncated(pdf: bytes) -> None:
-    with pytest.raises(TruncatedInputError, match="cut off"):
+    with pytest.raises(TruncatedInputError, match="不完整"):
         pdf_to_text(pdf[: len(pdf) // 2])
-    with pytest.raises(TruncatedInputError, match="damaged"):
+    with pytest.raises(TruncatedInputError, match="已损坏"):
         pdf_to_text(b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n")
 
 
 def test_a_pdf_without_text_is_refused() -> None:
     blank = typst.compile(b'#set page(paper: "a6")\n#rect(width: 2cm)')
-    with pytest.raises(BinaryInputError, match="no text"):
+    with pytest.raises(BinaryInputError, match="没有文字层"):
         pdf_to_text(blank)
 
 

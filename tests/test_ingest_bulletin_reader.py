@@ -18,12 +18,12 @@ BAD = FIXTURES / "bad"
 @pytest.mark.parametrize(
     ("name", "error", "words"),
     [
-        ("empty.txt", EmptyInputError, "empty"),
-        ("whitespace-only.txt", EmptyInputError, "white space"),
-        ("binary.txt", BinaryInputError, "binary"),
-        ("not-a-bulletin.txt", NotABulletinError, "no header"),
-        ("truncated-bulletin.txt", TruncatedInputError, "truncated"),
-        ("truncated.pdf", TruncatedInputError, "cut off"),
+        ("empty.txt", EmptyInputError, "空文件"),
+        ("whitespace-only.txt", EmptyInputError, "只有空白"),
+        ("binary.txt", BinaryInputError, "二进制"),
+        ("not-a-bulletin.txt", NotABulletinError, "没有含日期"),
+        ("truncated-bulletin.txt", TruncatedInputError, "不完整"),
+        ("truncated.pdf", TruncatedInputError, "不完整"),
     ],
 )
 def test_bad_files_are_refused_with_a_one_line_reason(name: str, error: type[BadInputError], words: str) -> None:
@@ -34,7 +34,7 @@ def test_bad_files_are_refused_with_a_one_line_reason(name: str, error: type[Bad
 
 
 def test_truncated_file_names_the_missing_articles() -> None:
-    with pytest.raises(TruncatedInputError, match="2 listed article"):
+    with pytest.raises(TruncatedInputError, match="2 篇文章缺失"):
         read_bulletin(BAD / "truncated-bulletin.txt")
 
 
@@ -47,7 +47,7 @@ def test_gbk_file_is_decoded_and_imported_with_a_warning() -> None:
 def test_a_character_cut_at_the_end_is_dropped_and_noted() -> None:
     text, notes = decode_text("第8期 数据".encode()[:-1])
     assert text == "第8期 数"
-    assert notes and "truncated" in notes[0]
+    assert notes and "不完整" in notes[0]
 
 
 def test_undecodable_bytes_are_refused_as_unreadable(tmp_path: Path) -> None:

@@ -58,18 +58,18 @@ def test_catalogue_file_is_read_with_defaults(tmp_path: Path) -> None:
     ],
 )
 def test_bad_entry_is_refused_naming_the_source_and_field(entry: str, problem: str) -> None:
-    with pytest.raises(CatalogueError, match=f"source '坏'.*{problem}"):
+    with pytest.raises(CatalogueError, match=f"来源 '坏'.*{problem}"):
         parse_catalogue(f"[[source]]\n{entry}\n")
 
 
 def test_repeated_names_are_refused() -> None:
     text = '[[source]]\nname = "同名"\nkind = "feed"\nurl = "https://e.org/a"\n' * 2
-    with pytest.raises(CatalogueError, match="repeated: \\['同名'\\]"):
+    with pytest.raises(CatalogueError, match="重复的有：\\['同名'\\]"):
         parse_catalogue(text)
 
 
 def test_broken_toml_and_missing_file_are_catalogue_errors(tmp_path: Path) -> None:
-    with pytest.raises(CatalogueError, match="not valid TOML"):
+    with pytest.raises(CatalogueError, match="不是有效的 TOML"):
         parse_catalogue("[[source]\nname=")
-    with pytest.raises(CatalogueError, match="cannot read the source catalogue"):
+    with pytest.raises(CatalogueError, match="无法读取信息源目录"):
         load_catalogue(tmp_path / "missing.toml")

@@ -256,11 +256,11 @@ def test_watch_command_stops_gracefully_on_sigterm(web: Any, tmp_path: Path) -> 
     assert process.stdout is not None
     lines = []
     deadline = time.monotonic() + 60
-    while not any("sources run" in line for line in lines):
+    while not any("个来源，入库" in line for line in lines):
         assert time.monotonic() < deadline and process.poll() is None, "".join(lines)
         lines.append(process.stdout.readline())
     process.send_signal(signal.SIGTERM)
     rest, _ = process.communicate(timeout=30)
     assert process.returncode == 0, "".join(lines) + rest
-    assert "3 stored" in "".join(lines)
-    assert "stopped after" in rest
+    assert "入库 3 篇" in "".join(lines)
+    assert "已停止" in rest

@@ -78,7 +78,7 @@ def test_a_pipeline_that_cannot_be_built_leaves_the_articles_stored_with_the_rea
     ids = _store_two(store)
     with caplog.at_level(logging.ERROR, logger="policydigest.ingest.enrichment"):
         assert enrich_after_ingest(store, Settings(enrich_stages=["colour"]), ids) is None
-    assert "unknown enrichment stage(s) colour" in caplog.text
+    assert "未知的加工阶段 colour" in caplog.text
     assert len(_enrichment(store)) == 2
 
 

@@ -81,7 +81,7 @@ def test_a_scanned_pdf_is_read_by_ocr_with_its_confidence(attachment_files: dict
 def test_a_scan_with_ocr_off_says_so(attachment_files: dict[str, bytes]) -> None:
     document = read(attachment_files["scan"], "pdf", ocr=False)
     assert not document.blocks
-    assert document.reason == "the PDF is a scan (no text layer) and OCR is off (setting attachments_ocr)"
+    assert document.reason == "PDF 是扫描件（没有文字层），且未开启 OCR（设置 attachments_ocr）"
 
 
 def test_an_rtf_published_as_wps_is_read_by_libreoffice() -> None:
@@ -103,14 +103,14 @@ def test_a_pdf_that_is_an_error_page_says_so() -> None:
     page = b"<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
     document = read(page, "pdf")
     assert (document.format, document.blocks) == ("html", [])
-    assert document.reason == "not a document: the server sent an error page (HTML) instead"
+    assert document.reason == "不是文件：服务器返回的是错误页面（HTML）"
 
 
 def test_a_password_protected_pdf_says_so(tmp_path: Path) -> None:
     pdf = pymupdf.open(stream=typst_pdf(tmp_path), filetype="pdf")
     locked = pdf.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
     document = read(locked, "pdf")
-    assert document.reason == "the PDF is password-protected" and not document.blocks
+    assert document.reason == "PDF 有密码保护" and not document.blocks
 
 
 def test_a_password_protected_word_file_says_so(attachment_files: dict[str, bytes], tmp_path: Path) -> None:
@@ -121,35 +121,35 @@ def test_a_password_protected_word_file_says_so(attachment_files: dict[str, byte
         fib[11] |= 0x01  # FIB flag fEncrypted, as Word sets it for a password to open
         ole.write_stream("WordDocument", bytes(fib))
     document = read(path.read_bytes(), "doc")
-    assert document.reason == "the Word file is password-protected"
+    assert document.reason == "Word 文件有密码保护"
 
 
 def test_a_truncated_pdf_says_it_is_cut_off(attachment_files: dict[str, bytes]) -> None:
     document = read(attachment_files["pdf"][: len(attachment_files["pdf"]) // 2], "pdf")
-    assert document.reason == "the PDF is cut off: it does not end with %%EOF"
+    assert document.reason == "PDF 不完整：结尾没有 %%EOF"
 
 
 def test_a_truncated_docx_says_it_is_damaged() -> None:
     data = docx_bytes()
     document = read(data[: len(data) // 2], "docx")
-    assert document.reason is not None and "damaged" in document.reason and not document.blocks
+    assert document.reason is not None and "已损坏" in document.reason and not document.blocks
 
 
 def test_corrupt_bytes_named_docx_say_what_they_are_not() -> None:
     document = read(bytes(range(256)) * 20, "docx")
     assert document.format == "binary"
-    assert document.reason == "not a document format policydigest reads (the link named it docx)"
+    assert document.reason == "不是 policydigest 能读取的文件格式（链接标明的类型：docx）"
 
 
 def test_an_empty_attachment_says_so() -> None:
-    assert read(b"", "pdf").reason == "the file is empty"
+    assert read(b"", "pdf").reason == "文件是空的"
 
 
 def test_a_zip_bomb_is_refused_without_unpacking_it() -> None:
     bomb = zip_of({"方案.docx": b"\0" * 20_000_000})
     document = read(bomb, "zip")
     assert not document.blocks
-    assert document.reason is not None and document.reason.startswith("the ZIP archive would unpack to 20000000 bytes")
+    assert document.reason is not None and "解压为 20000000 字节" in document.reason
 
 
 def test_a_zip_of_documents_reads_each_under_its_name(attachment_files: dict[str, bytes]) -> None:
@@ -158,7 +158,7 @@ def test_a_zip_of_documents_reads_each_under_its_name(attachment_files: dict[str
     document = read(archive, "zip")
     assert document.format == "zip"
     assert {"附件1.docx", "附件2.xlsx"} <= set(headings(document))
-    assert document.reason == "说明.exe: not a document format policydigest reads (the link named it exe)"
+    assert document.reason == "说明.exe：不是 policydigest 能读取的文件格式（链接标明的类型：exe）"
 
 
 def test_a_password_protected_zip_says_so(attachment_files: dict[str, bytes]) -> None:
@@ -168,7 +168,7 @@ def test_a_password_protected_zip_says_so(attachment_files: dict[str, bytes]) ->
         at = data.index(signature)
         data[at + offset] |= 0x01
     assert zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()[0].flag_bits & 0x1
-    assert read(bytes(data), "zip").reason == "the ZIP archive is password-protected"
+    assert read(bytes(data), "zip").reason == "ZIP 压缩包有密码保护"
 
 
 def test_format_is_judged_by_content_not_name(attachment_files: dict[str, bytes]) -> None:

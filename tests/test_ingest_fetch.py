@@ -51,7 +51,7 @@ def test_user_agent_from_settings_is_sent(web: Any, web_settings: Settings) -> N
 
 def test_robots_txt_disallow_is_obeyed_and_nothing_is_requested(web: Any, web_settings: Settings) -> None:
     with fetcher_for(web_settings) as fetcher:
-        with pytest.raises(RobotsDisallowedError, match=r"robots\.txt of .* disallows .*/private/secret\.html"):
+        with pytest.raises(RobotsDisallowedError, match=r"robots\.txt 不允许抓取 .*/private/secret\.html"):
             fetcher.fetch(web.url("/private/secret.html"))
         fetcher.fetch(web.url("/art/2024/art_102.html"))
     assert "/private/secret.html" not in web.state.paths()

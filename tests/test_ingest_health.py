@@ -52,7 +52,7 @@ def test_erroring_source_warns_then_fails_with_the_last_error(web: Any, web_sett
     assert once.health is Health.WARNING
     thrice = health_after_runs(web_settings, store, catalogue, 2)["明湖·失效"]
     assert thrice.health is Health.FAILING
-    assert thrice.flags[0].startswith("3 failed run(s) in a row: HTTP 404 from ")
+    assert thrice.flags[0].startswith("连续3次抓取失败：") and "返回 HTTP 404" in thrice.flags[0]
 
 
 def test_error_streak_resets_when_the_source_works_again(web: Any, web_settings: Settings) -> None:
@@ -72,7 +72,7 @@ def test_listing_that_stops_yielding_links_is_flagged(web: Any, web_settings: Se
     assert not any("no links" in flag for flag in twice.flags)
     thrice = health_after_runs(web_settings, store, catalogue, 1)["明湖·改版"]
     assert thrice.health is Health.FAILING
-    assert any(flag.startswith("listing yields no links (3 runs)") for flag in thrice.flags)
+    assert any(flag.startswith("列表页连续3次没有链接") for flag in thrice.flags)
 
 
 def test_source_whose_pages_stop_yielding_a_body_is_flagged(web: Any, web_settings: Settings) -> None:
@@ -80,7 +80,7 @@ def test_source_whose_pages_stop_yielding_a_body_is_flagged(web: Any, web_settin
     catalogue = [spec("明湖·空页", "listing", web.url("/generated/fresh-empty-list"))]
     health = health_after_runs(web_settings, store, catalogue, 3)["明湖·空页"]
     assert health.health is Health.FAILING
-    assert any(flag.startswith("pages yield no body (3 runs)") for flag in health.flags)
+    assert any(flag.startswith("文章页连续3次没有正文") for flag in health.flags)
     assert SourceRepository(store).item_counts() == {"no_body": 9}
 
 
@@ -91,7 +91,7 @@ def test_quiet_source_warns_after_thirty_days_without_a_new_item(web: Any, web_s
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)
     [health] = source_health(SourceRepository(store).states(at=later), catalogue, web_settings, at=later)
     assert health.health is Health.WARNING
-    assert health.flags == ("no new item in 40 days",)
+    assert len(health.flags) == 1 and health.flags[0].startswith("40天没有新文章")
     assert health.items_per_week == 0
 
 
@@ -100,4 +100,4 @@ def test_stored_source_missing_from_the_catalogue_is_still_reported(web: Any, we
     crawl_once(web_settings, store, catalogue=[spec("明湖·旧", "feed", web.url("/feeds/rss.xml"))])
     [health] = source_health(SourceRepository(store).states(), [], web_settings)
     assert health.name == "明湖·旧" and health.verified is None
-    assert "not in the catalogue any more" in health.flags
+    assert "已不在信息源目录中" in health.summary and any(f.startswith("已不在信息源目录中") for f in health.flags)

@@ -66,7 +66,7 @@ def test_catalogue_entries_declare_paging_json_and_attachment_policy() -> None:
         'pages=3\npage_url="?page={n}"\nattachments="list"\n'
     )
     assert (entry.kind, entry.json_items, entry.pages, entry.attachments) == ("json", "data.rows", 3, "list")
-    with pytest.raises(CatalogueError, match="must contain"):
+    with pytest.raises(CatalogueError, match="必须含有"):
         parse_catalogue('[[source]]\nname="a"\nkind="listing"\nurl="https://e.gov.cn/"\npage_url="index.html"\n')
 
 
@@ -77,6 +77,6 @@ def test_a_source_whose_attachment_policy_is_list_keeps_the_links_unread(web: An
     [result] = run.tally.results
     assert result.article is not None and len(result.article.documents) == 9
     assert {doc.reason for doc in result.article.documents} == {
-        "not read: attachment reading is off (setting attachments_read)"
+        "未读取：附件读取已关闭（设置 attachments_read）"
     }
     assert not [path for path in web.state.paths() if path.startswith(("/files/", "/big"))]

@@ -69,7 +69,7 @@ def work_until(queue: JobQueue, done: Any, timeout: float = 60.0) -> None:
 def test_sqlite_runs_jobs_in_process_and_refuses_a_postgres_queue() -> None:
     assert queue_for(Settings(database_url="sqlite://")) is None
     assert queue_mode(Settings(database_url="postgresql://db/x", job_queue="inline")) is QueueMode.INLINE
-    with pytest.raises(ConfigError, match="needs a PostgreSQL store"):
+    with pytest.raises(ConfigError, match="需要 PostgreSQL 存储"):
         queue_mode(Settings(database_url="sqlite://", job_queue="postgres"))
 
 
@@ -98,7 +98,7 @@ def test_a_job_that_fails_for_good_is_dead_lettered_with_its_error(queue_setting
         work_until(queue, lambda: jobs_by_status(queue, "crawl_source") == {"failed": 1})
         (dead,) = queue.dead_letter(open_store(queue_settings.database_url))
     assert dead.task == "crawl_source" and dead.args == {"name": "没有这个来源"}
-    assert "no source named" in dead.error and dead.attempts == 1
+    assert "没有名为" in dead.error and dead.attempts == 1
 
 
 def test_a_poison_page_is_retried_then_dead_lettered_while_the_other_pages_are_stored(

@@ -58,7 +58,7 @@ def test_a_profile_replaces_an_issues_series_masthead_and_back_matter(tmp_path: 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("[series\ntitle = 1", "not valid TOML"),
+        ("[series\ntitle = 1", "不是有效的 TOML"),
         ('[series]\ntitle = "x"\n', "columns"),
         ('[series]\ntitle = "x"\n[[columns]]\nname = "甲"\nrole = "sports"\n', "columns.0.role"),
         ('[series]\ntitle = "x"\ncolour = "red"\n[[columns]]\nname = "甲"\nrole = "home"\n', "series.colour"),
@@ -73,7 +73,7 @@ def test_a_bad_profile_names_the_file_and_the_field(tmp_path: Path, content: str
 
 
 def test_a_missing_profile_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="does not exist"):
+    with pytest.raises(ConfigError, match="不存在"):
         load_profile(FIXTURES / "no-such-profile.toml")
 
 

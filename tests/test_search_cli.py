@@ -48,13 +48,13 @@ def test_plain_output_lists_titles_and_counts(tmp_path: Path) -> None:
     invoke(db, "import", str(SAMPLE_DIR))
     code, output = invoke(db, "search", "算力")
     assert code == 0
-    assert "article(s)" in output and "算力" in output and "column:" in output
+    assert "篇文章" in output and "算力" in output and "栏目：" in output
 
 
 def test_a_bad_date_is_a_clear_error(tmp_path: Path) -> None:
     code, output = invoke(tmp_path / "s.db", "search", "算力", "--since", "yesterday")
     assert code == 1
-    assert "bad search" in output
+    assert "检索条件有误：since：应为日期" in output
 
 
 def test_reindex_rebuilds_the_index_from_the_store(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_reindex_rebuilds_the_index_from_the_store(tmp_path: Path) -> None:
     invoke(db, "import", str(SAMPLE_DIR))
     code, output = invoke(db, "reindex")
     assert code == 0
-    assert "indexed 22 article(s)" in output
+    assert "已为 22 篇文章建立索引" in output
     assert (tmp_path / "s.db.search" / "tantivy").is_dir()
 
 

@@ -121,9 +121,9 @@ def test_a_hierarchical_facet_counts_the_value_holding_each_value_too() -> None:
 
 
 def test_a_filter_on_a_facet_nobody_declared_is_refused() -> None:
-    with pytest.raises(ValidationError, match="no facet named industry"):
+    with pytest.raises(ValidationError, match="没有名为 industry 的分面"):
         Query(filters={"industry": ["数据"]})
-    with pytest.raises(ValidationError, match="not a number"):
+    with pytest.raises(ValidationError, match="不是数字"):
         Query(issues=["第57期"])
 
 

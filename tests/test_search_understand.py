@@ -105,7 +105,7 @@ def test_users_extend_the_synonyms_with_a_file_named_in_the_settings(tmp_path: P
 def test_a_bad_synonym_file_is_a_clear_config_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("groups = [1, 2]\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="groups must be lists"):
+    with pytest.raises(ConfigError, match="groups 必须是词语列表"):
         Vocabulary.load(bad)
 
 

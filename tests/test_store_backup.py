@@ -55,7 +55,7 @@ def test_backup_refuses_to_overwrite_a_file(tmp_path: Path) -> None:
     cli(db, "migrate")
     (tmp_path / "taken").write_text("keep me")
     result = runner.invoke(app, ["--db", db, "backup", str(tmp_path / "taken")])
-    assert result.exit_code == 1 and "exists already" in result.output
+    assert result.exit_code == 1 and "已存在" in result.output
     assert (tmp_path / "taken").read_text() == "keep me"
 
 
@@ -63,7 +63,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_keeps_the_store(tmp_pat
     db = f"sqlite:///{tmp_path / 's.db'}"
     cli(db, "import", "--no-enrich", str(SAMPLE_DIR / "sample-bulletin-no8.txt"))
     (tmp_path / "junk.backup").write_bytes(b"PK\x03\x04 not a database")
-    with pytest.raises(StoreError, match="not a SQLite backup"):
+    with pytest.raises(StoreError, match="不是 SQLite 备份"):
         restore_store(db, tmp_path / "junk.backup")
     assert [i["total_number"] for i in json.loads(cli(db, "export", "--format", "json"))["issues"]] == [57]
 

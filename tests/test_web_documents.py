@@ -33,7 +33,7 @@ DOCUMENTS = [
         ocr_confidence=88.7,
     ),
     AttachedDocument(
-        url="javascript:alert(1)", name="附件3：加密文件", kind="doc", reason="the Word file is password-protected"
+        url="javascript:alert(1)", name="附件3：加密文件", kind="doc", reason="Word 文件有密码保护"
     ),
 ]
 
@@ -66,7 +66,7 @@ def test_the_article_page_shows_each_document_in_full_with_what_could_not_be_rea
     first, scan, locked = (section.text_content() for section in sections)
     assert "一、总体要求" in first and "培育数据商50家" in first
     assert "OCR" in scan and "89%" in scan
-    assert "未能读取：the Word file is password-protected" in locked
+    assert "未能读取：Word 文件有密码保护" in locked
     assert doc.xpath("//section[@id='doc-1']//h3/a/@href") == ["https://e.gov.cn/files/plan.pdf"]
     assert doc.xpath("//section[@id='doc-3']//h3/a") == []  # a javascript: link is never made a link
 
@@ -74,7 +74,7 @@ def test_the_article_page_shows_each_document_in_full_with_what_could_not_be_rea
 def test_the_api_gives_the_documents_with_the_article(client: TestClient) -> None:
     detail = client.get("/api/v1/articles/1").json()
     assert [d["ocr"] for d in detail["documents"]] == [False, True, False]
-    assert detail["documents"][2]["reason"] == "the Word file is password-protected"
+    assert detail["documents"][2]["reason"] == "Word 文件有密码保护"
 
 
 def test_the_bulletin_links_the_documents_that_were_read(client: TestClient) -> None:

@@ -65,7 +65,7 @@ def test_a_dead_job_and_its_error_are_on_the_page_and_in_the_api(
         assert answer["queue"] is True
         assert {q["queue"]: q["failed"] for q in answer["queues"]} == {"crawl": 1}
         (dead,) = answer["dead"]
-        assert dead["task"] == "crawl_source" and "no source named" in dead["error"]
+        assert dead["task"] == "crawl_source" and "没有名为" in dead["error"]
         login(client, "admin")
         page = client.get("/desk/jobs").text
-    assert "no source named" in page and "<script>" not in page and "&lt;script&gt;" in page
+    assert "没有名为" in page and "<script>" not in page and "&lt;script&gt;" in page

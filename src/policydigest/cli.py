@@ -37,7 +37,7 @@ class ExportFormat(StrEnum):
 
 
 app = typer.Typer(
-    help="policydigest: import, enrich, search and publish a bulletin on China's digital economy.",
+    help="policydigest：导入、加工、检索和出版中国数字经济政策简报。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -53,11 +53,11 @@ def main(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Store to use: a SQLite file path or a database URL (overrides POLICYDIGEST_DATABASE_URL)."
+            "--db", help="使用的存储：SQLite 文件路径或数据库 URL（优先于 POLICYDIGEST_DATABASE_URL）。"
         ),
     ] = None,
 ) -> None:
-    """Global options."""
+    """全局选项。"""
     if db is not None and "://" not in db:
         db = f"sqlite:///{db}"
     state.db = db
@@ -66,9 +66,9 @@ def main(
 
 @app.command("config")
 def show_config() -> None:
-    """Show every setting, its value and what it does."""
+    """列出每项设置、当前值及其作用。"""
     settings = state.get_settings()
-    table = Table("setting", "value", "help")
+    table = Table("设置", "值", "说明")
     for name, field in Settings.model_fields.items():
         table.add_row(name, repr(getattr(settings, name)), field.description or "")
     console.print(table)
@@ -79,7 +79,7 @@ def run() -> None:
     try:
         app()
     except PolicydigestError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+        err_console.print(f"[bold red]错误：[/]{exc}")
         raise SystemExit(1) from None
 
 
@@ -89,31 +89,31 @@ def run() -> None:
 def _parse_issue_ref(ref: str) -> int:
     digits = "".join(ch for ch in ref if ch.isdigit())
     if not digits:
-        raise fail(f"not an issue number: {ref!r}", "give the 总期 number, e.g. 176 (see `policydigest issues`)")
+        raise fail(f"不是期号：{ref!r}", "请给出总期号，如 176（见 `policydigest issues`）")
     return int(digits)
 
 
 @app.command("import")
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="Bulletin files (.txt, .md, .pdf) or folders of them.")],
-    replace: Annotated[bool, typer.Option("--replace", help="Update issues that are already stored.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    paths: Annotated[list[Path], typer.Argument(help="简报文件（.txt、.md、.pdf）或存放它们的文件夹。")],
+    replace: Annotated[bool, typer.Option("--replace", help="更新已入库的期。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出机器可读的报告。")] = False,
     enrich: Annotated[
         bool | None,
-        typer.Option("--enrich/--no-enrich", help="Enrich the new articles afterwards (setting enrich_on_import)."),
+        typer.Option("--enrich/--no-enrich", help="导入后加工新文章（设置 enrich_on_import）。"),
     ] = None,
 ) -> None:
-    """Import bulletin issues; a bad file is reported and skipped, never aborting the batch."""
+    """导入简报各期；坏文件会报告并跳过，不会中断整批。"""
     settings = state.get_settings()
     if enrich is not None:
         settings = settings.model_copy(update={"enrich_on_import": enrich})
     store = open_cli_store()
     files = expand_paths(paths)
     if not files:
-        raise fail("no bulletin files found", "name .txt, .md or .pdf files, or folders holding them")
+        raise fail("没有找到简报文件", "请指定 .txt、.md 或 .pdf 文件，或存放它们的文件夹")
     with progress_bars(hidden=as_json) as progress:
-        task = progress.add_task("importing", total=len(files), visible=len(files) > 1)
-        enriching = progress.add_task("enriching", total=None, visible=False)
+        task = progress.add_task("导入", total=len(files), visible=len(files) > 1)
+        enriching = progress.add_task("加工", total=None, visible=False)
 
         def report_file(result: FileResult) -> None:
             progress.advance(task)
@@ -131,36 +131,39 @@ def import_command(
         )
     if report.enrichment is not None and not as_json:
         done = report.enrichment
-        console.print(f"enriched {done.enriched} article(s); {done.duplicate_groups} near-duplicate group(s)")
+        console.print(f"已加工 {done.enriched} 篇文章；近似重复 {done.duplicate_groups} 组")
     if as_json:
         console.print_json(data=report.as_dict())
     if report.failed:
         if not as_json:
-            err_console.print(f"[red]{len(report.failed)} of {len(report.files)} file(s) failed[/]")
+            err_console.print(f"[red]{len(report.files)} 个文件中 {len(report.failed)} 个失败[/]")
         raise typer.Exit(1)
+
+
+_STATUS_LABELS = {"created": "新建", "replaced": "替换", "unchanged": "未变", "skipped": "跳过", "failed": "失败"}
 
 
 def _print_file_result(result: FileResult) -> None:
     styles = {"created": "green", "replaced": "yellow", "unchanged": "dim", "skipped": "yellow", "failed": "red"}
-    status = f"[{styles.get(result.status, 'white')}]{result.status:9}[/]"
+    status = f"[{styles.get(result.status, 'white')}]{_STATUS_LABELS.get(result.status, result.status):4}[/]"
     if result.status == "failed":
-        console.print(f"{status} {result.path}: {result.reason}")
+        console.print(f"{status} {result.path}：{result.reason}")
         return
-    console.print(f"{status} {result.path}: {result.issue}, {result.articles} articles")
+    console.print(f"{status} {result.path}：{result.issue}，{result.articles} 篇文章")
     if result.reason:
         console.print(f"          {result.reason}")
     for warning in result.warnings:
-        console.print(f"          [yellow]warning:[/] {escape(warning)}")
+        console.print(f"          [yellow]警告：[/]{escape(warning)}")
 
 
 @app.command("issues")
 def issues_command() -> None:
-    """List the stored issues, newest first."""
+    """列出已入库的期，最新的在前。"""
     summaries = open_cli_store().list_issues()
     if not summaries:
-        console.print("No issues stored yet. Import some with `policydigest import PATH`.")
+        console.print("还没有入库的期。请先运行 `policydigest import PATH` 导入。")
         return
-    table = Table("总期", "期", "date", "series", "articles", "cover headline")
+    table = Table("总期", "期", "日期", "刊名", "文章数", "封面标题")
     for s in summaries:
         table.add_row(str(s.total_number), str(s.number), s.date, s.series, str(s.articles), escape(s.cover_headline))
     console.print(table)
@@ -168,10 +171,10 @@ def issues_command() -> None:
 
 @app.command("show")
 def show_command(
-    issue: Annotated[str, typer.Argument(help="The issue's 总期 number, e.g. 176.")],
-    full: Annotated[bool, typer.Option("--full", help="Print every paragraph, not just the lead.")] = False,
+    issue: Annotated[str, typer.Argument(help="该期的总期号，如 176。")],
+    full: Annotated[bool, typer.Option("--full", help="显示每一段，而不只是导语。")] = False,
 ) -> None:
-    """Show one issue in the terminal: masthead, contents and articles."""
+    """在终端显示一期：报头、目录和文章。"""
     try:
         found = open_cli_store().get_issue(_parse_issue_ref(issue))
     except NotFoundError as exc:
@@ -181,13 +184,13 @@ def show_command(
 
 @app.command("export")
 def export_command(
-    issue: Annotated[int | None, typer.Option("--issue", help="Only this 总期 number.")] = None,
+    issue: Annotated[int | None, typer.Option("--issue", help="只导出这一总期。")] = None,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="json (one document) or jsonl (an issue a line).")
+        ExportFormat, typer.Option("--format", help="json（一个文档）或 jsonl（每行一期）。")
     ] = ExportFormat.json,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="写入该文件，而不是标准输出。")] = None,
 ) -> None:
-    """Export issues with their contents and articles (shape documented in the README)."""
+    """导出各期及其目录和文章（格式见 README）。"""
     store = open_cli_store()
     try:
         issues = [store.get_issue(issue)] if issue is not None else list(store.iter_issues())
@@ -198,14 +201,14 @@ def export_command(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         out.write_text(text, encoding="utf-8")
-        err_console.print(f"wrote {len(issues)} issue(s) to {out}")
+        err_console.print(f"已将 {len(issues)} 期写入 {out}")
 
 
 @app.command("demo")
 def demo_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's store and files.")] = Path("demo-output"),
+    out: Annotated[Path, typer.Option("--out", help="演示用的存储和文件所在的文件夹。")] = Path("demo-output"),
 ) -> None:
-    """Run the demo end to end: import the samples, enrich, draft, publish and render an issue (PDF, HTML)."""
+    """端到端运行演示：导入样例，加工、起草、出版并输出一期（PDF、HTML）。"""
     from policydigest.compose.demo import run_demo
     from policydigest.profile import profile_for
 
@@ -222,23 +225,23 @@ def demo_command(
         for result in report.files:
             _print_file_result(result)
         if report.failed:
-            raise fail("the sample bulletins did not import", "this is a bug; please report it")
+            raise fail("样例简报导入失败", "这是程序缺陷，请报告")
 
     result = run_demo(
         out, store, settings, profile_for(settings), on_import=imported, say=lambda line: console.print(escape(line))
     )
     render_issue(console, store.get_issue(result.total_number), full=False)
     # Paths are printed unwrapped so they can be copied whole.
-    console.print(f"\nStore: {db}  (try: policydigest --db {db} draft show --all)", soft_wrap=True, highlight=False)
-    console.print(f"PDF:   {result.pdf}", soft_wrap=True, highlight=False)
-    console.print(f"HTML:  {result.html}", soft_wrap=True, highlight=False)
+    console.print(f"\n存储：{db}（试试：policydigest --db {db} draft show --all）", soft_wrap=True, highlight=False)
+    console.print(f"PDF： {result.pdf}", soft_wrap=True, highlight=False)
+    console.print(f"HTML：{result.html}", soft_wrap=True, highlight=False)
     from policydigest.desk.accounts import demo_accounts
 
-    console.print("\nDesk accounts (one per role; the passwords are new on every run):", highlight=False)
+    console.print("\n编辑台账号（每个角色一个；密码每次运行都不同）：", highlight=False)
     for name, role, password in demo_accounts(store):
-        console.print(f"  {name:18} {role.value:12} password: {password}", soft_wrap=True, highlight=False)
+        console.print(f"  {name:18} {role.value:12} 密码：{password}", soft_wrap=True, highlight=False)
     console.print(
-        f"Open the desk: policydigest --db {db} serve, then http://{settings.web_host}:{settings.web_port}/login",
+        f"打开编辑台：运行 policydigest --db {db} serve，然后访问 http://{settings.web_host}:{settings.web_port}/login",
         soft_wrap=True,
         highlight=False,
     )

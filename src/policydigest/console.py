@@ -33,12 +33,12 @@ state = State()
 def fail(message: str, hint: str | None = None, code: int = 1) -> typer.Exit:
     """Print a one-line error (and what to do next) and return the exit to raise.
 
-    >>> isinstance(fail("no such issue"), typer.Exit)
+    >>> isinstance(fail("没有这一期"), typer.Exit)
     True
     """
-    err_console.print(f"[bold red]error:[/] {message}")
+    err_console.print(f"[bold red]错误：[/]{message}")
     if hint:
-        err_console.print(f"[dim]hint:[/] {hint}")
+        err_console.print(f"[dim]提示：[/]{hint}")
     return typer.Exit(code)
 
 

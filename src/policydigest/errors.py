@@ -7,6 +7,9 @@ Each message says what went wrong in one line and, where it helps, what to do ne
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 
 class PolicydigestError(Exception):
     """Base class: anything policydigest raises on purpose."""
@@ -161,3 +164,83 @@ class InvalidAddressError(BadInputError):
 
 class TokenError(BadInputError):
     """A signed link that was altered, is for another purpose, or has expired."""
+
+
+#: Invalid-parameter explanations by pydantic error type; ``{…}`` takes values from the error's context.
+PROBLEMS_ZH: dict[str, str] = {
+    "missing": "缺少这个参数",
+    "string_too_long": "太长：最多{max_length}个字符",
+    "string_too_short": "太短：至少{min_length}个字符",
+    "greater_than_equal": "不能小于{ge}",
+    "greater_than": "必须大于{gt}",
+    "less_than_equal": "不能大于{le}",
+    "less_than": "必须小于{lt}",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "date_parsing": "应为日期，如 2025-03-14",
+    "date_from_datetime_parsing": "应为日期，如 2025-03-14",
+    "date_from_datetime_inexact": "应为日期，如 2025-03-14",
+    "enum": "应为以下之一：{expected}",
+    "literal_error": "应为以下之一：{expected}",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+    "int_type": "应为整数",
+    "dict_type": "应为表",
+    "extra_forbidden": "不认识这个字段",
+    "url_parsing": "应为网址",
+    "url_scheme": "应为 http(s) 网址",
+}
+
+
+def problem_zh(error: Mapping[str, Any]) -> str:
+    """One invalid parameter explained in Chinese (pydantic's own words are English).
+
+    >>> problem_zh({"type": "less_than_equal", "ctx": {"le": 100}, "msg": "Input should be …"})
+    '不能大于100'
+    >>> problem_zh({"type": "value_error", "msg": "Value error, 起始日期晚于截止日期"})
+    '起始日期晚于截止日期'
+    """
+    kind = str(error.get("type", ""))
+    template = PROBLEMS_ZH.get(kind)
+    if template is not None:
+        context = {key: str(value).replace("'", "") for key, value in (error.get("ctx") or {}).items()}
+        try:
+            return template.format(**context)
+        except KeyError:
+            return template.split("：")[0]
+    message = str(error.get("msg", ""))
+    if kind in ("value_error", "assertion_error") and any("\u4e00" <= ch <= "\u9fff" for ch in message):
+        return message.split(", ", 1)[-1]  # our own validators speak Chinese; pydantic prefixes "Value error, "
+    return "取值无效"
+
+
+def problems_zh(errors: Iterable[Mapping[str, Any]]) -> str:
+    """Every invalid field of a pydantic ``ValidationError.errors()``, one Chinese line.
+
+    >>> problems_zh([{"type": "date_parsing", "loc": ("since",)}, {"type": "missing", "loc": ()}])
+    'since：应为日期，如 2025-03-14；条目：缺少这个参数'
+    """
+    return "；".join(f"{'.'.join(map(str, e.get('loc', ()))) or '条目'}：{problem_zh(e)}" for e in errors)
+
+
+#: The operating system's words for the file faults a command meets, in Chinese.
+_OS_REASONS_ZH: dict[type[OSError], str] = {
+    FileNotFoundError: "文件不存在",
+    IsADirectoryError: "这是文件夹，不是文件",
+    NotADirectoryError: "路径中有一段不是文件夹",
+    PermissionError: "没有权限",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Chinese where the fault is a common one.
+
+    >>> os_reason(FileNotFoundError(2, "No such file or directory"))
+    '文件不存在'
+    """
+    for kind, reason in _OS_REASONS_ZH.items():
+        if isinstance(exc, kind):
+            return reason
+    return exc.strerror or str(exc)

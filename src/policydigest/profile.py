@@ -17,7 +17,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from policydigest.errors import ConfigError
+from policydigest.errors import ConfigError, problems_zh
 from policydigest.model import AuthorityLevel, BackMatter, Block, Issue, Masthead, MastheadRole
 from policydigest.model import ColumnRole as ColumnRole  # re-exported: readers of the profile name roles
 
@@ -231,17 +231,15 @@ def load_profile(path: Path | None = None) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"publisher profile {path} does not exist (see docs/profile.md)") from None
+        raise ConfigError(f"出版配置 {path} 不存在（见 docs/profile.md）") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read publisher profile {path}: {exc}") from exc
+        raise ConfigError(f"无法读取出版配置 {path}：{exc}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"publisher profile {path} is not valid TOML: {exc}") from exc
+        raise ConfigError(f"出版配置 {path} 不是有效的 TOML：{exc}") from exc
     try:
         return Profile.model_validate({**data, "source": path})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"publisher profile {path}: {where}: {first['msg']} (see docs/profile.md)") from exc
+        raise ConfigError(f"出版配置 {path}：{problems_zh(exc.errors())}（见 docs/profile.md）") from exc
 
 
 def profile_for(settings: ProfileChoice) -> Profile:

@@ -62,7 +62,7 @@ def _article(article: Article, index: int, *, full: bool) -> Group:
             style = {BlockKind.HEADING: "bold", BlockKind.CAPTION: "italic dim"}.get(block.kind, "")
             parts.append(Text(block.text, style=style))
     if not full and len(article.blocks) > 1:
-        parts.append(Text(f"… {len(article.blocks) - 1} more block(s); --full shows all", style="dim"))
+        parts.append(Text(f"… 另有 {len(article.blocks) - 1} 段；--full 显示全部", style="dim"))
     if article.url:
         parts.append(Text(f"原文链接：{article.url}", style="blue underline"))
     return Group(*parts, Text(""))
@@ -85,6 +85,6 @@ def render_issue(console: Console, issue: Issue, *, full: bool = False) -> None:
         for block in part.blocks[: None if full else 2]:
             console.print(Text(block.text))
     if issue.warnings:
-        console.print(Rule("import warnings", style="yellow"))
+        console.print(Rule("导入警告", style="yellow"))
         for warning in issue.warnings:
             console.print(Text(f"• {warning}", style="yellow"))

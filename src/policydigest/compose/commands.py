@@ -36,8 +36,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 draft_app = typer.Typer(
-    help="Draft the next issue from the unpublished articles, then change it: show, move, drop, add, "
-    "set-cover, retitle, renumber.",
+    help="用未出版的文章起草下一期，再修改它：show、move、drop、add、"
+    "set-cover、retitle、renumber。",
     invoke_without_command=True,
     no_args_is_help=False,
 )
@@ -70,8 +70,12 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except PolicydigestError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        err_console.print(f"[bold red]错误：[/]{escape(str(exc))}")
         raise typer.Exit(1) from None
+
+
+_STATUS_LABELS = {"open": "未出版", "published": "已出版"}
+_STATE_LABELS = {"included": "入选", "overflow": "超出栏目上限", "duplicate": "重复", "dropped": "撤下"}
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -80,7 +84,7 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        err_console.print(f"[bold red]error:[/] {option} wants a date like 2025-03-28, not {value!r}")
+        err_console.print(f"[bold red]错误：[/]{option} 应为日期，如 2025-03-28，而不是 {value!r}")
         raise typer.Exit(2) from None
 
 
@@ -88,7 +92,7 @@ def print_draft(draft: Draft, profile: Profile, *, everything: bool = False, exp
     """Show a draft: numbers, cover, columns with ranked articles and why; left-out ones on request."""
     console.print(
         f"[bold]{escape(draft.series)}[/] {draft.date.year}年第{draft.number}期 总第{draft.total_number}期 "
-        f"（{draft.date.isoformat()}）[dim]{draft.status.value}[/]"
+        f"（{draft.date.isoformat()}）[dim]{_STATUS_LABELS[draft.status.value]}[/]"
     )
     console.print(f"[dim]编号：{escape(draft.numbering_reason)}｜时间窗：{draft.window_from} 至 {draft.window_to}[/]")
     console.print(f"封面标题：[bold]{escape(draft.cover_headline) or '（未设定）'}[/]")
@@ -117,23 +121,23 @@ def print_draft(draft: Draft, profile: Profile, *, everything: bool = False, exp
             facts = f"〔{escape(item.column)} · {item.score:g}分〕"
             console.print(
                 f" [cyan]#{item.article_id}[/] {escape(item.title)}  [dim]{facts}[/]"
-                f"  [yellow]{item.state.value}[/]：{escape(item.note)}"
+                f"  [yellow]{_STATE_LABELS[item.state.value]}[/]：{escape(item.note)}"
             )
 
 
 @draft_app.callback()
 def draft_command(
     ctx: typer.Context,
-    date_from: Annotated[str | None, typer.Option("--from", help="First day of the window (YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last day of the window (default: issue date).")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Issue date (default: today).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="时间窗的第一天（YYYY-MM-DD）。")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="时间窗的最后一天（默认：出刊日期）。")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="出刊日期（默认：今天）。")] = None,
     max_per_column: Annotated[
-        int | None, typer.Option("--max-per-column", min=1, help="Most articles in one column.")
+        int | None, typer.Option("--max-per-column", min=1, help="每个栏目最多的文章数。")
     ] = None,
-    number: Annotated[int | None, typer.Option("--number", min=1, help="Set 期 by hand.")] = None,
-    total_number: Annotated[int | None, typer.Option("--total-number", min=1, help="Set 总期 by hand.")] = None,
+    number: Annotated[int | None, typer.Option("--number", min=1, help="手工设定期号。")] = None,
+    total_number: Annotated[int | None, typer.Option("--total-number", min=1, help="手工设定总期号。")] = None,
 ) -> None:
-    """Draft the next issue from the stored articles of the window that no issue has published."""
+    """用时间窗内尚未出版过的已入库文章起草下一期。"""
     if ctx.invoked_subcommand is not None:
         return
     with _errors():
@@ -150,10 +154,10 @@ def draft_command(
             total_number=total_number,
         )
     print_draft(draft, profile)
-    console.print("[dim]Change it with `policydigest draft move|drop|add|set-cover|retitle`, then `publish`.[/]")
+    console.print("[dim]可用 `policydigest draft move|drop|add|set-cover|retitle` 修改，然后 `publish`。[/]")
 
 
-IssueOption = Annotated[int | None, typer.Option("--issue", help="The draft's 总期 (default: the newest open draft).")]
+IssueOption = Annotated[int | None, typer.Option("--issue", help="草稿的总期号（默认：最新的未出版草稿）。")]
 
 
 def _apply(issue: int | None, change: Callable[[Draft, Profile, DraftRepository], str]) -> None:
@@ -170,10 +174,10 @@ def _apply(issue: int | None, change: Callable[[Draft, Profile, DraftRepository]
 @draft_app.command("show")
 def show_command(
     issue: IssueOption = None,
-    everything: Annotated[bool, typer.Option("--all", help="Also list the articles left out, and why.")] = False,
-    brief: Annotated[bool, typer.Option("--brief", help="Without the score explanations.")] = False,
+    everything: Annotated[bool, typer.Option("--all", help="同时列出未入选的文章及原因。")] = False,
+    brief: Annotated[bool, typer.Option("--brief", help="不显示得分说明。")] = False,
 ) -> None:
-    """Show a draft: columns, ranked articles, each score's explanation, the cover headline."""
+    """显示草稿：栏目、排序后的文章、每项得分的说明和封面标题。"""
     with _errors():
         _, store, profile = _context()
         draft = DraftRepository(store).get(issue)
@@ -182,73 +186,73 @@ def show_command(
 
 @draft_app.command("move")
 def move_command(
-    article: Annotated[int, typer.Argument(help="The article's id (#N in `draft show`).")],
-    column: Annotated[str, typer.Argument(help="The column to move it to.")],
-    position: Annotated[int | None, typer.Option("--position", min=1, help="Place in the column, from 1.")] = None,
+    article: Annotated[int, typer.Argument(help="文章编号（`draft show` 中的 #N）。")],
+    column: Annotated[str, typer.Argument(help="移入的栏目。")],
+    position: Annotated[int | None, typer.Option("--position", min=1, help="在栏目中的位置，从 1 起。")] = None,
     issue: IssueOption = None,
 ) -> None:
-    """Move an article to another column or place."""
+    """把文章移到另一个栏目或位置。"""
     _apply(issue, lambda draft, profile, _: edit.move(draft, profile, article, column, position))
 
 
 @draft_app.command("drop")
 def drop_command(
     article: Annotated[int, typer.Argument(help="The article's id.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the draft).")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="原因（随草稿保存）。")] = "",
     issue: IssueOption = None,
 ) -> None:
-    """Take an article out of the issue (it stays listed as dropped)."""
+    """把文章撤出本期（仍以“编辑撤下”列出）。"""
     _apply(issue, lambda draft, profile, _: edit.drop(draft, profile, article, reason))
 
 
 @draft_app.command("add")
 def add_command(
-    article: Annotated[int, typer.Argument(help="The article's id: a left-out candidate or any unpublished article.")],
-    column: Annotated[str | None, typer.Option("--column", help="Its column (default: assigned).")] = None,
-    position: Annotated[int | None, typer.Option("--position", min=1, help="Place in the column, from 1.")] = None,
+    article: Annotated[int, typer.Argument(help="文章编号：未入选的候选文章或任何未出版的文章。")],
+    column: Annotated[str | None, typer.Option("--column", help="它的栏目（默认：自动归栏）。")] = None,
+    position: Annotated[int | None, typer.Option("--position", min=1, help="在栏目中的位置，从 1 起。")] = None,
     issue: IssueOption = None,
 ) -> None:
-    """Bring an article into the issue."""
+    """把文章加入本期。"""
     _apply(issue, lambda draft, profile, repo: edit.add(draft, profile, repo, article, column, position))
 
 
 @draft_app.command("set-cover")
 def set_cover_command(
-    headline: Annotated[str | None, typer.Argument(help="The cover headline text.")] = None,
-    article: Annotated[int | None, typer.Option("--article", help="Use this article's title.")] = None,
+    headline: Annotated[str | None, typer.Argument(help="封面标题文字。")] = None,
+    article: Annotated[int | None, typer.Option("--article", help="用这篇文章的标题。")] = None,
     issue: IssueOption = None,
 ) -> None:
-    """Set the cover headline: free text, or an article's title."""
+    """设定封面标题：自由文字，或某篇文章的标题。"""
     _apply(issue, lambda draft, _, __: edit.set_cover(draft, article_id=article, headline=headline))
 
 
 @draft_app.command("retitle")
 def retitle_command(
     article: Annotated[int, typer.Argument(help="The article's id.")],
-    title: Annotated[str, typer.Argument(help="Its new title for this issue.")],
+    title: Annotated[str, typer.Argument(help="它在本期的新标题。")],
     issue: IssueOption = None,
 ) -> None:
-    """Give an article a new title (stored on the article when the issue is published)."""
+    """给文章换一个新标题（出版时存到文章上）。"""
     _apply(issue, lambda draft, _, __: edit.retitle(draft, article, title))
 
 
 @draft_app.command("renumber")
 def renumber_command(
-    number: Annotated[int | None, typer.Option("--number", min=1, help="期 by hand.")] = None,
-    total_number: Annotated[int | None, typer.Option("--total-number", min=1, help="总期 by hand.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="A new issue date (YYYY-MM-DD).")] = None,
+    number: Annotated[int | None, typer.Option("--number", min=1, help="手工设定期号。")] = None,
+    total_number: Annotated[int | None, typer.Option("--total-number", min=1, help="手工设定总期号。")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="新的出刊日期（YYYY-MM-DD）。")] = None,
     issue: IssueOption = None,
 ) -> None:
-    """Set 期, 总期 or the date by hand; what is not given follows the numbering rules."""
+    """手工设定期号、总期号或日期；未给出的按编号规则推算。"""
     day = _parse_date(date, "--date")
     _apply(issue, lambda draft, _, repo: edit.renumber(draft, repo, number=number, total_number=total_number, date=day))
 
 
 def publish_command(
-    issue: Annotated[int | None, typer.Argument(help="The draft's 总期 (default: the newest open draft).")] = None,
-    pages: Annotated[bool, typer.Option("--pages/--no-pages", help="Fill page numbers from the PDF.")] = True,
+    issue: Annotated[int | None, typer.Argument(help="草稿的总期号（默认：最新的未出版草稿）。")] = None,
+    pages: Annotated[bool, typer.Option("--pages/--no-pages", help="按 PDF 填入页码。")] = True,
 ) -> None:
-    """Freeze a draft into a stored issue and mark its articles published."""
+    """把草稿定稿为入库的一期，并把其中文章标为已出版。"""
     with _errors():
         settings, store, profile = _context()
         render_on_publish(store, settings)  # on PostgreSQL, the issue's downloads are rendered by a worker
@@ -263,11 +267,11 @@ def publish_command(
         else:
             queued = 0
     console.print(
-        f"published {escape(published.series)} 第{published.number}期 总第{published.total_number}期: "
-        f"{len(published.articles)} articles (see `policydigest show {published.total_number}`)"
+        f"已出版 {escape(published.series)} 第{published.number}期 总第{published.total_number}期："
+        f"{len(published.articles)} 篇文章（见 `policydigest show {published.total_number}`）"
     )
     if queued:
-        console.print(f"queued for {queued} subscriber(s); send with `policydigest send {published.total_number}`")
+        console.print(f"已为 {queued} 位订阅者排队；用 `policydigest send {published.total_number}` 发送")
 
 
 def find_issue(store: Store, profile: Profile, total_number: int) -> tuple[Issue, bool]:
@@ -282,13 +286,13 @@ def find_issue(store: Store, profile: Profile, total_number: int) -> tuple[Issue
 
 
 def render_command(
-    issue: Annotated[int, typer.Argument(help="The issue's 总期 (a stored issue, or an open draft to preview).")],
+    issue: Annotated[int, typer.Argument(help="该期的总期号（已入库的一期，或要预览的未出版草稿）。")],
     fmt: Annotated[
-        RenderFormat, typer.Option("--format", help="pdf, html, email, md, docx or wechat (公众号).")
+        RenderFormat, typer.Option("--format", help="pdf、html、email、md、docx 或 wechat（公众号）。")
     ] = RenderFormat.pdf,
-    out: Annotated[Path | None, typer.Option("--out", help="Output file (default: issue-总期.suffix).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件（默认：issue-总期.后缀）。")] = None,
 ) -> None:
-    """Render an issue as PDF, a standalone HTML page, e-mail HTML, Markdown, DOCX or 公众号 HTML."""
+    """把一期输出为 PDF、独立 HTML 页面、邮件 HTML、Markdown、DOCX 或公众号 HTML。"""
     from policydigest.compose.charts import issue_charts  # altair and vl-convert
     from policydigest.render.output import WITH_CHARTS, render_issue  # typst, jinja2 and python-docx
 
@@ -299,7 +303,7 @@ def render_command(
         data = render_issue(found, fmt.value, profile=profile, default_columns=settings.columns, charts=charts)
         path = out or Path(f"issue-{found.total_number}{_SUFFIX[fmt.value]}")
         path.write_bytes(data)
-    note = " [yellow](draft preview: not published)[/]" if is_draft else ""
-    console.print(f"wrote {path} ({len(data):,} bytes){note}")
+    note = " [yellow]（草稿预览：未出版）[/]" if is_draft else ""
+    console.print(f"已写入 {path}（{len(data):,} 字节）{note}")
     if charts:
-        console.print(f"with {len(charts)} trend chart(s) (setting bulletin_trend_chart)")
+        console.print(f"含 {len(charts)} 张趋势图（设置 bulletin_trend_chart）")

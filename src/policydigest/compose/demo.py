@@ -61,8 +61,8 @@ def enrich_articles(store: Store, settings: Settings) -> str:
     """Enrich the stored articles not yet enriched (facts, topics, column, summary, duplicates); says what it did."""
     report = enrich_after_ingest(store, settings)
     if report is None:
-        return "enrichment skipped (see the log)"
-    return f"enriched {report.enriched} article(s); {report.duplicate_groups} near-duplicate group(s)"
+        return "已跳过加工（原因见日志）"
+    return f"已加工 {report.enriched} 篇文章；近似重复 {report.duplicate_groups} 组"
 
 
 @dataclass
@@ -100,7 +100,7 @@ def run_demo(
         on_import(report)
     step("import bulletins")
     new = store_articles(store, load_articles(sample_dir() / "articles.json"))
-    say(f"stored {new} sample web articles")
+    say(f"已存入 {new} 篇样例网页文章")
     step("store articles")
     say(enrich_articles(store, settings))
     step("enrich")
@@ -110,12 +110,12 @@ def run_demo(
     draft = make_draft(repo, profile, settings, date=date)
     included = draft.included(profile.column_names)
     say(
-        f"drafted 第{draft.number}期 总第{draft.total_number}期 ({date.isoformat()}): "
-        f"{len(included)} articles, {len(draft.items) - len(included)} left out; cover: {draft.cover_headline}"
+        f"已起草 第{draft.number}期 总第{draft.total_number}期（{date.isoformat()}）："
+        f"入选 {len(included)} 篇，未入选 {len(draft.items) - len(included)} 篇；封面：{draft.cover_headline}"
     )
     step("draft")
     issue = publish(repo, profile, draft.total_number)
-    say(f"published 总第{issue.total_number}期 with pages {[e.page for e in issue.toc]}")
+    say(f"已出版 总第{issue.total_number}期，页码 {[e.page for e in issue.toc]}")
     step("publish")
     stem = f"{profile.series.title}-{issue.date.year}-{issue.number:02d}-{issue.total_number}"
     pdf, html = out / f"{stem}.pdf", out / f"{stem}.html"

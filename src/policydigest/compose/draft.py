@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 def candidate_item(article: Article, *, profile: Profile, date: dt.date, column: str | None = None) -> DraftItem:
     """A draft item for ``article``: its column (given, or assigned with a reason) and its explained score."""
     if article.id is None:
-        raise DraftError(f"article {article.title!r} is not stored")
+        raise DraftError(f"文章 {article.title!r} 未入库")
     reason = "编辑指定栏目"
     if column is None:
         column, reason = assign_column(article, profile)
@@ -87,7 +87,7 @@ def make_draft(
     window_to = date_to or date
     window_from = date_from or window_to - dt.timedelta(days=settings.draft_window_days)
     if window_from > window_to:
-        raise DraftError(f"the window starts ({window_from}) after it ends ({window_to})")
+        raise DraftError(f"时间窗的开始（{window_from}）晚于结束（{window_to}）")
     quota = max_per_column or settings.draft_max_per_column
     series = profile.series.title
     numbering = next_numbers(repo.series_numbers(series), date, number=number, total_number=total_number)
@@ -151,7 +151,7 @@ def draft_issue(draft: Draft, articles: Mapping[int, Article], profile: Profile)
     for item in draft.included(profile.column_names):
         article = articles.get(item.article_id)
         if article is None:
-            raise DraftError(f"article #{item.article_id} of the draft is no longer in the store")
+            raise DraftError(f"草稿中的文章 #{item.article_id} 已不在存储中")
         chosen.append(article.model_copy(update=edited_fields(article, item)))
     issue = Issue(
         series=draft.series,

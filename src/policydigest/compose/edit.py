@@ -27,19 +27,19 @@ from policydigest.profile import Profile
 
 def _open(draft: Draft) -> None:
     if draft.status is not DraftStatus.OPEN:
-        raise DraftError(f"draft 总第{draft.total_number}期 is already published; it cannot change")
+        raise DraftError(f"草稿总第{draft.total_number}期已出版，不能再改")
 
 
 def _item(draft: Draft, article_id: int) -> DraftItem:
     item = draft.item(article_id)
     if item is None:
-        raise DraftError(f"article #{article_id} is not in draft 总第{draft.total_number}期 (see `draft show --all`)")
+        raise DraftError(f"文章 #{article_id} 不在草稿总第{draft.total_number}期中（见 `draft show --all`）")
     return item
 
 
 def _column(profile: Profile, column: str) -> str:
     if column not in profile.column_names:
-        raise DraftError(f"no column {column!r}; the profile's columns are {'、'.join(profile.column_names)}")
+        raise DraftError(f"没有栏目 {column!r}；出版配置中的栏目是 {'、'.join(profile.column_names)}")
     return column
 
 
@@ -88,7 +88,7 @@ def drop(draft: Draft, profile: Profile, article_id: int, reason: str = "") -> s
     _open(draft)
     item = _item(draft, article_id)
     if item.state is not ItemState.INCLUDED:
-        raise DraftError(f"article #{article_id} is not in the issue ({item.state.value}: {item.note})")
+        raise DraftError(f"文章 #{article_id} 不在本期中（{item.note or item.state.value}）")
     item.state, item.note = ItemState.DROPPED, "编辑撤下" + (f"：{reason}" if reason else "")
     for n, each in enumerate(_column_items(draft, item.column)):
         each.position = n
@@ -112,14 +112,14 @@ def add(
     if item is None:
         published = repo.is_published(article_id)
         if published is not None:
-            raise DraftError(f"article #{article_id} was already published in 总第{published}期")
+            raise DraftError(f"文章 #{article_id} 已在总第{published}期出版")
         article = repo.articles([article_id]).get(article_id)
         if article is None:
-            raise DraftError(f"no article #{article_id} in the store")
+            raise DraftError(f"存储中没有文章 #{article_id}")
         item = candidate_item(article, profile=profile, date=draft.date, column=column and _column(profile, column))
         draft.items.append(item)
     elif item.state is ItemState.INCLUDED and column is None and position is None:
-        raise DraftError(f"article #{article_id} is already in the issue ({item.column})")
+        raise DraftError(f"文章 #{article_id} 已在本期中（{item.column}）")
     target = _column(profile, column) if column else item.column
     if position is None:
         # Without a place given, the article goes where its score ranks it in the column.
@@ -138,11 +138,11 @@ def set_cover(draft: Draft, *, article_id: int | None = None, headline: str | No
     """Set the cover headline: an article's printed title, or free text (or both: text for that article)."""
     _open(draft)
     if article_id is None and not (headline and headline.strip()):
-        raise DraftError("give the cover headline text, or an article with --article")
+        raise DraftError("请给出封面标题文字，或用 --article 指定一篇文章")
     if article_id is not None:
         item = _item(draft, article_id)
         if item.state is not ItemState.INCLUDED:
-            raise DraftError(f"article #{article_id} is not in the issue; add it first")
+            raise DraftError(f"文章 #{article_id} 不在本期中，请先加入")
         draft.cover_article_id = article_id
         draft.cover_headline = headline.strip() if headline and headline.strip() else item.printed_title
     else:
@@ -155,7 +155,7 @@ def retitle(draft: Draft, article_id: int, title: str) -> str:
     _open(draft)
     title = " ".join(title.split())
     if not title:
-        raise DraftError("the new title is empty")
+        raise DraftError("新标题是空的")
     item = _item(draft, article_id)
     old = item.printed_title
     item.new_title = None if title == item.title else title
@@ -213,31 +213,31 @@ def edit_text(
     ...           window_to=dt.date(2025, 1, 3), items=[DraftItem(article_id=1, title="甲", column="c", position=0)])
     >>> edit_text(d, 1, url="javascript:alert(1)")
     Traceback (most recent call last):
-    policydigest.errors.DraftError: the original link must be an http(s) address
+    policydigest.errors.DraftError: 原文链接必须是 http(s) 地址
     """
     _open(draft)
     item = _item(draft, article_id)
     changed: list[str] = []
     if title is not None and " ".join(title.split()) != item.printed_title:
         if len(title) > MAX_TITLE:
-            raise DraftError(f"the title is longer than {MAX_TITLE} characters")
+            raise DraftError(f"标题超过 {MAX_TITLE} 个字")
         changed.append(retitle(draft, article_id, title))
     if lead is not None and lead.strip() != (item.new_lead or ""):
         if len(lead) > MAX_LEAD:
-            raise DraftError(f"the lead is longer than {MAX_LEAD} characters")
+            raise DraftError(f"导语超过 {MAX_LEAD} 个字")
         item.new_lead = lead.strip() or None
         changed.append(f"#{article_id} 导语已修改")
     if source is not None and " ".join(source.split()) != (item.printed_source or ""):
         source = " ".join(source.split())
         if len(source) > MAX_SOURCE:
-            raise DraftError(f"the source is longer than {MAX_SOURCE} characters")
+            raise DraftError(f"来源超过 {MAX_SOURCE} 个字")
         item.new_source = None if source == item.source else source
         changed.append(f"#{article_id} 来源改为“{source}”")
     if url is not None and url.strip() != (item.printed_url or ""):
         url = url.strip()
         bad = not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url)
         if url and (bad or len(url) > MAX_URL):
-            raise DraftError("the original link must be an http(s) address")
+            raise DraftError("原文链接必须是 http(s) 地址")
         item.new_url = None if url == item.url else url or None
         changed.append(f"#{article_id} 原文链接已修改")
     return "；".join(changed) or f"#{article_id} 无改动"

@@ -46,7 +46,7 @@ def next_numbers(
     57
     """
     if any(n is not None and n < 1 for n in (number, total_number)):
-        raise ValueError("issue numbers start at 1")
+        raise ValueError("期号从 1 开始")
     last = max(previous, key=lambda p: (p.total_number, p.date), default=None)
     if last is None:
         auto_number, auto_total, reason = 1, 1, "本系列第一期"

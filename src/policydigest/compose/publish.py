@@ -53,16 +53,16 @@ def publish(
     >>> publish(DraftRepository(open_store("sqlite://")), __import__("policydigest.profile",
     ...         fromlist=["x"]).load_profile())
     Traceback (most recent call last):
-    policydigest.errors.NotFoundError: no open draft in the store (make one with `policydigest draft`)
+    policydigest.errors.NotFoundError: 存储中没有未出版的草稿（请先运行 `policydigest draft` 起草）
     """
     draft = repo.get(total_number)
     if draft.status is not DraftStatus.OPEN:
-        raise DraftError(f"draft 总第{draft.total_number}期 is already published (see `policydigest issues`)")
+        raise DraftError(f"草稿总第{draft.total_number}期已出版（见 `policydigest issues`）")
     included = draft.included(profile.column_names)
     if not included:
-        raise DraftError(f"draft 总第{draft.total_number}期 has no articles; add some with `draft add`")
+        raise DraftError(f"草稿总第{draft.total_number}期没有文章；请用 `draft add` 加入")
     if not draft.cover_headline.strip():
-        raise DraftError("the draft has no cover headline; set one with `draft set-cover`")
+        raise DraftError("草稿没有封面标题；请用 `draft set-cover` 设定")
     articles = repo.articles(item.article_id for item in included)
     issue = draft_issue(draft, articles, profile)
     if fill_pages:

@@ -130,7 +130,7 @@ class DraftRepository:
                 row = DraftRow()
                 session.add(row)
             elif row.status != DraftStatus.OPEN.value:
-                raise DraftError(f"draft 总第{row.total_number}期 is already published; it cannot change")
+                raise DraftError(f"草稿总第{row.total_number}期已出版，不能再改")
             _fill_row(row, draft)
             session.flush()
             draft_id = row.id
@@ -141,7 +141,7 @@ class DraftRepository:
             select(IssueRow.id).where(IssueRow.series == draft.series, IssueRow.total_number == draft.total_number)
         )
         if taken is not None:
-            raise DraftError(f"{draft.series} 总第{draft.total_number}期 is already published; choose another 总期")
+            raise DraftError(f"{draft.series} 总第{draft.total_number}期已出版；请换一个总期号")
         other = session.scalar(
             select(DraftRow.id).where(
                 DraftRow.series == draft.series,
@@ -150,7 +150,7 @@ class DraftRepository:
             )
         )
         if other is not None:
-            raise DraftError(f"another draft is already numbered 总第{draft.total_number}期")
+            raise DraftError(f"已有另一份草稿编为总第{draft.total_number}期")
 
     def get(self, total_number: int | None = None, *, series: str | None = None, draft_id: int | None = None) -> Draft:
         """A draft by id, by 总期, or (neither given) the newest open draft."""
@@ -166,8 +166,8 @@ class DraftRepository:
         with self.store.session() as session:
             row = session.scalars(query.order_by(DraftRow.created_at.desc(), DraftRow.id.desc())).first()
             if row is None:
-                which = f"总第{total_number}期" if total_number is not None else "open"
-                raise NotFoundError(f"no {which} draft in the store (make one with `policydigest draft`)")
+                which = f"总第{total_number}期的" if total_number is not None else "未出版的"
+                raise NotFoundError(f"存储中没有{which}草稿（请先运行 `policydigest draft` 起草）")
             return _draft_from_row(row)
 
     def open_drafts(self) -> list[Draft]:
@@ -187,11 +187,11 @@ class DraftRepository:
         """Store ``issue`` as the frozen form of ``draft`` and mark its articles published."""
         ids = [a.id for a in issue.articles]
         if any(i is None for i in ids):
-            raise DraftError("every article of a published draft must be a stored article")
+            raise DraftError("出版草稿中的每篇文章都必须是已入库的文章")
         with self.store.session() as session, session.begin():
             row = session.get(DraftRow, draft.id)
             if row is None or row.status != DraftStatus.OPEN.value:
-                raise DraftError(f"draft 总第{draft.total_number}期 is not open; nothing was published")
+                raise DraftError(f"草稿总第{draft.total_number}期不是未出版状态；没有出版任何内容")
             self._check_numbers(session, draft)
             carried = session.execute(
                 select(PlacementRow.article_id, IssueRow.total_number)
@@ -200,7 +200,7 @@ class DraftRepository:
             ).all()
             if carried:
                 listed = "、".join(f"#{a}（总第{t}期）" for a, t in carried)
-                raise DraftError(f"already published: {listed}; drop them from the draft first")
+                raise DraftError(f"已出版过：{listed}；请先把它们从草稿中撤下")
             self._retitle(session, row, issue.articles)
             issue_row = new_issue_row(issue)
             session.add(issue_row)
@@ -220,14 +220,14 @@ class DraftRepository:
         for article in articles:
             stored = session.get(ArticleRow, article.id)
             if stored is None:
-                raise DraftError(f"article #{article.id} is no longer in the store")
+                raise DraftError(f"文章 #{article.id} 已不在存储中")
             edited = (article.title, article.source, article.url, article.body)
             if (stored.title, stored.source, stored.url, article_from_row(stored).body) == edited:
                 continue
             digest = article_hash(article)
             clash = session.scalar(select(ArticleRow.id).where(ArticleRow.content_hash == digest))
             if clash is not None and clash != stored.id:
-                raise DraftError(f"the new title of #{article.id} makes it identical to article #{clash}")
+                raise DraftError(f"#{article.id} 的新标题会使它与文章 #{clash} 完全相同")
             if article.id in items:
                 items[article.id].original_title = stored.title
             stored.title, stored.source, stored.url = article.title, article.source, article.url

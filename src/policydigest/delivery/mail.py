@@ -67,7 +67,7 @@ class MailTemplate:
     def __init__(self, settings: Settings, *, subject: str, body: str) -> None:
         name, sender = parseaddr(settings.mail_from)
         if "@" not in sender:
-            raise DeliveryError(f"mail_from is not an address: {settings.mail_from!r}")
+            raise DeliveryError(f"mail_from 不是邮箱地址：{settings.mail_from!r}")
         self.settings = settings
         self.sender = sender
         self.domain = sender.rsplit("@", 1)[1]

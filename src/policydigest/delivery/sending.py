@@ -120,7 +120,7 @@ class Mailer:
 
     def __init__(self, settings: Settings) -> None:
         if not settings.smtp_host:
-            raise DeliveryError("smtp_host is not set: set POLICYDIGEST_SMTP_HOST to send mail")
+            raise DeliveryError("未设置 smtp_host：要发送邮件，请设置 POLICYDIGEST_SMTP_HOST")
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
 
@@ -403,7 +403,7 @@ def _template(
     if mailing_id not in templates:
         found = session.get(MailingRow, mailing_id)
         if found is None:
-            raise DeliveryError(f"mailing {mailing_id} is not in the store")
+            raise DeliveryError(f"存储中没有邮件批次 {mailing_id}")
         session.expunge(found)
         templates[mailing_id] = (found, MailTemplate(settings, subject=found.subject, body=found.html))
     return templates[mailing_id]

@@ -400,7 +400,7 @@ def import_csv(store: Store, text: str, *, source: str) -> ImportReport:
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or "email" not in reader.fieldnames:
-        raise DeliveryError("CSV 需要一行表头，其中有 email 列")
+        raise DeliveryError("CSV 需要一行含 'email' 列的表头")
     for line, record in enumerate(reader, start=2):
         try:
             frequency = (record.get("frequency") or "weekly").strip()

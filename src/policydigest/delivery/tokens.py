@@ -25,7 +25,7 @@ class Purpose(StrEnum):
 
 def _serializer(settings: Settings, purpose: Purpose) -> URLSafeTimedSerializer:
     if settings.delivery_secret is None:
-        raise DeliveryError("delivery_secret is not set: set POLICYDIGEST_DELIVERY_SECRET to sign links")
+        raise DeliveryError("未设置 delivery_secret：要签名链接，请设置 POLICYDIGEST_DELIVERY_SECRET")
     return URLSafeTimedSerializer(settings.delivery_secret.get_secret_value(), salt=f"policydigest-{purpose}")
 
 

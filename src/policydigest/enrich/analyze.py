@@ -33,12 +33,12 @@ def article_from_text(text: str) -> Article:
     >>> article_from_text(" \\n\\t")
     Traceback (most recent call last):
     ...
-    policydigest.errors.EmptyInputError: the input is empty: give the title on the first line, the body after it
+    policydigest.errors.EmptyInputError: 输入是空的：第一行写标题，其后写正文
     """
     lines = [line.strip() for line in text.lstrip("\ufeff").splitlines()]
     lines = [line for line in lines if line]
     if not lines:
-        raise EmptyInputError("the input is empty: give the title on the first line, the body after it")
+        raise EmptyInputError("输入是空的：第一行写标题，其后写正文")
     return Article(title=lines[0], blocks=[Block.paragraph(line) for line in lines[1:]])
 
 
@@ -72,23 +72,23 @@ def _fact_fields(fact: dict[str, Any]) -> str:
 
 def render_analysis(console: Console, article: Article, result: dict[str, Any]) -> None:
     """A readable report of :func:`analysis` for the terminal."""
-    console.print(f"[bold]{escape(article.title)}[/]  [dim]({len(article.body)} characters)[/]")
+    console.print(f"[bold]{escape(article.title)}[/]  [dim]（{len(article.body)} 字）[/]")
     column = result["column"] or "—"
-    console.print(f"\n[bold]column[/] {escape(column)}  [dim]confidence {result['column_confidence']:.2f}[/]")
+    console.print(f"\n[bold]栏目[/] {escape(column)}  [dim]置信度 {result['column_confidence']:.2f}[/]")
     for reason in result["column_reasons"]:
         console.print(f"  · {escape(reason)}")
     topics = "、".join(f"{t['label']} ({t['score']:.1f})" for t in result["topics"]) or "—"
-    console.print(f"\n[bold]topics[/] {escape(topics)}")
-    console.print(f"\n[bold]lead[/] {escape(result['lead'] or '—')}")
-    console.print(f"[bold]summary[/] {escape(result['summary'] or '—')}")
+    console.print(f"\n[bold]主题[/] {escape(topics)}")
+    console.print(f"\n[bold]导语[/] {escape(result['lead'] or '—')}")
+    console.print(f"[bold]摘要[/] {escape(result['summary'] or '—')}")
     for kind in FACT_KINDS:
         facts = result["facts"][kind]
         if not facts:
             continue
         table = Table(title=f"{kind} ({len(facts)})", title_justify="left", show_edge=False)
-        table.add_column("text")
-        table.add_column("span", justify="right")
-        table.add_column("normalised")
+        table.add_column("原文")
+        table.add_column("位置", justify="right")
+        table.add_column("规范化")
         for fact in facts:
             table.add_row(
                 escape(str(fact.get("text", ""))), f"{fact.get('start')}–{fact.get('end')}", escape(_fact_fields(fact))
@@ -96,4 +96,4 @@ def render_analysis(console: Console, article: Article, result: dict[str, Any]) 
         console.print()
         console.print(table)
     if not any(result["facts"].values()):
-        console.print("\n[dim]no facts found[/]")
+        console.print("\n[dim]没有找到事实[/]")

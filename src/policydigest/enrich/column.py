@@ -252,10 +252,10 @@ class ColumnModel:
                 data = json.loads(path.read_text("utf-8"))
             except OSError as exc:
                 raise ConfigError(
-                    f"column model {path} cannot be read: {exc.strerror} (fix `column_model_file`)"
+                    f"无法读取栏目模型 {path}：{exc.strerror}（请修正 `column_model_file`）"
                 ) from exc
             except json.JSONDecodeError as exc:
-                raise ConfigError(f"column model {path} is not JSON: {exc}") from exc
+                raise ConfigError(f"栏目模型 {path} 不是 JSON：{exc}") from exc
             where = str(path)
         try:
             prior = cls.prior()
@@ -265,7 +265,7 @@ class ColumnModel:
             }
             bias = {role: float(data["bias"].get(role, 0.0)) for role in ROLES}
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise ConfigError(f"column model {where} lacks weights/bias per role: {exc}") from exc
+            raise ConfigError(f"栏目模型 {where} 缺少各角色的 weights/bias：{exc}") from exc
         return cls(weights=weights, bias=bias, trained_on=str(data.get("trained_on", "")))
 
     def save(self, path: Path) -> None:
@@ -335,10 +335,10 @@ def check_columns(columns: Sequence[str]) -> None:
     >>> check_columns(["国策要论", "地方新政"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydigest.errors.ConfigError: the column stage needs 4 columns (...); the profile has 2 (...)
+    policydigest.errors.ConfigError: 栏目阶段需要 4 个栏目（...）；出版配置中有 2 个（...）
     """
     if len(columns) != len(ROLES):
         raise ConfigError(
-            f"the column stage needs {len(ROLES)} columns ({', '.join(ROLES)} in that order); "
-            f"the profile has {len(columns)} (see docs/profile.md)"
+            f"栏目阶段需要 {len(ROLES)} 个栏目（依次为 {', '.join(ROLES)}）；"
+            f"出版配置中有 {len(columns)} 个（见 docs/profile.md）"
         )

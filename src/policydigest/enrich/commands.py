@@ -10,34 +10,34 @@ import typer
 from rich.markup import escape
 
 from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
-from policydigest.errors import NotFoundError, PolicydigestError
+from policydigest.errors import NotFoundError, PolicydigestError, os_reason
 
 
 def enrich_command(
-    all_articles: Annotated[bool, typer.Option("--all", help="Enrich every stored article.")] = False,
-    issue: Annotated[int | None, typer.Option("--issue", help="Only the articles of this 总期 number.")] = None,
+    all_articles: Annotated[bool, typer.Option("--all", help="加工每一篇已入库的文章。")] = False,
+    issue: Annotated[int | None, typer.Option("--issue", help="只加工这一总期的文章。")] = None,
     stage: Annotated[
         list[str] | None,
-        typer.Option("--stage", help="Run only this stage (repeatable); default: the enrich_stages setting."),
+        typer.Option("--stage", help="只运行这个阶段（可重复）；默认：设置 enrich_stages。"),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Redo articles that are already up to date.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable report.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="已是最新的文章也重新加工。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出机器可读的报告。")] = False,
 ) -> None:
-    """Enrich stored articles: facts, topics, column, summary, near-duplicates (resumable)."""
+    """加工已入库的文章：事实、主题、栏目、摘要、近似重复（可断点续做）。"""
     from policydigest.enrich.pipeline import build_pipeline
     from policydigest.enrich.runner import enrich_store
 
     if all_articles == (issue is not None):
-        raise fail("say which articles to enrich", "use --all, or --issue N for one issue")
+        raise fail("请指明要加工哪些文章", "用 --all，或用 --issue N 指定一期")
     try:
         pipeline = build_pipeline(state.get_settings(), stage)
     except PolicydigestError as exc:
-        raise fail(str(exc), "see `policydigest config` for enrich_stages and the other settings") from None
+        raise fail(str(exc), "enrich_stages 等设置见 `policydigest config`") from None
     if not as_json:
-        err_console.print(f"[dim]stages: {', '.join(pipeline.names) or 'none'}[/]")
+        err_console.print(f"[dim]阶段：{'、'.join(pipeline.names) or '无'}[/]")
     store = open_cli_store()
     with progress_bars(hidden=as_json) as progress:
-        task = progress.add_task("enriching", total=None)
+        task = progress.add_task("加工", total=None)
         try:
             report = enrich_store(
                 store,
@@ -53,19 +53,19 @@ def enrich_command(
         console.print_json(data=report.as_dict())
         return
     console.print(
-        f"{report.considered} article(s): {report.enriched} enriched, {report.up_to_date} already up to date"
-        + (f", [yellow]{report.with_errors} with stage errors[/]" if report.with_errors else "")
+        f"共 {report.considered} 篇文章：加工 {report.enriched} 篇，{report.up_to_date} 篇已是最新"
+        + (f"，[yellow]{report.with_errors} 篇有阶段出错[/]" if report.with_errors else "")
     )
     if pipeline.duplicates is not None:
         groups, updated = report.duplicate_groups, report.duplicates_updated
-        console.print(f"near-duplicates: {groups} group(s), {updated} article(s) updated")
+        console.print(f"近似重复：{groups} 组，更新 {updated} 篇文章")
 
 
 def analyze_command(
-    file: Annotated[str, typer.Argument(help="A text file (first line the title, the rest the body), or - for stdin.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    file: Annotated[str, typer.Argument(help="文本文件（第一行为标题，其余为正文），或用 - 表示标准输入。")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
 ) -> None:
-    """Run the enrichment pipeline on one raw article without storing it."""
+    """对一篇原始文章运行加工流程，不入库。"""
     from policydigest.enrich.analyze import ANALYZE_STAGES, analysis, article_from_text, render_analysis
     from policydigest.enrich.pipeline import build_pipeline
     from policydigest.ingest.decoding import decode_text
@@ -73,7 +73,7 @@ def analyze_command(
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
-        raise fail(f"cannot read {file}: {exc.strerror}") from None
+        raise fail(f"无法读取 {file}：{os_reason(exc)}") from None
     try:
         article = article_from_text(decode_text(data)[0] if data.strip() else "")
     except PolicydigestError as exc:
@@ -81,10 +81,10 @@ def analyze_command(
     try:
         pipeline = build_pipeline(state.get_settings(), ANALYZE_STAGES)
     except PolicydigestError as exc:
-        raise fail(str(exc), "see `policydigest config`") from None
+        raise fail(str(exc), "见 `policydigest config`") from None
     result, errors = analysis(article, pipeline)
     for name, message in errors.items():
-        err_console.print(f"[yellow]warning:[/] stage {name} failed: {escape(message)}")
+        err_console.print(f"[yellow]警告：[/]阶段 {name} 出错：{escape(message)}")
     if as_json:
         console.print_json(data=result, ensure_ascii=False)
     else:
@@ -92,12 +92,12 @@ def analyze_command(
 
 
 def fit_columns_command(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the fitted weights (JSON).")] = Path(
+    out: Annotated[Path, typer.Option("--out", help="拟合出的权重写到哪里（JSON）。")] = Path(
         "column_weights.json"
     ),
-    l2: Annotated[float, typer.Option("--l2", help="Pull towards the domain priors (higher: stay closer).")] = 1.0,
+    l2: Annotated[float, typer.Option("--l2", help="向领域先验收拢的力度（越大越接近先验）。")] = 1.0,
 ) -> None:
-    """Fit the column model to the stored issues (their editors' columns) and judge it leave-one-issue-out."""
+    """用已入库各期（编辑所定的栏目）拟合栏目模型，并以留一期法评估。"""
     from policydigest.enrich.column import ROLES, Feature
     from policydigest.enrich.column_fit import fit, leave_one_issue_out
     from policydigest.enrich.pipeline import ColumnStage
@@ -111,15 +111,15 @@ def fit_columns_command(
                 role = ROLES[stage.columns.index(article.column)]
                 issues.setdefault(found.total_number, []).append((article.title, stage.features_of(article), role))
     if len(issues) < 2:
-        raise fail("fitting needs at least two stored issues with columns", "import more issues first")
+        raise fail("拟合至少需要两期带栏目的已入库简报", "请先导入更多期")
     judged = leave_one_issue_out(issues, l2=l2)
     right = sum(j.right for j in judged)
-    console.print(f"leave-one-issue-out accuracy: {right}/{len(judged)} = {right / len(judged):.1%}")
+    console.print(f"留一期法准确率：{right}/{len(judged)} = {right / len(judged):.1%}")
     for j in judged:
         if not j.right:
-            console.print(f"  [yellow]miss[/] 总第{j.issue}期 {escape(j.title)}: {j.truth} → {j.predicted}")
+            console.print(f"  [yellow]错判[/] 总第{j.issue}期 {escape(j.title)}：{j.truth} → {j.predicted}")
     examples = [(fired, role) for rows in issues.values() for _, fired, role in rows]
     numbers = "/".join(str(n) for n in sorted(issues))
     model = fit(examples, l2=l2, label=f"{len(examples)} articles of the issues 总第{numbers}期")
     model.save(out)
-    console.print(f'wrote {out}; use it with column_model_file = "{out}"')
+    console.print(f'已写入 {out}；使用方法：column_model_file = "{out}"')

@@ -88,7 +88,7 @@ class FactsStage:
             from policydigest.enrich import facts as facts_module
             from policydigest.enrich.facts import extract_facts
         except ImportError as exc:
-            raise ConfigError(f"the facts stage is not available ({exc}); remove 'facts' from enrich_stages") from exc
+            raise ConfigError(f"facts 阶段不可用（{exc}）；请从 enrich_stages 中去掉 'facts'") from exc
         self._extract: Callable[..., Any] = extract_facts
         self.home = profile_for(settings).home_region or ""
         self.version = f"1:{getattr(facts_module, '__version__', '0')}:{self.home}"
@@ -295,7 +295,7 @@ def build_pipeline(settings: Settings, stages: Sequence[str] | None = None) -> P
     wanted = list(settings.enrich_stages if stages is None else stages)
     unknown = [name for name in wanted if name not in STAGE_HELP]
     if unknown:
-        raise ConfigError(f"unknown enrichment stage(s) {', '.join(unknown)}; known: {', '.join(STAGE_HELP)}")
+        raise ConfigError(f"未知的加工阶段 {', '.join(unknown)}；已有的阶段：{', '.join(STAGE_HELP)}")
     facts = FactsStage(settings) if "facts" in wanted or "column" in wanted else None
     built: dict[str, Stage] = {}
     if "facts" in wanted and facts is not None:

@@ -89,13 +89,13 @@ def read_user_dictionary(path: Path) -> list[DictEntry]:
     >>> read_user_dictionary(Path("/nonexistent.txt"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydigest.errors.ConfigError: user dictionary /nonexistent.txt cannot be read: ...
+    policydigest.errors.ConfigError: 无法读取用户词典 /nonexistent.txt：...
     """
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ConfigError(f"user dictionary {path} cannot be read: {reason} (fix or unset `user_dictionary`)") from exc
+        raise ConfigError(f"无法读取用户词典 {path}：{reason}（请修正或取消 `user_dictionary`）") from exc
     return parse_dictionary(text, origin=str(path))
 
 

@@ -165,16 +165,16 @@ def _read_toml(path: Path | None) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"topics file {path} cannot be read: {exc.strerror} (fix or unset `topics_file`)") from exc
+        raise ConfigError(f"无法读取主题文件 {path}：{exc.strerror}（请修正或取消 `topics_file`）") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"topics file {path} is not valid TOML: {exc}") from exc
+        raise ConfigError(f"主题文件 {path} 不是有效的 TOML：{exc}") from exc
 
 
 def _keywords(value: Any, where: str) -> dict[str, float]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(w, int | float) and not isinstance(w, bool) for k, w in value.items()
     ):
-        raise ConfigError(f'{where}: keywords must be a table of "keyword" = weight')
+        raise ConfigError(f'{where}：keywords 必须是 "关键词" = 权重 的表')
     return {k: float(w) for k, w in value.items()}
 
 
@@ -183,13 +183,13 @@ def _merge(base: dict[str, Any], override: dict[str, Any], origin: str) -> tuple
     try:
         scoring = Scoring(**scoring_table)
     except TypeError as exc:
-        raise ConfigError(f"{origin}: unknown [scoring] key ({exc})") from exc
+        raise ConfigError(f"{origin}：未知的 [scoring] 键（{exc}）") from exc
     topics: dict[str, Topic] = {}
     for source, tables in (("topics.toml", base.get("topics", {})), (origin, override.get("topics", {}))):
         for topic_id, table in tables.items():
             where = f"{source} [topics.{topic_id}]"
             if not isinstance(table, dict):
-                raise ConfigError(f"{where} must be a table")
+                raise ConfigError(f"{where} 必须是表")
             topic = topics.get(topic_id) or Topic(id=topic_id, label=str(table.get("label", topic_id)))
             keywords = {**topic.keywords, **_keywords(table.get("keywords", {}), where)}
             topics[topic_id] = Topic(

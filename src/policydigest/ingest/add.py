@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from policydigest.errors import BadInputError
+from policydigest.errors import BadInputError, os_reason
 from policydigest.ingest.enrichment import enrich_after_ingest
 from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import process_items
@@ -53,14 +53,14 @@ def add_file(path: Path, settings: Settings, store: Store) -> AddOutcome:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return AddOutcome(str(path), "failed", reason=f"cannot read {path}: {exc.strerror}")
+        return AddOutcome(str(path), "failed", reason=f"无法读取 {path}：{os_reason(exc)}")
     try:
         page = extract_page(data, url=None)
     except BadInputError as exc:
         return AddOutcome(str(path), "failed", reason=exc.reason)
     article = page.to_article() if page is not None else None
     if article is None or not article.blocks:
-        return AddOutcome(str(path), "no body", reason="no article body found in the file")
+        return AddOutcome(str(path), "no body", reason="文件中没有找到文章正文")
     # Read from disk, not from the web: the page's own address stays as the article's link only.
     provenance = [Provenance(kind="file", location=str(path.resolve()), retrieved_at=dt.datetime.now(dt.UTC))]
     article = article.model_copy(update={"provenance": provenance})
@@ -84,7 +84,7 @@ def add_urls(
         key = canonical_url(url)
         seen = repo.item_for(key)
         if seen is not None and seen[1] in (ItemStatus.DONE, ItemStatus.DUPLICATE):
-            outcomes[url] = AddOutcome(url, "already stored", seen[2], reason=f"stored before as article #{seen[2]}")
+            outcomes[url] = AddOutcome(url, "already stored", seen[2], reason=f"此前已存为文章 #{seen[2]}")
             if advance is not None:
                 advance()
             continue
@@ -101,7 +101,7 @@ def add_urls(
         url = wanted[canonical_url(result.item.url)]
         label = labels.get(result.status, result.status.value)
         outcomes[url] = AddOutcome(url, label, result.article_id, result.article, result.reason)
-    return [outcomes.get(url, AddOutcome(url, "failed", reason="not processed")) for url in urls]
+    return [outcomes.get(url, AddOutcome(url, "failed", reason="未处理")) for url in urls]
 
 
 def add_inputs(

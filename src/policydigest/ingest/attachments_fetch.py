@@ -48,13 +48,13 @@ def fetch_document(fetcher: Fetcher, link: AttachedDocument, limits: ReadLimits)
     >>> from policydigest.settings import Settings
     >>> with Fetcher(Settings()) as fetcher:
     ...     fetch_document(fetcher, AttachedDocument(url="http://10.0.0.1/a.pdf"), ReadLimits()).reason[:40]
-    'not fetched: refused to fetch http://10.'
+    '未能获取：refused to fetch http://10.0.0.1/a.'
     """
     try:
         result = fetcher.fetch(link.url)
     except (FetchError, httpx.HTTPError) as exc:  # an odd server must not cost the article
         log.info("attachment %s not fetched: %s", link.url, exc)
-        return unread([link], f"not fetched: {exc}")[0]
+        return unread([link], f"未能获取：{exc}")[0]
     document = read_document(result.content, url=result.final_url, name=link.name, kind=link.kind, limits=limits)
     if document.reason:
         log.info("attachment %s: %s", result.final_url, document.reason)
@@ -66,15 +66,15 @@ def read_attachments(fetcher: Fetcher, links: Sequence[AttachedDocument], settin
 
     >>> links = [AttachedDocument(url="https://e.gov.cn/a.pdf", kind="pdf")]
     >>> read_attachments(None, links, Settings(attachments_read=False))[0].reason  # type: ignore[arg-type]
-    'not read: attachment reading is off (setting attachments_read)'
+    '未读取：附件读取已关闭（设置 attachments_read）'
     """
     if not settings.attachments_read:
-        return unread(links, "not read: attachment reading is off (setting attachments_read)")
+        return unread(links, "未读取：附件读取已关闭（设置 attachments_read）")
     limits = read_limits(settings)
     documents = [fetch_document(fetcher, link, limits) for link in links[: settings.attachments_max_count]]
     skipped = links[settings.attachments_max_count :]
     return documents + unread(
-        skipped, f"not read: more than attachments_max_count={settings.attachments_max_count} attachments"
+        skipped, f"未读取：附件超过 attachments_max_count={settings.attachments_max_count} 个"
     )
 
 

@@ -34,7 +34,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
-from policydigest.errors import CatalogueError
+from policydigest.errors import CatalogueError, os_reason, problems_zh
 
 log = logging.getLogger(__name__)
 PACKAGED = "sources.toml"
@@ -79,7 +79,7 @@ class SourceSpec(BaseModel):
     @classmethod
     def _page_url_numbers_pages(cls, value: str | None) -> str | None:
         if value is not None and "{n}" not in value:
-            raise ValueError(f"page_url {value!r} must contain {{n}}, the page number")
+            raise ValueError(f"page_url {value!r} 必须含有表示页码的 {{n}}")
         return value
 
     @field_validator("pattern")
@@ -89,7 +89,7 @@ class SourceSpec(BaseModel):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"pattern {value!r} is not a regular expression: {exc}") from exc
+                raise ValueError(f"pattern {value!r} 不是正则表达式：{exc}") from exc
         return value
 
     @field_validator("selector")
@@ -101,7 +101,7 @@ class SourceSpec(BaseModel):
             try:
                 GenericTranslator().css_to_xpath(value)
             except SelectorError as exc:
-                raise ValueError(f"selector {value!r} is not a CSS selector: {exc}") from exc
+                raise ValueError(f"selector {value!r} 不是 CSS 选择器：{exc}") from exc
         return value
 
     @property
@@ -119,27 +119,25 @@ def parse_catalogue(text: str, *, origin: str = "<catalogue>") -> list[SourceSpe
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{origin}: not valid TOML: {exc}") from exc
+        raise CatalogueError(f"{origin}：不是有效的 TOML：{exc}") from exc
     unknown = set(data) - {"source"}
     if unknown:
-        raise CatalogueError(f"{origin}: unknown top-level keys {sorted(unknown)}; use [[source]] tables")
+        raise CatalogueError(f"{origin}：未知的顶层键 {sorted(unknown)}；请用 [[source]] 表")
     entries = data.get("source", [])
     if not isinstance(entries, list):
-        raise CatalogueError(f"{origin}: `source` must be an array of tables ([[source]])")
+        raise CatalogueError(f"{origin}：`source` 必须是表数组（[[source]]）")
     sources: list[SourceSpec] = []
     for position, entry in enumerate(entries, start=1):
         label = entry.get("name", f"#{position}") if isinstance(entry, dict) else f"#{position}"
         try:
             sources.append(SourceSpec.model_validate(entry))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}" for err in exc.errors()
-            )
-            raise CatalogueError(f"{origin}: source {label!r}: {problems}") from exc
+            problems = problems_zh(exc.errors())
+            raise CatalogueError(f"{origin}：来源 {label!r}：{problems}") from exc
     names = [source.name for source in sources]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
-        raise CatalogueError(f"{origin}: source names must be unique; repeated: {duplicates}")
+        raise CatalogueError(f"{origin}：来源名称必须唯一；重复的有：{duplicates}")
     return sources
 
 
@@ -151,11 +149,11 @@ def load_catalogue(path: Path | None = None) -> list[SourceSpec]:
     """
     if path is None:
         text = resources.files("policydigest").joinpath("data", PACKAGED).read_text(encoding="utf-8")
-        return parse_catalogue(text, origin=f"packaged {PACKAGED}")
+        return parse_catalogue(text, origin=f"内置的 {PACKAGED}")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CatalogueError(f"cannot read the source catalogue {path}: {exc.strerror}") from exc
+        raise CatalogueError(f"无法读取信息源目录 {path}：{os_reason(exc)}") from exc
     except UnicodeDecodeError as exc:
-        raise CatalogueError(f"the source catalogue {path} is not UTF-8 text") from exc
+        raise CatalogueError(f"信息源目录 {path} 不是 UTF-8 文本") from exc
     return parse_catalogue(text, origin=str(path))

@@ -43,17 +43,24 @@ def _progress() -> Progress:
     )
 
 
+_ADD_LABELS = {
+    "stored": "已入库", "duplicate": "重复", "already stored": "已存在", "no body": "无正文", "failed": "失败",
+    "blocked": "被拒绝",
+}
+_HEALTH_LABELS = {"ok": "正常", "warning": "警告", "failing": "失败", "never run": "未运行"}
+
+
 def add_command(
-    inputs: Annotated[list[str], typer.Argument(help="URLs of web pages, or saved HTML files.", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="Print what was extracted as JSON.")] = False,
+    inputs: Annotated[list[str], typer.Argument(help="网页地址，或保存下来的 HTML 文件。", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出提取的内容。")] = False,
 ) -> None:
-    """Store (and enrich) web pages or saved pages as articles."""
+    """把网页或保存的页面存为文章（并加工）。"""
     from policydigest.ingest.add import add_inputs
 
     settings = state.get_settings()
     store = open_cli_store()
     with _progress() as progress:
-        task = progress.add_task("adding", total=len(inputs))
+        task = progress.add_task("添加", total=len(inputs))
         outcomes = add_inputs(inputs, settings, store, advance=lambda: progress.advance(task))
     if as_json:
         payload = [
@@ -68,10 +75,10 @@ def add_command(
         ]
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        table = Table("input", "status", "article", "title / reason")
+        table = Table("输入", "状态", "文章", "标题／原因")
         for o in outcomes:
             detail = o.article.title if o.article is not None else o.reason
-            table.add_row(escape(o.input), o.status, str(o.article_id or ""), escape(detail))
+            table.add_row(escape(o.input), _ADD_LABELS.get(o.status, o.status), str(o.article_id or ""), escape(detail))
         console.print(table)
     if any(o.status in ("failed", "blocked", "no body") for o in outcomes):
         raise typer.Exit(1)
@@ -79,11 +86,11 @@ def add_command(
 
 def crawl_command(
     catalogue: Annotated[
-        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+        Path | None, typer.Option("--catalogue", help="信息源目录（TOML）；默认：设置 catalogue_file。")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Run every enabled source, due or not.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="运行每个启用的信息源，不论是否到期。")] = False,
 ) -> None:
-    """Run every due source of the catalogue once: new links fetched, extracted, stored."""
+    """把目录中到期的信息源各运行一次：抓取新链接，提取并入库。"""
     from policydigest.ingest.catalogue import load_catalogue
     from policydigest.ingest.crawl import crawl_once
 
@@ -92,7 +99,7 @@ def crawl_command(
     store = open_cli_store()
     with _progress() as progress:
         report = crawl_once(settings, store, catalogue=specs, force=force, progress=_CrawlBars(progress))
-    table = Table("source", "links", "new", "stored", "duplicates", "no body", "failed", "error")
+    table = Table("来源", "链接", "新链接", "入库", "重复", "无正文", "失败", "错误")
     for run in report.runs:
         t = run.tally
         table.add_row(
@@ -106,18 +113,18 @@ def crawl_command(
             escape(run.error or ""),
         )
     console.print(table)
-    console.print(f"{report.stored} stored, {report.duplicates} duplicates; {len(report.skipped)} sources not due")
+    console.print(f"入库 {report.stored} 篇，重复 {report.duplicates} 篇；{len(report.skipped)} 个来源未到期")
 
 
 def watch_command(
     catalogue: Annotated[
-        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+        Path | None, typer.Option("--catalogue", help="信息源目录（TOML）；默认：设置 catalogue_file。")
     ] = None,
     tick: Annotated[
-        float | None, typer.Option("--tick", help="Seconds between checks for due sources (setting watch_tick).")
+        float | None, typer.Option("--tick", help="检查到期来源的间隔秒数（设置 watch_tick）。")
     ] = None,
 ) -> None:
-    """Keep crawling due sources on a schedule until Ctrl-C or SIGTERM."""
+    """按计划持续抓取到期的信息源，直到 Ctrl-C 或 SIGTERM。"""
     from policydigest.ingest.catalogue import load_catalogue
     from policydigest.ingest.crawl import CrawlReport, watch
 
@@ -130,26 +137,26 @@ def watch_command(
     def show(report: CrawlReport) -> None:
         errors = sum(1 for run in report.runs if run.error)
         console.print(
-            f"{len(report.runs)} sources run, {report.stored} stored, {report.duplicates} duplicates, "
-            f"{errors} with errors"
+            f"运行 {len(report.runs)} 个来源，入库 {report.stored} 篇，重复 {report.duplicates} 篇，"
+            f"{errors} 个出错"
         )
 
-    console.print(f"watching {len(specs)} sources; Ctrl-C to stop")
+    console.print(f"正在监视 {len(specs)} 个来源；按 Ctrl-C 停止")
     rounds = watch(settings, store, catalogue=specs, on_report=show)
-    console.print(f"stopped after {rounds} round(s)")
+    console.print(f"已停止，共运行 {rounds} 轮")
 
 
 def sources_command(
-    action: Annotated[str | None, typer.Argument(help="test: show what one run of source NAME would do.")] = None,
-    name: Annotated[str | None, typer.Argument(help="With test: the source's name in the catalogue.")] = None,
+    action: Annotated[str | None, typer.Argument(help="test：显示信息源 NAME 运行一次会做什么。")] = None,
+    name: Annotated[str | None, typer.Argument(help="与 test 同用：信息源在目录中的名称。")] = None,
     catalogue: Annotated[
-        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+        Path | None, typer.Option("--catalogue", help="信息源目录（TOML）；默认：设置 catalogue_file。")
     ] = None,
-    items: Annotated[int, typer.Option("--items", min=1, max=50, help="With test: articles to read.")] = 3,
-    as_json: Annotated[bool, typer.Option("--json", help="Print each source's health as JSON.")] = False,
+    items: Annotated[int, typer.Option("--items", min=1, max=50, help="与 test 同用：读取的文章数。")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出每个信息源的状况。")] = False,
 ) -> None:
-    """Show every source's health (last success, last new item, errors, items per week, flags); with
-    ``test NAME``, what one run of that source would fetch and extract, storing nothing."""
+    """显示每个信息源的状况（最近成功、最近新文章、错误、每周文章数、问题）；
+    ``test NAME``：显示该信息源运行一次会抓取和提取什么，不入库。"""
     if action is not None:
         if action != "test" or not name:
             raise fail(f"未知的 sources 操作：{action}", "用法：policydigest sources test NAME")
@@ -173,7 +180,7 @@ def sources_command(
         return
     colours = {Health.OK: "green", Health.WARNING: "yellow", Health.FAILING: "red", Health.NEVER_RUN: "dim"}
     table = Table(
-        "source", "kind", "health", "last success", "last new item", "errors", "items/week", "verified", "flags"
+        "来源", "类型", "状况", "最近成功", "最近新文章", "连续错误", "每周文章", "已核实", "问题"
     )
 
     def when(value: dt.datetime | None) -> str:
@@ -184,12 +191,12 @@ def sources_command(
         table.add_row(
             escape(h.name),
             h.kind,
-            f"[{colours[h.health]}]{h.health.value}[/]",
+            f"[{colours[h.health]}]{_HEALTH_LABELS[h.health.value]}[/]",
             when(s.last_success_at if s else None),
             when(s.last_new_item_at if s else None),
             str(s.error_streak if s else 0),
             f"{h.items_per_week:.1f}",
-            {True: "yes", False: "no", None: "—"}[h.verified],
+            {True: "是", False: "否", None: "—"}[h.verified],
             escape("; ".join(h.flags)),
         )
     console.print(table)
@@ -208,9 +215,9 @@ def _sources_test(name: str, catalogue: Path | None, items: int) -> None:
         raise typer.Exit(1)
     with Fetcher(settings) as fetcher:
         trial = try_source(specs[name], fetcher=fetcher, items=items)
-    console.print(f"[bold]{escape(trial.name)}[/]: {len(trial.pages)} listing pages, {trial.links} links")
+    console.print(f"[bold]{escape(trial.name)}[/]：列表页 {len(trial.pages)} 个，链接 {trial.links} 个")
     for page in trial.pages:
-        console.print(f"  page {escape(page)}")
+        console.print(f"  列表页 {escape(page)}")
     if trial.error:
         err_console.print(f"[red]{escape(trial.error)}[/]")
         raise typer.Exit(1)
@@ -218,11 +225,11 @@ def _sources_test(name: str, catalogue: Path | None, items: int) -> None:
         if item.reason:
             console.print(f"- {escape(item.url)}: [yellow]{escape(item.reason)}[/]")
             continue
-        facts = f"{item.published or '—'}, {item.body_chars} characters"
+        facts = f"{item.published or '—'}，{item.body_chars} 字"
         console.print(f"- {escape(item.title)} ({facts}) {escape(item.url)}")
         for doc in item.documents:
-            how = f"{doc.format or doc.kind}, {len(doc.text)} characters" + (
-                f", OCR {doc.ocr_confidence:.0f}%" if doc.ocr else ""
+            how = f"{doc.format or doc.kind}，{len(doc.text)} 字" + (
+                f"，OCR {doc.ocr_confidence:.0f}%" if doc.ocr else ""
             )
             note = f" [yellow]{escape(doc.reason)}[/]" if doc.reason else ""
             console.print(f"    附件 {escape(doc.name or doc.url)} ({how}){note}")

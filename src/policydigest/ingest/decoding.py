@@ -196,28 +196,28 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     Raises :class:`~policydigest.errors.BadInputError` subclasses with a one-line reason.
 
     >>> decode_text("数字经济观察 第8期 总第57期 国家数据局发布通知".encode("gbk"))
-    ('数字经济观察 第8期 总第57期 国家数据局发布通知', ['the file is not UTF-8; decoded as GB18030'])
+    ('数字经济观察 第8期 总第57期 国家数据局发布通知', ['文件不是 UTF-8 编码，已按 GB18030 解码'])
     >>> decode_text(b"\\xef\\xbb\\xbf\\xe6\\x95\\xb0")
     ('数', [])
     """
     notes: list[str] = []
     if not data.strip():
-        raise EmptyInputError("empty file: nothing to import")
+        raise EmptyInputError("空文件：没有可导入的内容")
     if looks_binary(data):
-        raise BinaryInputError("binary file: not text or PDF (expected .txt, .md or .pdf)")
+        raise BinaryInputError("二进制文件：不是文本或 PDF（应为 .txt、.md 或 .pdf）")
     try:
         return data.decode("utf-8-sig"), notes
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3:
             # A multi-byte character cut at the very end: the file was truncated, keep what is whole.
-            notes.append("the file ends inside a character (truncated); the broken last bytes were dropped")
+            notes.append("文件在一个字符中间结束（不完整），已丢弃末尾残缺的字节")
             return data[: exc.start].decode("utf-8-sig"), notes
     codec = detect_charset(data)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise BinaryInputError(f"unreadable text: looks like {codec} but does not decode ({exc.reason})") from exc
+        raise BinaryInputError(f"无法读取的文本：看似 {codec} 编码，但无法解码（{exc.reason}）") from exc
     if _cjk_share(text) < 0.3:
-        raise BinaryInputError("unreadable text: neither UTF-8 nor a recognised Chinese encoding")
-    notes.append(f"the file is not UTF-8; decoded as {codec.upper()}")
+        raise BinaryInputError("无法读取的文本：既不是 UTF-8，也不是可识别的中文编码")
+    notes.append(f"文件不是 UTF-8 编码，已按 {codec.upper()} 解码")
     return text, notes

@@ -235,7 +235,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
                 rules = self.robots_for(current)
                 why = f" ({rules.reason})" if rules.reason else ""
                 raise RobotsDisallowedError(
-                    f"robots.txt of {origin(current)} disallows {current}{why}; setting fetch_respect_robots is on",
+                    f"{origin(current)} 的 robots.txt 不允许抓取 {current}{why}；设置 fetch_respect_robots 已开启",
                     url=url,
                 )
             status, headers, content = self._request_with_retries(current, extra)
@@ -255,8 +255,8 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
                 redirects=redirects,
             )
         raise FetchError(
-            f"too many redirects fetching {url} (more than fetch_max_redirects="
-            f"{self.settings.fetch_max_redirects}); last hop {current}",
+            f"抓取 {url} 时重定向过多（超过 fetch_max_redirects="
+            f"{self.settings.fetch_max_redirects}）；最后一跳 {current}",
             url=url,
         )
 
@@ -290,12 +290,12 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
     def _check_url(self, url: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError(f"not an http(s) URL: {url!r}", url=url)
+            raise FetchError(f"不是 http(s) 地址：{url!r}", url=url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             self.policy.check(parts.hostname, port, url=url)
         except OSError as exc:
-            raise FetchError(f"cannot fetch {url}: {exc}", url=url) from exc
+            raise FetchError(f"无法抓取 {url}：{exc}", url=url) from exc
 
     def _request_with_retries(self, url: str, extra: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         retries = max(0, self.settings.fetch_retries)
@@ -314,19 +314,19 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
                 continue
             if status not in RETRY_STATUSES:
                 if status >= 400 and status != 304:
-                    raise HTTPStatusError(f"HTTP {status} from {url}", url=url, status=status)
+                    raise HTTPStatusError(f"{url} 返回 HTTP {status}", url=url, status=status)
                 return status, headers, content
             asked = retry_after_seconds(headers.get("retry-after"))
             if asked is not None and asked > self.settings.fetch_max_retry_after:
                 raise HTTPStatusError(
-                    f"HTTP {status} from {url}: Retry-After {asked:.0f}s exceeds fetch_max_retry_after="
+                    f"{url} 返回 HTTP {status}：Retry-After {asked:.0f}s 超过 fetch_max_retry_after="
                     f"{self.settings.fetch_max_retry_after:.0f}s",
                     url=url,
                     status=status,
                 )
             if attempt == retries:
                 raise HTTPStatusError(
-                    f"HTTP {status} from {url} after {retries + 1} attempts (setting fetch_retries={retries})",
+                    f"{url} 返回 HTTP {status}，已尝试 {retries + 1} 次（设置 fetch_retries={retries}）",
                     url=url,
                     status=status,
                 )
@@ -343,7 +343,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
             declared = headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise ResponseTooLargeError(
-                    f"{url} announces {int(declared)} bytes, more than fetch_max_bytes={limit}", url=url
+                    f"{url} 声明 {int(declared)} 字节，超过 fetch_max_bytes={limit}", url=url
                 )
             chunks: list[bytes] = []
             size = 0
@@ -352,11 +352,11 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
                 size += len(chunk)
                 if size > limit:
                     raise ResponseTooLargeError(
-                        f"{url} sent more than fetch_max_bytes={limit} bytes; download aborted", url=url
+                        f"{url} 发送的内容超过 fetch_max_bytes={limit} 字节，已中止下载", url=url
                     )
                 if time.monotonic() > deadline:
                     raise FetchTimeoutError(
-                        f"{url} took longer than fetch_deadline={self.settings.fetch_deadline}s; aborted",
+                        f"{url} 用时超过 fetch_deadline={self.settings.fetch_deadline}s，已中止",
                         url=url,
                     )
                 chunks.append(chunk)
@@ -366,7 +366,7 @@ address; set fetch_allow_private = true or add it to fetch_allowed_networks to a
 def _transport_error(url: str, exc: httpx.TransportError, settings: Settings) -> FetchError:
     if isinstance(exc, httpx.TimeoutException):
         return FetchTimeoutError(
-            f"{url} did not answer within fetch_timeout={settings.fetch_timeout}s ({type(exc).__name__})",
+            f"{url} 在 fetch_timeout={settings.fetch_timeout}s 内没有应答（{type(exc).__name__}）",
             url=url,
         )
-    return FetchError(f"cannot fetch {url}: {type(exc).__name__}: {exc}", url=url)
+    return FetchError(f"无法抓取 {url}：{type(exc).__name__}: {exc}", url=url)

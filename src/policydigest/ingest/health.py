@@ -66,30 +66,30 @@ def assess(
     failing: list[tuple[str, str]] = []  # (detail, summary)
     warnings: list[tuple[str, str]] = []
     if state.error_streak:
-        text = f"{state.error_streak} failed run(s) in a row: {state.last_error}"
+        text = f"连续{state.error_streak}次抓取失败：{state.last_error}"
         (failing if state.error_streak >= stale else warnings).append((text, f"连续{state.error_streak}次抓取失败"))
     if state.empty_listing_streak >= stale:
         failing.append(
             (
-                f"listing yields no links ({state.empty_listing_streak} runs) — layout changed?",
+                f"列表页连续{state.empty_listing_streak}次没有链接——版式改了？",
                 f"列表页连续{state.empty_listing_streak}次没有链接",
             )
         )
     if state.empty_body_streak >= stale:
         failing.append(
             (
-                f"pages yield no body ({state.empty_body_streak} runs) — article template changed?",
+                f"文章页连续{state.empty_body_streak}次没有正文——文章模板改了？",
                 f"文章页连续{state.empty_body_streak}次没有正文",
             )
         )
     newest = state.last_new_item_at
     if newest is not None and at - newest > dt.timedelta(days=QUIET_DAYS):
         days = (at - newest).days
-        warnings.append((f"no new item in {days} days", f"{days}天没有新文章"))
+        warnings.append((f"{days}天没有新文章（最近一篇在 {newest:%Y-%m-%d}）", f"{days}天没有新文章"))
     elif newest is None and state.last_success_at is not None and state.items_last_28_days == 0:
-        warnings.append(("no new item yet", "尚无新文章"))
+        warnings.append(("抓取成功过，但尚无新文章", "尚无新文章"))
     if spec is None:
-        warnings.append(("not in the catalogue any more", "已不在信息源目录中"))
+        warnings.append(("已不在信息源目录中（旧的抓取记录仍保留）", "已不在信息源目录中"))
     health = Health.FAILING if failing else Health.WARNING if warnings else Health.OK
     problems = failing + warnings
     return SourceHealth(

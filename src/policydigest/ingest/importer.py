@@ -68,21 +68,21 @@ def import_file(path: Path, store: Store, settings: Settings, *, replace: bool =
         issue = read_bulletin(path, columns=settings.columns, back_matter_headings=settings.back_matter_headings)
         status = store.save_issue(issue, replace=replace)
     except FileNotFoundError:
-        return FileResult(str(path), "failed", reason="no such file")
+        return FileResult(str(path), "failed", reason="文件不存在")
     except IsADirectoryError:
-        return FileResult(str(path), "failed", reason="is a folder")
+        return FileResult(str(path), "failed", reason="这是文件夹")
     except BadInputError as exc:
         return FileResult(str(path), "failed", reason=exc.reason)
     except Exception as exc:  # a bug or a store fault must not abort the batch
         log.exception("importing %s failed", path)
-        return FileResult(str(path), "failed", reason=f"internal error ({type(exc).__name__}: {exc}); please report it")
+        return FileResult(str(path), "failed", reason=f"内部错误（{type(exc).__name__}: {exc}），请报告")
     label = f"{issue.series} 第{issue.number}期 总第{issue.total_number}期 ({issue.date.isoformat()})"
     return FileResult(
         str(path),
         status.value,
         issue=label,
         articles=len(issue.articles),
-        reason="already imported with different content; use --replace to update"
+        reason="已导入过内容不同的同一期；要更新请加 --replace"
         if status is SaveStatus.SKIPPED
         else None,
         warnings=list(issue.warnings),

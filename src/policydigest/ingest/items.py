@@ -127,9 +127,9 @@ def fetch_article(
         article = article_from_page(result, title=title, publisher=publisher)
     except Exception as exc:  # one odd page must not stop the batch; the item is retried later
         log.exception("extraction failed on %s", result.final_url)
-        return Fetched(url, result=result, status=ItemStatus.FAILED, reason=f"extraction failed: {exc!r}")
+        return Fetched(url, result=result, status=ItemStatus.FAILED, reason=f"正文提取失败：{exc!r}")
     if article is None:
-        return Fetched(url, result=result, status=ItemStatus.NO_BODY, reason="no article body on the page")
+        return Fetched(url, result=result, status=ItemStatus.NO_BODY, reason="页面上没有文章正文")
     return Fetched(url, article=with_documents(article, fetcher, read=read_documents), result=result)
 
 

@@ -19,7 +19,7 @@ from policydigest.intel import build_intel
 from policydigest.intel.queries import compare, find_document, follow_ups_of, list_documents, list_targets
 from policydigest.store import Store
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON，而不是表格。")]
 
 
 def _store() -> Store:
@@ -32,8 +32,8 @@ def _print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def intel_command(full: Annotated[bool, typer.Option("--full", help="Redo every article.")] = False) -> None:
-    """Build the documents, follow-up and target tables (only changed articles unless --full)."""
+def intel_command(full: Annotated[bool, typer.Option("--full", help="重做每一篇文章。")] = False) -> None:
+    """建立政策文件、落实关系和目标表（除非加 --full，只处理有变化的文章）。"""
     report = build_intel(open_cli_store(), full=full)
     console.print(
         f"已处理 {report.rebuilt}/{report.articles} 篇文章：{report.documents} 份文件，"
@@ -42,11 +42,11 @@ def intel_command(full: Annotated[bool, typer.Option("--full", help="Redo every 
 
 
 def documents_command(
-    level: Annotated[str | None, typer.Option("--level", help="national, provincial, city or foreign.")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="Region full name, e.g. 浙江省.")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="national、provincial、city 或 foreign。")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区全称，如 浙江省。")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the policy documents named in articles, most mentioned first."""
+    """列出文章中提到的政策文件，提及最多的在前。"""
     with _store().session() as session:
         documents = list_documents(session, level=level, region=region)
     if as_json:
@@ -61,15 +61,15 @@ def documents_command(
 
 
 def follow_ups_command(
-    name_or_id: Annotated[str, typer.Argument(help="Document id, name, alias or part of its name.")],
+    name_or_id: Annotated[str, typer.Argument(help="文件编号、名称、简称或名称的一部分。")],
     as_json: JsonOption = False,
 ) -> None:
-    """List the local documents and articles that follow up a higher-level document."""
+    """列出落实某份上级文件的地方文件和文章。"""
     with _store().session() as session:
         try:
             document = find_document(session, name_or_id)
         except NotFoundError as exc:
-            raise fail(str(exc), "list documents with `policydigest documents`") from None
+            raise fail(str(exc), "用 `policydigest documents` 列出文件") from None
         links = follow_ups_of(session, document)
     if as_json:
         _print_json([asdict(link) for link in links])
@@ -86,11 +86,11 @@ def follow_ups_command(
 
 
 def targets_command(
-    region: Annotated[str | None, typer.Option("--region", help="Region, or the start of its name (贵州).")] = None,
-    due_before: Annotated[str | None, typer.Option("--due-before", help="Only targets due before YYYY-MM-DD.")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区，或其名称的开头（贵州）。")] = None,
+    due_before: Annotated[str | None, typer.Option("--due-before", help="只列出期限早于 YYYY-MM-DD 的目标。")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List quantitative targets, soonest deadline first."""
+    """列出量化目标，期限最近的在前。"""
     try:
         before = dt.date.fromisoformat(due_before) if due_before else None
     except ValueError:
@@ -115,10 +115,10 @@ def targets_command(
 
 
 def compare_command(
-    ids: Annotated[list[str], typer.Argument(help="2–4 ids: articles as 12, documents as d3.")],
+    ids: Annotated[list[str], typer.Argument(help="2–4 个编号：文章如 12，文件如 d3。")],
     as_json: JsonOption = False,
 ) -> None:
-    """Compare 2–4 documents or articles side by side: issuers, dates, targets aligned by metric, money, measures."""
+    """并排比较 2–4 份文件或文章：发文机关、日期、按指标对齐的目标、资金和措施。"""
     with _store().session() as session:
         try:
             result = compare(session, ids)

@@ -19,7 +19,7 @@ from policydigest.ingest import commands as ingest_commands
 from policydigest.jobs.queue import JobQueue, queue_for
 from policydigest.jobs.schedule import enqueue_due_sources
 
-NEEDS_POSTGRES = "set database_url to a PostgreSQL store (and job_queue to 'auto' or 'postgres')"
+NEEDS_POSTGRES = "请把 database_url 设为 PostgreSQL 存储（job_queue 设为 'auto' 或 'postgres'）"
 
 
 def _queue() -> JobQueue:
@@ -28,35 +28,34 @@ def _queue() -> JobQueue:
     except ConfigError as exc:
         raise fail(str(exc), NEEDS_POSTGRES) from None
     if queue is None:
-        raise fail("没有任务队列：SQLite 存储在本进程内运行所有任务 (the job queue needs PostgreSQL)", NEEDS_POSTGRES)
+        raise fail("没有任务队列：SQLite 存储在本进程内运行所有任务（任务队列需要 PostgreSQL）", NEEDS_POSTGRES)
     return queue
 
 
 def worker_command(
     concurrency: Annotated[
-        int | None, typer.Option("--concurrency", "-c", help="Jobs run at once (setting worker_concurrency).")
+        int | None, typer.Option("--concurrency", "-c", help="同时运行的任务数（设置 worker_concurrency）。")
     ] = None,
     queues: Annotated[
-        str | None,
-        typer.Option("--queues", "-q", help="Comma-separated queues: crawl,fetch,enrich,render,send."),
+        str | None, typer.Option("--queues", "-q", help="从哪些队列取任务，逗号分隔：crawl,fetch,enrich,render,send。")
     ] = None,
-    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty instead of waiting.")] = False,
+    once: Annotated[bool, typer.Option("--once", help="队列空了就停止，而不是等待。")] = False,
 ) -> None:
-    """Run jobs from the PostgreSQL queue until Ctrl-C or SIGTERM; start as many workers as the work needs."""
+    """运行 PostgreSQL 队列中的任务，直到 Ctrl-C 或 SIGTERM；按工作量启动任意多个 worker。"""
     queue = _queue()
     settings = state.get_settings()
     chosen = [q.strip() for q in queues.split(",") if q.strip()] if queues else None
     err_console.print(
-        f"worker: {concurrency or settings.worker_concurrency} at once, queues {', '.join(chosen or ['all'])}"
+        f"worker：同时 {concurrency or settings.worker_concurrency} 个任务，队列 {'、'.join(chosen or ['全部'])}"
     )
     queue.run_worker(concurrency=concurrency or settings.worker_concurrency, queues=chosen, wait=not once)
 
 
 def jobs_command(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the counts and dead jobs as JSON.")] = False,
-    limit: Annotated[int, typer.Option("--limit", help="Dead jobs shown at most.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出计数和失败的任务。")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="最多显示的失败任务数。")] = 50,
 ) -> None:
-    """Jobs per queue and state, and the dead-letter list: jobs that failed for good, with their errors."""
+    """各队列各状态的任务数，以及死信列表：彻底失败的任务及其错误。"""
     store = open_cli_store()
     with _queue() as queue:
         counts, dead = queue.counts(), queue.dead_letter(store, limit=limit)
@@ -80,14 +79,14 @@ def jobs_command(
 
 def crawl_command(
     catalogue: Annotated[
-        Path | None, typer.Option("--catalogue", help="Source catalogue (TOML); default: setting catalogue_file.")
+        Path | None, typer.Option("--catalogue", help="信息源目录（TOML）；默认：设置 catalogue_file。")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Run every enabled source, due or not.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="运行每个启用的信息源，不论是否到期。")] = False,
     enqueue: Annotated[
-        bool, typer.Option("--enqueue", help="Queue a job per due source for the workers instead of crawling here.")
+        bool, typer.Option("--enqueue", help="为每个到期来源排一个任务给 worker，而不是在这里抓取。")
     ] = False,
 ) -> None:
-    """Run every due source of the catalogue once (or, with --enqueue, queue them for the workers)."""
+    """把目录中到期的信息源各运行一次（加 --enqueue 则排队交给 worker）。"""
     if not enqueue:
         ingest_commands.crawl_command(catalogue=catalogue, force=force)
         return

@@ -47,7 +47,7 @@ def queue_mode(settings: Settings) -> QueueMode:
     """
     on_postgres = make_url(settings.database_url).get_backend_name() == "postgresql"
     if settings.job_queue == "postgres" and not on_postgres:
-        raise ConfigError("job_queue = 'postgres' needs a PostgreSQL store (database_url); SQLite runs jobs in-process")
+        raise ConfigError("job_queue = 'postgres' 需要 PostgreSQL 存储（database_url）；SQLite 在本进程内运行任务")
     if settings.job_queue == "inline" or not on_postgres:
         return QueueMode.INLINE
     return QueueMode.POSTGRES
@@ -85,7 +85,7 @@ class JobQueue:
 
     def __init__(self, settings: Settings) -> None:
         if queue_mode(settings) is not QueueMode.POSTGRES:
-            raise ConfigError("the job queue needs a PostgreSQL store; on SQLite every command runs its jobs itself")
+            raise ConfigError("任务队列需要 PostgreSQL 存储；在 SQLite 上每个命令自己运行它的任务")
         self.settings = settings
         #: The app that defers and inspects jobs (synchronously); workers run a second one of their own.
         self.app = self._new_app()

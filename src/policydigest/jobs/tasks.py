@@ -84,7 +84,7 @@ class Runtime:
         for spec in load_catalogue(self.settings.catalogue_file):
             if spec.name == name:
                 return spec
-        raise JobError(f"no source named {name!r} in the catalogue (setting catalogue_file)")
+        raise JobError(f"信息源目录中没有名为 {name!r} 的来源（设置 catalogue_file）")
 
 
 _runtimes: dict[str, Runtime] = {}
@@ -120,7 +120,7 @@ def crawl_source(rt: Runtime, queue: JobQueue | None, *, name: str) -> None:
         links, new = discover(spec, source_id, rt.fetcher, repo, limit)
     except FetchError as exc:
         repo.record_run(source_id, error=str(exc))
-        raise JobRetryError(f"{name}: {exc}") from exc
+        raise JobRetryError(f"{name}：{exc}") from exc
     repo.record_run(source_id, error=None, links=links, new_items=new)
     if queue is not None:
         # Items left pending before the queue existed (or by a crash) get their job too; queued ones are skipped.
@@ -133,7 +133,7 @@ def fetch_item(rt: Runtime, queue: JobQueue | None, *, item_id: int) -> None:
     repo = SourceRepository(rt.store)
     found = repo.item(item_id)
     if found is None:
-        raise JobError(f"no item #{item_id} in the store")
+        raise JobError(f"存储中没有条目 #{item_id}")
     item, status, source = found
     if status is not ItemStatus.PENDING:
         log.info("item #%d is %s already; nothing to do", item_id, status)
@@ -148,9 +148,9 @@ def fetch_item(rt: Runtime, queue: JobQueue | None, *, item_id: int) -> None:
     )
     result = settle_item(item, fetched, repo, rt.settings)
     if result.status is ItemStatus.PENDING:
-        raise JobRetryError(f"{item.url}: {result.reason}")
+        raise JobRetryError(f"{item.url}：{result.reason}")
     if result.status is ItemStatus.FAILED:
-        raise JobError(f"{item.url}: {result.reason} (given up after crawl_max_attempts)")
+        raise JobError(f"{item.url}：{result.reason}（已达 crawl_max_attempts，放弃）")
 
 
 def enrich_articles(rt: Runtime, _queue: JobQueue | None, *, article_ids: list[int]) -> None:

@@ -64,4 +64,4 @@ def render_issue(
         from policydigest.render.docx import render_docx
 
         return render_docx(issue, columns=columns)
-    raise RenderError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise RenderError(f"未知的格式 {fmt!r}；可用：{', '.join(FORMATS)}")

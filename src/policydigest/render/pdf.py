@@ -253,10 +253,10 @@ def page_numbers(issue: Issue, *, columns: Sequence[str]) -> list[int]:
             path, "<pd-pages>", field="value", one=True, root=path.parent, sys_inputs=_inputs(issue, columns)
         )
     except typst.TypstError as exc:
-        raise RenderError(f"Typst could not lay out issue 总第{issue.total_number}期: {exc.message}") from exc
+        raise RenderError(f"Typst 无法排版总第{issue.total_number}期：{exc.message}") from exc
     pages = json.loads(found)
     if not isinstance(pages, list) or len(pages) != len(issue.articles) or not all(isinstance(p, int) for p in pages):
-        raise RenderError(f"Typst gave no page for every article of issue 总第{issue.total_number}期: {found!r}")
+        raise RenderError(f"Typst 没有给出总第{issue.total_number}期每篇文章的页码：{found!r}")
     return pages
 
 
@@ -276,10 +276,10 @@ def render_pdf(issue: Issue, *, columns: Sequence[str], charts: Sequence[IssueCh
         try:
             pdf, warnings = _get_compiler().compile_with_warnings(format="pdf", sys_inputs=inputs)
         except typst.TypstError as exc:
-            reason = f"Typst could not lay out issue 总第{issue.total_number}期: {exc.message}"
+            reason = f"Typst 无法排版总第{issue.total_number}期：{exc.message}"
             raise RenderError(reason) from exc
     for warning in warnings:
         log.warning("typst: %s", warning.message)
     if not isinstance(pdf, bytes):
-        raise RenderError(f"Typst returned no PDF for issue 总第{issue.total_number}期")
+        raise RenderError(f"Typst 没有为总第{issue.total_number}期生成 PDF")
     return pdf

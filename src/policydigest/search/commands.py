@@ -8,8 +8,9 @@ import typer
 from rich.markup import escape
 
 from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
+from policydigest.errors import problems_zh
 from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
-from policydigest.search.facets import Facet, with_facet_parameters
+from policydigest.search.facets import FACET_BY_NAME, Facet, with_facet_parameters
 from policydigest.store import open_store
 
 
@@ -49,31 +50,31 @@ def _result_json(result: SearchResult) -> dict[str, object]:
 
 
 def _filter_option(facet: Facet) -> Any:
-    option = typer.Option(f"--{facet.param}", help=f"{facet.help} (repeatable: any of them)")
+    option = typer.Option(f"--{facet.param}", help=f"按{facet.label}筛选（可重复：满足其一即可）")
     return Annotated[list[int] | None, option] if facet.numeric else Annotated[list[str] | None, option]
 
 
 @with_facet_parameters(_filter_option, default=None)
 def search_command(
-    text: Annotated[str, typer.Argument(help='Words (all must occur), "phrases", prefix*, -exclusions.')] = "",
-    since: Annotated[str | None, typer.Option("--since", help="On or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="On or before this day (YYYY-MM-DD).")] = None,
-    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance or date.")] = SortOrder.RELEVANCE,
-    limit: Annotated[int, typer.Option("--limit", help="Hits to show.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print hits and facet counts as JSON.")] = False,
+    text: Annotated[str, typer.Argument(help='词语（须全部出现）、"短语"、前缀*、-排除词。')] = "",
+    since: Annotated[str | None, typer.Option("--since", help="不早于这一天（YYYY-MM-DD）。")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="不晚于这一天（YYYY-MM-DD）。")] = None,
+    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance（相关度）或 date。")] = SortOrder.RELEVANCE,
+    limit: Annotated[int, typer.Option("--limit", help="显示的结果数。")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果和分面计数。")] = False,
     exact: Annotated[
         bool,
         typer.Option(
             "--exact",
-            help="Exactly the words typed: no question words left out, no synonyms or abbreviations, "
-            "no closest articles when none has every word.",
+            help="严格按输入的词语检索：不略去疑问词，不用同义词或简称，"
+            "没有文章包含全部词语时也不给出最接近的文章。",
         ),
     ] = False,
     **filters: list[str] | list[int] | None,
 ) -> None:
-    """Search the stored articles (exact for Chinese words; traditional characters work too).
+    """检索已入库的文章（中文词语精确匹配；繁体字也可以）。
 
-    Every facet is an option of its own (--column, --region, --issue …; see search.facets.FACETS).
+    每个分面都是一个选项（--column、--region、--issue …）。
     """
     from pydantic import ValidationError
 
@@ -88,12 +89,12 @@ def search_command(
             expand=not exact,
         )
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise fail(f"bad search: {problems}", "dates are YYYY-MM-DD; --limit is 0 to 1000") from None
+        problems = problems_zh(exc.errors())
+        raise fail(f"检索条件有误：{problems}", "日期格式为 YYYY-MM-DD；--limit 为 0 到 1000") from None
     store = open_store(state.get_settings().database_url)
     sync = attach_search_index(store, state.get_settings())
     if sync.folder is not None and not (sync.folder / "tantivy").is_dir():
-        err_console.print(f"[dim]building the search index at {sync.folder} …[/]")
+        err_console.print(f"[dim]正在 {sync.folder} 建立检索索引 …[/]")
     if sync.pending():
         sync(frozenset())
     result = sync.index.search(query)
@@ -102,7 +103,7 @@ def search_command(
         return
     for note in result.notes:
         console.print(f"[dim]{escape(note)}[/]")
-    console.print(f"{result.total} article(s)  [dim]({result.took_ms:.1f} ms)[/]")
+    console.print(f"{result.total} 篇文章  [dim]（{result.took_ms:.1f} 毫秒）[/]")
     for n, hit in enumerate(result.hits, start=1 + query.offset):
         meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "", hit.column or "", f"#{hit.id}") if x)
         console.print(f"[bold]{n}. {_terminal_markup(hit.title_html)}[/]  [dim]{escape(meta)}[/]")
@@ -110,16 +111,16 @@ def search_command(
     for name, counts in result.facets.items():
         if counts:
             shown = ", ".join(f"{escape(c.value)} {c.count}" for c in counts[:8])
-            console.print(f"[dim]{name}:[/] {shown}")
+            console.print(f"[dim]{FACET_BY_NAME[name].label}：[/]{shown}")
 
 
 def reindex_command() -> None:
-    """Rebuild the search index from the store (the old one keeps serving until the new one is ready)."""
+    """从存储重建检索索引（新索引就绪前旧索引照常服务）。"""
     settings = state.get_settings()
     store = open_cli_store()
     folder = index_folder(settings)
     with progress_bars() as progress:
-        task = progress.add_task("indexing", total=None)
+        task = progress.add_task("建索引", total=None)
         index = rebuild_index(
             store,
             folder,
@@ -129,4 +130,4 @@ def reindex_command() -> None:
         )
     if folder is not None:
         (folder / "pending.json").unlink(missing_ok=True)
-    console.print(f"indexed {index.count()} article(s) into {folder if folder is not None else 'memory'}")
+    console.print(f"已为 {index.count()} 篇文章建立索引，位于 {folder if folder is not None else '内存'}")

@@ -100,20 +100,20 @@ class SearchIndex:
         meta_file, data = folder / "meta.json", folder / "tantivy"
         if not data.is_dir():
             if not create:
-                raise SearchIndexError(f"no search index at {folder} (build it with `policydigest reindex`)")
+                raise SearchIndexError(f"{folder} 处没有检索索引（请运行 `policydigest reindex` 建立）")
             data.mkdir(parents=True, exist_ok=True)
             meta_file.write_text(json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8")
         version = cls.version_at(folder)
         if version != SCHEMA_VERSION:
             raise SearchIndexError(
-                f"the search index at {folder} is of version {version}, this program needs {SCHEMA_VERSION}; "
-                "run `policydigest reindex`"
+                f"{folder} 处的检索索引是第 {version} 版，本程序需要第 {SCHEMA_VERSION} 版；"
+                "请运行 `policydigest reindex`"
             )
         try:
             index = tantivy.Index(build_schema(), path=str(data), reuse=True)
         except (OSError, ValueError) as exc:
             raise SearchIndexError(
-                f"cannot open the search index at {folder}: {exc}; run `policydigest reindex`"
+                f"无法打开 {folder} 处的检索索引：{exc}；请运行 `policydigest reindex`"
             ) from exc
         register_analyzers(index)
         return cls(index, folder)
@@ -126,7 +126,7 @@ class SearchIndex:
             return found.get("schema_version") if isinstance(found, dict) else None
         except (OSError, ValueError) as exc:
             raise SearchIndexError(
-                f"the search index at {folder} has no readable meta.json; run `policydigest reindex`"
+                f"{folder} 处的检索索引没有可读的 meta.json；请运行 `policydigest reindex`"
             ) from exc
 
     @property
@@ -164,7 +164,7 @@ class SearchIndex:
                 writer = self._index.writer(heap, threads)
             except ValueError as exc:
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise SearchIndexError(f"cannot write the search index: {exc}") from exc
+                    raise SearchIndexError(f"无法写入检索索引：{exc}") from exc
                 time.sleep(0.1)
         assert writer is not None
         try:

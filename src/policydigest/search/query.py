@@ -99,13 +99,13 @@ class Query(BaseModel):
             return value
         unknown = sorted(set(value) - set(FACET_BY_NAME))
         if unknown:
-            raise ValueError(f"no facet named {', '.join(unknown)} (facets: {', '.join(FACET_BY_NAME)})")
+            raise ValueError(f"没有名为 {', '.join(unknown)} 的分面（分面有：{', '.join(FACET_BY_NAME)}）")
         return {name: _numbers(values) if FACET_BY_NAME[name].numeric else values for name, values in value.items()}
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Query:
         if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+            raise ValueError(f"起始日期（{self.since}）晚于截止日期（{self.until}）")
         return self
 
     def has_filters(self) -> bool:
@@ -121,7 +121,7 @@ def _numbers(values: Any) -> Any:
     for value in values:
         text = str(value).strip()
         if isinstance(value, bool) or not text.isdigit():
-            raise ValueError(f"{value!r} is not a number")
+            raise ValueError(f"{value!r} 不是数字")
         found.append(str(int(text)))
     return found
 

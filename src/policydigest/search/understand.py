@@ -74,12 +74,12 @@ def _groups_of(path: Path | resources.abc.Traversable) -> tuple[list[list[str]],
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"synonym file {path} cannot be read: {exc}") from exc
+        raise ConfigError(f"无法读取同义词文件 {path}：{exc}") from exc
     groups, words = data.get("groups", []), data.get("function_words", [])
     if not all(isinstance(g, list) and all(isinstance(w, str) for w in g) for g in groups):
-        raise ConfigError(f"synonym file {path}: groups must be lists of words")
+        raise ConfigError(f"同义词文件 {path}：groups 必须是词语列表")
     if not all(isinstance(w, str) for w in words):
-        raise ConfigError(f"synonym file {path}: function_words must be words")
+        raise ConfigError(f"同义词文件 {path}：function_words 必须是词语")
     return groups, words
 
 

@@ -32,7 +32,7 @@ def _sqlite_path(url: URL) -> Path | None:
 def _pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise StoreError(f"{name} not found: install the PostgreSQL client (Debian: postgresql-client)")
+        raise StoreError(f"找不到 {name}：请安装 PostgreSQL 客户端（Debian：postgresql-client）")
     return found
 
 
@@ -40,7 +40,7 @@ def _run(argv: list[str], what: str) -> None:
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
-        raise StoreError(f"{what} failed: {last}")
+        raise StoreError(f"{what} 失败：{last}")
 
 
 def backup_store(database_url: str, target: Path) -> Path:
@@ -54,12 +54,12 @@ def backup_store(database_url: str, target: Path) -> Path:
     """
     url = make_url(database_url)
     if target.exists():
-        raise StoreError(f"{target} exists already: choose a new file name for the backup")
+        raise StoreError(f"{target} 已存在：请为备份换一个新文件名")
     target.parent.mkdir(parents=True, exist_ok=True)
     source = _sqlite_path(url)
     if source is not None:
         if not source.is_file():
-            raise StoreError(f"no store at {source}")
+            raise StoreError(f"{source} 处没有存储")
         # The online backup API copies page by page under a read lock: writers may go on meanwhile.
         with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
@@ -71,7 +71,7 @@ def backup_store(database_url: str, target: Path) -> Path:
         _run(argv, "pg_dump")
         partial.rename(target)  # a killed dump never leaves a file that looks complete
     else:
-        raise StoreError(f"cannot back up a {url.get_backend_name()} store: only SQLite files and PostgreSQL")
+        raise StoreError(f"无法备份 {url.get_backend_name()} 存储：只支持 SQLite 文件和 PostgreSQL")
     log.info("backed up %s to %s", url.render_as_string(hide_password=True), target)
     return target
 
@@ -88,12 +88,12 @@ def restore_store(database_url: str, source: Path) -> None:
     """
     url = make_url(database_url)
     if not source.is_file():
-        raise StoreError(f"no backup at {source}")
+        raise StoreError(f"{source} 处没有备份")
     head = source.read_bytes()[:16]
     target = _sqlite_path(url)
     if target is not None:
         if head != _SQLITE_FILE:
-            raise StoreError(f"{source} is not a SQLite backup (a PostgreSQL store restores a pg_dump archive)")
+            raise StoreError(f"{source} 不是 SQLite 备份（PostgreSQL 存储要用 pg_dump 归档恢复）")
         target.parent.mkdir(parents=True, exist_ok=True)
         # The backup API writes every page in one transaction: a reader sees the old store or the new one.
         with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
@@ -102,9 +102,9 @@ def restore_store(database_url: str, source: Path) -> None:
         src.close()
     elif url.get_backend_name() == "postgresql":
         if not head.startswith(_PG_ARCHIVE):
-            raise StoreError(f"{source} is not a pg_dump archive (a SQLite store restores a SQLite backup)")
+            raise StoreError(f"{source} 不是 pg_dump 归档（SQLite 存储要用 SQLite 备份恢复）")
         argv = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction"]
         _run([*argv, f"--dbname={libpq_url(database_url)}", str(source)], "pg_restore")
     else:
-        raise StoreError(f"cannot restore a {url.get_backend_name()} store: only SQLite files and PostgreSQL")
+        raise StoreError(f"无法恢复 {url.get_backend_name()} 存储：只支持 SQLite 文件和 PostgreSQL")
     log.info("restored %s from %s", url.render_as_string(hide_password=True), source)

@@ -71,7 +71,7 @@ def create_store_engine_unmigrated(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StoreError(f"not a database URL: {url!r} (try sqlite:///policydigest.db)") from exc
+        raise StoreError(f"不是数据库 URL：{url!r}（试试 sqlite:///policydigest.db）") from exc
     try:
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +81,7 @@ def create_store_engine_unmigrated(url: str) -> Engine:
         else:
             engine = create_engine(parsed)
     except (ArgumentError, ImportError, OSError) as exc:
-        raise StoreError(f"cannot open the store at {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+        raise StoreError(f"无法打开存储 {parsed.render_as_string(hide_password=True)}：{exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -101,7 +101,7 @@ def create_store_engine(url: str) -> Engine:
         engine.dispose()
         reason = getattr(exc, "orig", None) or exc
         shown = engine.url.render_as_string(hide_password=True)
-        raise StoreError(f"cannot open the store at {shown}: {reason}") from exc
+        raise StoreError(f"无法打开存储 {shown}：{reason}") from exc
     except BaseException:
         engine.dispose()
         raise
@@ -127,8 +127,8 @@ def migrate(engine: Engine) -> None:
         unknown = sorted(rev for rev in current if not _known(scripts, rev))
         if unknown:
             raise StoreError(
-                f"the store is at schema revision {', '.join(unknown)}, which this version of "
-                "policydigest does not know: it was written by a newer version"
+                f"存储的结构版本是 {', '.join(unknown)}，这个版本的 policydigest 不认识："
+                "它是由更新的版本写入的"
             )
         log.info("migrating store from %s to %s", sorted(current), sorted(heads))
         cfg.attributes["connection"] = connection

@@ -120,7 +120,7 @@ class Store:
         what = f"{issue.series} 总第{issue.total_number}期"
         problem = _unstorable_text(issue.model_dump())
         if problem:
-            raise StoreError(f"cannot store {what}: {problem}; nothing of it was stored")
+            raise StoreError(f"无法存入{what}：{problem}；没有存入任何内容")
         digest = issue_hash(issue)
         try:
             with self._sessions(bind=writer(self.engine)) as session, session.begin():
@@ -138,7 +138,7 @@ class Store:
                     self._delete_orphans(session, old_article_ids)
         except SQLAlchemyError as exc:
             reason = getattr(exc, "orig", None) or exc
-            raise StoreError(f"cannot store {what}: {reason}; nothing of it was stored") from exc
+            raise StoreError(f"无法存入{what}：{reason}；没有存入任何内容") from exc
         return SaveStatus.REPLACED if existing is not None else SaveStatus.CREATED
 
     def _insert_issue(self, session: Session, issue: Issue, digest: str, *, replace: bool) -> None:
@@ -258,7 +258,7 @@ class Store:
         with self.session() as session:
             rows = list(session.scalars(query))
             if not rows:
-                raise NotFoundError(f"no issue 总第{total_number}期 in the store (see `policydigest issues`)")
+                raise NotFoundError(f"存储中没有总第{total_number}期（见 `policydigest issues`）")
             return issue_from_row(rows[0])
 
     def iter_issues(self) -> Iterator[Issue]:
@@ -290,7 +290,7 @@ class Store:
                 wanted = select(IssueRow.id).where(IssueRow.total_number == issue_total_number)
                 issue_ids = list(session.scalars(wanted))
                 if not issue_ids:
-                    raise NotFoundError(f"no issue 总第{issue_total_number}期 in the store (see `policydigest issues`)")
+                    raise NotFoundError(f"存储中没有总第{issue_total_number}期（见 `policydigest issues`）")
                 placed = select(PlacementRow.article_id).where(PlacementRow.issue_id.in_(issue_ids))
                 query = query.where(ArticleRow.id.in_(placed))
             if ids is not None:
@@ -305,7 +305,7 @@ class Store:
             for article_id, data in enrichment.items():
                 row = session.get(ArticleRow, article_id)
                 if row is None:
-                    raise NotFoundError(f"no article #{article_id} in the store")
+                    raise NotFoundError(f"存储中没有文章 #{article_id}")
                 row.enrichment = data.stored()
 
     def stored_articles(self, ids: Iterable[int]) -> list[StoredArticle]:
@@ -330,11 +330,11 @@ def _unstorable_text(value: Any) -> str | None:
     """Why some text in ``value`` cannot be stored on every back end, or None when all is well."""
     if isinstance(value, str):
         if "\x00" in value:
-            return f"text contains a NUL character, which PostgreSQL cannot store: {value[:40]!r}"
+            return f"文字含有 PostgreSQL 无法存储的 NUL 字符：{value[:40]!r}"
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return f"text is not valid Unicode (lone surrogate): {value[:40]!r}"
+            return f"文字不是有效的 Unicode（孤立的代理字符）：{value[:40]!r}"
         return None
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     keys = value.keys() if isinstance(value, dict) else ()

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 
 
 def serve_command(
-    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (setting web_host).")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Port to listen on (setting web_port).")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="监听的地址（设置 web_host）。")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="监听的端口（设置 web_port）。")] = None,
 ) -> None:
-    """Serve the reader web app, the JSON API (/api/v1, docs at /api/v1/docs) and the feeds."""
+    """提供读者网站、JSON API（/api/v1，文档在 /api/v1/docs）和订阅源服务。"""
     import uvicorn
 
     from policydigest.web import create_app
@@ -28,7 +28,7 @@ def serve_command(
     gc.collect()
     gc.freeze()  # startup's objects live as long as the server: full collections need not rescan them (p99 pauses)
     host, port = host or settings.web_host, port or settings.web_port
-    err_console.print(f"serving {settings.database_url} on http://{host}:{port}/  (Ctrl-C to stop)")
+    err_console.print(f"正在 http://{host}:{port}/ 提供 {settings.database_url} 的服务（按 Ctrl-C 停止）")
     uvicorn.Server(server_config(application, host, port, settings.log_level)).run()
 
 

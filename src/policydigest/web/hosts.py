@@ -56,7 +56,7 @@ class PublicAddress:
         if settings.web_base_url:
             parts = urlsplit(settings.web_base_url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ConfigError(f"web_base_url must be an http(s) address, not {settings.web_base_url!r}")
+                raise ConfigError(f"web_base_url 必须是 http(s) 地址，而不是 {settings.web_base_url!r}")
             trusted.add(parts.hostname.lower())
             return cls(parts.scheme, parts.netloc, frozenset(trusted), True, settings.web_production)
         host = settings.web_host if ":" not in settings.web_host else f"[{settings.web_host}]"

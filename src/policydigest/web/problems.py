@@ -8,7 +8,6 @@ answer (503) or a fault of ours (500). Pages get the same code and message as an
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from policydigest.errors import DeliveryError, NotFoundError, SearchIndexError
+from policydigest.errors import DeliveryError, NotFoundError, SearchIndexError, problem_zh
 
 log = logging.getLogger(__name__)
 
@@ -58,27 +57,6 @@ MESSAGES_ZH: dict[int, str] = {
     500: "服务器出错了，请稍后再试",
     503: "检索服务暂时不可用，请稍后再试",
 }
-#: Invalid-parameter explanations by pydantic error type; ``{…}`` takes values from the error's context.
-PROBLEMS_ZH: dict[str, str] = {
-    "missing": "缺少这个参数",
-    "string_too_long": "太长：最多{max_length}个字符",
-    "string_too_short": "太短：至少{min_length}个字符",
-    "greater_than_equal": "不能小于{ge}",
-    "greater_than": "必须大于{gt}",
-    "less_than_equal": "不能大于{le}",
-    "less_than": "必须小于{lt}",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_parsing": "应为数字",
-    "bool_parsing": "应为 true 或 false",
-    "date_parsing": "应为日期，如 2025-03-14",
-    "date_from_datetime_parsing": "应为日期，如 2025-03-14",
-    "date_from_datetime_inexact": "应为日期，如 2025-03-14",
-    "enum": "应为以下之一：{expected}",
-    "literal_error": "应为以下之一：{expected}",
-    "string_type": "应为文字",
-    "list_type": "应为列表",
-}
 
 
 def message_for(status: int) -> str:
@@ -88,28 +66,6 @@ def message_for(status: int) -> str:
     ('没有找到这个页面', '请求未能完成（418）')
     """
     return MESSAGES_ZH.get(status, f"请求未能完成（{status}）")
-
-
-def problem_zh(error: Mapping[str, Any]) -> str:
-    """One invalid parameter explained in Chinese (pydantic's own words are English).
-
-    >>> problem_zh({"type": "less_than_equal", "ctx": {"le": 100}, "msg": "Input should be …"})
-    '不能大于100'
-    >>> problem_zh({"type": "value_error", "msg": "Value error, 起始日期晚于截止日期"})
-    '起始日期晚于截止日期'
-    """
-    kind = str(error.get("type", ""))
-    template = PROBLEMS_ZH.get(kind)
-    if template is not None:
-        context = {key: str(value).replace("'", "") for key, value in (error.get("ctx") or {}).items()}
-        try:
-            return template.format(**context)
-        except KeyError:
-            return template.split("：")[0]
-    message = str(error.get("msg", ""))
-    if kind in ("value_error", "assertion_error") and any("\u4e00" <= ch <= "\u9fff" for ch in message):
-        return message.split(", ", 1)[-1]  # our own validators speak Chinese; pydantic prefixes "Value error, "
-    return "取值无效"
 
 
 class ErrorDetail(BaseModel):

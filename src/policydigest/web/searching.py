@@ -47,7 +47,7 @@ def _iso_day(value: object) -> object:
     '2025-03-01'
     """
     if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
-        raise ValueError("a day is written YYYY-MM-DD")
+        raise ValueError("日期应写作 YYYY-MM-DD")
     return value
 
 
@@ -254,7 +254,7 @@ class Searcher:
                 result: SearchResult = index.search(query)
         except (OSError, ValueError) as exc:
             log.exception("search failed for %r", query)
-            raise SearchIndexError(f"the search index could not answer: {exc}") from exc
+            raise SearchIndexError(f"检索索引无法应答：{exc}") from exc
         return result
 
     def more_like_this(self, article_id: int, limit: int = 5) -> list[SearchHit]:

@@ -29,7 +29,7 @@ def load_table(name: str) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read enrichment table {name}: {exc}") from exc
+        raise ConfigError(f"无法读取加工数据表 {name}：{exc}") from exc
 
 
 class _Row(BaseModel):
@@ -119,4 +119,4 @@ def authority_table() -> AuthorityTable:
     try:
         return AuthorityTable.model_validate(load_table("authorities.toml"))
     except ValidationError as exc:
-        raise ConfigError(f"enrichment table authorities.toml is invalid: {exc}") from exc
+        raise ConfigError(f"加工数据表 authorities.toml 无效：{exc}") from exc

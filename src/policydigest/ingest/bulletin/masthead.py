@@ -55,7 +55,7 @@ def _find_header_line(lines: list[SourceLine]) -> int:
         if DATE.search(line.text) and NUMBER.search(window) and TOTAL.search(window):
             return i
     raise NotABulletinError(
-        f"not a bulletin: no header with a date, 第N期 and 总第M期 in its first {HEADER_SEARCH_LINES} lines"
+        f"不是简报：前 {HEADER_SEARCH_LINES} 行里没有含日期、第N期和总第M期的报头"
     )
 
 
@@ -165,7 +165,7 @@ def parse_header(lines: list[SourceLine]) -> Header:
     try:
         date = dt.date(*(int(part) for part in date_match.groups()))
     except ValueError as exc:
-        raise NotABulletinError(f"not a bulletin: the header date {date_match.group(0)} is invalid") from exc
+        raise NotABulletinError(f"不是简报：报头日期 {date_match.group(0)} 无效") from exc
     before = [line.text for line in lines[:head] if line.text]
     toc_index = next((i for i, line in enumerate(lines) if line.text.replace(" ", "") == TOC_HEADING), None)
     rest_end = toc_index if toc_index is not None else len(lines)

@@ -80,7 +80,7 @@ def parse_bulletin(
         raws.append(RawArticle(start=first_text, title_lines=title_line_count(lines, first_text, end)))
     raws.sort(key=lambda raw: raw.start)
     if not raws:
-        raise NotABulletinError("not a bulletin: a header but no articles after the table of contents")
+        raise NotABulletinError("不是简报：有报头，但目录之后没有文章")
 
     articles: list[Article] = []
     column = toc.entries[0].column if toc.entries else (columns[0] if columns else None)
@@ -94,13 +94,13 @@ def parse_bulletin(
             column, toc_page = entry.column, entry.page
             if fold(entry.title) != fold(raw.title):
                 warnings.append(
-                    f"title differs from the table of contents: body «{raw.title}», contents «{entry.title}»"
+                    f"标题与目录不一致：正文为«{raw.title}»，目录为«{entry.title}»"
                 )
             title = entry.title
         else:
-            warnings.append(f"article «{raw.title}» is not in the table of contents; column {column} by position")
+            warnings.append(f"文章«{raw.title}»不在目录中；按位置归入栏目 {column}")
         for extra in raw.extra_urls:
-            warnings.append(f"article «{title}» has a further link kept out of the record: {extra}")
+            warnings.append(f"文章«{title}»另有一个链接，未记入：{extra}")
         articles.append(
             Article(
                 title=title,
@@ -117,13 +117,13 @@ def parse_bulletin(
     last_found = max(found, default=-1)
     if missing and end == len(lines) and not raws[-1].ends_cleanly and min(missing) > last_found:
         raise TruncatedInputError(
-            f"truncated: the text stops inside «{articles[-1].title}»; {len(missing)} listed article(s) "
-            f"from «{toc.entries[missing[0]].title}» are missing"
+            f"文件不完整：正文在«{articles[-1].title}»中途中断；目录所列从"
+            f"«{toc.entries[missing[0]].title}»起的 {len(missing)} 篇文章缺失"
         )
     for i in missing:
         entry = toc.entries[i]
         warnings.append(
-            f"contents list «{entry.title}» (p. {entry.page}, {entry.column}) but the body has no such article"
+            f"目录列有«{entry.title}»（第 {entry.page} 页，{entry.column}），但正文中没有这篇文章"
         )
     return Issue(
         series=header.series,

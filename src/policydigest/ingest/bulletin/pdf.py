@@ -271,11 +271,11 @@ def pdf_to_text(data: bytes) -> str:
         try:
             pages = read_layout(document, data)
         except pdfium.PdfiumError as exc:
-            raise TruncatedInputError(f"a page of the PDF cannot be read ({exc})") from exc
+            raise TruncatedInputError(f"PDF 有一页无法读取（{exc}）") from exc
     finally:
         document.close()
     if not any(p.lines or p.tables for p in pages):
-        raise BinaryInputError("the PDF has no text layer (a scan?); nothing to import")
+        raise BinaryInputError("PDF 没有文字层（扫描件？），没有可导入的内容")
     dropped = drop_running_heads(pages)
     log.debug("dropped %d running-head lines from %d pages", dropped, len(pages))
     blocks = format_toc(layout_blocks(pages))

@@ -36,7 +36,7 @@ def read_bulletin(
     else:
         text, notes = decode_text(data)
     if not text.strip():
-        raise EmptyInputError("empty file: only white space, nothing to import")
+        raise EmptyInputError("空文件：只有空白，没有可导入的内容")
     issue = parse_bulletin(text, str(path), columns=columns, back_matter_headings=back_matter_headings)
     issue.warnings[:0] = notes
     return issue

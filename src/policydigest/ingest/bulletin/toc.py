@@ -57,7 +57,7 @@ def parse_toc(lines: list[SourceLine], start: int, columns: Sequence[str]) -> To
         if _is_column_heading(text, columns, following):
             column = text.replace(" ", "")
             if column not in columns:
-                warnings.append(f"table of contents has a column «{column}» that the settings do not list")
+                warnings.append(f"目录中的栏目«{column}»不在设置所列的栏目中")
         elif (entry := _entry(text)) is not None and column is not None:
             page, title = entry
             entries.append(TocEntry(column=column, title=normalize_text(title, keep_cjk_spaces=True), page=page))

@@ -93,9 +93,9 @@ def read_document(
     """The document in ``data``, or one with a ``reason`` saying why it has no text.
 
     >>> read_document(b"%PDF-1.4 cut", url="https://e.gov.cn/a.pdf", kind="pdf").reason
-    'the PDF is cut off: it does not end with %%EOF'
+    'PDF 不完整：结尾没有 %%EOF'
     >>> read_document(b"<html><title>404 Not Found</title></html>", url="https://e.gov.cn/a.doc", kind="doc").reason
-    'not a document: the server sent an error page (HTML) instead'
+    '不是文件：服务器返回的是错误页面（HTML）'
     """
     limits = limits or ReadLimits()
     fmt = sniff(data)
@@ -106,7 +106,7 @@ def read_document(
         return doc.model_copy(update={"reason": exc.reason})
     except Exception as exc:  # a reader's own bug on odd bytes must not lose the article
         log.exception("reading the attachment %s failed", url)
-        return doc.model_copy(update={"reason": f"the {fmt} reader failed ({type(exc).__name__}: {exc})"})
+        return doc.model_copy(update={"reason": f"{fmt} 读取器出错（{type(exc).__name__}: {exc}）"})
 
 
 def _read(doc: AttachedDocument, data: bytes, fmt: str, limits: ReadLimits, depth: int) -> AttachedDocument:
@@ -133,11 +133,11 @@ def _read(doc: AttachedDocument, data: bytes, fmt: str, limits: ReadLimits, dept
     elif fmt == "text":
         blocks = blocks_from_text(decode_text(data)[0])
     elif fmt == "empty":
-        raise BadInputError("the file is empty")
+        raise BadInputError("文件是空的")
     else:
-        raise BadInputError(f"not a document format policydigest reads (the link named it {doc.kind or 'nothing'})")
+        raise BadInputError(f"不是 policydigest 能读取的文件格式（链接标明的类型：{doc.kind or '无'}）")
     if not blocks:
-        raise BadInputError(f"the {update.get('format', fmt)} file holds no text")
+        raise BadInputError(f"{update.get('format', fmt)} 文件中没有文字")
     return doc.model_copy(update={**update, "blocks": blocks})
 
 
@@ -149,13 +149,13 @@ def _read_pdf(doc: AttachedDocument, data: bytes, limits: ReadLimits) -> Attache
             blocks = blocks_from_lines(lines) + _pdf_tables(data, _ruled_pages(document, limits.max_pages))
             return doc.model_copy(update={"blocks": blocks})
         if not limits.ocr:
-            raise BadInputError("the PDF is a scan (no text layer) and OCR is off (setting attachments_ocr)")
+            raise BadInputError("PDF 是扫描件（没有文字层），且未开启 OCR（设置 attachments_ocr）")
         found = ocr_pdf(document, max_pages=limits.ocr_max_pages)
     finally:
         document.close()
     blocks = blocks_from_lines(found.lines)
     if not blocks:
-        raise BadInputError("the PDF is a scan and OCR found no text in it")
+        raise BadInputError("PDF 是扫描件，OCR 未识别出文字")
     return doc.model_copy(update={"blocks": blocks, "ocr": True, "ocr_confidence": found.confidence})
 
 
@@ -203,17 +203,17 @@ def _pdf_tables(data: bytes, pages: list[int]) -> list[Block]:
 def _read_ole(data: bytes, kind: str) -> tuple[list[Block], str]:
     streams = office.ole_streams(data)
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
-        raise BadInputError("the Office file is password-protected")
+        raise BadInputError("Office 文件有密码保护")
     if "WordDocument" in streams:
         if office.word_is_encrypted(data):
-            raise BadInputError("the Word file is password-protected")
+            raise BadInputError("Word 文件有密码保护")
         suffix = kind if kind in _WORD_KINDS else "doc"
         text, tool = office.legacy_text(data, spreadsheet=False, suffix=suffix)
         log.info("%s read by %s", suffix, tool)
         return office.legacy_blocks(text, spreadsheet=False), suffix
     if "Workbook" in streams or "Book" in streams:
         if "FilePass" in streams:
-            raise BadInputError("the Excel file is password-protected")
+            raise BadInputError("Excel 文件有密码保护")
         suffix = kind if kind in _SHEET_KINDS else "xls"
         text, _tool = office.legacy_text(data, spreadsheet=True, suffix=suffix)
         return office.legacy_blocks(text, spreadsheet=True), suffix
@@ -236,19 +236,19 @@ def _read_zip(data: bytes, url: str, limits: ReadLimits, depth: int) -> tuple[li
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise TruncatedInputError(f"the ZIP archive is damaged and cannot be read ({exc})") from exc
+        raise TruncatedInputError(f"ZIP 压缩包已损坏，无法读取（{exc}）") from exc
     with archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
         unpacked = sum(info.file_size for info in members)
         if unpacked > limits.zip_max_bytes or unpacked > max(len(data), 1) * limits.zip_max_ratio:
             raise BadInputError(
-                f"the ZIP archive would unpack to {unpacked} bytes from {len(data)} (a zip bomb?); "
-                f"limits: {limits.zip_max_bytes} bytes, {limits.zip_max_ratio}x"
+                f"ZIP 压缩包会从 {len(data)} 字节解压为 {unpacked} 字节（压缩炸弹？）；"
+                f"上限：{limits.zip_max_bytes} 字节、{limits.zip_max_ratio} 倍"
             )
         if any(info.flag_bits & 0x1 for info in members):
-            raise BadInputError("the ZIP archive is password-protected")
+            raise BadInputError("ZIP 压缩包有密码保护")
         if depth > 0:
-            raise BadInputError("a ZIP archive inside a ZIP archive is not opened")
+            raise BadInputError("ZIP 压缩包内的压缩包不予打开")
         blocks: list[Block] = []
         reasons: list[str] = []
         for info in members[: limits.zip_max_members]:
@@ -256,16 +256,16 @@ def _read_zip(data: bytes, url: str, limits: ReadLimits, depth: int) -> tuple[li
             try:
                 content = archive.read(info)
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                reasons.append(f"{name}: the member is damaged ({exc})")
+                reasons.append(f"{name}：该文件已损坏（{exc}）")
                 continue
             suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
             member = read_document(content, url=f"{url}#{name}", name=name, kind=suffix, limits=limits, depth=1)
             if member.reason:
-                reasons.append(f"{name}: {member.reason}")
+                reasons.append(f"{name}：{member.reason}")
             if member.blocks:
                 blocks += [Block.heading(name), *member.blocks]
         if len(members) > limits.zip_max_members:
-            reasons.append(f"only the first {limits.zip_max_members} of {len(members)} files were read")
+            reasons.append(f"共 {len(members)} 个文件，只读取了前 {limits.zip_max_members} 个")
     return blocks, reasons
 
 
@@ -278,5 +278,5 @@ def _read_html(data: bytes, url: str) -> list[Block]:
     blocks = page.blocks if page is not None else []
     chars = sum(len(block.as_text()) for block in blocks)
     if chars < 200 and (_ERROR_PAGE.search(title.lower()) or chars < 20):
-        raise BadInputError("not a document: the server sent an error page (HTML) instead")
+        raise BadInputError("不是文件：服务器返回的是错误页面（HTML）")
     return blocks

@@ -46,7 +46,7 @@ def ocr_pdf(document: pdfium.PdfDocument, *, max_pages: int, languages: str = LA
     import pytesseract
 
     if not ocr_available():
-        raise BadInputError("the PDF is a scan and Tesseract (tesseract-ocr, tesseract-ocr-chi-sim) is not installed")
+        raise BadInputError("PDF 是扫描件，但未安装 Tesseract（tesseract-ocr、tesseract-ocr-chi-sim）")
     lines: list[str] = []
     confidences: list[float] = []
     for index in range(min(len(document), max_pages)):
@@ -56,7 +56,7 @@ def ocr_pdf(document: pdfium.PdfDocument, *, max_pages: int, languages: str = LA
         try:
             data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT)
         except pytesseract.TesseractError as exc:
-            raise BadInputError(f"OCR failed: {exc.message.strip()[:200]}") from exc
+            raise BadInputError(f"OCR 失败：{exc.message.strip()[:200]}") from exc
         page_lines, page_confidences = _lines(data)
         lines += [*page_lines, ""]
         confidences += page_confidences

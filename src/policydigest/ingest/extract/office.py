@@ -47,7 +47,7 @@ def docx_blocks(data: bytes) -> list[Block]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise TruncatedInputError(f"the DOCX is damaged and cannot be read ({exc})") from exc
+        raise TruncatedInputError(f"DOCX 已损坏，无法读取（{exc}）") from exc
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -78,7 +78,7 @@ def xlsx_blocks(data: bytes, *, max_rows: int = MAX_SHEET_ROWS) -> list[Block]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TruncatedInputError(f"the XLSX is damaged and cannot be read ({exc})") from exc
+        raise TruncatedInputError(f"XLSX 已损坏，无法读取（{exc}）") from exc
     blocks: list[Block] = []
     try:
         for sheet in workbook.worksheets:
@@ -110,7 +110,7 @@ def ole_streams(data: bytes) -> list[str]:
     >>> ole_streams(b"not ole")
     Traceback (most recent call last):
     ...
-    policydigest.errors.TruncatedInputError: the Office file is damaged and cannot be read (not an OLE2 file)
+    policydigest.errors.TruncatedInputError: Office 文件已损坏，无法读取（不是 OLE2 文件）
     """
     import olefile
 
@@ -119,8 +119,8 @@ def ole_streams(data: bytes) -> list[str]:
             return ["/".join(entry) for entry in ole.listdir()]
     except (OSError, ValueError) as exc:
         if not olefile.isOleFile(io.BytesIO(data)):
-            raise TruncatedInputError("the Office file is damaged and cannot be read (not an OLE2 file)") from exc
-        raise TruncatedInputError(f"the Office file is damaged and cannot be read ({exc})") from exc
+            raise TruncatedInputError("Office 文件已损坏，无法读取（不是 OLE2 文件）") from exc
+        raise TruncatedInputError(f"Office 文件已损坏，无法读取（{exc}）") from exc
 
 
 def word_is_encrypted(data: bytes) -> bool:
@@ -184,7 +184,7 @@ def legacy_text(data: bytes, *, spreadsheet: bool, suffix: str) -> tuple[str, st
         if _readable(text):
             return text or "", "libreoffice"
     tried = "".join(f"{name}, " for name, _command in tools)
-    raise BadInputError(f"no reader could read the file ({tried}LibreOffice failed)")
+    raise BadInputError(f"没有读取器能读出这个文件（{tried}LibreOffice 均失败）")
 
 
 def libreoffice_text(path: Path, folder: Path) -> str | None:
@@ -250,7 +250,7 @@ def ofd_blocks(data: bytes) -> list[Block]:
         with contextlib.redirect_stdout(io.StringIO()):  # easyofd prints its progress
             reader.read(data, fmt="binary")
     except Exception as exc:  # easyofd raises bare exceptions of many kinds on a bad package
-        raise TruncatedInputError(f"the OFD is damaged and cannot be read ({type(exc).__name__}: {exc})") from exc
+        raise TruncatedInputError(f"OFD 已损坏，无法读取（{type(exc).__name__}: {exc}）") from exc
     lines: list[str] = []
     for document in reader.data or []:
         for _page, info in sorted(document.get("page_info", {}).items(), key=lambda item: int(item[0])):

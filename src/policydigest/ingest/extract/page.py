@@ -60,7 +60,7 @@ class ExtractedPage(BaseModel):
             published=self.published_date,
             provenance=[Provenance(kind="web", location=self.url or link or "", retrieved_at=retrieved_at)],
             documents=[
-                AttachedDocument(url=a.url, name=a.text, kind=a.kind, reason="listed on the page; not fetched")
+                AttachedDocument(url=a.url, name=a.text, kind=a.kind, reason="页面上列出，未获取")
                 for a in self.attachments
             ],
         )

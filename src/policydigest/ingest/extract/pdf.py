@@ -21,22 +21,22 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
     >>> open_pdf(b"PK\\x03\\x04 zip")
     Traceback (most recent call last):
     ...
-    policydigest.errors.BinaryInputError: not a PDF: no %PDF- header at its start
+    policydigest.errors.BinaryInputError: 不是 PDF：开头没有 %PDF- 标记
     """
     if not data.strip():
-        raise EmptyInputError("the file is empty")
+        raise EmptyInputError("文件是空的")
     if not is_pdf(data):
-        raise BinaryInputError("not a PDF: no %PDF- header at its start")
+        raise BinaryInputError("不是 PDF：开头没有 %PDF- 标记")
     if b"%%EOF" not in data[-2048:]:
-        raise TruncatedInputError("the PDF is cut off: it does not end with %%EOF")
+        raise TruncatedInputError("PDF 不完整：结尾没有 %%EOF")
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise BadInputError("the PDF is password-protected") from exc
-        raise TruncatedInputError(f"the PDF is damaged and cannot be read ({exc})") from exc
+            raise BadInputError("PDF 有密码保护") from exc
+        raise TruncatedInputError(f"PDF 已损坏，无法读取（{exc}）") from exc
     if len(document) == 0:
-        raise TruncatedInputError("the PDF has no pages")
+        raise TruncatedInputError("PDF 没有页面")
     return document
 
 
@@ -49,7 +49,7 @@ def pdf_text(data: bytes, *, max_pages: int = MAX_PAGES) -> str:
     >>> pdf_text(b"not a pdf")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policydigest.errors.BinaryInputError: not a PDF: ...
+    policydigest.errors.BinaryInputError: 不是 PDF：...
     """
     document = open_pdf(data)
     try:

@@ -97,7 +97,7 @@ def recheck(ctx: WebContext, spec: SourceSpec) -> None:
 
 def _record_failure(ctx: WebContext, spec: SourceSpec, exc: Exception) -> None:
     """Put a failed re-check into the source's health (its error streak and last error)."""
-    why = str(exc) if isinstance(exc, PolicydigestError) else f"re-check failed: {type(exc).__name__}: {exc}"
+    why = str(exc) if isinstance(exc, PolicydigestError) else f"重新检查失败：{type(exc).__name__}: {exc}"
     try:
         repo = SourceRepository(ctx.store)
         repo.record_run(repo.ensure_source(spec.name, spec.kind, spec.address, spec.interval_minutes), error=why)
