@@ -87,7 +87,7 @@ def test_add_refuses_a_private_address_with_a_clear_error(cli_env: Path, monkeyp
     assert result.exit_code == 1
     [entry] = json.loads(result.stdout)
     assert entry["status"] == "blocked"
-    assert "192.168.1.10 is a private address" in entry["reason"]
+    assert "192.168.1.10 是内网地址" in entry["reason"]
     assert "fetch_allow_private" in entry["reason"]
 
 

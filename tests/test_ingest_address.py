@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policydigest.errors import BlockedAddressError, ConfigError
-from policydigest.ingest.address import AddressPolicy, parse_networks, special_purpose
+from policydigest.ingest.address import REASON_LABELS, AddressPolicy, parse_networks, special_purpose
 from policydigest.ingest.fetch import Fetcher
 from policydigest.settings import Settings
 
@@ -57,7 +57,7 @@ def test_private_address_is_refused_before_any_request_with_a_clear_error(url: s
         fetcher.fetch(url)
     message = str(caught.value)
     assert address in message
-    assert reason in message
+    assert f"是{REASON_LABELS[reason]}地址" in message
     assert "fetch_allow_private" in message and "fetch_allowed_networks" in message
     assert caught.value.url == url
 
@@ -65,7 +65,7 @@ def test_private_address_is_refused_before_any_request_with_a_clear_error(url: s
 def test_host_name_resolving_to_a_private_address_is_refused() -> None:
     dns = fake_dns({"intranet.example.org": ["93.184.216.34", "192.168.10.3"]})
     fetcher = Fetcher(Settings(), transport=httpx.MockTransport(never_called), resolver=dns)
-    with fetcher, pytest.raises(BlockedAddressError, match=r"intranet\.example\.org \(192\.168\.10\.3\) is a private"):
+    with fetcher, pytest.raises(BlockedAddressError, match=r"intranet\.example\.org \(192\.168\.10\.3\) 是内网"):
         fetcher.fetch("https://intranet.example.org/news/")
 
 
@@ -80,7 +80,7 @@ def test_redirect_to_a_private_address_is_refused_at_that_hop() -> None:
 
     dns = fake_dns({"www.example.org": ["93.184.216.34"]})
     fetcher = Fetcher(Settings(), transport=httpx.MockTransport(public_site), resolver=dns)
-    with fetcher, pytest.raises(BlockedAddressError, match=r"10\.1\.2\.3 is a private address"):
+    with fetcher, pytest.raises(BlockedAddressError, match=r"10\.1\.2\.3 是内网地址"):
         fetcher.fetch("http://www.example.org/go")
     assert all("10.1.2.3" not in url for url in seen)
 
@@ -104,7 +104,7 @@ def test_allowed_network_admits_only_its_own_addresses() -> None:
 
 
 def test_bad_allowed_network_is_a_config_error_naming_the_setting() -> None:
-    with pytest.raises(ConfigError, match="fetch_allowed_networks: 'intranet'"):
+    with pytest.raises(ConfigError, match="fetch_allowed_networks：'intranet'"):
         Fetcher(Settings(fetch_allowed_networks=["intranet"]))
 
 
@@ -135,7 +135,7 @@ def test_a_host_that_rebinds_to_loopback_after_the_check_is_refused(web: Any) ->
     """The fixture server listens on 127.0.0.1; "localhost" reaches it only if a second lookup is trusted."""
     port = urlsplit(web.base).port
     settings = Settings(fetch_respect_robots=False, fetch_retries=0, fetch_host_delay=0, fetch_timeout=5)
-    with Fetcher(settings, resolver=RebindingDns()) as fetcher, pytest.raises(BlockedAddressError, match="loopback"):
+    with Fetcher(settings, resolver=RebindingDns()) as fetcher, pytest.raises(BlockedAddressError, match="是回环地址"):
         fetcher.fetch(f"http://localhost:{port}/generated/art/1.html")
     assert web.state.paths() == []
 
@@ -174,7 +174,7 @@ def test_a_host_named_in_fetch_hosts_is_reached_at_its_address_with_its_name_in_
 def test_a_host_named_in_fetch_hosts_is_still_refused_at_a_private_address_unless_allowed() -> None:
     settings = Settings(fetch_hosts={"intranet.test": "10.0.0.7"})
     with Fetcher(settings, transport=httpx.MockTransport(never_called)) as fetcher, pytest.raises(
-        BlockedAddressError, match=r"intranet\.test \(10\.0\.0\.7\) is a private address"
+        BlockedAddressError, match=r"intranet\.test \(10\.0\.0\.7\) 是内网地址"
     ):
         fetcher.fetch("http://intranet.test/news/")
 

@@ -79,7 +79,7 @@ def test_attachments_that_cannot_be_fetched_keep_their_link_and_a_reason(
     reasons = {doc.name: doc.reason for doc in article.documents if not doc.read}
     assert reasons["8.已撤下的附件.pdf"] == f"未能获取：{web.url('/files/gone.pdf')} 返回 HTTP 404"
     oversized = reasons["9.超大附件.pdf"]
-    assert oversized is not None and "more than fetch_max_bytes=2000000" in oversized
+    assert oversized is not None and "超过 fetch_max_bytes=2000000" in oversized
 
 
 def test_attachment_text_is_searchable_and_enriched(

@@ -38,7 +38,7 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise OSError(f"cannot resolve {host!r}: {exc.strerror}") from exc
+        raise OSError(f"无法解析主机 {host!r}：{exc.strerror}") from exc
     return sorted({str(info[4][0]) for info in infos})
 
 
@@ -83,6 +83,18 @@ def special_purpose(ip: IPAddress) -> str | None:
     return next((name for name, hit in checks if hit), None)
 
 
+#: How each reason of ``special_purpose`` reads in a message to a user.
+REASON_LABELS = {
+    "loopback": "回环",
+    "link-local": "链路本地",
+    "multicast": "组播",
+    "unspecified": "未指定",
+    "reserved": "保留",
+    "private": "内网",
+    "not globally routable": "非公网",
+}
+
+
 def parse_networks(values: Iterable[str]) -> list[IPNetwork]:
     """Networks from CIDR strings (a bare address is a one-address network).
 
@@ -94,7 +106,7 @@ def parse_networks(values: Iterable[str]) -> list[IPNetwork]:
         try:
             networks.append(ipaddress.ip_network(value.strip(), strict=False))
         except ValueError as exc:
-            raise ConfigError(f"fetch_allowed_networks: {value!r} is not a network (try 127.0.0.1/32)") from exc
+            raise ConfigError(f"fetch_allowed_networks：{value!r} 不是网段（例如 127.0.0.1/32）") from exc
     return networks
 
 
@@ -131,8 +143,8 @@ class AddressPolicy:
             if reason is not None:
                 shown = host if literal else f"{host} ({address})"
                 raise BlockedAddressError(
-                    f"refused to fetch {url}: {shown} is a {reason} address; set "
-                    f"fetch_allow_private = true or add it to fetch_allowed_networks to allow it",
+                    f"拒绝抓取 {url}：{shown} 是{REASON_LABELS[reason]}地址；如需允许，请设置 "
+                    f"fetch_allow_private = true，或把它加入 fetch_allowed_networks",
                     url=url,
                 )
         log.debug("address check passed for %s: %s", host, addresses)
@@ -167,7 +179,7 @@ class CheckedBackend(httpcore.SyncBackend):
                 return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except httpcore.ConnectError as exc:
                 error = exc
-        raise error or httpcore.ConnectError(f"no address for {host!r}")
+        raise error or httpcore.ConnectError(f"主机 {host!r} 没有可用的地址")
 
 
 def checked_transport(policy: AddressPolicy) -> httpx.HTTPTransport:

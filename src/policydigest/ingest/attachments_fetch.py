@@ -48,7 +48,7 @@ def fetch_document(fetcher: Fetcher, link: AttachedDocument, limits: ReadLimits)
     >>> from policydigest.settings import Settings
     >>> with Fetcher(Settings()) as fetcher:
     ...     fetch_document(fetcher, AttachedDocument(url="http://10.0.0.1/a.pdf"), ReadLimits()).reason[:40]
-    '未能获取：refused to fetch http://10.0.0.1/a.'
+    '未能获取：拒绝抓取 http://10.0.0.1/a.pdf：10.0.0.1'
     """
     try:
         result = fetcher.fetch(link.url)

@@ -151,8 +151,8 @@ class Fetcher:
     ...     fetcher.fetch("http://10.0.0.1/")
     Traceback (most recent call last):
     ...
-    policydigest.errors.BlockedAddressError: refused to fetch http://10.0.0.1/: 10.0.0.1 is a private \
-address; set fetch_allow_private = true or add it to fetch_allowed_networks to allow it
+    policydigest.errors.BlockedAddressError: 拒绝抓取 http://10.0.0.1/：10.0.0.1 是内网地址；如需允许，请设置 \
+fetch_allow_private = true，或把它加入 fetch_allowed_networks
     """
 
     def __init__(

@@ -98,12 +98,12 @@ def crawl_command(
 
 
 def send_command(
-    total_number: Annotated[int, typer.Argument(help="The stored issue's 总期 number.")],
+    total_number: Annotated[int, typer.Argument(help="已入库的一期的总期号。")],
     enqueue: Annotated[
-        bool, typer.Option("--enqueue", help="Queue the sending as a job for the workers instead of sending here.")
+        bool, typer.Option("--enqueue", help="把发送作为任务排入队列交给 worker，而不在本地发送。")
     ] = False,
 ) -> None:
-    """Send an issue to every subscriber by e-mail, or resume a send that stopped (or, with --enqueue, queue it)."""
+    """把一期通过电子邮件发给每位订阅者，或续发中断的发送（加 --enqueue 则排入队列）。"""
     if not enqueue:
         delivery_commands.send_command(total_number)
         return
@@ -111,7 +111,7 @@ def send_command(
     try:
         open_cli_store().get_issue(total_number)  # an unknown issue is refused here, not dead-lettered later
     except NotFoundError as exc:
-        raise fail(str(exc), "see `policydigest issues`") from None
+        raise fail(str(exc), "见 `policydigest issues`") from None
     with queue:
         job = queue.defer("send_issue", lock=f"send:{total_number}", total_number=total_number)
     if job is None:
