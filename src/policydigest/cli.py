@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from policydigest.cliwording import ChineseGroup, use_chinese_wording
 from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
 from policydigest.delivery import commands as delivery_commands
@@ -36,7 +37,9 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
 
 
+use_chinese_wording()
 app = typer.Typer(
+    cls=ChineseGroup,
     help="policydigest：导入、加工、检索和出版中国数字经济政策简报。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
