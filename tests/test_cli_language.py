@@ -6,6 +6,7 @@ names, setting names, paths and URLs are taken out (those are fixed interface na
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,8 @@ import typer
 from typer.testing import CliRunner
 
 from policydigest.cli import app
-from policydigest.console import state
+from policydigest.console import console, state
+from policydigest.settings import Settings
 from tests.conftest import FIXTURES, SAMPLE_DIR
 
 runner = CliRunner()
@@ -189,3 +191,23 @@ def test_an_import_reports_files_warnings_and_failures_in_chinese(db: Path) -> N
     # The articles' own text may quote English names; the report around it may not.
     report = re.sub(r"«[^»]*»", "", imported.output + bad.output)
     assert not english_sentences(report)
+
+
+def test_config_lists_every_setting_in_chinese(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(console, "width", 400)  # one row per line, so each title shows whole
+    result = runner.invoke(app, ["--db", str(db), "config"])
+    assert result.exit_code == 0
+    for name, field in Settings.model_fields.items():
+        assert name in result.output and (field.title or "") in result.output
+    # Values (a user agent, a sender address) may be English; the texts around them may not.
+    assert not english_sentences("\n".join(field.title or "" for field in Settings.model_fields.values()))
+    assert not english_sentences(result.output.split("\n", 2)[1])
+
+
+def test_config_as_json_keeps_the_english_descriptions(db: Path) -> None:
+    result = runner.invoke(app, ["--db", str(db), "config", "--json"], terminal_width=400)
+    listed = {entry["name"]: entry for entry in json.loads(result.output)}
+    assert listed.keys() == Settings.model_fields.keys()
+    assert listed["web_port"]["value"] == 8000 and listed["web_port"]["description"] == (
+        Settings.model_fields["web_port"].description
+    )

@@ -68,12 +68,25 @@ def main(
 
 
 @app.command("config")
-def show_config() -> None:
+def show_config(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="输出机器可读的列表，含每项设置的英文详细说明（description）。")
+    ] = False,
+) -> None:
     """列出每项设置、当前值及其作用。"""
     settings = state.get_settings()
+    if as_json:
+        values = settings.model_dump(mode="json")
+        console.print_json(
+            data=[
+                {"name": name, "value": values[name], "title": field.title, "description": field.description}
+                for name, field in Settings.model_fields.items()
+            ]
+        )
+        return
     table = Table("设置", "值", "说明")
     for name, field in Settings.model_fields.items():
-        table.add_row(name, repr(getattr(settings, name)), field.description or "")
+        table.add_row(name, escape(repr(getattr(settings, name))), field.title or "")
     console.print(table)
 
 
