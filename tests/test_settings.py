@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,8 @@ def test_flags_override_environment(config: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_every_setting_has_help_text() -> None:
     assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_every_setting_has_a_chinese_title() -> None:
+    untitled = [name for name, field in Settings.model_fields.items() if not re.search(r"[一-鿿]", field.title or "")]
+    assert not untitled

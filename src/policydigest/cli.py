@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from policydigest.cliwording import ChineseGroup, use_chinese_wording
 from policydigest.compose.commands import draft_app, publish_command, render_command
 from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
 from policydigest.delivery import commands as delivery_commands
@@ -36,7 +37,9 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
 
 
+use_chinese_wording()
 app = typer.Typer(
+    cls=ChineseGroup,
     help="policydigest：导入、加工、检索和出版中国数字经济政策简报。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -65,12 +68,25 @@ def main(
 
 
 @app.command("config")
-def show_config() -> None:
+def show_config(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="输出机器可读的列表，含每项设置的英文详细说明（description）。")
+    ] = False,
+) -> None:
     """列出每项设置、当前值及其作用。"""
     settings = state.get_settings()
+    if as_json:
+        values = settings.model_dump(mode="json")
+        console.print_json(
+            data=[
+                {"name": name, "value": values[name], "title": field.title, "description": field.description}
+                for name, field in Settings.model_fields.items()
+            ]
+        )
+        return
     table = Table("设置", "值", "说明")
     for name, field in Settings.model_fields.items():
-        table.add_row(name, repr(getattr(settings, name)), field.description or "")
+        table.add_row(name, escape(repr(getattr(settings, name))), field.title or "")
     console.print(table)
 
 
