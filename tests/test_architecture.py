@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("compose", "jobs"),
     ("desk",),
     ("web",),
-    ("console", "terminal"),
+    ("console", "terminal", "cliwording"),
     ("*.commands",),
     ("cli",),
     ("__main__",),
