@@ -19,25 +19,15 @@ from bench.facts_quality import (
     GOLD,
     HELD_OUT,
     KINDS,
-    MEASURES,
     SCORES,
-    Scores,
     gold_articles,
     held_out_pairs,
     score,
     tuning_pairs,
 )
+from bench.quality import drops
 
 PINS = json.loads(SCORES.read_text(encoding="utf-8"))
-
-
-def drops(scores: Scores, pins: Scores) -> list[str]:
-    return [
-        f"{kind} {measure} {scores[kind][measure]:.4f} < pin {pins[kind][measure]:.4f}"
-        for kind in KINDS
-        for measure in MEASURES
-        if scores[kind][measure] < pins[kind][measure]
-    ]
 
 
 def test_fact_extraction_keeps_its_precision_and_recall_on_the_tuning_set(shared_dir: Path) -> None:

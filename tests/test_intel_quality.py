@@ -14,26 +14,15 @@ from typing import Any
 from bench.facts_quality import gold_articles
 from bench.intel_quality import (
     HELD_OUT,
-    KINDS,
-    MEASURES,
     SCORES,
     TUNING,
     TUNING_WRITTEN,
-    Scores,
     held_out_scores,
     tuning_scores,
 )
+from bench.quality import drops
 
 PINS = json.loads(SCORES.read_text(encoding="utf-8"))
-
-
-def drops(scores: Scores, pins: Scores) -> list[str]:
-    return [
-        f"{kind} {measure} {scores[kind][measure]:.4f} < pin {pins[kind][measure]:.4f}"
-        for kind in KINDS
-        for measure in MEASURES
-        if scores[kind][measure] < pins[kind][measure]
-    ]
 
 
 def test_intelligence_keeps_its_precision_and_recall_on_the_tuning_set(shared_dir: Path) -> None:
