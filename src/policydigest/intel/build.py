@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -287,6 +288,7 @@ def fill_document(document: IntelDocumentRow, mentions: list[IntelMentionRow]) -
 
 
 _SEEN_CHANGES: dict[str, int] = {}
+_BUILDING = threading.Lock()  # pages answer in a thread pool: one build per change, not one per request
 
 
 def refresh(store: Store) -> None:
@@ -298,6 +300,9 @@ def refresh(store: Store) -> None:
     with store.session() as session:
         last = session.scalar(select(func.max(ArticleChangeRow.id))) or 0
     key = str(store.engine.url)
-    if _SEEN_CHANGES.get(key) != last:
-        build_intel(store)
-        _SEEN_CHANGES[key] = last
+    if _SEEN_CHANGES.get(key) == last:
+        return
+    with _BUILDING:
+        if _SEEN_CHANGES.get(key) != last:  # another request may have built it while this one waited
+            build_intel(store)
+            _SEEN_CHANGES[key] = last
