@@ -37,7 +37,7 @@ from policydigest.store.intel_schema import (
     IntelMentionRow,
     IntelTargetRow,
 )
-from policydigest.store.schema import ArticleChangeRow, ArticleRow
+from policydigest.store.schema import ArticleRow
 
 log = logging.getLogger(__name__)
 
@@ -297,8 +297,7 @@ def refresh(store: Store) -> None:
     >>> from policydigest.store import open_store
     >>> refresh(open_store("sqlite://"))
     """
-    with store.session() as session:
-        last = session.scalar(select(func.max(ArticleChangeRow.id))) or 0
+    last = store.changes.latest()
     key = str(store.engine.url)
     if _SEEN_CHANGES.get(key) == last:
         return
