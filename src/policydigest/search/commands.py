@@ -40,6 +40,7 @@ def _result_json(result: SearchResult) -> dict[str, object]:
         "query": result.query.text,
         "searched": result.searched,
         "total": result.total,
+        "approximate": result.approximate,
         "notes": result.notes,
         "also_searched": result.also_searched,
         "dropped": result.dropped,
@@ -103,7 +104,7 @@ def search_command(
         return
     for note in result.notes:
         console.print(f"[dim]{escape(note)}[/]")
-    console.print(f"{result.total} 篇文章  [dim]（{result.took_ms:.1f} 毫秒）[/]")
+    console.print(f"{'约 ' if result.approximate else ''}{result.total} 篇文章  [dim]（{result.took_ms:.1f} 毫秒）[/]")
     for n, hit in enumerate(result.hits, start=1 + query.offset):
         meta = " · ".join(x for x in (hit.date.isoformat() if hit.date else "", hit.column or "", f"#{hit.id}") if x)
         console.print(f"[bold]{n}. {_terminal_markup(hit.title_html)}[/]  [dim]{escape(meta)}[/]")

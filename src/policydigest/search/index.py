@@ -28,8 +28,9 @@ from typing import Any
 import tantivy
 
 from policydigest.errors import SearchIndexError
+from policydigest.search.counting import EXACT_LIMIT, RANKED_MATCHES, SAMPLE_MATCHES, Counts, count
 from policydigest.search.documents import IndexedArticle
-from policydigest.search.facets import FacetCount, aggregation_spec, facet_counts, filter_queries, number_date
+from policydigest.search.facets import filter_queries, number_date
 from policydigest.search.query import (
     MAX_QUERY_CHARS,
     ParsedQuery,
@@ -60,8 +61,11 @@ TIE_MARGIN = 20
 ADD_BATCH = 512
 _Q = tantivy.Query
 _FILTER_FIELDS = {"filters", "since", "until"}
-_TOTAL = "_total"  # the aggregation that counts the matches beside the facets
 _O = tantivy.Occur
+_INTEGER = tantivy.FieldType.Integer
+
+
+_NONE = Counts(0, {})
 
 
 class SearchIndex:
@@ -71,6 +75,12 @@ class SearchIndex:
     lock_timeout: float = 10.0
     #: Queries whose facet counts are kept (the next page or another order reuses them); 0: none.
     facet_cache_size: int = 256
+    #: Queries with more matches are counted in a sample (``counting.py``), fewer exactly.
+    exact_count_limit: int = EXACT_LIMIT
+    #: Matches such a sample aims at.
+    sample_matches: int = SAMPLE_MATCHES
+    #: Matches such a query ranks, its newest (``Counts.newest_from``).
+    ranked_matches: int = RANKED_MATCHES
 
     def __init__(self, index: tantivy.Index, folder: Path | None) -> None:
         self._index = index
@@ -79,7 +89,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._seen_meta = self._meta_stamp()
         self._generation = 0  # counts this process's writes: cached facets are of one generation
-        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[int, dict[str, list[FacetCount]]]] = OrderedDict()
+        self._facet_cache: OrderedDict[tuple[Any, ...], Counts] = OrderedDict()
         #: The users' synonym file, added to the shipped one (IndexSync sets the one of the settings).
         self.synonyms_file: Path | None = None
         #: Vectors for semantic recall (``search/semantic.py``); None: off (IndexSync sets it by the settings).
@@ -237,47 +247,62 @@ class SearchIndex:
         values = searcher.fast_field_values("id", [address for _score, address in found.hits])
         return {int(v) for v in values if v is not None}
 
-    def _term_query(self, term: Term, field: str) -> tantivy.Query | None:
+    def _term_query(self, term: Term, field: str, within: tantivy.Query | None = None) -> tantivy.Query | None:
+        """The word's query on ``field``; ``within``: only among the articles it matches (scored 0)."""
         pattern = word_pattern(term.text, prefix=term.prefix)
         if not pattern:
             return None
-        if len(pattern) == 1:  # a lone character: any bigram that starts with it
-            return _Q.regex_query(self._schema, field, re.escape(pattern) + ".")
         grams = covering_bigrams(pattern)
-        if len(grams) == 1:
-            return _Q.term_query(self._schema, field, grams[0][1])
-        return _Q.phrase_query(self._schema, field, list[str | tuple[int, str]](grams))
+        if len(pattern) == 1:  # a lone character: any bigram that starts with it
+            found = _Q.regex_query(self._schema, field, re.escape(pattern) + ".")
+        elif len(grams) == 1:
+            found = _Q.term_query(self._schema, field, grams[0][1])
+        else:
+            found = _Q.phrase_query(self._schema, field, list[str | tuple[int, str]](grams))
+        if within is None:
+            return found
+        # Inside each word, not around the whole: a union of forms is evaluated in full when it is only seeked.
+        return _Q.boolean_query([(_O.Must, found), (_O.Must, _Q.const_score_query(within, 0.0))])
 
-    def _forms_query(self, term: Term, field: str, *, rank: bool) -> tantivy.Query | None:
+    def _forms_query(
+        self, term: Term, field: str, *, rank: bool, within: tantivy.Query | None = None
+    ) -> tantivy.Query | None:
         """The term or any of its other forms (those weigh less when ranking)."""
-        typed = self._term_query(term, field)
+        typed = self._term_query(term, field, within)
         if not term.alternatives:
             return typed
         forms = [(_O.Should, typed)] if typed is not None else []
         for text in term.alternatives:
-            other = self._term_query(Term(text), field)
+            other = self._term_query(Term(text), field, within)
             if other is not None:
                 forms.append((_O.Should, _Q.boost_query(other, ALTERNATIVE_WEIGHT) if rank else other))
         return _Q.boolean_query(forms) if forms else None
 
     def _tantivy_query(
-        self, parsed: ParsedQuery, query: Query, *, rank: bool = True, partial: bool = False
+        self,
+        parsed: ParsedQuery,
+        query: Query,
+        *,
+        rank: bool = True,
+        partial: bool = False,
+        within: tantivy.Query | None = None,
     ) -> tuple[tantivy.Query, bool]:
         """The tantivy query, and whether it ranks (has words) or only filters.
 
         ``rank=False`` leaves out the title boosts: the same articles match, found with less work
         (for counting facets and listing ids). ``partial``: any of the words, more words first.
+        ``within``: only among the articles this query matches (a sample, the newest), scores unchanged.
         """
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         words: list[tuple[tantivy.Occur, tantivy.Query]] = []  # partial: any of them, scored
         for term in parsed.required:
-            body = self._forms_query(term, "text", rank=rank)
+            body = self._forms_query(term, "text", rank=rank, within=within)
             if body is None:
                 continue
             if partial and rank:
                 words.append((_O.Should, _Q.const_score_query(body, WORD_BONUS)))
             (words if partial else clauses).append((_O.Should if partial else _O.Must, body))
-            title = self._forms_query(term, "title", rank=rank) if rank else None
+            title = self._forms_query(term, "title", rank=rank, within=within) if rank else None
             if title is not None:
                 (words if partial else clauses).append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
         if words:
@@ -289,7 +314,7 @@ class SearchIndex:
                 clauses.append((_O.MustNot, excluded))
         clauses.extend((_O.Must, _Q.const_score_query(f, 0.0)) for f in filter_queries(self._schema, query))
         if not ranked:
-            clauses.append((_O.Must, _Q.const_score_query(_Q.all_query(), 0.0)))
+            clauses.append((_O.Must, _Q.const_score_query(within or _Q.all_query(), 0.0)))
         return _Q.boolean_query(clauses), ranked
 
     def search(self, query: Query) -> SearchResult:
@@ -304,9 +329,9 @@ class SearchIndex:
         searcher = self._searcher()
         understood = understand(typed, self._vocabulary()) if query.expand else Understanding(typed)
         parsed = understood.parsed
-        total, page, facets = self._run(searcher, parsed, query)
+        counts, page = self._run(searcher, parsed, query)
         split = False
-        if total == 0 and parsed.required:
+        if counts.total == 0 and parsed.required:
             alternative = split_with_dictionary(parsed)
             if alternative is not None:
                 if query.expand:
@@ -316,11 +341,12 @@ class SearchIndex:
                     )
                     alternative = again.parsed
                 parsed, split = alternative, True
-                total, page, facets = self._run(searcher, parsed, query)
-        partial = total == 0 and query.expand and query.closest and len(parsed.required) > 1
+                counts, page = self._run(searcher, parsed, query)
+        partial = counts.total == 0 and query.expand and query.closest and len(parsed.required) > 1
         if partial:
-            total, page, facets = self._run(searcher, parsed, query, partial=True)
+            counts, page = self._run(searcher, parsed, query, partial=True)
         related: list[int] = []
+        total = counts.total
         if self.semantic is not None and applies(parsed, query) and (partial or total < query.offset + query.limit):
             total, page, related = self._by_meaning(searcher, parsed, query, total, partial)
         pattern = match_pattern(parsed.required)
@@ -329,8 +355,10 @@ class SearchIndex:
         return SearchResult(
             query=query,
             total=total,
+            approximate=counts.approximate,
+            ranked_since=number_date(counts.newest_from) if counts.newest_from and not related else None,
             hits=hits,
-            facets=facets,
+            facets=counts.facets,
             searched=parsed.as_typed(),
             split=split,
             dropped=list(understood.dropped),
@@ -342,27 +370,39 @@ class SearchIndex:
             took_ms=round((time.perf_counter() - started) * 1000, 3),
         )
 
+    def warm_up(self) -> None:
+        """Load what the first search would otherwise load (synonyms, authorities, places, the
+        segmenter: a third of a second), so that no reader waits for it."""
+        self._vocabulary()
+        split_with_dictionary(parse_query("贵州算力"))
+
     def _vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.synonyms_file)  # read once per file
 
     def _run(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, *, partial: bool = False
-    ) -> tuple[int, list[tuple[float, tantivy.DocAddress]], dict[str, list[FacetCount]]]:
+    ) -> tuple[Counts, list[tuple[float, tantivy.DocAddress]]]:
         tq, ranked = self._tantivy_query(parsed, query, partial=partial)
         by_date = query.sort is SortOrder.DATE or not ranked
         # With facets, the one pass over every match is the aggregation, which counts too: the
         # ranked search then needs no count and may skip what cannot reach the top (block-max WAND).
         counted = self._facets(searcher, parsed, query, partial) if query.facets else None
-        if counted is not None and counted[0] == 0:
-            return 0, [], {}
+        if counted is not None and counted.total == 0:
+            return _NONE, []
         # Fetch a few more than the page so that ties (same score, same day) can be ordered the
         # same way whatever the index's segment layout: newest first, then highest id.
-        found = searcher.search(
-            tq,
-            limit=query.offset + max(query.limit, 1) + TIE_MARGIN,
-            count=counted is None,
-            order_by_field="date" if by_date else None,
-        )
+        wanted = query.offset + max(query.limit, 1) + TIE_MARGIN
+        found, since = None, counted.newest_from if counted is not None else None
+        if since is not None:  # very many matches: the best (or newest) among the newest months' are enough
+            newest = _Q.range_query(self._schema, "date", _INTEGER, since, None, use_inverted_index=True)
+            recent, _ranked = self._tantivy_query(parsed, query, partial=partial, within=newest)
+            found = searcher.search(recent, limit=wanted, count=False, order_by_field="date" if by_date else None)
+            if len(found.hits) < wanted:  # the page reaches past them: rank every match
+                found, since = None, None
+        if found is None:
+            found = searcher.search(
+                tq, limit=wanted, count=counted is None, order_by_field="date" if by_date else None
+            )
         addresses = [address for _key, address in found.hits]
         dates = searcher.fast_field_values("date", addresses)
         ids = searcher.fast_field_values("id", addresses)
@@ -373,8 +413,8 @@ class SearchIndex:
         keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
         page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
         if counted is not None:
-            return counted[0], page, counted[1]
-        return int(getattr(found, "count", 0) or 0), page, {}  # the type stubs omit `count`
+            return counted._replace(newest_from=None if by_date else since), page
+        return Counts(int(getattr(found, "count", 0) or 0), {}), page  # the type stubs omit `count`
 
     def _by_meaning(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, total: int, partial: bool
@@ -400,10 +440,9 @@ class SearchIndex:
         related = [i for i in ranking if i not in by_word]
         return total + len(related), [scored[i] for i in ranking[query.offset : wanted]], related
 
-    def _facets(
-        self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool
-    ) -> tuple[int, dict[str, list[FacetCount]]]:
-        """How many articles match, and the facet counts (empty when none matches)."""
+    def _facets(self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool) -> Counts:
+        """How many articles match, and the facet counts (empty when none matches; in a sample when
+        very many match, see ``counting.py``)."""
         # Facet counts do not depend on the page or the order: paging and re-sorting reuse them.
         filters = query.model_dump_json(include=_FILTER_FIELDS)
         key = (self._seen_meta, self._generation, parsed.terms, filters, partial)
@@ -412,16 +451,20 @@ class SearchIndex:
             if cached is not None:
                 self._facet_cache.move_to_end(key)
                 return cached
-        matching, _ranked = self._tantivy_query(parsed, query, rank=False, partial=partial)
-        found = searcher.aggregate(matching, {**aggregation_spec(), _TOTAL: {"value_count": {"field": "id"}}})
-        total = int((found.get(_TOTAL) or {}).get("value") or 0)
-        facets = (total, facet_counts(found) if total else {})
+        counted = count(
+            searcher,
+            self._schema,
+            lambda within: self._tantivy_query(parsed, query, rank=False, partial=partial, within=within)[0],
+            exact_limit=self.exact_count_limit,
+            sample_matches=self.sample_matches,
+            ranked_matches=self.ranked_matches,
+        )
         if self.facet_cache_size > 0:
             with self._lock:
-                self._facet_cache[key] = facets
+                self._facet_cache[key] = counted
                 while len(self._facet_cache) > self.facet_cache_size:
                     self._facet_cache.popitem(last=False)
-        return facets
+        return counted
 
     def _hit(
         self,

@@ -31,6 +31,14 @@ class SearchResult(BaseModel):
 
     query: Query
     total: int
+    approximate: bool = Field(
+        default=False,
+        description="Whether total and facet counts are estimates from a sample (very common words), shown as 约.",
+    )
+    ranked_since: dt.date | None = Field(
+        default=None,
+        description="With very many matches: the hits are the most relevant of those since this day (the newest).",
+    )
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]] = Field(default_factory=dict)
     searched: str = Field(description="The query text as searched (after t2s, and the dictionary split if any).")
@@ -68,6 +76,10 @@ class SearchResult(BaseModel):
             notes.append(f"也搜索了：{'、'.join(self.also_searched)}")
         if self.partial:
             notes.append(f"没有同时包含全部词语的结果，以下结果包含：{'、'.join(self.partial)}")
+        if self.approximate:
+            notes.append("命中的文章很多，总数和各分类的篇数是按抽样估算的约数。")
+        if self.ranked_since:
+            notes.append(f"按相关度排列的是{self.ranked_since:%Y年%-m月}以来的文章；可按日期排序或加筛选条件缩小范围。")
         if self.related:
             notes.append(f"另按语义补充了{len(self.related)}篇内容相近的文章。")
         return notes

@@ -18,11 +18,14 @@ from policydigest.search.facets import FACETS, Facet, date_number
 from policydigest.search.text import index_terms_many
 
 #: Bump when the terms or the fixed fields change (the facets' fields count by themselves, see schema_version).
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 #: Name of the analyzer of the bigram fields: the text is already split into terms by spaces.
 BIGRAM_TOKENIZER = "policydigest_bigram"
 #: Separates title and body in the stored ``content``.
 CONTENT_SEPARATOR = "\x1e"
+#: Articles fall into this many sample slots (field ``sample``): counts of very common words are
+#: estimated from a few slots instead of every match (see ``SearchIndex._facets``).
+SAMPLE_SLOTS = 128
 
 
 def schema_version(facets: Sequence[Facet] = FACETS) -> str:
@@ -57,6 +60,7 @@ def build_schema() -> tantivy.Schema:
         if facet.aliases:
             builder.add_text_field(facet.keys_field, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("date", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("sample", stored=False, indexed=True, fast=False)
     return builder.build()
 
 
@@ -96,7 +100,17 @@ def _document(article: IndexedArticle, text_terms: str, title_terms: str) -> tan
             for key in article.filter_keys(facet.name):
                 doc.add_text(facet.keys_field, key)
     doc.add_integer("date", date_number(article.date))
+    doc.add_integer("sample", sample_slot(article.id))
     return doc
+
+
+def sample_slot(article_id: int) -> int:
+    """The sample slot of an article: its id scattered by a multiplicative hash (ids follow time).
+
+    >>> sorted({sample_slot(i) for i in range(1, 10_000)}) == list(range(SAMPLE_SLOTS))
+    True
+    """
+    return ((article_id * 2_654_435_761) & 0xFFFFFFFF) * SAMPLE_SLOTS >> 32
 
 
 def split_content(raw: bytes) -> tuple[str, str]:

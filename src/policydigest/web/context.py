@@ -124,6 +124,7 @@ class WebContext:
         sync = attach_search_index(store, settings)
         # Open the index now (or build it from the store), not on the first reader's search.
         log.info("search index: %d articles", sync.index.count())
+        sync.index.warm_up()
         cache = PageCache(settings.web_cache_seconds)
         store.changes.subscribe(cache.clear)
         profile = profile_for(settings)

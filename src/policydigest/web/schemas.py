@@ -156,6 +156,9 @@ class SearchAnswer(ListMeta):
     )
     notes: list[str] = Field(default_factory=list, description="How the query was searched, in Chinese, for readers.")
     took_ms: float
+    approximate: bool = Field(
+        default=False, description="Whether total and facet counts are estimates from a sample (very common words)."
+    )
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
 

@@ -127,6 +127,7 @@ def search_api(request: Request, ctx: Ctx, params: Params, page: Annotated[Pagin
         related=result.related,
         notes=result.notes,
         took_ms=result.took_ms,
+        approximate=result.approximate,
         hits=result.hits,
         facets=result.facets,
         total=result.total,
