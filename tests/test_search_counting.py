@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from policydigest.search import IndexedArticle, Query, SearchIndex, SortOrder
-from policydigest.search.counting import estimate
+from policydigest.search.counting import Limits, estimate
 from policydigest.search.schema import SAMPLE_SLOTS, sample_slot
 
 COLUMNS = ("国策要论", "地方新政", "产业前沿")
@@ -33,9 +33,8 @@ def small_index_that_samples(ranked_matches: int) -> SearchIndex:
     index = SearchIndex.in_memory()
     index.add(common_and_rare_articles(), replace=False)
     index.facet_cache_size = 0
-    index.exact_count_limit = 400  # small enough for a small index to sample its common words
-    index.sample_matches = 300
-    index.ranked_matches = ranked_matches
+    # Small enough for a small index to sample its common words.
+    index.count_limits = Limits(exact=400, sample=300, ranked=ranked_matches)
     return index
 
 
@@ -114,7 +113,7 @@ def test_a_page_past_the_newest_matches_ranks_every_match(
 def test_an_index_no_bigger_than_the_limit_is_always_counted_exactly() -> None:
     index = SearchIndex.in_memory()
     index.add(common_and_rare_articles(300), replace=False)
-    index.exact_count_limit = 300
+    index.count_limits = Limits(exact=300)
     result = index.search(Query(text="算力"))
     assert (result.total, result.approximate) == (150, False)
 

@@ -1,16 +1,18 @@
 """Counting the matches of a query and its facet values, exactly or, for very common words, in a sample.
 
 Counting visits every match: for a word in 300,000 of a million articles that costs more than the
-rest of the search. Such a query is counted in whole sample slots (``schema.SAMPLE_SLOTS``; an
-article's slot is its id scattered by a hash) holding about ``sample_matches`` matches, and its
-counts are scaled up and marked approximate (pages say 约). Queries with fewer matches than
-``exact_limit`` are counted exactly, and the page of hits never depends on the sample.
+rest of the search. So a search first looks at the matches in one sample slot (``plan``; an article's
+slot, of ``schema.SAMPLE_SLOTS``, is its id scattered by a hash). A query with more than
+``Limits.exact`` matches by that estimate is counted in whole slots holding about ``Limits.sample``
+matches, its counts scaled up and marked approximate (pages say 约), and its hits are the best of
+its newest ``Limits.ranked`` matches or so (``Plan.newest_from``). Other queries are counted exactly.
 
 >>> from policydigest.search.documents import IndexedArticle
 >>> from policydigest.search.index import SearchIndex
 >>> index = SearchIndex.in_memory()
 >>> index.add([IndexedArticle(id=n, title="算力", body="", facets={"column": ("国策要论",)}) for n in range(1, 4)])
->>> found = count(index._searcher(), index._schema, lambda within: within or tantivy.Query.all_query())
+>>> searcher, every = index._searcher(), lambda within: within or tantivy.Query.all_query()
+>>> found = count(searcher, index._schema, every, plan(searcher, index._schema, every))
 >>> found.total, found.facets["column"], found.approximate
 (3, [FacetCount(value='国策要论', count=3)], False)
 """
@@ -18,6 +20,7 @@ counts are scaled up and marked approximate (pages say 约). Queries with fewer 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import tantivy
@@ -25,17 +28,37 @@ import tantivy
 from policydigest.search.facets import FacetCount, aggregation_spec, facet_counts
 from policydigest.search.schema import SAMPLE_SLOTS
 
-#: A query with more matches than this (estimated from the first sample slot) is counted in a sample.
-EXACT_LIMIT = 50_000
-#: Matches a sample aims at: counts then within about 1 % (1/√20,000 ≈ 0.7 %).
-SAMPLE_MATCHES = 20_000
-#: A query counted in a sample ranks its newest matches, about this many (see ``Counts.newest_from``).
-RANKED_MATCHES = 20_000
 _TOTAL = "_total"  # the aggregation that counts the matches beside the facets
 _MONTHS = "_months"  # the matches per month (dates are yyyymmdd: an interval of 100 is a month)
 _Q, _O = tantivy.Query, tantivy.Occur
 #: The matches of a query among the articles of a filter (None: all of them).
 Matching = Callable[[tantivy.Query | None], tantivy.Query]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When a query is counted in a sample, and how big the sample and the ranked part are."""
+
+    #: A query with more matches than this (estimated from the first sample slot) is counted in a sample.
+    exact: int = 50_000
+    #: Matches a sample aims at: counts then within about 1 % (1/√20,000 ≈ 0.7 %).
+    sample: int = 20_000
+    #: Matches such a query ranks, its newest.
+    ranked: int = 20_000
+
+
+class Plan(NamedTuple):
+    """How to count a query: in how many sample slots (all: exactly), and where its ranked part starts."""
+
+    slots: int = SAMPLE_SLOTS
+    #: The first day (yyyymmdd) of the newest months holding about ``Limits.ranked`` matches, or None:
+    #: rank every match. The best of 300,000 matches need not be looked for in all of them.
+    newest_from: int | None = None
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the counts will be estimates from a sample."""
+        return self.slots < SAMPLE_SLOTS
 
 
 class Counts(NamedTuple):
@@ -44,38 +67,39 @@ class Counts(NamedTuple):
     total: int
     facets: dict[str, list[FacetCount]]
     approximate: bool = False
-    #: With very many matches: the first day (yyyymmdd) of the months whose matches are ranked, the
-    #: newest ``RANKED_MATCHES`` or so; the best of 300,000 matches need not be looked for in all of them.
-    newest_from: int | None = None
 
 
-def count(
-    searcher: tantivy.Searcher,
-    schema: tantivy.Schema,
-    matching: Matching,
-    *,
-    exact_limit: int = EXACT_LIMIT,
-    sample_matches: int = SAMPLE_MATCHES,
-    ranked_matches: int = RANKED_MATCHES,
-) -> Counts:
+def plan(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching, limits: Limits = Limits()) -> Plan:
+    """How to count ``matching``: exactly, unless the first sample slot's matches say it has more than
+    ``limits.exact``; then in enough slots for ``limits.sample`` matches."""
+    if searcher.num_docs <= limits.exact:
+        return Plan()
+    first = searcher.aggregate(
+        matching(_Q.term_query(schema, "sample", 0)),
+        {_TOTAL: {"value_count": {"field": "id"}}, _MONTHS: {"histogram": {"field": "date", "interval": 100}}},
+    )
+    in_first = int((first.get(_TOTAL) or {}).get("value") or 0)
+    slots = -(-limits.sample // in_first) if in_first * SAMPLE_SLOTS > limits.exact else SAMPLE_SLOTS
+    if slots >= SAMPLE_SLOTS:
+        return Plan()
+    months = (first.get(_MONTHS) or {}).get("buckets") or []
+    return Plan(slots, newest_from(months, limits.ranked / SAMPLE_SLOTS))
+
+
+def count(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching, how: Plan) -> Counts:
     """The number of articles ``matching`` finds and their facet counts, in one pass over the matches
-    (or over those in the sample, for a query with more than ``exact_limit`` matches)."""
-    slots = sample_slots(searcher, schema, matching, exact_limit=exact_limit, sample_matches=sample_matches)
+    (over those in the sample slots of ``how``, scaled up)."""
     within = None
-    if slots < SAMPLE_SLOTS:
-        within = _Q.range_query(schema, "sample", tantivy.FieldType.Integer, 0, slots - 1, use_inverted_index=True)
-    spec = {**aggregation_spec(), _TOTAL: {"value_count": {"field": "id"}}}
-    if within is not None:
-        spec[_MONTHS] = {"histogram": {"field": "date", "interval": 100}}
-    found = searcher.aggregate(matching(within), spec)
-    scale = SAMPLE_SLOTS / slots
+    if how.sampled:
+        within = _Q.range_query(schema, "sample", tantivy.FieldType.Integer, 0, how.slots - 1, use_inverted_index=True)
+    found = searcher.aggregate(matching(within), {**aggregation_spec(), _TOTAL: {"value_count": {"field": "id"}}})
+    scale = SAMPLE_SLOTS / how.slots
     total = estimate(int((found.get(_TOTAL) or {}).get("value") or 0), scale)
     facets = {
         name: [FacetCount(value=c.value, count=estimate(c.count, scale)) for c in values]
         for name, values in (facet_counts(found) if total else {}).items()
     }
-    months = (found.get(_MONTHS) or {}).get("buckets") or []
-    return Counts(total, facets, approximate=scale > 1, newest_from=newest_from(months, ranked_matches / scale))
+    return Counts(total, facets, approximate=how.sampled)
 
 
 def newest_from(months: list[dict[str, float]], wanted: float) -> int | None:
@@ -93,25 +117,6 @@ def newest_from(months: list[dict[str, float]], wanted: float) -> int | None:
         if held >= wanted and bucket["key"] >= 10_000:  # undated articles (0) are never "newest"
             return int(bucket["key"]) + 1  # buckets are keyed yyyymm00
     return None
-
-
-def sample_slots(
-    searcher: tantivy.Searcher,
-    schema: tantivy.Schema,
-    matching: Matching,
-    *,
-    exact_limit: int = EXACT_LIMIT,
-    sample_matches: int = SAMPLE_MATCHES,
-) -> int:
-    """How many sample slots (of ``SAMPLE_SLOTS``) to count ``matching`` in: all of them, unless the
-    first slot's matches say that it has more than ``exact_limit``."""
-    if searcher.num_docs <= exact_limit:
-        return SAMPLE_SLOTS
-    first = matching(_Q.term_query(schema, "sample", 0))
-    in_first = int(getattr(searcher.search(first, limit=1, count=True), "count", 0) or 0)  # stubs omit `count`
-    if in_first * SAMPLE_SLOTS <= exact_limit:
-        return SAMPLE_SLOTS
-    return min(SAMPLE_SLOTS, -(-sample_matches // in_first))
 
 
 def estimate(counted: int, scale: float) -> int:

@@ -28,7 +28,7 @@ from typing import Any
 import tantivy
 
 from policydigest.errors import SearchIndexError
-from policydigest.search.counting import EXACT_LIMIT, RANKED_MATCHES, SAMPLE_MATCHES, Counts, count
+from policydigest.search.counting import Counts, Limits, Plan, count, plan
 from policydigest.search.documents import IndexedArticle
 from policydigest.search.facets import filter_queries, number_date
 from policydigest.search.query import (
@@ -75,12 +75,8 @@ class SearchIndex:
     lock_timeout: float = 10.0
     #: Queries whose facet counts are kept (the next page or another order reuses them); 0: none.
     facet_cache_size: int = 256
-    #: Queries with more matches are counted in a sample (``counting.py``), fewer exactly.
-    exact_count_limit: int = EXACT_LIMIT
-    #: Matches such a sample aims at.
-    sample_matches: int = SAMPLE_MATCHES
-    #: Matches such a query ranks, its newest (``Counts.newest_from``).
-    ranked_matches: int = RANKED_MATCHES
+    #: When a query is counted in a sample and ranked among its newest matches (``counting.py``).
+    count_limits: Limits = Limits()
 
     def __init__(self, index: tantivy.Index, folder: Path | None) -> None:
         self._index = index
@@ -89,7 +85,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._seen_meta = self._meta_stamp()
         self._generation = 0  # counts this process's writes: cached facets are of one generation
-        self._facet_cache: OrderedDict[tuple[Any, ...], Counts] = OrderedDict()
+        self._facet_cache: OrderedDict[tuple[Any, ...], tuple[Counts, Plan]] = OrderedDict()
         #: The users' synonym file, added to the shipped one (IndexSync sets the one of the settings).
         self.synonyms_file: Path | None = None
         #: Vectors for semantic recall (``search/semantic.py``); None: off (IndexSync sets it by the settings).
@@ -295,14 +291,17 @@ class SearchIndex:
         """
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         words: list[tuple[tantivy.Occur, tantivy.Query]] = []  # partial: any of them, scored
+        filters = filter_queries(self._schema, query)
+        narrow = within if partial else self._narrowest(parsed, filters, within)
         for term in parsed.required:
-            body = self._forms_query(term, "text", rank=rank, within=within)
+            inner = narrow if term.alternatives else within
+            body = self._forms_query(term, "text", rank=rank, within=inner)
             if body is None:
                 continue
             if partial and rank:
                 words.append((_O.Should, _Q.const_score_query(body, WORD_BONUS)))
             (words if partial else clauses).append((_O.Should if partial else _O.Must, body))
-            title = self._forms_query(term, "title", rank=rank, within=within) if rank else None
+            title = self._forms_query(term, "title", rank=rank, within=inner) if rank else None
             if title is not None:
                 (words if partial else clauses).append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
         if words:
@@ -312,10 +311,24 @@ class SearchIndex:
             excluded = self._term_query(term, "text")
             if excluded is not None:
                 clauses.append((_O.MustNot, excluded))
-        clauses.extend((_O.Must, _Q.const_score_query(f, 0.0)) for f in filter_queries(self._schema, query))
+        clauses.extend((_O.Must, _Q.const_score_query(f, 0.0)) for f in filters)
         if not ranked:
             clauses.append((_O.Must, _Q.const_score_query(within or _Q.all_query(), 0.0)))
         return _Q.boolean_query(clauses), ranked
+
+    def _narrowest(
+        self, parsed: ParsedQuery, filters: list[tantivy.Query], within: tantivy.Query | None
+    ) -> tantivy.Query | None:
+        """What every match must also have besides a word with other forms: the words without and the
+        filters (and ``within``). Put inside each form, it spares tantivy evaluating the whole union of
+        the forms, which it does when another clause leads and the union is only seeked."""
+        if not any(term.alternatives for term in parsed.required):
+            return within
+        plain = [self._term_query(term, "text") for term in parsed.required if not term.alternatives]
+        parts = [q for q in plain if q is not None] + filters + ([within] if within is not None else [])
+        if len(parts) <= 1:
+            return parts[0] if parts else None
+        return _Q.boolean_query([(_O.Must, q) for q in parts])
 
     def search(self, query: Query) -> SearchResult:
         """Run ``query``: the page of hits, the total, facet counts and snippets.
@@ -329,7 +342,7 @@ class SearchIndex:
         searcher = self._searcher()
         understood = understand(typed, self._vocabulary()) if query.expand else Understanding(typed)
         parsed = understood.parsed
-        counts, page = self._run(searcher, parsed, query)
+        counts, page, since = self._run(searcher, parsed, query)
         split = False
         if counts.total == 0 and parsed.required:
             alternative = split_with_dictionary(parsed)
@@ -341,10 +354,10 @@ class SearchIndex:
                     )
                     alternative = again.parsed
                 parsed, split = alternative, True
-                counts, page = self._run(searcher, parsed, query)
+                counts, page, since = self._run(searcher, parsed, query)
         partial = counts.total == 0 and query.expand and query.closest and len(parsed.required) > 1
         if partial:
-            counts, page = self._run(searcher, parsed, query, partial=True)
+            counts, page, since = self._run(searcher, parsed, query, partial=True)
         related: list[int] = []
         total = counts.total
         if self.semantic is not None and applies(parsed, query) and (partial or total < query.offset + query.limit):
@@ -356,7 +369,7 @@ class SearchIndex:
             query=query,
             total=total,
             approximate=counts.approximate,
-            ranked_since=number_date(counts.newest_from) if counts.newest_from and not related else None,
+            ranked_since=number_date(since) if since and not related else None,
             hits=hits,
             facets=counts.facets,
             searched=parsed.as_typed(),
@@ -381,28 +394,32 @@ class SearchIndex:
 
     def _run(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, *, partial: bool = False
-    ) -> tuple[Counts, list[tuple[float, tantivy.DocAddress]]]:
+    ) -> tuple[Counts, list[tuple[float, tantivy.DocAddress]], int | None]:
+        """The counts, the page of hits, and the first day (yyyymmdd) of the newest matches they were
+        ranked among (None: among all of them)."""
         tq, ranked = self._tantivy_query(parsed, query, partial=partial)
         by_date = query.sort is SortOrder.DATE or not ranked
-        # With facets, the one pass over every match is the aggregation, which counts too: the
-        # ranked search then needs no count and may skip what cannot reach the top (block-max WAND).
-        counted = self._facets(searcher, parsed, query, partial) if query.facets else None
-        if counted is not None and counted.total == 0:
-            return _NONE, []
+        counted: Counts | None = None
+        since = None
+        if query.facets:
+            # With facets, the one pass over every match (or a sample) is the aggregation, which counts
+            # too: the ranked search then needs no count and may skip what cannot reach the top.
+            counted, since = self._counting(searcher, parsed, query, partial)
+            if counted.total == 0:
+                return _NONE, [], None
         # Fetch a few more than the page so that ties (same score, same day) can be ordered the
         # same way whatever the index's segment layout: newest first, then highest id.
         wanted = query.offset + max(query.limit, 1) + TIE_MARGIN
-        found, since = None, counted.newest_from if counted is not None else None
+        order = "date" if by_date else None
+        found = None
         if since is not None:  # very many matches: the best (or newest) among the newest months' are enough
             newest = _Q.range_query(self._schema, "date", _INTEGER, since, None, use_inverted_index=True)
             recent, _ranked = self._tantivy_query(parsed, query, partial=partial, within=newest)
-            found = searcher.search(recent, limit=wanted, count=False, order_by_field="date" if by_date else None)
+            found = searcher.search(recent, limit=wanted, count=False, order_by_field=order)
             if len(found.hits) < wanted:  # the page reaches past them: rank every match
                 found, since = None, None
         if found is None:
-            found = searcher.search(
-                tq, limit=wanted, count=counted is None, order_by_field="date" if by_date else None
-            )
+            found = searcher.search(tq, limit=wanted, count=counted is None, order_by_field=order)
         addresses = [address for _key, address in found.hits]
         dates = searcher.fast_field_values("date", addresses)
         ids = searcher.fast_field_values("id", addresses)
@@ -412,9 +429,9 @@ class SearchIndex:
         ]
         keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
         page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
-        if counted is not None:
-            return counted._replace(newest_from=None if by_date else since), page
-        return Counts(int(getattr(found, "count", 0) or 0), {}), page  # the type stubs omit `count`
+        if counted is None:
+            return Counts(int(getattr(found, "count", 0) or 0), {}), page, None  # the type stubs omit `count`
+        return counted, page, None if by_date else since
 
     def _by_meaning(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, total: int, partial: bool
@@ -440,9 +457,11 @@ class SearchIndex:
         related = [i for i in ranking if i not in by_word]
         return total + len(related), [scored[i] for i in ranking[query.offset : wanted]], related
 
-    def _facets(self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool) -> Counts:
-        """How many articles match, and the facet counts (empty when none matches; in a sample when
-        very many match, see ``counting.py``)."""
+    def _counting(
+        self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool
+    ) -> tuple[Counts, int | None]:
+        """How many articles match and the facet counts (empty when none matches), and where the ranked
+        part of the matches starts (``counting.Plan.newest_from``)."""
         # Facet counts do not depend on the page or the order: paging and re-sorting reuse them.
         filters = query.model_dump_json(include=_FILTER_FIELDS)
         key = (self._seen_meta, self._generation, parsed.terms, filters, partial)
@@ -450,21 +469,19 @@ class SearchIndex:
             cached = self._facet_cache.get(key)
             if cached is not None:
                 self._facet_cache.move_to_end(key)
-                return cached
-        counted = count(
-            searcher,
-            self._schema,
-            lambda within: self._tantivy_query(parsed, query, rank=False, partial=partial, within=within)[0],
-            exact_limit=self.exact_count_limit,
-            sample_matches=self.sample_matches,
-            ranked_matches=self.ranked_matches,
-        )
+                return cached[0], cached[1].newest_from
+
+        def matching(within: tantivy.Query | None) -> tantivy.Query:
+            return self._tantivy_query(parsed, query, rank=False, partial=partial, within=within)[0]
+
+        how = plan(searcher, self._schema, matching, self.count_limits)
+        counts = count(searcher, self._schema, matching, how)
         if self.facet_cache_size > 0:
             with self._lock:
-                self._facet_cache[key] = counted
+                self._facet_cache[key] = (counts, how)
                 while len(self._facet_cache) > self.facet_cache_size:
                     self._facet_cache.popitem(last=False)
-        return counted
+        return counts, how.newest_from
 
     def _hit(
         self,
