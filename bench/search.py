@@ -12,7 +12,10 @@ source and region drawn at random. The same articles go into
 and "tantivy alone" is the same tantivy index asked only for the top 10 of the same query (no
 count, facets, snippets or Python around it): the floor policydigest's search stands on.
 
-Every query is measured cold (policydigest's facet cache is off). Exactness is measured against
+Every query is measured cold (policydigest's facet cache is off; the index is warmed up first, as the
+web server does at start). Queries with very many matches are counted in a sample and ranked among
+their newest matches (search/counting.py): the run reports how many were, the largest error of
+their estimated totals, and how many of their top 10 the full ranking shares. Exactness is measured against
 plain substring truth: an article matches when its title + body contain every query word. The
 articles are made before the clocks start; each figure is given in wall time and in CPU time (the
 process's for a build, the calling thread's for a query): the machine's two cores are shared, and
@@ -41,6 +44,7 @@ from pathlib import Path
 from bench.timing import median, percentile
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.search import IndexedArticle, Query, SearchIndex, parse_query
+from policydigest.search.counting import Limits
 from policydigest.settings import Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "src" / "policydigest" / "data" / "sample"
@@ -209,6 +213,24 @@ def truth(docs: list[IndexedArticle], queries: list[list[str]]) -> list[set[int]
     return found
 
 
+def sampling_report(index: SearchIndex, estimated: dict[Query, tuple[int, list[int]]], queries: int) -> str:
+    """How the queries counted in a sample fared against counting and ranking every match."""
+    if not estimated:
+        return f"sampling: none of the {queries} queries was counted in a sample"
+    limits, index.count_limits = index.count_limits, Limits(exact=10**12)
+    errors, shared = [], []
+    for query, (total, top) in estimated.items():
+        exact = index.search(query)
+        errors.append(abs(total - exact.total) / exact.total)
+        shared.append(len(set(top) & {hit.id for hit in exact.hits}) / max(1, len(exact.hits)))
+    index.count_limits = limits
+    return (
+        f"sampling: {len(estimated)} of {queries} queries counted in a sample; estimated totals off by "
+        f"{median(errors):.2%} (median), {max(errors):.2%} (largest); their top 10 shares "
+        f"{sum(shared) / len(shared):.0%} with the top 10 of ranking every match"
+    )
+
+
 def exactness(answers: list[set[int]], truths: list[set[int]]) -> tuple[float, float]:
     right = sum(len(a & t) for a, t in zip(answers, truths, strict=True))
     hits = sum(len(a) for a in answers)
@@ -247,15 +269,20 @@ def run(size: int, workdir: Path, keep: bool = False) -> None:
     fts_ms: list[tuple[float, float]] = []
     alone_ms: list[tuple[float, float]] = []
     searcher = index._searcher()
+    index.warm_up()
+    estimated: dict[Query, tuple[int, list[int]]] = {}  # sampled queries: estimated total, top 10
     for rep in range(3):
         for n, words_ in enumerate(queries):
             column = COLUMNS[n % 4] if (n + rep) % 2 else None
             query = Query(text=" ".join(words_), columns=[column] if column else [], limit=10)
             ours_ms.append(timed(partial(index.search, query)))
+            if rep == 0 and (found := index.search(query)).approximate:
+                estimated[query] = (found.total, [hit.id for hit in found.hits])
             tq, _ranked = index._tantivy_query(parse_query(query.text), query)
             alone_ms.append(timed(partial(searcher.search, tq, limit=10, count=False)))
             fts_ms.append(timed(partial(fts_search, db, words_, column)))
     print(f"queried; machine load {_load()}")
+    print(sampling_report(index, estimated, len(queries)))
 
     truths = truth(docs, queries)
     ours_answers = [set(index.matching_ids(Query(text=" ".join(q)))) for q in queries]
