@@ -118,6 +118,15 @@ class Settings(BaseSettings):
         "'policydigest[semantic]'). Embeds each article when indexed (about 0.4 CPU-seconds each; "
         "articles indexed before it was switched on are embedded when the index is next opened).",
     )
+    search_exact_counts_up_to: int = Field(
+        default=50_000,
+        ge=100,
+        title="命中篇数超过此数的检索按抽样估算篇数，并在最新的命中中按相关度排序",
+        description="A search with more matches than this (estimated from 1/128 of the articles) is counted "
+        "in a sample of about 20,000 matches (totals and facet counts shown as 约), and its hits are the most "
+        "relevant of its newest ~20,000 matches; sorted by date they stay exact. Counting 300,000 matches "
+        "costs more than the rest of a search.",
+    )
     index_follow_seconds: float = Field(
         default=1.0,
         ge=0,

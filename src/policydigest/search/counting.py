@@ -46,6 +46,16 @@ class Limits:
     #: Matches such a query ranks, its newest.
     ranked: int = 20_000
 
+    @classmethod
+    def up_to(cls, exact: int) -> Limits:
+        """Exact counts up to ``exact`` matches; the sample and the ranked part hold half that, at most
+        the defaults (setting ``search_exact_counts_up_to``).
+
+        >>> Limits.up_to(1_000)
+        Limits(exact=1000, sample=500, ranked=500)
+        """
+        return cls(exact, min(cls.sample, exact // 2), min(cls.ranked, exact // 2))
+
 
 class Plan(NamedTuple):
     """How to count a query: in how many sample slots (all: exactly), and where its ranked part starts."""

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from policydigest.errors import SearchIndexError
+from policydigest.search.counting import Limits
 from policydigest.search.documents import iter_store_articles, load_articles
 from policydigest.search.index import SearchIndex
 from policydigest.search.schema import SCHEMA_VERSION
@@ -117,12 +118,19 @@ class IndexSync:
     """Applies the store's changes to the search index (the listener ``attach_search_index`` adds)."""
 
     def __init__(
-        self, store: Store, folder: Path | None, synonyms_file: Path | None = None, *, semantic: bool = False
+        self,
+        store: Store,
+        folder: Path | None,
+        synonyms_file: Path | None = None,
+        *,
+        semantic: bool = False,
+        count_limits: Limits | None = None,
     ) -> None:
         self.store = store
         self.folder = folder
         self.synonyms_file = synonyms_file
         self.semantic = semantic
+        self.count_limits = count_limits or Limits()
         self._index: SearchIndex | None = None
         self._fresh = False
         self._cursor = 0  # the last change of the store's change feed that this index holds
@@ -150,6 +158,7 @@ class IndexSync:
                     self._index = opened
                     self._cursor = int(opened.info().get("change", 0))
         self._index.synonyms_file = self.synonyms_file
+        self._index.count_limits = self.count_limits
         if self.semantic and self._index.semantic is None:
             self._attach_semantic(self._index)
         return self._index
@@ -249,7 +258,13 @@ def attach_search_index(store: Store, settings: Settings) -> IndexSync:
     >>> sync.index.count()
     0
     """
-    sync = IndexSync(store, index_folder(settings), settings.search_synonyms_file, semantic=settings.search_semantic)
+    sync = IndexSync(
+        store,
+        index_folder(settings),
+        settings.search_synonyms_file,
+        semantic=settings.search_semantic,
+        count_limits=Limits.up_to(settings.search_exact_counts_up_to),
+    )
     if settings.search_semantic:
         model()  # a missing extra is told now, not at the first search
     log.info("semantic search: %s", f"on ({MODEL_NAME})" if settings.search_semantic else "off")
