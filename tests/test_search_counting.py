@@ -34,7 +34,7 @@ def small_index_that_samples(ranked_matches: int) -> SearchIndex:
     index.add(common_and_rare_articles(), replace=False)
     index.facet_cache_size = 0
     # Small enough for a small index to sample its common words.
-    index.count_limits = Limits(exact=400, sample=300, ranked=ranked_matches)
+    index.count_limits = Limits(exact=400, sample=300, ranked=ranked_matches, facets=200)
     return index
 
 
@@ -65,9 +65,20 @@ def test_a_very_common_word_is_counted_in_a_sample_and_said_to_be_approximate(sa
     assert any("抽样估算" in note for note in result.notes)
 
 
+def test_a_common_word_has_its_facets_counted_in_a_sample_and_its_total_exactly() -> None:
+    index = SearchIndex.in_memory()
+    index.add(common_and_rare_articles(), replace=False)
+    index.count_limits = Limits(exact=2_000, sample=300, ranked=300, facets=200)
+    result = index.search(Query(text="算力", limit=10))
+    assert (result.total, result.approximate, result.facets_approximate) == (1_500, False, True)
+    assert all(abs(c.count - 500) <= 500 * 0.35 for c in result.facets["column"])
+    assert any("各分类的篇数是按抽样估算" in note for note in result.notes)
+    assert result.ranked_since is None
+
+
 def test_a_rare_word_in_the_same_index_is_counted_exactly(sampled_index: SearchIndex) -> None:
     result = sampled_index.search(Query(text="数商", limit=10))
-    assert not result.approximate
+    assert not result.approximate and not result.facets_approximate
     assert result.total == 20
     assert sum(c.count for c in result.facets["column"]) == 20
     assert not any("抽样估算" in note for note in result.notes)

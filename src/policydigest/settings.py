@@ -122,10 +122,11 @@ class Settings(BaseSettings):
         default=50_000,
         ge=100,
         title="命中篇数超过此数的检索按抽样估算篇数，并在最新的命中中按相关度排序",
-        description="A search with more matches than this (estimated from 1/128 of the articles) is counted "
-        "in a sample of about 20,000 matches (totals and facet counts shown as 约), and its hits are the most "
-        "relevant of its newest ~20,000 matches; sorted by date they stay exact. Counting 300,000 matches "
-        "costs more than the rest of a search.",
+        description="A search with more matches than this (estimated from 1/512 of the articles) is counted "
+        "in a sample of about 10,000 matches (totals and facet counts shown as 约), and its hits are the most "
+        "relevant of its newest ~20,000 matches; sorted by date they stay exact. Above 5,000 matches (or half "
+        "this setting, if less) facet counts come from a sample. Counting 300,000 matches costs more than the "
+        "rest of a search.",
     )
     index_follow_seconds: float = Field(
         default=1.0,

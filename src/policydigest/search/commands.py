@@ -41,6 +41,7 @@ def _result_json(result: SearchResult) -> dict[str, object]:
         "searched": result.searched,
         "total": result.total,
         "approximate": result.approximate,
+        "facets_approximate": result.facets_approximate,
         "notes": result.notes,
         "also_searched": result.also_searched,
         "dropped": result.dropped,

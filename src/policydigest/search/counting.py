@@ -3,9 +3,11 @@
 Counting visits every match: for a word in 300,000 of a million articles that costs more than the
 rest of the search. So a search first looks at the matches in one sample slot (``plan``; an article's
 slot, of ``schema.SAMPLE_SLOTS``, is its id scattered by a hash). A query with more than
-``Limits.exact`` matches by that estimate is counted in whole slots holding about ``Limits.sample``
-matches, its counts scaled up and marked approximate (pages say 约), and its hits are the best of
-its newest ``Limits.ranked`` matches or so (``Plan.newest_from``). Other queries are counted exactly.
+``Limits.facets`` matches by that estimate has its facets counted in whole slots holding about that
+many (scaled up and marked approximate: pages say 约), its total still counted by the ranked search;
+one with more than ``Limits.exact`` has its total estimated from a sample of ``Limits.sample`` too,
+and its hits are the best of its newest ``Limits.ranked`` matches or so (``Plan.newest_from``).
+Other queries are counted exactly.
 
 >>> from policydigest.search.documents import IndexedArticle
 >>> from policydigest.search.index import SearchIndex
@@ -39,12 +41,16 @@ Matching = Callable[[tantivy.Query | None], tantivy.Query]
 class Limits:
     """When a query is counted in a sample, and how big the sample and the ranked part are."""
 
-    #: A query with more matches than this (estimated from the first sample slot) is counted in a sample.
+    #: A query with more matches than this (estimated from the first sample slot) is counted in a
+    #: sample and ranked among its newest matches.
     exact: int = 50_000
-    #: Matches a sample aims at: counts then within about 1 % (1/√20,000 ≈ 0.7 %).
-    sample: int = 20_000
+    #: Matches such a sample aims at: its total then within about 1 % (1/√10,000).
+    sample: int = 10_000
     #: Matches such a query ranks, its newest.
     ranked: int = 20_000
+    #: A query with more matches than this has its facets counted in a sample of about as many
+    #: (a value with a tenth of them within about 5 %); its total still counts every match.
+    facets: int = 5_000
 
     @classmethod
     def up_to(cls, exact: int) -> Limits:
@@ -52,53 +58,63 @@ class Limits:
         the defaults (setting ``search_exact_counts_up_to``).
 
         >>> Limits.up_to(1_000)
-        Limits(exact=1000, sample=500, ranked=500)
+        Limits(exact=1000, sample=500, ranked=500, facets=500)
+        >>> Limits.up_to(200_000) == Limits(exact=200_000)
+        True
         """
-        return cls(exact, min(cls.sample, exact // 2), min(cls.ranked, exact // 2))
+        half = exact // 2
+        return cls(exact, min(cls.sample, half), min(cls.ranked, half), min(cls.facets, half))
 
 
 class Plan(NamedTuple):
-    """How to count a query: in how many sample slots (all: exactly), and where its ranked part starts."""
+    """How to count a query: in how many sample slots (all: exactly), whether its total is counted there
+    too (or by the ranked search, which visits every match anyway), and where its ranked part starts."""
 
     slots: int = SAMPLE_SLOTS
+    total_sampled: bool = False
     #: The first day (yyyymmdd) of the newest months holding about ``Limits.ranked`` matches, or None:
     #: rank every match. The best of 300,000 matches need not be looked for in all of them.
     newest_from: int | None = None
 
     @property
     def sampled(self) -> bool:
-        """Whether the counts will be estimates from a sample."""
+        """Whether the facet counts will be estimates from a sample."""
         return self.slots < SAMPLE_SLOTS
 
 
 class Counts(NamedTuple):
-    """How many articles match and the facet counts; ``approximate``: estimated from a sample."""
+    """How many articles match and the facet counts, and which of them are estimates from a sample."""
 
     total: int
     facets: dict[str, list[FacetCount]]
     approximate: bool = False
+    facets_approximate: bool = False
 
 
 def plan(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching, limits: Limits = Limits()) -> Plan:
-    """How to count ``matching``: exactly, unless the first sample slot's matches say it has more than
-    ``limits.exact``; then in enough slots for ``limits.sample`` matches."""
-    if searcher.num_docs <= limits.exact:
+    """How to count ``matching``, by its matches in the first sample slot: exactly up to ``limits.facets``
+    matches; then its facets in a sample; past ``limits.exact`` its total too, and it ranks its newest."""
+    facets = min(limits.facets, limits.exact)
+    if searcher.num_docs <= facets:
         return Plan()
     first = searcher.aggregate(
         matching(_Q.term_query(schema, "sample", 0)),
         {_TOTAL: {"value_count": {"field": "id"}}, _MONTHS: {"histogram": {"field": "date", "interval": 100}}},
     )
     in_first = int((first.get(_TOTAL) or {}).get("value") or 0)
-    slots = -(-limits.sample // in_first) if in_first * SAMPLE_SLOTS > limits.exact else SAMPLE_SLOTS
-    if slots >= SAMPLE_SLOTS:
+    if in_first * SAMPLE_SLOTS <= facets:
         return Plan()
+    if in_first * SAMPLE_SLOTS <= limits.exact:
+        return Plan(min(SAMPLE_SLOTS, -(-facets // in_first)))
     months = (first.get(_MONTHS) or {}).get("buckets") or []
-    return Plan(slots, newest_from(months, limits.ranked / SAMPLE_SLOTS))
+    slots = min(SAMPLE_SLOTS, -(-limits.sample // in_first))
+    return Plan(slots, slots < SAMPLE_SLOTS, newest_from(months, limits.ranked / SAMPLE_SLOTS))
 
 
 def count(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching, how: Plan) -> Counts:
     """The number of articles ``matching`` finds and their facet counts, in one pass over the matches
-    (over those in the sample slots of ``how``, scaled up)."""
+    (over those in the sample slots of ``how``, scaled up; the total is then a sample's estimate, which
+    the caller replaces when ``how.total_sampled`` is false)."""
     within = None
     if how.sampled:
         within = _Q.range_query(schema, "sample", tantivy.FieldType.Integer, 0, how.slots - 1, use_inverted_index=True)
@@ -109,7 +125,7 @@ def count(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching
         name: [FacetCount(value=c.value, count=estimate(c.count, scale)) for c in values]
         for name, values in (facet_counts(found) if total else {}).items()
     }
-    return Counts(total, facets, approximate=how.sampled)
+    return Counts(total, facets, approximate=how.total_sampled, facets_approximate=how.sampled)
 
 
 def newest_from(months: list[dict[str, float]], wanted: float) -> int | None:

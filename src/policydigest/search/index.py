@@ -369,6 +369,7 @@ class SearchIndex:
             query=query,
             total=total,
             approximate=counts.approximate,
+            facets_approximate=counts.facets_approximate,
             ranked_since=number_date(since) if since and not related else None,
             hits=hits,
             facets=counts.facets,
@@ -400,13 +401,14 @@ class SearchIndex:
         tq, ranked = self._tantivy_query(parsed, query, partial=partial)
         by_date = query.sort is SortOrder.DATE or not ranked
         counted: Counts | None = None
-        since = None
+        how, since = Plan(), None
         if query.facets:
             # With facets, the one pass over every match (or a sample) is the aggregation, which counts
             # too: the ranked search then needs no count and may skip what cannot reach the top.
-            counted, since = self._counting(searcher, parsed, query, partial)
-            if counted.total == 0:
+            counted, how = self._counting(searcher, parsed, query, partial)
+            if counted.total == 0:  # a sample always holds the first slot, where a plan saw matches
                 return _NONE, [], None
+            since = how.newest_from
         # Fetch a few more than the page so that ties (same score, same day) can be ordered the
         # same way whatever the index's segment layout: newest first, then highest id.
         wanted = query.offset + max(query.limit, 1) + TIE_MARGIN
@@ -418,8 +420,9 @@ class SearchIndex:
             found = searcher.search(recent, limit=wanted, count=False, order_by_field=order)
             if len(found.hits) < wanted:  # the page reaches past them: rank every match
                 found, since = None, None
+        counting = counted is None or (how.sampled and not how.total_sampled)  # the total is this search's
         if found is None:
-            found = searcher.search(tq, limit=wanted, count=counted is None, order_by_field=order)
+            found = searcher.search(tq, limit=wanted, count=counting, order_by_field=order)
         addresses = [address for _key, address in found.hits]
         dates = searcher.fast_field_values("date", addresses)
         ids = searcher.fast_field_values("id", addresses)
@@ -429,8 +432,10 @@ class SearchIndex:
         ]
         keyed.sort(key=lambda k: (-k[0], -k[1], -k[2]))
         page = [(score, address) for score, _day, _id, address in keyed[query.offset : query.offset + query.limit]]
-        if counted is None:
-            return Counts(int(getattr(found, "count", 0) or 0), {}), page, None  # the type stubs omit `count`
+        if counting:
+            total = int(getattr(found, "count", 0) or 0)  # the type stubs omit `count`
+            return (counted or _NONE)._replace(total=total, approximate=False), page, None
+        assert counted is not None
         return counted, page, None if by_date else since
 
     def _by_meaning(
@@ -459,9 +464,9 @@ class SearchIndex:
 
     def _counting(
         self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: Query, partial: bool
-    ) -> tuple[Counts, int | None]:
-        """How many articles match and the facet counts (empty when none matches), and where the ranked
-        part of the matches starts (``counting.Plan.newest_from``)."""
+    ) -> tuple[Counts, Plan]:
+        """How many articles match and the facet counts (empty when none matches), and the plan they were
+        counted by (``counting.plan``)."""
         # Facet counts do not depend on the page or the order: paging and re-sorting reuse them.
         filters = query.model_dump_json(include=_FILTER_FIELDS)
         key = (self._seen_meta, self._generation, parsed.terms, filters, partial)
@@ -469,7 +474,7 @@ class SearchIndex:
             cached = self._facet_cache.get(key)
             if cached is not None:
                 self._facet_cache.move_to_end(key)
-                return cached[0], cached[1].newest_from
+                return cached
 
         def matching(within: tantivy.Query | None) -> tantivy.Query:
             return self._tantivy_query(parsed, query, rank=False, partial=partial, within=within)[0]
@@ -481,7 +486,7 @@ class SearchIndex:
                 self._facet_cache[key] = (counts, how)
                 while len(self._facet_cache) > self.facet_cache_size:
                     self._facet_cache.popitem(last=False)
-        return counts, how.newest_from
+        return counts, how
 
     def _hit(
         self,

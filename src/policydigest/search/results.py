@@ -35,6 +35,9 @@ class SearchResult(BaseModel):
         default=False,
         description="Whether total and facet counts are estimates from a sample (very common words), shown as 约.",
     )
+    facets_approximate: bool = Field(
+        default=False, description="Whether the facet counts are estimates from a sample (more than 5,000 hits)."
+    )
     ranked_since: dt.date | None = Field(
         default=None,
         description="With very many matches: the hits are the most relevant of those since this day (the newest).",
@@ -78,6 +81,8 @@ class SearchResult(BaseModel):
             notes.append(f"没有同时包含全部词语的结果，以下结果包含：{'、'.join(self.partial)}")
         if self.approximate:
             notes.append("命中的文章很多，总数和各分类的篇数是按抽样估算的约数。")
+        elif self.facets_approximate:
+            notes.append("命中的文章较多，各分类的篇数是按抽样估算的约数。")
         if self.ranked_since:
             notes.append(f"按相关度排列的是{self.ranked_since:%Y年%-m月}以来的文章；可按日期排序或加筛选条件缩小范围。")
         if self.related:

@@ -25,7 +25,7 @@ BIGRAM_TOKENIZER = "policydigest_bigram"
 CONTENT_SEPARATOR = "\x1e"
 #: Articles fall into this many sample slots (field ``sample``): counts of very common words are
 #: estimated from a few slots instead of every match (see ``SearchIndex._facets``).
-SAMPLE_SLOTS = 128
+SAMPLE_SLOTS = 512
 
 
 def schema_version(facets: Sequence[Facet] = FACETS) -> str:

@@ -159,6 +159,9 @@ class SearchAnswer(ListMeta):
     approximate: bool = Field(
         default=False, description="Whether total and facet counts are estimates from a sample (very common words)."
     )
+    facets_approximate: bool = Field(
+        default=False, description="Whether the facet counts are estimates from a sample (more than 5,000 hits)."
+    )
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
 

@@ -128,6 +128,7 @@ def search_api(request: Request, ctx: Ctx, params: Params, page: Annotated[Pagin
         notes=result.notes,
         took_ms=result.took_ms,
         approximate=result.approximate,
+        facets_approximate=result.facets_approximate,
         hits=result.hits,
         facets=result.facets,
         total=result.total,
