@@ -30,7 +30,8 @@ import tantivy
 from policydigest.errors import SearchIndexError
 from policydigest.search.counting import Counts, Limits, Plan, count, plan
 from policydigest.search.documents import IndexedArticle
-from policydigest.search.facets import filter_queries, number_date
+from policydigest.search.facets import number_date
+from policydigest.search.matching import QueryBuilder
 from policydigest.search.query import (
     MAX_QUERY_CHARS,
     ParsedQuery,
@@ -44,17 +45,11 @@ from policydigest.search.results import SearchHit, SearchResult
 from policydigest.search.schema import SCHEMA_VERSION, build_schema, register_analyzers, split_content, to_documents
 from policydigest.search.semantic import CANDIDATES, SemanticIndex, applies, fuse, meaning_text
 from policydigest.search.snippets import highlight, match_pattern, snippet, term_regex
-from policydigest.search.text import covering_bigrams, fold, index_terms, word_pattern
+from policydigest.search.text import fold, index_terms
 from policydigest.search.understand import Understanding, Vocabulary, understand
 
 log = logging.getLogger(__name__)
 
-#: How much more a match in the title counts than one in the body.
-TITLE_BOOST = 3.0
-#: How much another form of a word (发改委 → 国家发展和改革委员会) counts against the word typed.
-ALTERNATIVE_WEIGHT = 0.5
-#: Score added per word matched when no article has every word (more words always rank first).
-WORD_BONUS = 10_000.0
 #: Hits fetched beyond the page to order ties deterministically.
 TIE_MARGIN = 20
 #: Articles turned into index documents together (their terms are computed in one pass).
@@ -82,6 +77,7 @@ class SearchIndex:
         self._index = index
         self._folder = folder
         self._schema = index.schema
+        self._queries = QueryBuilder(self._schema)
         self._lock = threading.Lock()
         self._seen_meta = self._meta_stamp()
         self._generation = 0  # counts this process's writes: cached facets are of one generation
@@ -243,37 +239,6 @@ class SearchIndex:
         values = searcher.fast_field_values("id", [address for _score, address in found.hits])
         return {int(v) for v in values if v is not None}
 
-    def _term_query(self, term: Term, field: str, within: tantivy.Query | None = None) -> tantivy.Query | None:
-        """The word's query on ``field``; ``within``: only among the articles it matches (scored 0)."""
-        pattern = word_pattern(term.text, prefix=term.prefix)
-        if not pattern:
-            return None
-        grams = covering_bigrams(pattern)
-        if len(pattern) == 1:  # a lone character: any bigram that starts with it
-            found = _Q.regex_query(self._schema, field, re.escape(pattern) + ".")
-        elif len(grams) == 1:
-            found = _Q.term_query(self._schema, field, grams[0][1])
-        else:
-            found = _Q.phrase_query(self._schema, field, list[str | tuple[int, str]](grams))
-        if within is None:
-            return found
-        # Inside each word, not around the whole: a union of forms is evaluated in full when it is only seeked.
-        return _Q.boolean_query([(_O.Must, found), (_O.Must, _Q.const_score_query(within, 0.0))])
-
-    def _forms_query(
-        self, term: Term, field: str, *, rank: bool, within: tantivy.Query | None = None
-    ) -> tantivy.Query | None:
-        """The term or any of its other forms (those weigh less when ranking)."""
-        typed = self._term_query(term, field, within)
-        if not term.alternatives:
-            return typed
-        forms = [(_O.Should, typed)] if typed is not None else []
-        for text in term.alternatives:
-            other = self._term_query(Term(text), field, within)
-            if other is not None:
-                forms.append((_O.Should, _Q.boost_query(other, ALTERNATIVE_WEIGHT) if rank else other))
-        return _Q.boolean_query(forms) if forms else None
-
     def _tantivy_query(
         self,
         parsed: ParsedQuery,
@@ -283,52 +248,8 @@ class SearchIndex:
         partial: bool = False,
         within: tantivy.Query | None = None,
     ) -> tuple[tantivy.Query, bool]:
-        """The tantivy query, and whether it ranks (has words) or only filters.
-
-        ``rank=False`` leaves out the title boosts: the same articles match, found with less work
-        (for counting facets and listing ids). ``partial``: any of the words, more words first.
-        ``within``: only among the articles this query matches (a sample, the newest), scores unchanged.
-        """
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        words: list[tuple[tantivy.Occur, tantivy.Query]] = []  # partial: any of them, scored
-        filters = filter_queries(self._schema, query)
-        narrow = within if partial else self._narrowest(parsed, filters, within)
-        for term in parsed.required:
-            inner = narrow if term.alternatives else within
-            body = self._forms_query(term, "text", rank=rank, within=inner)
-            if body is None:
-                continue
-            if partial and rank:
-                words.append((_O.Should, _Q.const_score_query(body, WORD_BONUS)))
-            (words if partial else clauses).append((_O.Should if partial else _O.Must, body))
-            title = self._forms_query(term, "title", rank=rank, within=inner) if rank else None
-            if title is not None:
-                (words if partial else clauses).append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
-        if words:
-            clauses.append((_O.Must, _Q.boolean_query(words)))
-        ranked = bool(clauses)
-        for term in parsed.excluded:
-            excluded = self._term_query(term, "text")
-            if excluded is not None:
-                clauses.append((_O.MustNot, excluded))
-        clauses.extend((_O.Must, _Q.const_score_query(f, 0.0)) for f in filters)
-        if not ranked:
-            clauses.append((_O.Must, _Q.const_score_query(within or _Q.all_query(), 0.0)))
-        return _Q.boolean_query(clauses), ranked
-
-    def _narrowest(
-        self, parsed: ParsedQuery, filters: list[tantivy.Query], within: tantivy.Query | None
-    ) -> tantivy.Query | None:
-        """What every match must also have besides a word with other forms: the words without and the
-        filters (and ``within``). Put inside each form, it spares tantivy evaluating the whole union of
-        the forms, which it does when another clause leads and the union is only seeked."""
-        if not any(term.alternatives for term in parsed.required):
-            return within
-        plain = [self._term_query(term, "text") for term in parsed.required if not term.alternatives]
-        parts = [q for q in plain if q is not None] + filters + ([within] if within is not None else [])
-        if len(parts) <= 1:
-            return parts[0] if parts else None
-        return _Q.boolean_query([(_O.Must, q) for q in parts])
+        """The tantivy query of ``parsed`` and whether it ranks (``matching.QueryBuilder.build``)."""
+        return self._queries.build(parsed, query, rank=rank, partial=partial, within=within)
 
     def search(self, query: Query) -> SearchResult:
         """Run ``query``: the page of hits, the total, facet counts and snippets.
