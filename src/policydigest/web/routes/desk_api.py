@@ -238,17 +238,21 @@ class Published(BaseModel):
     total_number: int
     number: int
     articles: int
-    queued: int | None = Field(description="Messages queued for subscribers (null: e-mail is not configured).")
+    queued: int = Field(description="Messages newly queued for subscribers who want the whole issue.")
+    mail_note: str = Field(
+        description="Why nothing was queued, or why the queued mail cannot be sent yet (Chinese); empty otherwise."
+    )
 
 
 @api.post("/draft/publish", response_model=Published, summary="发布 the approved draft")
 def publish(
     request: Request, desk: Actions, body: Versioned, user: Annotated[Principal, who("issue.publish")]
 ) -> Published:
-    issue, queued = desk.publish(user.user, body.version)
+    issue, handoff = desk.publish(user.user, body.version)
     published(request, desk)
     return Published(
-        total_number=issue.total_number, number=issue.number, articles=len(issue.articles), queued=queued
+        total_number=issue.total_number, number=issue.number, articles=len(issue.articles), queued=handoff.queued,
+        mail_note=handoff.note,
     )
 
 
