@@ -261,7 +261,7 @@ def audit(
     desk: Actions,
     _user: Annotated[Principal, who("audit.view")],
     person: Annotated[str | None, Param(alias="user", max_length=64)] = None,
-    subject: Annotated[Literal["issue", "draft", "article", "user"] | None, Param()] = None,
+    subject: Annotated[Literal["issue", "draft", "article", "user", "subscriber"] | None, Param()] = None,
     subject_id: Annotated[int | None, Param(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Param(ge=1, le=500)] = 100,
     offset: Annotated[int, Param(ge=0, le=100000)] = 0,
