@@ -252,7 +252,7 @@ def publish(
         issue, handoff = desk.publish(who.user, version)
         published(request, desk)
         mailed = f"；已为 {handoff.queued} 位订阅者排队邮件" if handoff.queued else ""
-        mailed += f"（{handoff.note}）" if handoff.note else ""
+        mailed += f"；{handoff.note}" if handoff.note else ""
         return f"已发布 第{issue.number}期 总第{issue.total_number}期（/issues/{issue.total_number}）{mailed}"
 
     return _do("/desk/draft", work)
