@@ -18,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from policydigest.delivery.mail import MailTemplate
-from policydigest.delivery.publishing import queue_issue, send_issue
+from policydigest.delivery.publishing import hand_off, send_issue
 from policydigest.delivery.sending import SendReport, deliver
 from policydigest.delivery.subscribers import add_subscriber, get_subscriber, import_csv
 from policydigest.errors import DeliveryError
@@ -172,8 +172,9 @@ def test_two_senders_at_once_on_postgresql_deliver_each_message_once(tmp_path: P
         store, issue = store_with_issue(settings)
         readers = [f"r{i:04d}@example.org" for i in range(count)]
         assert import_csv(store, "email\n" + "\n".join(readers) + "\n", source="test").added == count
-        mailing_id, queued = queue_issue(store, settings, issue)
-        assert queued == count
+        handoff = hand_off(store, settings, issue.total_number)
+        assert handoff.queued == count and handoff.mailing_id is not None
+        mailing_id = handoff.mailing_id
         start = threading.Barrier(2)
 
         def sender() -> SendReport:

@@ -1,18 +1,22 @@
-"""Publishing from the desk hands the issue to delivery: its mailing is queued for every subscriber who wants
-the whole issue when e-mail is configured (``smtp_host``), and nothing is queued, with the reason logged,
-when it is not."""
+"""Publishing from the desk hands the issue to delivery as ``policydigest publish`` does: its mailing is queued
+for every active subscriber who wants the whole issue, with the same charts, and without ``smtp_host`` it is
+queued all the same, the answer and the log saying that sending waits for it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
+from typer.testing import CliRunner
 
+from intel_samples import policy_issue
+from policydigest.cli import app
 from policydigest.compose.demo import load_articles, store_articles
 from policydigest.delivery import subscribers as subs
-from policydigest.delivery.publishing import issue_key
+from policydigest.delivery.publishing import hand_off, issue_key
 from policydigest.desk.accounts import Accounts
 from policydigest.desk.actions import DeskActions
 from policydigest.desk.inbox import InboxFilters
@@ -25,9 +29,14 @@ from tests.delivery_support import delivery_settings
 from tests.desk_support import make_users
 
 
-def approved_desk(settings: Settings) -> tuple[DeskActions, int]:
-    """A desk over a store of the sample articles whose draft of six is approved; the draft's version."""
+def approved_desk(settings: Settings, *, after_policy_issue: bool = False) -> tuple[DeskActions, int]:
+    """A desk over a store of the sample articles whose draft of six is approved; the draft's version.
+
+    With ``after_policy_issue``, the store first holds the published policy issue (总第1期, March 2025) and the
+    draft is dated 2025-04-01: the year up to it has documents to chart."""
     store = open_store(settings.database_url)
+    if after_policy_issue:
+        store.save_issue(policy_issue())
     store_articles(store, load_articles(SAMPLE_DIR / "articles.json"))
     make_users(store)
     desk = DeskActions.build(store, settings, load_profile())
@@ -35,6 +44,8 @@ def approved_desk(settings: Settings) -> tuple[DeskActions, int]:
     editor, chief = accounts.get("editor"), accounts.get("chief")
     for row in desk.inbox.page(InboxFilters(), offset=0, limit=6).items:
         desk.add_to_issue(editor, row.article_id, desk.desk.glance()[0])
+    if after_policy_issue:
+        desk.set_issue(editor, desk.desk.glance()[0], date=dt.date(2025, 4, 1))
     version = desk.desk.transition("submit", desk.desk.current().version, editor.name, editor.role).version
     return desk, desk.desk.transition("approve", version, chief.name, chief.role).version
 
@@ -48,31 +59,59 @@ def subscribe(desk: DeskActions) -> None:
     subs.request_subscription(desk.store, "pending@example.org", source="web")
 
 
-def test_publishing_queues_the_issue_for_its_readers_when_mail_is_configured(tmp_path: Path) -> None:
-    desk, version = approved_desk(delivery_settings(tmp_path, 2525))
-    subscribe(desk)
-    issue, queued = desk.publish(Accounts(desk.store).get("chief"), version)
-    assert queued == 2
+def queued_mail(desk: DeskActions, total_number: int) -> tuple[str, str, list[int], set[str]]:
+    """The issue's mailing as queued: its subject, HTML, articles and the addresses it is queued for."""
+    issue = desk.store.get_issue(total_number)
     with desk.store.session() as session:
         mailing = session.scalar(select(MailingRow).where(MailingRow.key == issue_key(issue)))
         assert mailing is not None and mailing.kind == "issue"
-        assert set(mailing.article_ids) == {a.id for a in desk.store.get_issue(issue.total_number).articles}
         emails = set(session.scalars(
             select(SubscriberRow.email).join(DeliveryRow).where(DeliveryRow.mailing_id == mailing.id)
         ))
+        return mailing.subject, mailing.html, list(mailing.article_ids), emails
+
+
+def test_publishing_queues_the_issue_for_its_readers_when_mail_is_configured(tmp_path: Path) -> None:
+    desk, version = approved_desk(delivery_settings(tmp_path, 2525))
+    subscribe(desk)
+    issue, handoff = desk.publish(Accounts(desk.store).get("chief"), version)
+    assert (handoff.queued, handoff.note) == (2, "")
+    _, _, article_ids, emails = queued_mail(desk, issue.total_number)
+    assert set(article_ids) == {a.id for a in desk.store.get_issue(issue.total_number).articles}
     assert emails == {"whole1@example.org", "whole2@example.org"}
     # Handing off again (the CLI's `send` does) queues nobody twice.
-    assert desk.hand_off(issue) == 0
+    assert hand_off(desk.store, desk.settings, issue.total_number).queued == 0
 
 
-def test_publishing_queues_nothing_and_says_why_when_mail_is_not_configured(
+def test_the_cli_and_the_desk_queue_the_same_messages_with_the_same_charts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_desk, version = approved_desk(
+        delivery_settings(tmp_path / "desk", 2525, bulletin_trend_chart=True), after_policy_issue=True
+    )
+    by_cli, _ = approved_desk(delivery_settings(tmp_path / "cli", 2525), after_policy_issue=True)
+    for desk in (on_desk, by_cli):
+        subscribe(desk)
+    issue, handoff = on_desk.publish(Accounts(on_desk.store).get("chief"), version)
+    assert handoff.queued == 2 and handoff.charts == ("近一年各月发布的政策文件（按文件类型）",)
+    for name, value in {"BULLETIN_TREND_CHART": "true", "SMTP_HOST": "127.0.0.1"}.items():
+        monkeypatch.setenv(f"POLICYDIGEST_{name}", value)
+    result = CliRunner().invoke(app, ["--db", by_cli.settings.database_url, "publish", str(issue.total_number)])
+    assert result.exit_code == 0, result.output
+    assert "已为 2 位订阅者排队邮件（含 1 张趋势图）" in result.output
+    desk_mail, cli_mail = queued_mail(on_desk, issue.total_number), queued_mail(by_cli, issue.total_number)
+    assert cli_mail == desk_mail
+    assert desk_mail[1].count('src="data:image/png;base64,') == 1  # the chart, inside the HTML
+    assert desk_mail[3] == {"whole1@example.org", "whole2@example.org"}
+
+
+def test_publishing_without_smtp_host_queues_the_issue_and_says_sending_waits_for_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     desk, version = approved_desk(delivery_settings(tmp_path, 2525, smtp_host=None))
     subscribe(desk)
-    with caplog.at_level(logging.INFO, logger="policydigest.desk.actions"):
-        issue, queued = desk.publish(Accounts(desk.store).get("chief"), version)
-    assert queued is None and desk.store.get_issue(issue.total_number).articles
+    with caplog.at_level(logging.INFO, logger="policydigest.delivery.publishing"):
+        issue, handoff = desk.publish(Accounts(desk.store).get("chief"), version)
+    assert handoff.queued == 2 and "smtp_host" in handoff.note and f"send {issue.total_number}" in handoff.note
     assert "smtp_host is not set" in caplog.text
-    with desk.store.session() as session:
-        assert session.scalar(select(func.count()).select_from(MailingRow)) == 0
+    assert queued_mail(desk, issue.total_number)[3] == {"whole1@example.org", "whole2@example.org"}

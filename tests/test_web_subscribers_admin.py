@@ -94,6 +94,23 @@ def test_an_administrator_adds_suppresses_and_deletes(desk: tuple[TestClient, st
     assert "没有这个订阅" in again.text
 
 
+def test_what_an_administrator_does_to_subscribers_is_in_the_audit_log_with_the_address_masked(
+    desk: tuple[TestClient, str, Store],
+) -> None:
+    client, csrf, _store = desk
+    for path in ("add", "suppress", "delete"):
+        client.post(f"/desk/subscribers/{path}", data={"csrf": csrf, "email": "reader@example.org"})
+    client.get("/desk/subscribers/export.csv", params={"q": "reader"})
+    entries = client.get("/api/v1/desk/audit", params={"subject": "subscriber"}).json()
+    assert [(e["user"], e["action"]) for e in reversed(entries)] == [
+        ("admin", "subscriber.add"), ("admin", "subscriber.suppress"), ("admin", "subscriber.delete"),
+        ("admin", "subscriber.export"),
+    ]
+    page = client.get("/desk/audit", params={"subject": "subscriber"}).text
+    assert page.count("subscriber.") == 4 and "r***@example.org" in page
+    assert "reader@example.org" not in page  # editors read the log; only administrators see addresses
+
+
 def test_an_uploaded_csv_is_imported_and_its_bad_rows_reported(desk: tuple[TestClient, str, Store]) -> None:
     client, csrf, store = desk
     upload = "\ufeffemail,columns,frequency\na@example.org,地方新政;产业前沿,daily\nbad\nb@example.org,,\n"

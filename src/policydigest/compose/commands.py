@@ -23,8 +23,7 @@ from policydigest.compose.model import Draft
 from policydigest.compose.publish import publish
 from policydigest.compose.repository import DraftRepository
 from policydigest.console import state
-from policydigest.delivery.publishing import queue_issue
-from policydigest.delivery.subscribers import count_subscribers
+from policydigest.delivery.publishing import hand_off
 from policydigest.errors import NotFoundError, PolicydigestError
 from policydigest.jobs.queue import render_on_publish
 from policydigest.model import Issue
@@ -257,21 +256,17 @@ def publish_command(
         settings, store, profile = _context()
         render_on_publish(store, settings)  # on PostgreSQL, the issue's downloads are rendered by a worker
         published = publish(DraftRepository(store), profile, issue, fill_pages=pages)
-        # Publishing queues the issue for every subscriber; `policydigest send` delivers it.
-        readers = count_subscribers(store).get("active", 0)
-        if readers:
-            from policydigest.compose.charts import issue_charts  # altair and vl-convert
-
-            stored = store.get_issue(published.total_number)
-            queued = queue_issue(store, settings, stored, issue_charts(store, settings, stored))[1]
-        else:
-            queued = 0
+        handoff = hand_off(store, settings, published.total_number)
     console.print(
         f"已出版 {escape(published.series)} 第{published.number}期 总第{published.total_number}期："
         f"{len(published.articles)} 篇文章（见 `policydigest show {published.total_number}`）"
     )
-    if queued:
-        console.print(f"已为 {queued} 位订阅者排队；用 `policydigest send {published.total_number}` 发送")
+    if handoff.queued:
+        charts = f"（含 {len(handoff.charts)} 张趋势图）" if handoff.charts else ""
+        send = f"`policydigest send {published.total_number}`"
+        console.print(f"已为 {handoff.queued} 位订阅者排队邮件{charts}；用 {send} 发送")
+    if handoff.note:
+        console.print(f"[yellow]{escape(handoff.note)}[/]")
 
 
 def find_issue(store: Store, profile: Profile, total_number: int) -> tuple[Issue, bool]:
@@ -293,7 +288,7 @@ def render_command(
     out: Annotated[Path | None, typer.Option("--out", help="输出文件（默认：issue-总期.后缀）。")] = None,
 ) -> None:
     """把一期输出为 PDF、独立 HTML 页面、邮件 HTML、Markdown、DOCX 或公众号 HTML。"""
-    from policydigest.compose.charts import issue_charts  # altair and vl-convert
+    from policydigest.intel.issue_charts import issue_charts  # altair and vl-convert
     from policydigest.render.output import WITH_CHARTS, render_issue  # typst, jinja2 and python-docx
 
     with _errors():

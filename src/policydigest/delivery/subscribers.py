@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -145,6 +145,17 @@ def write_session(store: Store) -> Session:
     return Session(writer(store.engine), expire_on_commit=False)
 
 
+#: Told of a change inside its transaction, with the subscriber before (None: new) and after (None: deleted):
+#: the desk records its audit entry there, so the entry and the change commit together.
+Changed = Callable[[Session, Subscriber | None, Subscriber | None], None]
+
+
+def _told(changed: Changed | None, session: Session, before: Subscriber | None, after: Subscriber | None) -> None:
+    if changed is not None:
+        session.flush()
+        changed(session, before, after)
+
+
 def _find(session: Session, email: str) -> SubscriberRow | None:
     return session.scalar(select(SubscriberRow).where(SubscriberRow.email == email))
 
@@ -204,12 +215,13 @@ def confirm(store: Store, email: str) -> Subscriber:
         return Subscriber.of(row)
 
 
-def set_status(store: Store, email: str, status: str) -> Subscriber:
+def set_status(store: Store, email: str, status: str, *, changed: Changed | None = None) -> Subscriber:
     """Set a subscriber's status (unsubscribed, suppressed, bounced, active) and drop their queued mail."""
     with write_session(store) as session, session.begin():
         row = _find(session, email)
         if row is None:
             raise NotFoundError(f"没有这个订阅：{email}")
+        before = Subscriber.of(row)
         row.status = status
         if status == "unsubscribed":
             row.unsubscribed_at = now()
@@ -218,7 +230,8 @@ def set_status(store: Store, email: str, status: str) -> Subscriber:
                 select(DeliveryRow).where(DeliveryRow.subscriber_id == row.id, DeliveryRow.state == "queued")
             ):
                 delivery.state = "dropped"
-        return Subscriber.of(row)
+        _told(changed, session, before, after := Subscriber.of(row))
+        return after
 
 
 def unsubscribe(store: Store, email: str) -> None:
@@ -241,7 +254,9 @@ def update_preferences(store: Store, email: str, prefs: Preferences) -> Subscrib
         return Subscriber.of(row)
 
 
-def add_subscriber(store: Store, email: str, *, source: str = "admin", prefs: Preferences | None = None) -> Subscriber:
+def add_subscriber(
+    store: Store, email: str, *, source: str = "admin", prefs: Preferences | None = None, changed: Changed | None = None
+) -> Subscriber:
     """Add ``email`` as active (an admin vouches for the consent, recorded as given through ``source``).
 
     >>> from policydigest.store import open_store
@@ -250,7 +265,9 @@ def add_subscriber(store: Store, email: str, *, source: str = "admin", prefs: Pr
     """
     address = normalize_address(email)
     with write_session(store) as session, session.begin():
-        row = _find(session, address) or SubscriberRow(email=address, soft_bounces=0.0)
+        found = _find(session, address)
+        before = None if found is None else Subscriber.of(found)
+        row = found or SubscriberRow(email=address, soft_bounces=0.0)
         session.add(row)
         if row.status != "suppressed":
             row.status = "active"
@@ -260,7 +277,8 @@ def add_subscriber(store: Store, email: str, *, source: str = "admin", prefs: Pr
         _set_preferences(session, row, prefs or Preferences())
         session.flush()
         session.refresh(row)
-        return Subscriber.of(row)
+        _told(changed, session, before, after := Subscriber.of(row))
+        return after
 
 
 def get_subscriber(store: Store, email: str) -> Subscriber:
@@ -304,13 +322,15 @@ def count_subscribers(store: Store, *, search: str = "") -> dict[str, int]:
         return {status: count for status, count in session.execute(stmt)}
 
 
-def delete_subscriber(store: Store, email: str) -> bool:
+def delete_subscriber(store: Store, email: str, *, changed: Changed | None = None) -> bool:
     """Delete ``email`` and everything kept about it (preferences, send log); whether it was there."""
     with write_session(store) as session, session.begin():
         row = _find(session, email)
         if row is None:
             return False
+        before = Subscriber.of(row)
         session.delete(row)
+        _told(changed, session, before, None)
     return True
 
 

@@ -7,7 +7,6 @@ beyond the route's own check (a contributor assigns only to themselves), and ret
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,7 +14,7 @@ from policydigest.compose import edit
 from policydigest.compose.draft import candidate_item
 from policydigest.compose.model import Draft, ItemState
 from policydigest.compose.repository import DraftRepository
-from policydigest.delivery.publishing import queue_issue
+from policydigest.delivery.publishing import Handoff, hand_off
 from policydigest.desk.accounts import User
 from policydigest.desk.inbox import CandidateState, Inbox
 from policydigest.desk.preview import Preview
@@ -26,8 +25,6 @@ from policydigest.model import Issue
 from policydigest.profile import Profile
 from policydigest.settings import Settings
 from policydigest.store import Store
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -160,19 +157,10 @@ class DeskActions:
 
     # ---- publishing --------------------------------------------------------------------------------
 
-    def publish(self, user: User, version: int) -> tuple[Issue, int | None]:
-        """发布 the approved draft and queue its mailing; the issue and how many messages were queued
-        (None: e-mail delivery is not configured, and nothing was queued)."""
+    def publish(self, user: User, version: int) -> tuple[Issue, Handoff]:
+        """发布 the approved draft and hand it to delivery as ``policydigest publish`` does (:func:`hand_off`)."""
         issue = self.desk.publish(version, user.name, user.role)
-        return issue, self.hand_off(issue)
-
-    def hand_off(self, issue: Issue) -> int | None:
-        """Queue a published issue for every subscriber who wants it (``policydigest send`` delivers it)."""
-        if not self.settings.smtp_host:
-            log.info("issue %s is not queued for e-mail: smtp_host is not set", issue.total_number)
-            return None
-        # The stored issue: its articles carry the ids the alerts leave out afterwards.
-        return queue_issue(self.store, self.settings, self.store.get_issue(issue.total_number))[1]
+        return issue, hand_off(self.store, self.settings, issue.total_number)
 
     # ---- the inbox ---------------------------------------------------------------------------------
 

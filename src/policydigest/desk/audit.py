@@ -31,7 +31,7 @@ class AuditEntry(BaseModel):
     at: dt.datetime
     user: str = Field(description="Who did it (account name; 'cli' for the command line).")
     action: str
-    subject: str = Field(description="issue, draft, article or user.")
+    subject: str = Field(description="issue, draft, article, user or subscriber.")
     subject_id: int | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
@@ -72,7 +72,7 @@ def read_audit(
     limit: int = 200,
     offset: int = 0,
 ) -> list[AuditEntry]:
-    """Entries newest first, optionally of one person or one subject (issue, draft, article, user)."""
+    """Entries newest first, optionally of one person or one subject (issue, draft, article, user, subscriber)."""
     query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit).offset(offset)
     if user is not None:
         query = query.where(AuditRow.user_name == user)

@@ -80,8 +80,7 @@ def audit_command(
     table = Table("时间", "人员", "操作", "对象", "前 → 后")
     for e in entries:
         change = f"{json.dumps(e.before, ensure_ascii=False)} → {json.dumps(e.after, ensure_ascii=False)}"
-        table.add_row(
-            e.at.strftime("%Y-%m-%d %H:%M:%S"), escape(e.user), e.action, f"{e.subject} #{e.subject_id}", escape(change)
-        )
+        subject = f"{e.subject} #{e.subject_id}" if e.subject_id else e.subject
+        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S"), escape(e.user), e.action, subject, escape(change))
     console.print(table)
 

@@ -1,7 +1,7 @@
 """Charts that go into a rendered issue: drawn elsewhere (the caller passes them in), shown here.
 
-The render layer draws no chart and reads no store: whoever renders an issue with charts (``compose``)
-draws them and hands over the SVG (for the PDF), the PNG (for e-mail, whose clients show SVG
+The render layer draws no chart and reads no store: whoever renders an issue with charts draws them
+(``intel.issue_charts``) and hands over the SVG (for the PDF), the PNG (for e-mail, whose clients show SVG
 unreliably) and the rows behind them, which every rendering also prints as a table.
 """
 

@@ -249,9 +249,10 @@ def publish(
     """发布: publish the approved draft; then the issue is on the public site."""
 
     def work() -> str:
-        issue, queued = desk.publish(who.user, version)
+        issue, handoff = desk.publish(who.user, version)
         published(request, desk)
-        mailed = "" if queued is None else f"；已为 {queued} 位订阅者排队邮件"
+        mailed = f"；已为 {handoff.queued} 位订阅者排队邮件" if handoff.queued else ""
+        mailed += f"；{handoff.note}" if handoff.note else ""
         return f"已发布 第{issue.number}期 总第{issue.total_number}期（/issues/{issue.total_number}）{mailed}"
 
     return _do("/desk/draft", work)

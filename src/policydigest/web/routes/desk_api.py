@@ -238,17 +238,21 @@ class Published(BaseModel):
     total_number: int
     number: int
     articles: int
-    queued: int | None = Field(description="Messages queued for subscribers (null: e-mail is not configured).")
+    queued: int = Field(description="Messages newly queued for subscribers who want the whole issue.")
+    mail_note: str = Field(
+        description="Why nothing was queued, or why the queued mail cannot be sent yet (Chinese); empty otherwise."
+    )
 
 
 @api.post("/draft/publish", response_model=Published, summary="发布 the approved draft")
 def publish(
     request: Request, desk: Actions, body: Versioned, user: Annotated[Principal, who("issue.publish")]
 ) -> Published:
-    issue, queued = desk.publish(user.user, body.version)
+    issue, handoff = desk.publish(user.user, body.version)
     published(request, desk)
     return Published(
-        total_number=issue.total_number, number=issue.number, articles=len(issue.articles), queued=queued
+        total_number=issue.total_number, number=issue.number, articles=len(issue.articles), queued=handoff.queued,
+        mail_note=handoff.note,
     )
 
 
@@ -257,7 +261,7 @@ def audit(
     desk: Actions,
     _user: Annotated[Principal, who("audit.view")],
     person: Annotated[str | None, Param(alias="user", max_length=64)] = None,
-    subject: Annotated[Literal["issue", "draft", "article", "user"] | None, Param()] = None,
+    subject: Annotated[Literal["issue", "draft", "article", "user", "subscriber"] | None, Param()] = None,
     subject_id: Annotated[int | None, Param(ge=1, le=2**31 - 1)] = None,
     limit: Annotated[int, Param(ge=1, le=500)] = 100,
     offset: Annotated[int, Param(ge=0, le=100000)] = 0,

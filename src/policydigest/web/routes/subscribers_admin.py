@@ -1,6 +1,7 @@
 """Subscribers on the desk, for administrators: ``/desk/subscribers`` lists them (search, status, paging)
 and adds, imports (CSV upload), exports (CSV download), suppresses and deletes, each a thin layer over
-``delivery.subscribers``. Every button is a form that answers with a redirect back, saying what happened."""
+``desk.subscribers`` (which records each in the audit log). Every button is a form that answers with a redirect
+back, saying what happened."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, Response
 
 from policydigest.delivery import subscribers as subs
+from policydigest.desk import subscribers as admin
 from policydigest.errors import DeliveryError, InvalidAddressError, NotFoundError
 from policydigest.web.auth import Principal, require
 from policydigest.web.context import WebContext, get_context
@@ -65,7 +67,7 @@ def subscribers_page(
 def add(ctx: Ctx, who: Admin, email: Address) -> Response:
     """添加: an active subscriber whose consent the administrator vouches for (recorded as such)."""
     try:
-        added = subs.add_subscriber(ctx.store, email, source=f"desk admin {who.user.name}")
+        added = admin.add(ctx.store, who.user.name, email)
     except InvalidAddressError as exc:
         return _back(HOME, problem=str(exc))
     return _back(HOME, flash=f"已添加 {added.email}（{STATUS_LABELS.get(added.status, added.status)}）")
@@ -82,7 +84,7 @@ async def import_csv(ctx: Ctx, who: Admin, file: Annotated[UploadFile, File()]) 
     except UnicodeDecodeError:
         return _back(HOME, problem="文件不是 UTF-8 编码的 CSV，请另存为 UTF-8 后重试")
     try:
-        report = subs.import_csv(ctx.store, text, source=f"desk import {who.user.name}")
+        report = admin.import_csv(ctx.store, who.user.name, text)
     except DeliveryError as exc:
         return _back(HOME, problem=str(exc))
     failed = "；".join(f"第{line}行：{reason}" for line, reason in report.failed[:5])
@@ -92,11 +94,13 @@ async def import_csv(ctx: Ctx, who: Admin, file: Annotated[UploadFile, File()]) 
 
 
 @pages.get(f"{HOME}/export.csv")
-def export_csv(ctx: Ctx, _who: Admin, q: Search = "", status: Status = "") -> Response:
+def export_csv(ctx: Ctx, who: Admin, q: Search = "", status: Status = "") -> Response:
     """导出 the subscribers the page shows (all pages) as CSV, in the shape the import reads back."""
-    found = subs.list_subscribers(ctx.store, search=q, status=status if status in STATUS_LABELS else None)
+    status = status if status in STATUS_LABELS else ""
+    found = subs.list_subscribers(ctx.store, search=q, status=status or None)
+    text = admin.export_csv(ctx.store, who.user.name, found, q, status)
     return Response(
-        subs.export_csv(found).encode("utf-8-sig"),  # with a BOM: spreadsheet programs then read UTF-8
+        text.encode("utf-8-sig"),  # with a BOM: spreadsheet programs then read UTF-8
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="subscribers.csv"', "cache-control": "no-store"},
     )
@@ -109,18 +113,18 @@ def _listed(q: str, status: str) -> str:
 
 
 @pages.post(f"{HOME}/suppress")
-def suppress(ctx: Ctx, _who: Admin, email: Address, q: FormSearch = "", status: FormStatus = "") -> Response:
+def suppress(ctx: Ctx, who: Admin, email: Address, q: FormSearch = "", status: FormStatus = "") -> Response:
     """屏蔽: no more mail to the address, and a new subscription from it is refused."""
     try:
-        subs.set_status(ctx.store, email, "suppressed")
+        admin.suppress(ctx.store, who.user.name, email)
     except NotFoundError as exc:
         return _back(_listed(q, status), problem=str(exc))
     return _back(_listed(q, status), flash=f"已屏蔽 {email}，不再向其发送邮件")
 
 
 @pages.post(f"{HOME}/delete")
-def delete(ctx: Ctx, _who: Admin, email: Address, q: FormSearch = "", status: FormStatus = "") -> Response:
+def delete(ctx: Ctx, who: Admin, email: Address, q: FormSearch = "", status: FormStatus = "") -> Response:
     """删除 the subscriber and everything kept about them."""
-    if not subs.delete_subscriber(ctx.store, email):
+    if not admin.delete(ctx.store, who.user.name, email):
         return _back(_listed(q, status), problem=f"没有这个订阅：{email}")
     return _back(_listed(q, status), flash=f"已删除 {email} 及其全部数据")

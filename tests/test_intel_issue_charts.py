@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from intel_samples import UNVETTED, enriched, policy_issue
 from policydigest.cli import app
-from policydigest.compose.charts import issue_charts
+from policydigest.intel.issue_charts import issue_charts
 from policydigest.render.email import render_email
 from policydigest.render.figures import IssueChart
 from policydigest.render.pdf import render_pdf

@@ -1,7 +1,8 @@
 """Charts for a rendered issue, when the settings ask for them (``bulletin_trend_chart``).
 
-Compose draws them from the intelligence tables (what readers may see only: the issue is public)
-and passes them into the renderers, which draw nothing themselves (render sits below intel).
+Drawn from the intelligence tables (what readers may see only: the issue is public) and passed into the
+renderers, which draw nothing themselves (render sits below intel). Here, below delivery, so that the
+issue's e-mail and its PDF carry the same charts whoever renders or queues them.
 """
 
 from __future__ import annotations
