@@ -26,6 +26,7 @@ from policydigest.console import state
 from policydigest.delivery.publishing import queue_issue
 from policydigest.delivery.subscribers import count_subscribers
 from policydigest.errors import NotFoundError, PolicydigestError
+from policydigest.intel import attach_intel
 from policydigest.jobs.queue import render_on_publish
 from policydigest.model import Issue
 from policydigest.profile import Profile, profile_for
@@ -61,7 +62,9 @@ _SUFFIX = {
 
 def _context() -> tuple[Settings, Store, Profile]:
     settings = state.get_settings()
-    return settings, open_store(settings.database_url), profile_for(settings)
+    store = open_store(settings.database_url)
+    attach_intel(store)  # a published issue's articles reach the intelligence tables with it
+    return settings, store, profile_for(settings)
 
 
 @contextmanager
