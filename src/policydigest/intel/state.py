@@ -20,9 +20,10 @@ from policydigest.store.intel_schema import IntelStateRow
 
 #: The PostgreSQL advisory lock builders take (any fixed number; "intel" in ASCII).
 ADVISORY_KEY = 0x696E74656C
-#: Seconds of recent changes read again on each update: a transaction that took its change id before
-#: another but committed after it is not skipped (rebuilding an unchanged article costs a fingerprint).
-FOLLOW_OVERLAP = 30.0
+#: Seconds of recent changes read again on each update, so that a transaction that took its change id
+#: before another but committed after it is not skipped. Ids are taken just before COMMIT, so the gap is
+#: short; each update reloads the articles of this window (to compare fingerprints), so it is kept small.
+FOLLOW_OVERLAP = 10.0
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_LOCK = threading.Lock()
 
