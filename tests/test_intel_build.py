@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from intel_samples import UNVETTED, enriched, policy_issue
+from intel_samples import CITY, NATIONAL, UNVETTED, enriched, policy_issue
 from policydigest.errors import BadInputError, NotFoundError
-from policydigest.intel import attach_intel, build_intel, intel_behind, update_intel
+from policydigest.intel import attach_intel, build, build_intel, intel_behind, update_intel
 from policydigest.intel.queries import compare, find_document, follow_ups_of, list_documents, list_targets
 from policydigest.model import Issue
 from policydigest.store import Store, open_store
@@ -145,3 +145,17 @@ def test_articles_a_writer_deletes_take_their_documents_with_them_without_a_full
     assert not intel_behind(store)
     with store.session() as session:
         assert list(session.scalars(select(IntelDocumentRow))) == []
+
+
+def test_an_article_continuing_a_programme_is_linked_when_a_later_write_names_the_programme(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "FOLLOW_OVERLAP", 0.0)  # the city's change is not reread with the plan's
+    store = open_store(store_url)
+    attach_intel(store)
+    for title, *paragraphs in (CITY, NATIONAL):  # the city's article first, the national plan in a later write
+        with store.session() as session, session.begin():
+            store.upsert_article(session, enriched(title, *paragraphs, published=dt.date(2025, 3, 20)))
+    with store.session() as session:
+        links = follow_ups_of(session, find_document(session, PLAN))
+    assert [(link.region, link.relation) for link in links] == [("昆明市", "continues_programme")]

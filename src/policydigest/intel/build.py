@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -153,7 +153,7 @@ def attach_intel(store: Store) -> None:
     store.changes.subscribe(IntelBuilder(store))
 
 
-def _build(store: Store, ids: Iterable[int] | None, *, full: bool, batch: int) -> tuple[int, int]:
+def _build(store: Store, ids: Collection[int] | None, *, full: bool, batch: int) -> tuple[int, int]:
     """Redo the changed articles among ``ids`` (None: every article); (articles seen, articles redone)."""
     programmes = _programmes(store)
     pending: list[_Pending] = []
@@ -166,8 +166,9 @@ def _build(store: Store, ids: Iterable[int] | None, *, full: bool, batch: int) -
             for item in pending:
                 for link in programme_links(item.quoted, new, item.named, item.child):
                     session.add(item.row(link))
-        _, again, more, _ = _pass(store, found, [], None, full=True, batch=batch, skip=redone)
-        redone, touched = redone | again, touched | more
+        if ids is not None or len(redone) < seen:
+            _, again, more, _ = _pass(store, found, [], None, full=True, batch=batch, skip=redone)
+            redone, touched = redone | again, touched | more
     with store.session() as session, session.begin():
         if gone or ids is None:
             # Articles deleted since: their mentions went with them (cascade), so their documents are found here.
@@ -213,7 +214,7 @@ def _pass(
     store: Store,
     programmes: dict[str, str],
     pending: list[_Pending],
-    ids: Iterable[int] | None,
+    ids: Collection[int] | None,
     *,
     full: bool,
     batch: int,
@@ -223,7 +224,6 @@ def _pass(
     seen = 0
     redone: set[int] = set()
     touched: set[str] = set()
-    gone = False
     for stored_batch in store.iter_stored_articles(batch) if ids is None else _batches(store, ids, batch):
         seen += len(stored_batch)
         with store.session() as session:
@@ -239,12 +239,10 @@ def _pass(
         with store.session() as session, session.begin():
             touched |= _replace(session, changed, programmes, pending)
         redone.update(s.id for s, _ in changed)
-    if ids is not None:
-        gone = seen < len(set(ids))
-    return seen, redone, touched, gone
+    return seen, redone, touched, ids is not None and seen < len(set(ids))
 
 
-def _batches(store: Store, ids: Iterable[int], batch: int) -> Iterator[list[StoredArticle]]:
+def _batches(store: Store, ids: Collection[int], batch: int) -> Iterator[list[StoredArticle]]:
     wanted = sorted(set(ids))
     for start in range(0, len(wanted), batch):
         yield store.stored_articles(wanted[start : start + batch])
