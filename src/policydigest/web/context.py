@@ -126,10 +126,8 @@ class WebContext:
         # Open the index now (or build it from the store), not on the first reader's search.
         log.info("search index: %d articles", sync.index.count())
         sync.index.warm_up()
-        # The desk's writes build their intelligence (the editor waits, not readers); before the cache is
-        # cleared, so no page is cached from the build before. Writes made while no builder ran are caught up now.
-        attach_intel(store)
-        update_intel(store)
+        attach_intel(store)  # the desk's writes build in the editor's request, before the page cache is cleared
+        update_intel(store)  # writes made while no builder ran are caught up at start, not on a reader's page view
         cache = PageCache(settings.web_cache_seconds)
         store.changes.subscribe(cache.clear)
         profile = profile_for(settings)
