@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,10 @@ from typer.testing import CliRunner
 
 from intel_samples import policy_issue
 from policydigest.cli import app
-from policydigest.store import open_store
+from policydigest.intel import build_intel, intel_behind
+from policydigest.intel.queries import list_documents, list_targets
+from policydigest.store import Store, open_store
+from tests.conftest import SAMPLE_DIR
 
 runner = CliRunner()
 
@@ -83,3 +87,20 @@ def test_compare_takes_two_to_four_ids(db: Path) -> None:
     assert code == 1 and "一次只能比较 2–4 项，收到 10 项" in err
     code, _, err = invoke(db, "compare", "1", "999")
     assert code == 1 and "没有编号为 999 的文章" in err
+
+
+def _intelligence(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    with store.session() as session:
+        return [asdict(d) for d in list_documents(session)], [asdict(t) for t in list_targets(session)]
+
+
+def test_an_import_leaves_the_intelligence_current_as_a_full_rebuild_would_make_it(tmp_path: Path) -> None:
+    db = tmp_path / "imported.db"
+    code, _, _ = invoke(db, "import", str(SAMPLE_DIR / "sample-bulletin-no8.txt"))
+    assert code == 0
+    store = open_store(f"sqlite:///{db}")
+    assert not intel_behind(store)  # built by the import's own writes, before the command ended
+    documents, targets = _intelligence(store)
+    assert documents and targets
+    assert build_intel(store, full=True).rebuilt == store.count_articles()
+    assert _intelligence(store) == (documents, targets)

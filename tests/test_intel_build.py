@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from intel_samples import enriched, policy_issue
+from intel_samples import CITY, NATIONAL, UNVETTED, enriched, policy_issue
 from policydigest.errors import BadInputError, NotFoundError
-from policydigest.intel import build_intel
+from policydigest.intel import attach_intel, build, build_intel, intel_behind, update_intel
 from policydigest.intel.queries import compare, find_document, follow_ups_of, list_documents, list_targets
 from policydigest.model import Issue
 from policydigest.store import Store, open_store
@@ -103,3 +103,59 @@ def test_a_rebuild_redoes_only_changed_articles_and_drops_documents_no_longer_na
     with store.session() as session:
         assert list(session.scalars(select(IntelDocumentRow))) == []
         assert list_documents(session) == []
+
+
+def test_a_store_with_a_builder_has_its_intelligence_current_when_each_write_returns(store_url: str) -> None:
+    store = open_store(store_url)
+    attach_intel(store)
+    store.save_issue(policy_issue())
+    assert not intel_behind(store)
+    with store.session() as session:
+        assert find_document(session, PLAN).mentions == 2
+    with store.session() as session, session.begin():
+        store.upsert_article(session, enriched(*UNVETTED, published=dt.date(2025, 3, 10)))
+    assert not intel_behind(store)
+    with store.session() as session:
+        assert find_document(session, PLAN).mentions == 3
+
+
+def test_an_update_builds_only_what_a_writer_without_a_builder_changed_since_the_last_build(
+    store: Store, store_url: str
+) -> None:
+    other = open_store(store_url)  # another process, writing without a builder
+    with other.session() as session, session.begin():
+        other.upsert_article(session, enriched(*UNVETTED, published=dt.date(2025, 3, 10)))
+    assert intel_behind(store)
+    with store.session() as session:
+        assert find_document(session, PLAN).mentions == 2
+    assert update_intel(store) == 1
+    assert not intel_behind(store) and update_intel(store) == 0
+    with store.session() as session:
+        assert find_document(session, PLAN).mentions == 3
+
+
+def test_articles_a_writer_deletes_take_their_documents_with_them_without_a_full_build(store_url: str) -> None:
+    store = open_store(store_url)
+    attach_intel(store)
+    store.save_issue(policy_issue())
+    replacement = policy_issue().model_copy(
+        update={"articles": [enriched("另一篇", "没有文件。", published=dt.date(2025, 3, 31))]}
+    )
+    store.save_issue(Issue.model_validate(replacement.model_dump()), replace=True)
+    assert not intel_behind(store)
+    with store.session() as session:
+        assert list(session.scalars(select(IntelDocumentRow))) == []
+
+
+def test_an_article_continuing_a_programme_is_linked_when_a_later_write_names_the_programme(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "FOLLOW_OVERLAP", 0.0)  # the city's change is not reread with the plan's
+    store = open_store(store_url)
+    attach_intel(store)
+    for title, *paragraphs in (CITY, NATIONAL):  # the city's article first, the national plan in a later write
+        with store.session() as session, session.begin():
+            store.upsert_article(session, enriched(title, *paragraphs, published=dt.date(2025, 3, 20)))
+    with store.session() as session:
+        links = follow_ups_of(session, find_document(session, PLAN))
+    assert [(link.region, link.relation) for link in links] == [("昆明市", "continues_programme")]

@@ -3,6 +3,7 @@ and a poison page that does not block the queue."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from intel_samples import NATIONAL
 from policydigest.errors import ConfigError
 from policydigest.ingest import items
+from policydigest.intel import intel_behind
+from policydigest.intel.queries import find_document
 from policydigest.jobs.queue import JobQueue, QueueMode, queue_for, queue_mode
 from policydigest.model import Article, Block
 from policydigest.settings import Settings
@@ -90,6 +94,21 @@ def test_a_new_article_queues_its_enrichment_in_the_same_transaction(queue_setti
         work_until(queue, lambda: jobs_by_status(queue, "enrich_articles") == {"succeeded": 1})
     (stored,) = store.stored_articles([row.id])
     assert stored.article.enrichment.topics is not None
+
+
+def test_an_enrichment_job_builds_the_intelligence_of_its_articles_before_it_ends(queue_settings: Settings) -> None:
+    settings = queue_settings.model_copy(update={"enrich_stages": ["facts"]})
+    store = open_store(settings.database_url)  # the writer of the article builds nothing: it has no facts yet
+    title, *paragraphs = NATIONAL
+    article = Article(title=title, blocks=[Block.paragraph(p) for p in paragraphs], published=dt.date(2025, 3, 1))
+    with JobQueue(settings) as queue:
+        queue.attach(store)
+        with store.session() as session, session.begin():
+            store.upsert_article(session, article)
+        work_until(queue, lambda: jobs_by_status(queue, "enrich_articles") == {"succeeded": 1})
+    assert not intel_behind(store)
+    with store.session() as session:
+        assert find_document(session, "算力强基").issuers == ["国家数据局"]
 
 
 def test_a_job_that_fails_for_good_is_dead_lettered_with_its_error(queue_settings: Settings) -> None:

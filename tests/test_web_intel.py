@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +11,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from intel_samples import sample_site
+from intel_samples import enriched, sample_site
+from policydigest.intel import intel_behind, update_intel
+from policydigest.intel.state import read_state
+from policydigest.store import Store, open_store
+from policydigest.store.intel_schema import IntelBuiltRow
 from policydigest.web.app import create_app
+from tests.desk_support import make_users
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +162,64 @@ def test_an_open_library_shows_the_unvetted_article_too(tmp_path: Path) -> None:
         followed = opened.get(f"/api/v1/documents/{plan}/diffusion").json()["followed"]
         assert [p["province"] for p in followed] == ["浙江省", "云南省"]
 
+
+
+#: A province following the national plan, stored later by a writer.
+SHANDONG = (
+    "山东省印发算力实施方案",
+    "为贯彻落实《“算力强基”三年行动计划（2025—2027年）》，山东省人民政府办公厅印发"
+    "《山东省算力强基实施方案（2025—2027年）》。",
+)
+INTEL_PAGES = ("/documents", "/documents/1", "/targets", "/trends", "/compare?ids=1,2", "/articles/2")
+UPDATING = "情报更新中"
+
+
+def _built(store: Store) -> tuple[int, int | None]:
+    """How many articles have intelligence rows, and the change the tables were built at."""
+    state = read_state(store)
+    with store.session() as session:
+        return len(session.scalars(select(IntelBuiltRow.article_id)).all()), state and state.change
+
+
+def test_pages_after_another_process_writes_show_the_last_build_say_it_is_updating_and_build_nothing(
+    tmp_path: Path,
+) -> None:
+    settings = sample_site(tmp_path, web_open_library=True)
+    with TestClient(create_app(settings)) as client:
+        assert UPDATING not in client.get("/documents").text
+        worker = open_store(settings.database_url)  # a writer in another process (no builder here)
+        with worker.session() as session, session.begin():
+            worker.upsert_article(session, enriched(*SHANDONG, published=dt.date(2025, 4, 2)))
+        before = _built(worker)
+        for path in INTEL_PAGES:
+            answer = client.get(path)
+            assert answer.status_code == 200, path
+            assert "山东省算力强基" not in answer.text, path
+            assert (UPDATING in answer.text) == (path != "/articles/2"), path
+        assert _built(worker) == before and intel_behind(worker)  # reading built nothing
+        assert update_intel(worker) == 1  # what the writer's builder does after its commit
+        page = client.get("/documents").text
+        assert UPDATING not in page and "山东省算力强基实施方案" in page
+
+
+def test_an_article_the_desk_adds_by_url_is_built_before_the_desk_request_returns(
+    tmp_path: Path, web: Any
+) -> None:
+    settings = sample_site(
+        tmp_path, web_open_library=True, web_secret_key="k" * 32, fetch_allowed_networks=["127.0.0.1/32"],
+        fetch_host_delay=0.0,
+    )
+    store = open_store(settings.database_url)
+    tokens = make_users(store)
+    with TestClient(create_app(settings)) as client:
+        added = client.post(
+            "/api/v1/desk/inbox/urls",
+            json={"url": web.url("/art/2024/art_101.html")},
+            headers={"Authorization": f"Bearer {tokens['editor']}"},
+        )
+        assert added.status_code == 200, added.text
+        assert not intel_behind(store)
+        # Built during the desk's own request (its add does not enrich, so the article names no document yet).
+        with store.session() as session:
+            assert added.json()["article_id"] in session.scalars(select(IntelBuiltRow.article_id)).all()
+        assert UPDATING not in client.get("/documents").text

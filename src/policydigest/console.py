@@ -43,12 +43,14 @@ def fail(message: str, hint: str | None = None, code: int = 1) -> typer.Exit:
 
 
 def open_cli_store() -> Store:
-    """The store the global options name, with the search index following every write."""
+    """The store the global options name, with the search index and the intelligence following every write."""
+    from policydigest.intel import attach_intel
     from policydigest.search import attach_search_index
 
     settings = state.get_settings()
     store = open_store(settings.database_url)
     attach_search_index(store, settings)
+    attach_intel(store)
     return store
 
 

@@ -25,6 +25,7 @@ from policydigest.compose.repository import DraftRepository
 from policydigest.console import state
 from policydigest.delivery.publishing import hand_off
 from policydigest.errors import NotFoundError, PolicydigestError
+from policydigest.intel import attach_intel
 from policydigest.jobs.queue import render_on_publish
 from policydigest.model import Issue
 from policydigest.profile import Profile, profile_for
@@ -60,7 +61,9 @@ _SUFFIX = {
 
 def _context() -> tuple[Settings, Store, Profile]:
     settings = state.get_settings()
-    return settings, open_store(settings.database_url), profile_for(settings)
+    store = open_store(settings.database_url)
+    attach_intel(store)  # a published issue's articles reach the intelligence tables with it
+    return settings, store, profile_for(settings)
 
 
 @contextmanager

@@ -3,6 +3,10 @@
 Per article, its mentions, follow-ups and targets are replaced in one transaction; then the
 documents those mentions touch are regrouped. Articles gone from the store lose their rows with
 them (``ON DELETE CASCADE``; the documents are regrouped on the next build).
+
+Writers keep the tables current, readers never build: ``attach_intel`` makes every commit that
+changed articles (import, enrichment, ingest, the desk) build the changes since the last build
+before the writer goes on; pages only read, and say so when the build is behind the store.
 """
 
 from __future__ import annotations
@@ -11,8 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -27,6 +30,7 @@ from policydigest.intel.followups import (
     programme_names,
     quoted_names,
 )
+from policydigest.intel.state import FOLLOW_OVERLAP, behind, exclusive, read_state, record_state, writing
 from policydigest.intel.targets import normalise
 from policydigest.store import Store
 from policydigest.store.articles import StoredArticle
@@ -71,34 +75,108 @@ def build_intel(store: Store, *, full: bool = False, batch: int = 500) -> BuildR
     >>> build_intel(open_store("sqlite://"))
     BuildReport(articles=0, rebuilt=0, documents=0, follow_ups=0, targets=0)
     """
-    programmes = _programmes(store)
-    pending: list[_Pending] = []
-    seen, redone, touched = _pass(store, programmes, pending, full=full, batch=batch)
-    if (found := _programmes(store)) != programmes:
-        # Programmes first named in this build: link the articles of this build that continue them,
-        # and look again at the articles built before.
-        new = {name: key for name, key in found.items() if name not in programmes}
-        with store.session() as session, session.begin():
-            for item in pending:
-                for link in programme_links(item.quoted, new, item.named, item.child):
-                    session.add(item.row(link))
-        if len(redone) < seen:
-            _, again, more = _pass(store, found, [], full=True, batch=batch, skip=redone)
-            redone, touched = redone | again, touched | more
-    rebuilt = len(redone)
-    with store.session() as session, session.begin():
-        stale = session.scalars(
-            select(IntelDocumentRow.key).where(IntelDocumentRow.key.not_in(select(IntelMentionRow.key)))
-        )
-        touched |= set(stale)
-        _regroup(session, touched)
+    with exclusive(store):
+        start = store.changes.latest()  # read first: a change committed during the build is built next time
+        seen, rebuilt = _build(store, None, full=full, batch=batch)
+        record_state(store, start, VERSION)
     with store.session() as session:
         counts = [
             session.scalar(select(func.count()).select_from(t)) or 0
             for t in (IntelDocumentRow, IntelFollowUpRow, IntelTargetRow)
         ]
-    log.info("intel built: %d of %d articles redone, %d documents touched", rebuilt, seen, len(touched))
     return BuildReport(seen, rebuilt, *counts)
+
+
+def update_intel(store: Store, *, batch: int = 500) -> int:
+    """Build the articles changed since the last build, by any process; how many were redone.
+
+    The first time (or under new rules) every article is looked at.
+
+    >>> from policydigest.store import open_store
+    >>> update_intel(open_store("sqlite://"))
+    0
+    """
+    with exclusive(store):
+        state = read_state(store)
+        if state is None or state.version != VERSION:
+            start = store.changes.latest()
+            rebuilt = _build(store, None, full=False, batch=batch)[1]
+            record_state(store, start, VERSION)
+            return rebuilt
+        ids, cursor = store.changes.since(state.change, overlap=FOLLOW_OVERLAP)
+        rebuilt = _build(store, ids, full=False, batch=batch)[1] if ids else 0
+        if cursor != state.change:
+            record_state(store, cursor, VERSION)
+        return rebuilt
+
+
+def intel_behind(store: Store) -> bool:
+    """Whether the store changed since the tables were built (what a page tells its reader).
+
+    >>> from policydigest.store import open_store
+    >>> store = open_store("sqlite://")
+    >>> intel_behind(store), update_intel(store), intel_behind(store)
+    (True, 0, False)
+    """
+    return behind(store, VERSION)
+
+
+class IntelBuilder:
+    """The change listener ``attach_intel`` adds: after a commit, the writer builds what changed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __call__(self, _ids: frozenset[int]) -> None:
+        # The feed, not just these ids: changes of writers without a builder are caught up too.
+        update_intel(self.store)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, IntelBuilder) and other.store is self.store
+
+    def __hash__(self) -> int:
+        return id(self.store)
+
+
+def attach_intel(store: Store) -> None:
+    """Keep the intelligence tables current after every write through ``store`` (once per store).
+
+    >>> from policydigest.model import Article, Issue
+    >>> from policydigest.store import open_store
+    >>> store = open_store("sqlite://")
+    >>> attach_intel(store); attach_intel(store)
+    >>> _ = store.save_issue(Issue(series="s", number=1, total_number=1, date=dt.date(2025, 1, 1),
+    ...                            articles=[Article(title="t")]))
+    >>> intel_behind(store)
+    False
+    """
+    store.changes.subscribe(IntelBuilder(store))
+
+
+def _build(store: Store, ids: Collection[int] | None, *, full: bool, batch: int) -> tuple[int, int]:
+    """Redo the changed articles among ``ids`` (None: every article); (articles seen, articles redone)."""
+    programmes = _programmes(store)
+    pending: list[_Pending] = []
+    seen, redone, touched, gone = _pass(store, programmes, pending, ids, full=full, batch=batch)
+    if (found := _programmes(store)) != programmes:
+        # Programmes first named in this build: link the articles of this build that continue them,
+        # and look again at the articles built before.
+        new = {name: key for name, key in found.items() if name not in programmes}
+        with writing(store) as session, session.begin():
+            for item in pending:
+                for link in programme_links(item.quoted, new, item.named, item.child):
+                    session.add(item.row(link))
+        if ids is not None or len(redone) < seen:
+            _, again, more, _ = _pass(store, found, [], None, full=True, batch=batch, skip=redone)
+            redone, touched = redone | again, touched | more
+    with writing(store) as session, session.begin():
+        if gone or ids is None:
+            # Articles deleted since: their mentions went with them (cascade), so their documents are found here.
+            stale = select(IntelDocumentRow.key).where(IntelDocumentRow.key.not_in(select(IntelMentionRow.key)))
+            touched |= set(session.scalars(stale))
+        _regroup(session, touched)
+    log.info("intel built: %d of %d articles redone, %d documents touched", len(redone), seen, len(touched))
+    return seen, len(redone)
 
 
 def _programmes(store: Store) -> dict[str, str]:
@@ -136,29 +214,38 @@ def _pass(
     store: Store,
     programmes: dict[str, str],
     pending: list[_Pending],
+    ids: Collection[int] | None,
     *,
     full: bool,
     batch: int,
     skip: frozenset[int] | set[int] = frozenset(),
-) -> tuple[int, set[int], set[str]]:
-    """One pass over the store: (articles seen, ids redone, document keys touched)."""
-    with store.session() as session:
-        rows = session.execute(select(IntelBuiltRow.article_id, IntelBuiltRow.fingerprint))
-        built = {article_id: digest for article_id, digest in rows}
+) -> tuple[int, set[int], set[str], bool]:
+    """One pass over the store, or over ``ids``: (articles seen, ids redone, document keys touched, any id gone)."""
     seen = 0
     redone: set[int] = set()
     touched: set[str] = set()
-    for stored_batch in store.iter_stored_articles(batch):
+    for stored_batch in store.iter_stored_articles(batch) if ids is None else _batches(store, ids, batch):
         seen += len(stored_batch)
+        with store.session() as session:
+            query = select(IntelBuiltRow.article_id, IntelBuiltRow.fingerprint).where(
+                IntelBuiltRow.article_id.in_([s.id for s in stored_batch])
+            )
+            built = {article_id: digest for article_id, digest in session.execute(query)}
         changed = [
             (s, fp) for s in stored_batch if s.id not in skip and ((fp := fingerprint(s)) != built.get(s.id) or full)
         ]
         if not changed:
             continue
-        with store.session() as session, session.begin():
+        with writing(store) as session, session.begin():
             touched |= _replace(session, changed, programmes, pending)
         redone.update(s.id for s, _ in changed)
-    return seen, redone, touched
+    return seen, redone, touched, ids is not None and seen < len(set(ids))
+
+
+def _batches(store: Store, ids: Collection[int], batch: int) -> Iterator[list[StoredArticle]]:
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), batch):
+        yield store.stored_articles(wanted[start : start + batch])
 
 
 def _replace(
@@ -285,23 +372,3 @@ def fill_document(document: IntelDocumentRow, mentions: list[IntelMentionRow]) -
     document.first_seen = next((m.date for m in mentions if m.date), None)
     document.announcing_article_id = announcing.article_id if announcing else None
     document.mentions = len(mentions)
-
-
-_SEEN_CHANGES: dict[str, int] = {}
-_BUILDING = threading.Lock()  # pages answer in a thread pool: one build per change, not one per request
-
-
-def refresh(store: Store) -> None:
-    """Build the tables when the store changed since this process last looked (pages call it per request).
-
-    >>> from policydigest.store import open_store
-    >>> refresh(open_store("sqlite://"))
-    """
-    last = store.changes.latest()
-    key = str(store.engine.url)
-    if _SEEN_CHANGES.get(key) == last:
-        return
-    with _BUILDING:
-        if _SEEN_CHANGES.get(key) != last:  # another request may have built it while this one waited
-            build_intel(store)
-            _SEEN_CHANGES[key] = last

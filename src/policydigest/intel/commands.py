@@ -1,6 +1,7 @@
 """Command line of policy intelligence: ``intel``, ``documents``, ``follow-ups``, ``targets``, ``compare``.
 
-Each command first brings the intelligence tables up to date (only changed articles are redone).
+Each command first builds what changed since the last build (writers build after each write; this
+catches up on writes of processes without a builder).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from policydigest.console import console, err_console, fail, open_cli_store
 from policydigest.errors import BadInputError, NotFoundError
-from policydigest.intel import build_intel
+from policydigest.intel import build_intel, update_intel
 from policydigest.intel.queries import compare, find_document, follow_ups_of, list_documents, list_targets
 from policydigest.store import Store
 
@@ -24,7 +25,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON，而不�
 
 def _store() -> Store:
     store = open_cli_store()
-    build_intel(store)
+    update_intel(store)
     return store
 
 

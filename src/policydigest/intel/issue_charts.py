@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from policydigest.intel import refresh
+from policydigest.intel import update_intel
 from policydigest.intel.charts import announced_by_month, within
 from policydigest.model import Issue
 from policydigest.render.figures import IssueChart
@@ -30,7 +30,7 @@ def issue_charts(store: Store, settings: Settings, issue: Issue) -> list[IssueCh
     """
     if not settings.bulletin_trend_chart:
         return []
-    refresh(store)
+    update_intel(store)  # publishing and rendering are writers' paths: catch up on any write not built yet
     with store.session() as session:
         kinds = next(t for t in announced_by_month(session, vetted=True) if t.name == "kinds")
     last = issue.date.strftime("%Y-%m")

@@ -31,6 +31,7 @@ from policydigest.ingest.crawl import discover
 from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import fetch_article, settle_item
 from policydigest.ingest.polite import SharedHostGate
+from policydigest.intel import attach_intel
 from policydigest.metrics import JOB_SECONDS, JOBS
 from policydigest.profile import profile_for
 from policydigest.render.output import render_issue as render_bytes
@@ -61,6 +62,7 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings, queue: JobQueue | None) -> Runtime:
         store = open_store(settings.database_url)
+        attach_intel(store)  # each job that changes articles builds their intelligence before it ends
         if queue is not None:
             queue.attach(store)
         state = CrawlState(store)

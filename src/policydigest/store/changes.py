@@ -61,8 +61,9 @@ class ArticleChanges:
         event.listen(sessions, "after_rollback", self._after_rollback)
 
     def subscribe(self, listener: ChangeListener) -> None:
-        """Call ``listener`` with the changed article ids after every commit that changed any."""
-        self._listeners.append(listener)
+        """Call ``listener`` with the changed article ids after every commit that changed any (once, if added twice)."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
 
     def unsubscribe(self, listener: ChangeListener) -> None:
         """Stop calling ``listener``."""

@@ -3,7 +3,8 @@
 Per article: the documents it names (``intel_mentions``), the higher documents it follows up
 (``intel_followups``) and its quantitative targets (``intel_targets``); ``intel_built`` records which
 version of each article they were computed from, so a rebuild only redoes changed articles. Documents
-(``intel_documents``) are the mentions grouped by normalised name.
+(``intel_documents``) are the mentions grouped by normalised name. ``intel_state`` (revision
+0011_intel_state) records the change of the store's change feed the tables were last built at.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from policydigest.store.schema import Base
+from policydigest.store.schema import Base, UtcDateTime
 
 
 class IntelBuiltRow(Base):
@@ -24,6 +25,17 @@ class IntelBuiltRow(Base):
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class IntelStateRow(Base):
+    """Where the last build stopped: the newest change of ``article_changes`` it had read, and its rules."""
+
+    __tablename__ = "intel_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1: one row
+    change: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(20))
+    built_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class IntelDocumentRow(Base):

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from policydigest.intel import attach_intel, intel_behind, update_intel
 from policydigest.profile import Profile, profile_for
 from policydigest.render.view import page_label, qr_inline_svg, safe_href
 from policydigest.search import attach_search_index
@@ -125,6 +126,8 @@ class WebContext:
         # Open the index now (or build it from the store), not on the first reader's search.
         log.info("search index: %d articles", sync.index.count())
         sync.index.warm_up()
+        attach_intel(store)  # the desk's writes build in the editor's request, before the page cache is cleared
+        update_intel(store)  # writes made while no builder ran are caught up at start, not on a reader's page view
         cache = PageCache(settings.web_cache_seconds)
         store.changes.subscribe(cache.clear)
         profile = profile_for(settings)
@@ -151,6 +154,11 @@ class WebContext:
     def vetted(self) -> bool:
         """Whether readers see only vetted articles (and what is derived from them): the library is not open."""
         return not self.library.open_library
+
+    def intel_page(self, name: str, values: Mapping[str, Any]) -> HTMLResponse:
+        """A page drawn from the intelligence tables as built; it says 情报更新中 when the store changed since
+        (writers build, a page never does)."""
+        return self.page(name, {**values, "intel_updating": intel_behind(self.store)})
 
     def render(self, name: str, values: Mapping[str, Any]) -> str:
         """Template ``name`` rendered with ``values`` (autoescaped)."""

@@ -10,7 +10,6 @@ from fastapi import Path as PathParam
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse
 
-from policydigest.intel import refresh
 from policydigest.intel.related import RelatedAnswer, related_to_article
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.facts import fact_groups
@@ -48,7 +47,6 @@ async def article_page(ctx: Ctx, article_id: ArticleId) -> HTMLResponse:
 
 def related_policies(ctx: WebContext, article_id: int) -> RelatedAnswer:
     """Documents and articles related to an article, each with its reason (what readers may see only)."""
-    refresh(ctx.store)
     with ctx.store.session() as session:
         items = related_to_article(session, article_id, vetted=ctx.vetted)
     return RelatedAnswer(kind="article", id=article_id, items=items)

@@ -9,7 +9,6 @@ from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, Response
 
 from policydigest.errors import BadInputError
-from policydigest.intel import refresh
 from policydigest.intel.export import to_xlsx
 from policydigest.intel.queries import compare
 from policydigest.web.context import WebContext, get_context
@@ -33,7 +32,6 @@ Ids = Annotated[
 
 
 def compare_data(ctx: WebContext, ids: str) -> dict[str, Any]:
-    refresh(ctx.store)
     with ctx.store.session() as session:
         try:
             parts = [part for part in ids.replace("，", ",").split(",") if part.strip()]
@@ -67,7 +65,7 @@ def compare_page(ctx: Ctx, ids: Ids, format: Annotated[Literal["xlsx"] | None, P
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": 'attachment; filename="compare.xlsx"'},
         )
-    return ctx.page("compare.html.j2", {"nav": "documents", "result": result, "ids": ids})
+    return ctx.intel_page("compare.html.j2", {"nav": "documents", "result": result, "ids": ids})
 
 
 @api.get("/compare", summary="2–4 documents or articles side by side")

@@ -11,7 +11,6 @@ from fastapi import Query as Param
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from policydigest.intel import refresh
 from policydigest.intel.charts import LEVELS_ZH, diffusion_chart
 from policydigest.intel.diffusion import Diffusion, diffusion
 from policydigest.intel.queries import find_document, follow_ups_of, list_documents, list_targets
@@ -37,7 +36,6 @@ RELATIONS_ZH = {
 
 def documents_data(ctx: WebContext, level: str | None, region: str | None) -> dict[str, Any]:
     """The documents and their facets (level, region)."""
-    refresh(ctx.store)
     with ctx.store.session() as session:
         every = list_documents(session, vetted=ctx.vetted)
         shown = [d for d in every if d.level == (level or d.level) and d.region == (region or d.region)]
@@ -56,7 +54,6 @@ def documents_data(ctx: WebContext, level: str | None, region: str | None) -> di
 
 def document_data(ctx: WebContext, document_id: int) -> dict[str, Any]:
     """One document, its follow-ups, which provinces followed (national documents), targets and related policies."""
-    refresh(ctx.store)
     shown = ctx.vetted
     with ctx.store.session() as session:
         document = find_document(session, str(document_id), vetted=shown)
@@ -77,7 +74,6 @@ def document_data(ctx: WebContext, document_id: int) -> dict[str, Any]:
 
 def diffusion_data(ctx: WebContext, document_id: int) -> Diffusion:
     """Which provinces followed a national document and when, and which have not yet (404 for others: there is none)."""
-    refresh(ctx.store)
     with ctx.store.session() as session:
         document = find_document(session, str(document_id), vetted=ctx.vetted)
         spread = diffusion(document, follow_ups_of(session, document, vetted=ctx.vetted))
@@ -90,7 +86,7 @@ def diffusion_data(ctx: WebContext, document_id: int) -> Diffusion:
 def documents_page(ctx: Ctx, level: Level = None, region: Region = None) -> HTMLResponse:
     """Every policy document named in the articles, with facets by level and region."""
     values = documents_data(ctx, level, region)
-    return ctx.page(
+    return ctx.intel_page(
         "documents.html.j2", {**values, "nav": "documents", "level": level, "region": region, "levels_zh": LEVELS_ZH}
     )
 
@@ -102,7 +98,7 @@ def document_page(ctx: Ctx, document_id: DocumentId) -> HTMLResponse:
     spread = values["diffusion"]
     # The SVG is drawn by vl-convert from province names of our own region table and counts: safe to inline.
     chart = Markup(diffusion_chart(Diffusion.model_validate(spread))) if spread else ""
-    return ctx.page(
+    return ctx.intel_page(
         "document.html.j2",
         {**values, "nav": "documents", "levels_zh": LEVELS_ZH, "relations_zh": RELATIONS_ZH, "chart": chart},
     )
@@ -129,7 +125,6 @@ def diffusion_api(ctx: Ctx, document_id: DocumentId) -> Diffusion:
 
 @api.get("/documents/{document_id}/related", response_model=RelatedAnswer, summary="Policies related to a document")
 def related_api(ctx: Ctx, document_id: DocumentId) -> RelatedAnswer:
-    refresh(ctx.store)
     with ctx.store.session() as session:
         document = find_document(session, str(document_id), vetted=ctx.vetted)
         items = related_to_document(session, document, vetted=ctx.vetted)

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, Response
 
-from policydigest.intel import refresh
 from policydigest.intel.export import to_csv, to_xlsx
 from policydigest.intel.progress import ProgressMention, progress_of
 from policydigest.intel.queries import TargetView, list_targets
@@ -48,7 +47,6 @@ def _due(before: dt.date | None, within: int | None, today: dt.date | None = Non
 def targets_data(
     ctx: WebContext, region: str | None, issuer: str | None, before: dt.date | None, within: int | None
 ) -> list[TargetView]:
-    refresh(ctx.store)
     with ctx.store.session() as session:
         return list_targets(
             session, region=region or None, issuer=issuer or None, due_before=_due(before, within), vetted=ctx.vetted
@@ -112,7 +110,7 @@ def targets_page(
         "due_before": due_before or "",
         "due_within": due_within or "",
     }
-    return ctx.page("targets.html.j2", {"nav": "targets", "targets": with_progress(ctx, targets), "query": query})
+    return ctx.intel_page("targets.html.j2", {"nav": "targets", "targets": with_progress(ctx, targets), "query": query})
 
 
 @api.get("/targets", summary="Quantitative targets, soonest deadline first, each with its progress")

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from pydantic import BaseModel, Field
 
-from policydigest.intel import refresh
 from policydigest.intel.charts import Trend, all_trends
 from policydigest.web.context import WebContext, get_context
 from policydigest.web.problems import ERROR_RESPONSES
@@ -47,7 +46,6 @@ class TrendList(BaseModel):
 
 
 def trends(ctx: WebContext) -> list[Trend]:
-    refresh(ctx.store)
     with ctx.store.session() as session:
         return all_trends(session, vetted=ctx.vetted)
 
@@ -56,7 +54,7 @@ def trends(ctx: WebContext) -> list[Trend]:
 def trends_page(ctx: Ctx) -> HTMLResponse:
     """Charts (SVG made by vl-convert from our own data, so safe to inline) with the table behind each."""
     charts = [{"trend": t, "svg": Markup(t.svg)} for t in trends(ctx)]
-    return ctx.page("trends.html.j2", {"nav": "trends", "charts": charts})
+    return ctx.intel_page("trends.html.j2", {"nav": "trends", "charts": charts})
 
 
 @api.get("/trends", response_model=TrendList, summary="Counts behind the trend charts, with the articles behind each")
