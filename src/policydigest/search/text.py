@@ -84,8 +84,8 @@ def normalize(text: str) -> str:
 
 
 def _code_points(text: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
-    """``normalize(text)`` as an array of code points: ``fold`` and the rest done on the array (regular
-    expressions over the text are three times slower)."""
+    """``normalize(text)`` as an array of code points: ``fold`` and the rest done on the array (the regular
+    expressions over the batch this replaces took 1.6 times as long)."""
     folded = text.lower()
     if len(folded) != len(text):  # İ lower-cases to two characters, which fold keeps as one
         folded = fold(text)
