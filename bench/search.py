@@ -45,6 +45,7 @@ from bench.timing import median, percentile
 from policydigest.ingest.bulletin.reader import read_bulletin
 from policydigest.search import IndexedArticle, Query, SearchIndex, parse_query
 from policydigest.search.counting import Limits
+from policydigest.search.index import BULK_HEAP, BULK_THREADS
 from policydigest.settings import Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "src" / "policydigest" / "data" / "sample"
@@ -254,7 +255,7 @@ def run(size: int, workdir: Path, keep: bool = False) -> None:
     clock = Clock()
     index = SearchIndex.open(folder)
     index.facet_cache_size = 0  # every query measured cold
-    index.add(docs, replace=False, heap=400_000_000, threads=2)
+    index.add(docs, replace=False, heap=BULK_HEAP, threads=BULK_THREADS)
     ours_rate = clock.rates(size)
 
     fts_path = workdir / "fts5.db"

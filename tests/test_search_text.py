@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from policydigest.search.text import (
     MARK,
     SEP,
@@ -69,3 +75,38 @@ def test_covering_bigrams_pin_every_character_of_a_word() -> None:
             assert word[offset : offset + 2] == gram
             covered |= {offset, offset + 1}
         assert covered == set(range(len(word)))
+
+
+def _reference_normalize(text: str) -> str:
+    """Normalisation as the module says it, written out plainly: what the vectorised code must equal."""
+    norm = re.sub(r"[\s\ue000\ue001]+", SEP, fold(text))
+    return re.sub("[0-9a-z\u00c0-\u024f]+", lambda latin: f"{MARK}{latin.group()}{MARK}", norm)
+
+
+def _reference_terms(text: str) -> str:
+    norm = _reference_normalize(text)
+    chars = norm + SEP
+    return " ".join(chars[i : i + 2] for i in range(len(norm)))
+
+
+_WHITE_SPACE = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+_RUN = st.one_of(
+    st.text(st.sampled_from([*_WHITE_SPACE, SEP, MARK]), min_size=1, max_size=3),  # white space of every kind
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x250), min_size=1, max_size=6),  # ASCII and Latin
+    st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), min_size=1, max_size=6),  # Chinese
+    st.text(st.characters(min_codepoint=0xFF00, max_codepoint=0xFF60), min_size=1, max_size=3),  # full width
+    st.sampled_from(["\u3000", "\ue002", "\uf8ff", "İ", "ΟΔΟΣ", "Σ", "ǅ", "\U0001f600"]),  # private use, cases
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=4),  # any script (no lone surrogates)
+)
+_MIXED_TEXT = st.lists(_RUN, max_size=8).map("".join)
+
+
+@given(st.lists(_MIXED_TEXT, min_size=1, max_size=6))
+def test_terms_of_any_mixed_script_batch_are_the_plain_bigrams_of_each_normalised_text(texts: list[str]) -> None:
+    assert index_terms_many(texts) == [_reference_terms(text) for text in texts]
+
+
+def test_every_code_point_is_white_space_latin_or_kept_as_the_plain_definition_says() -> None:
+    # Surrogates cannot be encoded; İ, which lower-cases to two characters, is in the test above.
+    every = "数".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF and code != 0x130)
+    assert normalize(every) == _reference_normalize(every)

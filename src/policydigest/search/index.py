@@ -54,6 +54,10 @@ log = logging.getLogger(__name__)
 TIE_MARGIN = 20
 #: Articles turned into index documents together (their terms are computed in one pass).
 ADD_BATCH = 512
+#: Writer heap (bytes) and indexing threads of a whole-index build (``policydigest reindex``, the search
+#: benchmark). Measured at 1M articles (docs/search.md): a smaller heap makes more segments to merge,
+#: which costs more CPU and more peak memory; two threads beside Python's keep both cores busy.
+BULK_HEAP, BULK_THREADS = 1_000_000_000, 2
 _Q = tantivy.Query
 _FILTER_FIELDS = {"filters", "since", "until"}
 _O = tantivy.Occur

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from policydigest.errors import SearchIndexError
 from policydigest.search.counting import Limits
 from policydigest.search.documents import iter_store_articles, load_articles
-from policydigest.search.index import SearchIndex
+from policydigest.search.index import BULK_HEAP, BULK_THREADS, SearchIndex
 from policydigest.search.schema import SCHEMA_VERSION
 from policydigest.search.semantic import MODEL_NAME, SemanticIndex, model
 from policydigest.settings import Settings
@@ -87,7 +87,7 @@ def rebuild_index(
 
     articles = (article for batch in iter_store_articles(store) for article in batch)
     stamp = store_stamp(store)
-    target.add(articles, replace=False, heap=200_000_000, threads=2, on_article=on_article)
+    target.add(articles, replace=False, heap=BULK_HEAP, threads=BULK_THREADS, on_article=on_article)
     target.record(store=stamp)
     if folder is None or building is None:
         return target

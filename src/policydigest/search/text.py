@@ -16,6 +16,7 @@ with ai). Chinese has no word boundaries to honour: it matches anywhere.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,11 +32,19 @@ MARK = "\ue001"
 _WIDE = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 _FOLD = {0x3000: 0x20, **{code: code - 0xFEE0 for code in _WIDE}}
 _NEEDS_FOLD = re.compile("[\u3000\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_SPACE = re.compile("[\\s\ue000\ue001]+")
 #: The characters of Latin words (folded): code point ranges, first and last.
 _LATIN_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0xC0, 0x24F))
 _LATIN = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _LATIN_RANGES) + "]+")
 _SEP_POINT, _MARK_POINT = ord(SEP), ord(MARK)
+_KIND_SPACE, _KIND_LATIN, _KIND_WIDE = 1, 2, 3
+#: The kind of every code point (0: other): white space as ``str.isspace`` and ``\\s`` say (none is beyond
+#: the BMP; the ideographic space is one), and the private marks, which count as white space in articles;
+#: the characters of Latin words; full-width letters and digits, which ``fold`` makes ASCII.
+_KIND = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
+_KIND[[code for code in range(0x10000) if chr(code).isspace()] + [_SEP_POINT, _MARK_POINT]] = _KIND_SPACE
+for _first, _last in _LATIN_RANGES:
+    _KIND[_first : _last + 1] = _KIND_LATIN
+_KIND[_WIDE] = _KIND_WIDE
 #: Joins the texts of a batch (a private-use character, neither white space nor Latin: it stays as it is).
 _JOIN = "\ue002"
 _JOIN_POINT = ord(_JOIN)
@@ -75,15 +84,27 @@ def normalize(text: str) -> str:
 
 
 def _code_points(text: str) -> np.ndarray[Any, np.dtype[np.uint32]]:
-    """``normalize(text)`` as an array of code points."""
-    text = _SPACE.sub(SEP, fold(text))  # private-use characters in articles count as white space
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if not _LATIN.search(text):
+    """``normalize(text)`` as an array of code points: ``fold`` and the rest done on the array (the regular
+    expressions over the batch this replaces took 1.6 times as long)."""
+    folded = text.lower()
+    if len(folded) != len(text):  # İ lower-cases to two characters, which fold keeps as one
+        folded = fold(text)
+    points = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    kind = _KIND[points]
+    wide = kind == _KIND_WIDE
+    if wide.any():  # full-width letters (lower case by now) and digits to ASCII, as fold does
+        points = np.where(wide, (points - np.uint32(0xFEE0)) | np.uint32(0x20), points)
+        kind[wide] = _KIND_LATIN
+    space = kind == _KIND_SPACE
+    if space.any():  # a run of white space becomes its first character, a separator
+        keep = np.ones(len(points), dtype=bool)
+        keep[1:] = ~(space[1:] & space[:-1])
+        points = np.where(space, np.uint32(_SEP_POINT), points)[keep]
+        kind = kind[keep]
+    latin = kind == _KIND_LATIN
+    if not latin.any():
         return points
-    # A mark before and after each Latin run, vectorised (a regular expression per run is five times slower).
-    latin = np.zeros(len(points), dtype=bool)
-    for first, last in _LATIN_RANGES:
-        latin |= (points - first) <= last - first  # unsigned: below ``first`` wraps round to large
+    # A mark before and after each Latin run.
     edges = np.flatnonzero(np.diff(latin.astype(np.int8), prepend=0, append=0))
     return np.insert(points, edges, _MARK_POINT)
 
