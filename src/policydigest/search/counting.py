@@ -31,7 +31,7 @@ from policydigest.search.facets import FacetCount, aggregation_spec, facet_count
 from policydigest.search.schema import SAMPLE_SLOTS
 
 _TOTAL = "_total"  # the aggregation that counts the matches beside the facets
-_MONTHS = "_months"  # the matches per month (dates are yyyymmdd: an interval of 100 is a month)
+_DAYS = "_days"  # the matches per day (dates are yyyymmdd integers; days without any are left out)
 _Q, _O = tantivy.Query, tantivy.Occur
 #: The matches of a query among the articles of a filter (None: all of them).
 Matching = Callable[[tantivy.Query | None], tantivy.Query]
@@ -72,7 +72,7 @@ class Plan(NamedTuple):
 
     slots: int = SAMPLE_SLOTS
     total_sampled: bool = False
-    #: The first day (yyyymmdd) of the newest months holding about ``Limits.ranked`` matches, or None:
+    #: The first day (yyyymmdd) of the newest days holding about ``Limits.ranked`` matches, or None:
     #: rank every match. The best of 300,000 matches need not be looked for in all of them.
     newest_from: int | None = None
 
@@ -99,16 +99,19 @@ def plan(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching,
         return Plan()
     first = searcher.aggregate(
         matching(_Q.term_query(schema, "sample", 0)),
-        {_TOTAL: {"value_count": {"field": "id"}}, _MONTHS: {"histogram": {"field": "date", "interval": 100}}},
+        {
+            _TOTAL: {"value_count": {"field": "id"}},
+            _DAYS: {"histogram": {"field": "date", "interval": 1, "min_doc_count": 1}},
+        },
     )
     in_first = int((first.get(_TOTAL) or {}).get("value") or 0)
     if in_first * SAMPLE_SLOTS <= facets:
         return Plan()
     if in_first * SAMPLE_SLOTS <= limits.exact:
         return Plan(min(SAMPLE_SLOTS, -(-facets // in_first)))
-    months = (first.get(_MONTHS) or {}).get("buckets") or []
+    days = (first.get(_DAYS) or {}).get("buckets") or []
     slots = min(SAMPLE_SLOTS, -(-limits.sample // in_first))
-    return Plan(slots, slots < SAMPLE_SLOTS, newest_from(months, limits.ranked / SAMPLE_SLOTS))
+    return Plan(slots, slots < SAMPLE_SLOTS, newest_from(days, limits.ranked / SAMPLE_SLOTS))
 
 
 def count(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching, how: Plan) -> Counts:
@@ -128,20 +131,20 @@ def count(searcher: tantivy.Searcher, schema: tantivy.Schema, matching: Matching
     return Counts(total, facets, approximate=how.total_sampled, facets_approximate=how.sampled)
 
 
-def newest_from(months: list[dict[str, float]], wanted: float) -> int | None:
-    """The first day of the newest months holding ``wanted`` matches (histogram buckets of yyyymmdd
-    dates); None when that takes every dated month.
+def newest_from(days: list[dict[str, float]], wanted: float) -> int | None:
+    """The first of the newest days holding ``wanted`` matches (histogram buckets of yyyymmdd dates);
+    None when that takes every dated day.
 
-    >>> newest_from([{"key": 20250100.0, "doc_count": 5}, {"key": 20250200.0, "doc_count": 7}], 6)
-    20250201
-    >>> newest_from([{"key": 20250100.0, "doc_count": 5}], 6) is None
+    >>> newest_from([{"key": 20250110.0, "doc_count": 5}, {"key": 20250203.0, "doc_count": 7}], 6)
+    20250203
+    >>> newest_from([{"key": 20250110.0, "doc_count": 5}], 6) is None
     True
     """
     held = 0.0
-    for bucket in sorted(months, key=lambda b: -b["key"]):
+    for bucket in sorted(days, key=lambda b: -b["key"]):
         held += bucket["doc_count"]
         if held >= wanted and bucket["key"] >= 10_000:  # undated articles (0) are never "newest"
-            return int(bucket["key"]) + 1  # buckets are keyed yyyymm00
+            return int(bucket["key"])
     return None
 
 

@@ -84,7 +84,7 @@ class SearchResult(BaseModel):
         elif self.facets_approximate:
             notes.append("命中的文章较多，各分类的篇数是按抽样估算的约数。")
         if self.ranked_since:
-            notes.append(f"按相关度排列的是{self.ranked_since:%Y年%-m月}以来的文章；可按日期排序或加筛选条件缩小范围。")
+            notes.append(f"按相关度排列的是{self.ranked_since:%Y年%-m月%-d日}以来的文章；可按日期排序或加筛选条件缩小范围。")
         if self.related:
             notes.append(f"另按语义补充了{len(self.related)}篇内容相近的文章。")
         return notes
