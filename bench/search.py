@@ -279,7 +279,7 @@ def run(size: int, workdir: Path, keep: bool = False) -> None:
             ours_ms.append(timed(partial(index.search, query)))
             if rep == 0 and (found := index.search(query)).approximate:
                 estimated.append((query, found.total, [hit.id for hit in found.hits]))
-            tq, _ranked = index._tantivy_query(parse_query(query.text), query)
+            tq, _ranked = index._queries.build(parse_query(query.text), query)
             alone_ms.append(timed(partial(searcher.search, tq, limit=10, count=False)))
             fts_ms.append(timed(partial(fts_search, db, words_, column)))
     print(f"queried; machine load {_load()}")

@@ -243,18 +243,6 @@ class SearchIndex:
         values = searcher.fast_field_values("id", [address for _score, address in found.hits])
         return {int(v) for v in values if v is not None}
 
-    def _tantivy_query(
-        self,
-        parsed: ParsedQuery,
-        query: Query,
-        *,
-        rank: bool = True,
-        partial: bool = False,
-        within: tantivy.Query | None = None,
-    ) -> tuple[tantivy.Query, bool]:
-        """The tantivy query of ``parsed`` and whether it ranks (``matching.QueryBuilder.build``)."""
-        return self._queries.build(parsed, query, rank=rank, partial=partial, within=within)
-
     def search(self, query: Query) -> SearchResult:
         """Run ``query``: the page of hits, the total, facet counts and snippets.
 
@@ -323,7 +311,7 @@ class SearchIndex:
     ) -> tuple[Counts, list[tuple[float, tantivy.DocAddress]], int | None]:
         """The counts, the page of hits, and the first day (yyyymmdd) of the newest matches they were
         ranked among (None: among all of them)."""
-        tq, ranked = self._tantivy_query(parsed, query, partial=partial)
+        tq, ranked = self._queries.build(parsed, query, partial=partial)
         by_date = query.sort is SortOrder.DATE or not ranked
         counted: Counts | None = None
         how, since = Plan(), None
@@ -341,7 +329,7 @@ class SearchIndex:
         found = None
         if since is not None:  # very many matches: the best (or newest) among the newest months' are enough
             newest = _Q.range_query(self._schema, "date", _INTEGER, since, None, use_inverted_index=True)
-            recent, _ranked = self._tantivy_query(parsed, query, partial=partial, within=newest)
+            recent, _ranked = self._queries.build(parsed, query, partial=partial, within=newest)
             found = searcher.search(recent, limit=wanted, count=False, order_by_field=order)
             if len(found.hits) < wanted:  # the page reaches past them: rank every match
                 found, since = None, None
@@ -375,7 +363,7 @@ class SearchIndex:
         near = dict(self.semantic.nearest(meaning_text(parsed), max(CANDIDATES, wanted)))
         scored: dict[int, tuple[float, tantivy.DocAddress]] = {}
         if near:  # the near articles pass the filters and exclusions too
-            allowed, _ranked = self._tantivy_query(ParsedQuery(tuple(parsed.excluded)), query, rank=False)
+            allowed, _ranked = self._queries.build(ParsedQuery(tuple(parsed.excluded)), query, rank=False)
             among = _Q.boolean_query([(_O.Must, allowed), (_O.Must, _Q.term_set_query(self._schema, "id", list(near)))])
             found = searcher.search(among, limit=len(near), count=False).hits
             found_ids = [int(i or 0) for i in searcher.fast_field_values("id", [address for _s, address in found])]
@@ -402,7 +390,7 @@ class SearchIndex:
                 return cached
 
         def matching(within: tantivy.Query | None) -> tantivy.Query:
-            return self._tantivy_query(parsed, query, rank=False, partial=partial, within=within)[0]
+            return self._queries.build(parsed, query, rank=False, partial=partial, within=within)[0]
 
         how = plan(searcher, self._schema, matching, self.count_limits)
         counts = count(searcher, self._schema, matching, how)
@@ -448,7 +436,7 @@ class SearchIndex:
         >>> index.matching_ids(Query(text="数商"))
         [4]
         """
-        tq, _ranked = self._tantivy_query(parse_query(query.text), query, rank=False)
+        tq, _ranked = self._queries.build(parse_query(query.text), query, rank=False)
         searcher = self._searcher()
         found = searcher.search(tq, limit=max(1, searcher.num_docs), count=False, order_by_field="id")
         values = searcher.fast_field_values("id", [address for _key, address in found.hits])
