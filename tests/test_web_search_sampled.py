@@ -67,6 +67,7 @@ def test_the_api_marks_the_counts_of_a_very_common_word_as_estimates(crowded_sit
     assert body["total"] == pytest.approx(1_500, rel=0.25)
     assert any("抽样估算" in note for note in body["notes"])
     assert any(note.startswith("按相关度排列的是") for note in body["notes"])
+    assert body["ranked_since"] and f"{int(body['ranked_since'][:4])}年" in " ".join(body["notes"])
     one = crowded_site.get("/api/v1/search", params={"q": "第7期第3篇"}).json()
     assert (one["total"], one["approximate"]) == (1, False)
 
@@ -86,3 +87,4 @@ def test_the_command_line_says_about_how_many_articles_match(crowded_db: Path, t
     assert "约 " in plain.output and "抽样估算" in plain.output
     found = json.loads(runner.invoke(cli, ["--db", str(crowded_db), "search", "算力", "--json"], env=env).output)
     assert found["approximate"] is True
+    assert found["ranked_since"] and any(found["ranked_since"][:4] in note for note in found["notes"])

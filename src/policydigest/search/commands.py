@@ -42,6 +42,7 @@ def _result_json(result: SearchResult) -> dict[str, object]:
         "total": result.total,
         "approximate": result.approximate,
         "facets_approximate": result.facets_approximate,
+        "ranked_since": result.ranked_since.isoformat() if result.ranked_since else None,
         "notes": result.notes,
         "also_searched": result.also_searched,
         "dropped": result.dropped,

@@ -162,6 +162,9 @@ class SearchAnswer(ListMeta):
     facets_approximate: bool = Field(
         default=False, description="Whether the facet counts are estimates from a sample (more than 5,000 hits)."
     )
+    ranked_since: dt.date | None = Field(
+        default=None, description="With very many hits: they are the most relevant of those since this day."
+    )
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
 

@@ -129,6 +129,7 @@ def search_api(request: Request, ctx: Ctx, params: Params, page: Annotated[Pagin
         took_ms=result.took_ms,
         approximate=result.approximate,
         facets_approximate=result.facets_approximate,
+        ranked_since=result.ranked_since,
         hits=result.hits,
         facets=result.facets,
         total=result.total,
