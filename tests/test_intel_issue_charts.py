@@ -80,3 +80,28 @@ def test_the_render_command_adds_the_chart_when_the_setting_is_on(
     result = CliRunner().invoke(app, ["--db", db, "render", "1", "--format", "email", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "bulletin_trend_chart" in result.output and "data:image/png;base64," in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow  # two PDFs rendered through the web app
+def test_the_web_download_carries_the_chart_the_cli_render_does(store: Store, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from policydigest.web import create_app
+
+    def download(chart: bool) -> bytes:
+        settings = Settings(
+            database_url=str(store.engine.url),
+            index_path=tmp_path / f"index-{chart}",
+            outputs_path=tmp_path / f"outputs-{chart}",
+            catalogue_file=None,
+            web_open_library=True,
+            bulletin_trend_chart=chart,
+        )
+        with TestClient(create_app(settings)) as client:
+            answer = client.get("/issues/1/download.pdf")
+        assert answer.status_code == 200, answer.text
+        return answer.content
+
+    with_chart, without = page_texts(download(True), tmp_path), page_texts(download(False), tmp_path)
+    assert len(with_chart) == len(without) + 1
+    assert "文件类型" in squeeze(with_chart[-1]) and "文件类型" not in squeeze(without[-1])

@@ -291,13 +291,13 @@ def render_command(
     out: Annotated[Path | None, typer.Option("--out", help="输出文件（默认：issue-总期.后缀）。")] = None,
 ) -> None:
     """把一期输出为 PDF、独立 HTML 页面、邮件 HTML、Markdown、DOCX 或公众号 HTML。"""
-    from policydigest.intel.issue_charts import issue_charts  # altair and vl-convert
-    from policydigest.render.output import WITH_CHARTS, render_issue  # typst, jinja2 and python-docx
+    from policydigest.intel.issue_charts import charts_for  # altair and vl-convert
+    from policydigest.render.output import render_issue  # typst, jinja2 and python-docx
 
     with _errors():
         settings, store, profile = _context()
         found, is_draft = find_issue(store, profile, issue)
-        charts = issue_charts(store, settings, found) if fmt.value in WITH_CHARTS else []
+        charts = charts_for(store, settings, found, fmt.value)
         data = render_issue(found, fmt.value, profile=profile, default_columns=settings.columns, charts=charts)
         path = out or Path(f"issue-{found.total_number}{_SUFFIX[fmt.value]}")
         path.write_bytes(data)

@@ -32,6 +32,7 @@ from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import fetch_article, settle_item
 from policydigest.ingest.polite import SharedHostGate
 from policydigest.intel import attach_intel
+from policydigest.intel.issue_charts import charts_for
 from policydigest.metrics import JOB_SECONDS, JOBS
 from policydigest.profile import profile_for
 from policydigest.render.output import render_issue as render_bytes
@@ -180,8 +181,9 @@ def render_issue(rt: Runtime, _queue: JobQueue | None, *, issue_id: int) -> None
     issue = rt.store.get_issue(*key)
     profile = profile_for(rt.settings)
     for fmt in PUBLISHED_FORMATS:
-        path = published_file(issue, fmt, rt.settings, partial(render_bytes, issue, fmt, profile=profile,
-                                                               default_columns=rt.settings.columns))  # fmt: skip
+        charts = charts_for(rt.store, rt.settings, issue, fmt)
+        render = partial(render_bytes, issue, fmt, profile=profile, default_columns=rt.settings.columns, charts=charts)
+        path = published_file(issue, fmt, rt.settings, render)
         log.info("issue 总第%d期: %s ready", issue.total_number, path.name)
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi.responses import FileResponse
 
+from policydigest.intel.issue_charts import charts_for
 from policydigest.model import Issue
 from policydigest.render.output import render_issue
 from policydigest.render.published import published_file
@@ -60,7 +61,9 @@ def issue_file(ctx: WebContext, issue: Issue, fmt: str, *, version: int | None =
     """
 
     def render() -> bytes:
-        return render_issue(issue, fmt, profile=ctx.profile, default_columns=ctx.columns)
+        # A reader's request never builds intelligence: the chart shows what the writers have built.
+        charts = charts_for(ctx.store, ctx.settings, issue, fmt, catch_up=False)
+        return render_issue(issue, fmt, profile=ctx.profile, default_columns=ctx.columns, charts=charts)
 
     path = published_file(issue, fmt, ctx.settings, render)
     headers = {"Content-Disposition": download_name(issue, fmt, version=version)}
