@@ -316,8 +316,8 @@ class SearchIndex:
         counted: Counts | None = None
         how, since = Plan(), None
         if query.facets:
-            # With facets, the one pass over every match (or a sample) is the aggregation, which counts
-            # too: the ranked search then needs no count and may skip what cannot reach the top.
+            # With facets, the aggregation counts too (every match, or a sample); only when it counts the
+            # facets alone in a sample does the ranked search count the total (it visits every match anyway).
             counted, how = self._counting(searcher, parsed, query, partial)
             if counted.total == 0:  # a sample always holds the first slot, where a plan saw matches
                 return _NONE, [], None
@@ -327,7 +327,7 @@ class SearchIndex:
         wanted = query.offset + max(query.limit, 1) + TIE_MARGIN
         order = "date" if by_date else None
         found = None
-        if since is not None:  # very many matches: the best (or newest) among the newest months' are enough
+        if since is not None:  # very many matches: the best (or newest) among the newest days' are enough
             newest = _Q.range_query(self._schema, "date", _INTEGER, since, None, use_inverted_index=True)
             recent, _ranked = self._queries.build(parsed, query, partial=partial, within=newest)
             found = searcher.search(recent, limit=wanted, count=False, order_by_field=order)
