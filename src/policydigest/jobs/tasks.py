@@ -32,7 +32,6 @@ from policydigest.ingest.fetch import Fetcher
 from policydigest.ingest.items import fetch_article, settle_item
 from policydigest.ingest.polite import SharedHostGate
 from policydigest.intel import attach_intel
-from policydigest.intel.issue_charts import charts_for
 from policydigest.metrics import JOB_SECONDS, JOBS
 from policydigest.profile import profile_for
 from policydigest.render.output import render_issue as render_bytes
@@ -179,6 +178,8 @@ def render_issue(rt: Runtime, _queue: JobQueue | None, *, issue_id: int) -> None
         log.info("issue #%d is gone; nothing to render", issue_id)
         return
     issue = rt.store.get_issue(*key)
+    from policydigest.intel.issue_charts import charts_for  # altair and vl-convert: only render jobs load them
+
     profile = profile_for(rt.settings)
     for fmt in PUBLISHED_FORMATS:
         charts = charts_for(rt.store, rt.settings, issue, fmt)
