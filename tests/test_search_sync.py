@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import tantivy
 from fastapi.testclient import TestClient
 
 from policydigest.enrichment import Enrichment, Facts, RegionFact
 from policydigest.model import Article, Block, Issue
 from policydigest.search import Query, SearchIndex, attach_search_index, default_index_path, rebuild_index
-from policydigest.search.schema import SCHEMA_VERSION
+from policydigest.search.schema import SCHEMA_VERSION, build_order
 from policydigest.search.sync import IndexSync
 from policydigest.settings import Settings
 from policydigest.store import Store, open_store
@@ -78,6 +79,27 @@ def test_reindex_rebuilds_the_same_index_from_the_store(
     assert rebuilt.ids() == {1, 2}
     assert {h.id for h in rebuilt.search(Query(text="数商")).hits} == {2}
     assert not list(tmp_path.glob("*.new-*")) and not list(tmp_path.glob("*.old-*"))
+
+
+def test_reindex_adds_the_articles_by_month_then_sample_slot(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    for total in (9, 2, 5):  # stored newest first: ids do not follow the dates
+        bodies = [f"第{total}期第{k}篇正文。" for k in range(12)]
+        articles = [Article(title=f"文章{total}-{k}", blocks=[Block.paragraph(b)]) for k, b in enumerate(bodies)]
+        day = dt.date(2025, total, 1)
+        store.save_issue(Issue(series="测试", number=total, total_number=total, date=day, articles=articles))
+    dates = dict(store.article_dates())
+    index = rebuild_index(store, None)
+    searcher = index._searcher()
+    found = searcher.search(tantivy.Query.all_query(), limit=100, count=False).hits
+    by_segment: dict[int, list[tuple[int, int]]] = {}
+    for _score, address in found:
+        by_segment.setdefault(address.segment_ord, []).append((address.doc, int(searcher.doc(address)["id"][0])))
+    in_index = [[article_id for _doc, article_id in sorted(docs)] for docs in by_segment.values()]
+    assert sorted(i for ids in in_index for i in ids) == sorted(dates)
+    assert min(dates.values()) < max(dates.values())
+    for ids in in_index:
+        assert ids == sorted(ids, key=lambda i: build_order(i, dates[i]))
 
 
 def test_an_index_built_after_the_store_starts_with_every_article(tmp_path: Path) -> None:

@@ -39,31 +39,36 @@ Matching = Callable[[tantivy.Query | None], tantivy.Query]
 
 @dataclass(frozen=True)
 class Limits:
-    """When a query is counted in a sample, and how big the sample and the ranked part are."""
+    """When a query is counted in a sample, and how big the sample and the ranked part are.
+
+    Measured at 1M articles (docs/search.md): evaluating a query costs about the same per candidate
+    article whatever it finally matches, so a word in 40 % of the articles costs 20–60 ms to count or
+    rank in full, and 2,000 matches are enough for estimates a reader can use.
+    """
 
     #: A query with more matches than this (estimated from the first sample slot) is counted in a
     #: sample and ranked among its newest matches.
-    exact: int = 50_000
-    #: Matches such a sample aims at: its total then within about 1 % (1/√10,000).
-    sample: int = 10_000
+    exact: int = 3_000
+    #: Matches such a sample aims at: its total then within about 2 % (1/√2,000).
+    sample: int = 2_000
     #: Matches such a query ranks, its newest.
-    ranked: int = 20_000
-    #: A query with more matches than this has its facets counted in a sample of about as many
-    #: (a value with a tenth of them within about 5 %); its total still counts every match.
-    facets: int = 5_000
+    ranked: int = 2_000
+    #: A query with more matches than this has its facet counts from a sample of about as many
+    #: (a value with a tenth of them within about 7 %); up to ``exact`` its total still counts every match.
+    facets: int = 2_000
 
     @classmethod
     def up_to(cls, exact: int) -> Limits:
-        """Exact counts up to ``exact`` matches; the sample and the ranked part hold half that, at most
-        the defaults (setting ``search_exact_counts_up_to``).
+        """Exact counts up to ``exact`` matches; the sample and the ranked part hold two thirds of that,
+        at most the defaults (setting ``search_exact_counts_up_to``).
 
-        >>> Limits.up_to(1_000)
-        Limits(exact=1000, sample=500, ranked=500, facets=500)
-        >>> Limits.up_to(200_000) == Limits(exact=200_000)
+        >>> Limits.up_to(900)
+        Limits(exact=900, sample=600, ranked=600, facets=600)
+        >>> Limits.up_to(3_000) == Limits() and Limits.up_to(200_000) == Limits(exact=200_000)
         True
         """
-        half = exact // 2
-        return cls(exact, min(cls.sample, half), min(cls.ranked, half), min(cls.facets, half))
+        part = exact * 2 // 3
+        return cls(exact, min(cls.sample, part), min(cls.ranked, part), min(cls.facets, part))
 
 
 class Plan(NamedTuple):

@@ -8,8 +8,9 @@ once the enrichment pipeline has run, from the typed ``article.enrichment`` (fac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from policydigest.enrichment import Enrichment
 from policydigest.search.facets import FACETS, FacetSource
@@ -83,7 +84,17 @@ def load_articles(store: Store, ids: Iterable[int]) -> list[IndexedArticle]:
     return [indexed_article(stored) for stored in store.stored_articles(ids)]
 
 
-def iter_store_articles(store: Store, batch: int = 1000) -> Iterator[list[IndexedArticle]]:
-    """Every stored article, in batches, by id."""
-    for stored in store.iter_stored_articles(batch):
-        yield [indexed_article(s) for s in stored]
+def iter_store_articles(
+    store: Store, batch: int = 1000, *, key: Callable[[int, dt.date | None], Any] | None = None
+) -> Iterator[list[IndexedArticle]]:
+    """Every stored article, in batches: by id, or by ``key(id, date)`` (a whole-index build's order,
+    ``schema.build_order``)."""
+    if key is None:
+        for stored in store.iter_stored_articles(batch):
+            yield [indexed_article(s) for s in stored]
+        return
+    order = [article_id for article_id, _day in sorted(store.article_dates(), key=lambda pair: key(*pair))]
+    for start in range(0, len(order), batch):
+        chunk = order[start : start + batch]
+        loaded = {stored.id: stored for stored in store.stored_articles(chunk)}
+        yield [indexed_article(loaded[i]) for i in chunk if i in loaded]  # deleted meanwhile: left out

@@ -36,7 +36,7 @@ class SearchResult(BaseModel):
         description="Whether total and facet counts are estimates from a sample (very common words), shown as 约.",
     )
     facets_approximate: bool = Field(
-        default=False, description="Whether the facet counts are estimates from a sample (more than 5,000 hits)."
+        default=False, description="Whether the facet counts are estimates from a sample (more than 2,000 hits)."
     )
     ranked_since: dt.date | None = Field(
         default=None,

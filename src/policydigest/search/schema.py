@@ -8,6 +8,7 @@ field of its filter keys; ``date`` (yyyymmdd) sorts and filters by day.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +26,7 @@ BIGRAM_TOKENIZER = "policydigest_bigram"
 #: Separates title and body in the stored ``content``.
 CONTENT_SEPARATOR = "\x1e"
 #: Articles fall into this many sample slots (field ``sample``): counts of very common words are
-#: estimated from a few slots instead of every match (see ``SearchIndex._facets``).
+#: estimated from a few slots instead of every match (see ``counting.py``).
 SAMPLE_SLOTS = 512
 
 
@@ -119,6 +120,20 @@ def sample_slot(article_id: int) -> int:
     True
     """
     return ((article_id * 2_654_435_761) & 0xFFFFFFFF) * SAMPLE_SLOTS >> 32
+
+
+def build_order(article_id: int, day: dt.date | None) -> tuple[int, int, int, int]:
+    """Where an article goes in a whole-index build (``policydigest reindex``): by month, then by sample
+    slot, then by day and id. The articles of a sample (its first slots) are then one stretch of each
+    month, and the newest days the last stretches of the index: counting in a sample and ranking the
+    newest read a few runs of the postings instead of matches scattered over them (docs/search.md).
+
+    >>> days = [(3, dt.date(2025, 2, 1)), (1, dt.date(2025, 1, 9)), (2, None)]
+    >>> [article_id for article_id, day in sorted(days, key=lambda pair: build_order(*pair))]
+    [2, 1, 3]
+    """
+    number = date_number(day)
+    return number // 100, sample_slot(article_id), number, article_id
 
 
 def split_content(raw: bytes) -> tuple[str, str]:

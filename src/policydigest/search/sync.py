@@ -22,7 +22,7 @@ from policydigest.errors import SearchIndexError
 from policydigest.search.counting import Limits
 from policydigest.search.documents import iter_store_articles, load_articles
 from policydigest.search.index import BULK_HEAP, BULK_THREADS, SearchIndex
-from policydigest.search.schema import SCHEMA_VERSION
+from policydigest.search.schema import SCHEMA_VERSION, build_order
 from policydigest.search.semantic import MODEL_NAME, SemanticIndex, model
 from policydigest.settings import Settings
 from policydigest.store import Store
@@ -85,7 +85,8 @@ def rebuild_index(
     if semantic:
         target.semantic = SemanticIndex(building, reuse=folder)
 
-    articles = (article for batch in iter_store_articles(store) for article in batch)
+    # By month and sample slot: a sample and the newest days are then a few runs of the index (build_order).
+    articles = (article for batch in iter_store_articles(store, key=build_order) for article in batch)
     stamp = store_stamp(store)
     target.add(articles, replace=False, heap=BULK_HEAP, threads=BULK_THREADS, on_article=on_article)
     target.record(store=stamp)

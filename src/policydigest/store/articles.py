@@ -217,6 +217,17 @@ def load_articles(session: Session, ids: Iterable[int]) -> list[StoredArticle]:
     return found
 
 
+def article_dates(session: Session) -> list[tuple[int, dt.date | None]]:
+    """Every stored article's id and :attr:`StoredArticle.date`, by id.
+
+    >>> from policydigest.store import open_store
+    >>> article_dates(open_store("sqlite://").session())
+    []
+    """
+    rows = session.execute(select(ArticleRow.id, date_sql()).order_by(ArticleRow.id))
+    return [(article_id, day) for article_id, day in rows]
+
+
 def iter_articles(session_factory: Any, batch: int = 1000) -> Iterator[list[StoredArticle]]:
     """Every stored article, in batches by id; each batch is read in its own session.
 

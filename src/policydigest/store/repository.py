@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from policydigest.enrichment import Enrichment
 from policydigest.errors import NotFoundError, StoreError
 from policydigest.model import Article, BackMatter, Issue, Masthead, TocEntry
-from policydigest.store.articles import StoredArticle, article_from_row, iter_articles, load_articles
+from policydigest.store.articles import StoredArticle, article_dates, article_from_row, iter_articles, load_articles
 from policydigest.store.changes import ArticleChanges
 from policydigest.store.db import writer
 from policydigest.store.outbox import Outbox
@@ -312,6 +312,11 @@ class Store:
         """The articles with these ids, by id, with the issues that carried them (ids not stored are left out)."""
         with self.session() as session:
             return load_articles(session, ids)
+
+    def article_dates(self) -> list[tuple[int, dt.date | None]]:
+        """Every stored article's id and date (its publication date, else its first issue's), by id."""
+        with self.session() as session:
+            return article_dates(session)
 
     def iter_stored_articles(self, batch: int = 1000) -> Iterator[list[StoredArticle]]:
         """Every stored article with the issues that carried it, in batches by id."""

@@ -160,7 +160,7 @@ class SearchAnswer(ListMeta):
         default=False, description="Whether total and facet counts are estimates from a sample (very common words)."
     )
     facets_approximate: bool = Field(
-        default=False, description="Whether the facet counts are estimates from a sample (more than 5,000 hits)."
+        default=False, description="Whether the facet counts are estimates from a sample (more than 2,000 hits)."
     )
     ranked_since: dt.date | None = Field(
         default=None, description="With very many hits: they are the most relevant of those since this day."
