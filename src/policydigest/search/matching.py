@@ -84,14 +84,16 @@ class QueryBuilder:
         filters = filter_queries(self._schema, query)
         narrow = within if partial else self._narrowest(parsed, filters, within)
         for term in parsed.required:
-            inner = narrow if term.alternatives else within
+            # A union (a word's forms; when partial, the words) is evaluated in full where it is only
+            # seeked: the restrictions go inside it. A plain word and the title boosts need them once, at the top.
+            inner = narrow if term.alternatives else within if partial else None
             body = self.forms(term, "text", rank=rank, within=inner)
             if body is None:
                 continue
             if partial and rank:
                 words.append((_O.Should, _Q.const_score_query(body, WORD_BONUS)))
             (words if partial else clauses).append((_O.Should if partial else _O.Must, body))
-            title = self.forms(term, "title", rank=rank, within=inner) if rank else None
+            title = self.forms(term, "title", rank=rank, within=inner if partial else None) if rank else None
             if title is not None:
                 (words if partial else clauses).append((_O.Should, _Q.boost_query(title, TITLE_BOOST)))
         if words:
@@ -102,8 +104,10 @@ class QueryBuilder:
             if excluded is not None:
                 clauses.append((_O.MustNot, excluded))
         clauses.extend((_O.Must, _Q.const_score_query(f, 0.0)) for f in filters)
-        if not ranked:
-            clauses.append((_O.Must, _Q.const_score_query(within or _Q.all_query(), 0.0)))
+        if within is not None and not (partial and ranked):
+            clauses.append((_O.Must, _Q.const_score_query(within, 0.0)))
+        elif not ranked:
+            clauses.append((_O.Must, _Q.const_score_query(_Q.all_query(), 0.0)))
         return _Q.boolean_query(clauses), ranked
 
     def _narrowest(
