@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode
 from sqlalchemy import select, update
 
 from policydigest.delivery.sending import SendReport, deliver, queue_mailing
-from policydigest.delivery.subscribers import Subscriber, now, write_session
+from policydigest.delivery.subscribers import Subscriber, now
 from policydigest.search import FACETS, Query, SearchHit, SearchIndex, SortOrder
 from policydigest.search.facets import FOLLOWED
 from policydigest.settings import Settings
@@ -155,7 +155,7 @@ def run_alerts(
         )
         report.digests += 1
         report.articles += len(hits)
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         session.execute(update(SavedSearchRow).where(SavedSearchRow.id.in_(ran_searches)).values(last_run_at=moment))
         session.execute(update(SubscriberRow).where(SubscriberRow.id.in_(ran_readers)).values(alerts_run_at=moment))
     if send and report.digests:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flufl.bounce import all_failures
 
-from policydigest.delivery.subscribers import matching, now, write_session
+from policydigest.delivery.subscribers import matching, now
 from policydigest.settings import Settings
 from policydigest.store import Store
 
@@ -59,7 +59,7 @@ def process_message(store: Store, settings: Settings, message: Message) -> Bounc
         log.info("not a bounce report (or no failed address in it): %s", message.get("Subject", ""))
         return result
     stamp = now()
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         for row in matching(session, result.hard):
             if row.status in ("active", "pending"):
                 row.status = "bounced"

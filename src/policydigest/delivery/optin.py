@@ -22,7 +22,6 @@ from policydigest.delivery.subscribers import (
     confirm,
     normalize_address,
     request_subscription,
-    write_session,
 )
 from policydigest.delivery.tokens import Purpose, link, read_token
 from policydigest.errors import DeliveryError
@@ -68,7 +67,7 @@ class RateLimiter:
         hashed = self._key(key)
         dialect = self.store.engine.dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        with write_session(self.store) as session, session.begin():
+        with self.store.write_session() as session, session.begin():
             session.execute(
                 insert(RateLimitRow).values(key=hashed, events=[], last_at=moment).on_conflict_do_nothing()
             )
@@ -87,7 +86,7 @@ class RateLimiter:
         """Delete the keys with no event in the window (best effort: a failure is logged and left to the next)."""
         cutoff = (time.time() if at is None else at) - self.window
         try:
-            with write_session(self.store) as session, session.begin():
+            with self.store.write_session() as session, session.begin():
                 session.execute(delete(RateLimitRow).where(RateLimitRow.last_at <= cutoff))
         except DBAPIError as exc:  # two purges at once may deadlock on PostgreSQL
             log.info("rate limits not purged: %s", exc.orig)

@@ -36,7 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from policydigest.delivery.mail import MailTemplate
-from policydigest.delivery.subscribers import now, write_session
+from policydigest.delivery.subscribers import now
 from policydigest.errors import DeliveryError
 from policydigest.settings import Settings
 from policydigest.store import Store
@@ -75,7 +75,7 @@ def queue_mailing(
     >>> queue_mailing(store, key="k", kind="issue", subject="s", html="h", subscriber_ids=[sub.id])[1]
     0
     """
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         mailing = session.scalar(select(MailingRow).where(MailingRow.key == key))
         if mailing is None:
             mailing = MailingRow(key=key, kind=kind, subject=subject, html=html, article_ids=list(article_ids))
@@ -220,7 +220,7 @@ def release_stale(store: Store, settings: Settings) -> int:
     """
     lease = dt.timedelta(seconds=settings.smtp_timeout * (settings.smtp_retries + 2) + 60)
     released = 0
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         for row in session.scalars(select(DeliveryRow).where(DeliveryRow.state == "claimed")):
             stale = row.claimed_at is None or now() - row.claimed_at > lease
             if row.claimed_by == sender_id() or stale or not _alive(row.claimed_by):
@@ -245,7 +245,7 @@ def _claim(
 ) -> list[_Claimed]:
     """Claim up to ``BATCH`` due rows in one transaction; rows whose reader no longer wants mail are dropped."""
     due = now()
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         stmt = (
             select(DeliveryRow.id, DeliveryRow.mailing_id, DeliveryRow.subscriber_id, DeliveryRow.attempts,
                    SubscriberRow.email, SubscriberRow.status)
@@ -380,7 +380,7 @@ def _send_one(
     data = template.render(claimed.email, f"{mailing.id}.{claimed.subscriber_id}")
     articles = [int(a) for a in mailing.article_ids]
     pace.wait()
-    session = write_session(store)
+    session = store.write_session()
 
     def stage_sent() -> None:
         session.begin()
@@ -420,7 +420,7 @@ def _failed(
     exc: SmtpFailureError,
     report: SendReport,
 ) -> None:
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         if exc.permanent:
             _set(session, delivery_id, state="failed", attempts=attempts, error=str(exc)[:1000])
             subscriber = session.get(SubscriberRow, subscriber_id)

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from policydigest.errors import DeliveryError, InvalidAddressError, NotFoundError
 from policydigest.search.facets import FOLLOWED
 from policydigest.store import Store
-from policydigest.store.db import writer
 from policydigest.store.delivery_schema import DeliveryRow, SavedSearchRow, SubscriberRow
 
 Frequency = Literal["daily", "weekly"]
@@ -140,11 +139,6 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def write_session(store: Store) -> Session:
-    """A session whose transactions take the write lock up front (SQLite), so read-then-write is safe."""
-    return Session(writer(store.engine), expire_on_commit=False)
-
-
 #: Told of a change inside its transaction, with the subscriber before (None: new) and after (None: deleted):
 #: the desk records its audit entry there, so the entry and the change commit together.
 Changed = Callable[[Session, Subscriber | None, Subscriber | None], None]
@@ -184,7 +178,7 @@ def request_subscription(
     ('a@example.org', True)
     """
     address = normalize_address(email)
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         row = _find(session, address)
         if row is None:
             row = SubscriberRow(email=address, status="pending", soft_bounces=0.0)
@@ -206,7 +200,7 @@ def confirm(store: Store, email: str) -> Subscriber:
     >>> confirm(store, "a@example.org").status
     'active'
     """
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         row = _find(session, email)
         if row is None:
             raise NotFoundError("没有这个订阅（可能已删除），请重新订阅")
@@ -217,7 +211,7 @@ def confirm(store: Store, email: str) -> Subscriber:
 
 def set_status(store: Store, email: str, status: str, *, changed: Changed | None = None) -> Subscriber:
     """Set a subscriber's status (unsubscribed, suppressed, bounced, active) and drop their queued mail."""
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         row = _find(session, email)
         if row is None:
             raise NotFoundError(f"没有这个订阅：{email}")
@@ -244,7 +238,7 @@ def unsubscribe(store: Store, email: str) -> None:
 
 def update_preferences(store: Store, email: str, prefs: Preferences) -> Subscriber:
     """Replace ``email``'s preferences and saved searches."""
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         row = _find(session, email)
         if row is None:
             raise NotFoundError("没有这个订阅（可能已删除），请重新订阅")
@@ -264,7 +258,7 @@ def add_subscriber(
     'active'
     """
     address = normalize_address(email)
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         found = _find(session, address)
         before = None if found is None else Subscriber.of(found)
         row = found or SubscriberRow(email=address, soft_bounces=0.0)
@@ -324,7 +318,7 @@ def count_subscribers(store: Store, *, search: str = "") -> dict[str, int]:
 
 def delete_subscriber(store: Store, email: str, *, changed: Changed | None = None) -> bool:
     """Delete ``email`` and everything kept about it (preferences, send log); whether it was there."""
-    with write_session(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         row = _find(session, email)
         if row is None:
             return False

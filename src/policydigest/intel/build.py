@@ -30,7 +30,7 @@ from policydigest.intel.followups import (
     programme_names,
     quoted_names,
 )
-from policydigest.intel.state import FOLLOW_OVERLAP, behind, exclusive, read_state, record_state, writing
+from policydigest.intel.state import FOLLOW_OVERLAP, behind, exclusive, read_state, record_state
 from policydigest.intel.targets import normalise
 from policydigest.store import Store
 from policydigest.store.articles import StoredArticle
@@ -162,14 +162,14 @@ def _build(store: Store, ids: Collection[int] | None, *, full: bool, batch: int)
         # Programmes first named in this build: link the articles of this build that continue them,
         # and look again at the articles built before.
         new = {name: key for name, key in found.items() if name not in programmes}
-        with writing(store) as session, session.begin():
+        with store.write_session() as session, session.begin():
             for item in pending:
                 for link in programme_links(item.quoted, new, item.named, item.child):
                     session.add(item.row(link))
         if ids is not None or len(redone) < seen:
             _, again, more, _ = _pass(store, found, [], None, full=True, batch=batch, skip=redone)
             redone, touched = redone | again, touched | more
-    with writing(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         if gone or ids is None:
             # Articles deleted since: their mentions went with them (cascade), so their documents are found here.
             stale = select(IntelDocumentRow.key).where(IntelDocumentRow.key.not_in(select(IntelMentionRow.key)))
@@ -236,7 +236,7 @@ def _pass(
         ]
         if not changed:
             continue
-        with writing(store) as session, session.begin():
+        with store.write_session() as session, session.begin():
             touched |= _replace(session, changed, programmes, pending)
         redone.update(s.id for s, _ in changed)
     return seen, redone, touched, ids is not None and seen < len(set(ids))

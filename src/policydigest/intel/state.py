@@ -14,10 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from policydigest.store import Store
-from policydigest.store.db import writer
 from policydigest.store.intel_schema import IntelStateRow
 
 #: The PostgreSQL advisory lock builders take (any fixed number; "intel" in ASCII).
@@ -59,7 +57,7 @@ def record_state(store: Store, change: int, version: str) -> None:
     >>> record_state(store, 3, "2"); record_state(store, 1, "2"); read_state(store).change
     3
     """
-    with writing(store) as session, session.begin():
+    with store.write_session() as session, session.begin():
         row = session.get(IntelStateRow, 1)
         if row is None:
             row = IntelStateRow(id=1, change=change, version=version)
@@ -69,12 +67,6 @@ def record_state(store: Store, change: int, version: str) -> None:
         else:
             row.change = max(row.change, change)
         row.built_at = dt.datetime.now(dt.UTC)
-
-
-def writing(store: Store) -> Session:
-    """A session for the build's writes: on SQLite it takes the write lock first (``BEGIN IMMEDIATE``), so a
-    transaction that reads and then writes never fails to upgrade while the desk writes beside it."""
-    return Session(writer(store.engine), expire_on_commit=False)
 
 
 def behind(store: Store, version: str) -> bool:

@@ -93,6 +93,12 @@ class Store:
         """A new ORM session on the store (the caller closes it); its commits reach ``changes``."""
         return self._sessions()
 
+    def write_session(self) -> Session:
+        """A new session whose transactions take the write lock up front (SQLite: ``BEGIN IMMEDIATE``), so a
+        transaction that reads and then writes never fails to upgrade beside another writer. Its commits do
+        not reach ``changes``: delivery and the intelligence build write no articles."""
+        return Session(writer(self.engine), expire_on_commit=False)
+
     def close(self) -> None:
         """Close the store's connections; the store can be used again afterwards (it reconnects)."""
         self.engine.dispose()
