@@ -181,10 +181,13 @@ def render_issue(rt: Runtime, _queue: JobQueue | None, *, issue_id: int) -> None
     from policydigest.intel.issue_charts import charts_for  # altair and vl-convert: only render jobs load them
 
     profile = profile_for(rt.settings)
-    for fmt in PUBLISHED_FORMATS:
+
+    def render(fmt: str) -> bytes:  # called only for a file not rendered yet: a retried job draws no chart again
         charts = charts_for(rt.store, rt.settings, issue, fmt)
-        render = partial(render_bytes, issue, fmt, profile=profile, default_columns=rt.settings.columns, charts=charts)
-        path = published_file(issue, fmt, rt.settings, render)
+        return render_bytes(issue, fmt, profile=profile, default_columns=rt.settings.columns, charts=charts)
+
+    for fmt in PUBLISHED_FORMATS:
+        path = published_file(issue, fmt, rt.settings, partial(render, fmt))
         log.info("issue 总第%d期: %s ready", issue.total_number, path.name)
 
 
