@@ -26,11 +26,10 @@ class SearchHit(BaseModel):
     )
 
 
-class SearchResult(BaseModel):
-    """The hits of a query, how many there are in all, and the facet counts."""
+class Estimates(BaseModel):
+    """Which counts of a search are estimates from a sample, and where its ranked hits start (``counting.py``);
+    declared once for the result and the API's answer."""
 
-    query: Query
-    total: int
     approximate: bool = Field(
         default=False,
         description="Whether total and facet counts are estimates from a sample (very common words), shown as 约.",
@@ -42,6 +41,13 @@ class SearchResult(BaseModel):
         default=None,
         description="With very many matches: the hits are the most relevant of those since this day (the newest).",
     )
+
+
+class SearchResult(Estimates):
+    """The hits of a query, how many there are in all, and the facet counts."""
+
+    query: Query
+    total: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]] = Field(default_factory=dict)
     searched: str = Field(description="The query text as searched (after t2s, and the dictionary split if any).")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from policydigest.enrichment import ColumnDecision, Facts, SummaryResult, TopicLabel
 from policydigest.model import AttachedDocument, Block, TocEntry
 from policydigest.search import FacetCount, SearchHit
+from policydigest.search.results import Estimates
 from policydigest.store.articles import IssuePlacement
 
 MAX_LIMIT = 100
@@ -141,7 +142,7 @@ class ArticleDetail(BaseModel):
     )
 
 
-class SearchAnswer(ListMeta):
+class SearchAnswer(ListMeta, Estimates):
     """Hits of a search, with facet counts over all hits."""
 
     searched: str = Field(description="The query as searched (traditional → simplified; split words).")
@@ -156,15 +157,6 @@ class SearchAnswer(ListMeta):
     )
     notes: list[str] = Field(default_factory=list, description="How the query was searched, in Chinese, for readers.")
     took_ms: float
-    approximate: bool = Field(
-        default=False, description="Whether total and facet counts are estimates from a sample (very common words)."
-    )
-    facets_approximate: bool = Field(
-        default=False, description="Whether the facet counts are estimates from a sample (more than 2,000 hits)."
-    )
-    ranked_since: dt.date | None = Field(
-        default=None, description="With very many hits: they are the most relevant of those since this day."
-    )
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]]
 
