@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -115,3 +116,21 @@ def test_publishing_without_smtp_host_queues_the_issue_and_says_sending_waits_fo
     assert handoff.queued == 2 and "smtp_host" in handoff.note and f"send {issue.total_number}" in handoff.note
     assert "smtp_host is not set" in caplog.text
     assert queued_mail(desk, issue.total_number)[3] == {"whole1@example.org", "whole2@example.org"}
+
+
+def test_an_article_added_by_url_is_enriched_as_an_import_would_be(tmp_path: Path, web: Any) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'desk.db'}", fetch_allowed_networks=["127.0.0.1/32"], fetch_host_delay=0.0
+    )
+    store = open_store(settings.database_url)
+    make_users(store)
+    desk = DeskActions.build(store, settings, load_profile())
+
+    message, article_id = desk.add_url(Accounts(store).get("editor"), web.url("/art/2024/art_101.html"))
+
+    assert article_id is not None and f"#{article_id}" in message
+    [(article, _date)] = store.articles_for_enrichment(ids=[article_id])
+    assert article.enrichment.column is not None and article.enrichment.topics is not None
+    assert set(article.enrichment.versions) >= {"column", "topics"}
+    assert not article.enrichment.errors
+    assert desk.inbox.version(article_id) == 1  # in the inbox, recorded as added by the editor

@@ -219,7 +219,7 @@ def test_an_article_the_desk_adds_by_url_is_built_before_the_desk_request_return
         )
         assert added.status_code == 200, added.text
         assert not intel_behind(store)
-        # Built during the desk's own request (its add does not enrich, so the article names no document yet).
+        # Built during the desk's own request, after the add enriched the article.
         with store.session() as session:
             assert added.json()["article_id"] in session.scalars(select(IntelBuiltRow.article_id)).all()
         assert UPDATING not in client.get("/documents").text

@@ -185,13 +185,14 @@ class DeskActions:
         return f"#{article_id} " + ("已对读者公开" if public else "不再对读者公开")
 
     def add_url(self, user: User, url: str) -> tuple[str, int | None]:
-        """Fetch a page through the fetcher (with its address checks) and put it in the inbox."""
-        from policydigest.ingest.add import add_urls
+        """Fetch a page through the fetcher (with its address checks), enrich it as an import would, and put
+        it in the inbox."""
+        from policydigest.ingest.add import add_inputs
 
         url = url.strip()
         if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
             raise DeskError("请输入 http 或 https 开头的网址")
-        outcome = add_urls([url], self.settings, self.store)[0]
+        outcome = add_inputs([url], self.settings, self.store)[0]
         if outcome.article_id is None:
             raise DeskError(f"没有加入：{outcome.reason or outcome.status}")
         self.inbox.forget(frozenset({outcome.article_id}))
