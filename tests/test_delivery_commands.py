@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from policydigest.cli import app
 from policydigest.console import state
+from policydigest.desk.audit import read_audit
+from policydigest.store import open_store
 from tests.delivery_support import PUBLIC_URL, delivery_settings, store_with_issue
 from tests.smtp_support import smtp_server
 
@@ -46,6 +48,24 @@ def test_subscribers_are_added_imported_listed_exported_and_deleted(env: Path, t
     assert invoke(env, "subscribers", "delete", "a@example.org")[0] == 0
     assert "a@example.org" not in invoke(env, "subscribers", "list")[1]
     assert invoke(env, "subscribers", "delete", "a@example.org")[0] == 1
+
+
+def test_the_command_lines_changes_to_subscribers_are_in_the_audit_log_as_by_cli(env: Path, tmp_path: Path) -> None:
+    invoke(env, "subscribers", "add", "wang@example.org", "--source", "签到表")
+    csv = tmp_path / "in.csv"
+    csv.write_text("email\nli@example.org\n", encoding="utf-8")
+    invoke(env, "subscribers", "import", str(csv))
+    invoke(env, "subscribers", "export", "--out", str(tmp_path / "out.csv"))
+    invoke(env, "subscribers", "delete", "wang@example.org")
+
+    entries = read_audit(open_store(f"sqlite:///{env}"), subject="subscriber")
+    assert {e.user for e in entries} == {"cli"}
+    assert sorted(e.action for e in entries) == [
+        "subscriber.add", "subscriber.delete", "subscriber.export", "subscriber.import"
+    ]
+    deleted = next(e for e in entries if e.action == "subscriber.delete")
+    assert deleted.before == {"email": "w***@example.org", "status": "active"} and deleted.after is None
+    assert "wang@example.org" not in str([(e.before, e.after) for e in entries])  # deleted: no address kept
 
 
 def test_send_delivers_an_issue_once_and_a_second_run_sends_nothing(

@@ -16,6 +16,8 @@ from policydigest.delivery.alerts import run_alerts
 from policydigest.delivery.bounces import process_mailbox
 from policydigest.delivery.publishing import send_issue
 from policydigest.delivery.sending import SendReport
+from policydigest.desk import subscribers as admin
+from policydigest.desk.audit import CLI_USER
 from policydigest.errors import PolicydigestError, os_reason
 from policydigest.search import attach_search_index
 from policydigest.store import open_store
@@ -73,7 +75,7 @@ def add_command(
     store, bad = open_cli_store(), 0
     for email in emails:
         try:
-            console.print(f"已添加 {escape(subs.add_subscriber(store, email, source=source).email)}")
+            console.print(f"已添加 {escape(admin.add(store, CLI_USER, email, source=source).email)}")
         except PolicydigestError as exc:
             err_console.print(f"[red]跳过[/] {escape(email)}：{escape(str(exc))}")
             bad += 1
@@ -92,7 +94,7 @@ def import_command(
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"无法读取 {path}：{os_reason(exc) if isinstance(exc, OSError) else exc}") from None
     try:
-        report = subs.import_csv(open_cli_store(), text, source=source)
+        report = admin.import_csv(open_cli_store(), CLI_USER, text, source=source)
     except PolicydigestError as exc:
         raise fail(str(exc)) from None
     console.print(f"已导入 {report.added} 位订阅者")
@@ -107,7 +109,8 @@ def export_command(
     out: Annotated[Path | None, typer.Option("--out", help="写入该文件，而不是标准输出。")] = None,
 ) -> None:
     """把所有订阅者导出为 CSV。"""
-    text = subs.export_csv(subs.list_subscribers(open_cli_store()))
+    store = open_cli_store()
+    text = admin.export_csv(store, CLI_USER, subs.list_subscribers(store), "", "")
     if out is None:
         sys.stdout.write(text)
     else:
@@ -121,7 +124,7 @@ def delete_command(
     """删除订阅者及其全部数据。"""
     store, missing = open_cli_store(), 0
     for email in emails:
-        if subs.delete_subscriber(store, email.strip()):
+        if admin.delete(store, CLI_USER, email.strip()):
             console.print(f"已删除 {escape(email)}")
         else:
             err_console.print(f"[yellow]没有这个订阅者：[/]{escape(email)}")

@@ -26,7 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 
-from policydigest.desk.audit import record
+from policydigest.desk.audit import CLI_USER, record
 from policydigest.desk.roles import Role
 from policydigest.errors import AuthError, DeskError, ThrottledError
 from policydigest.store import Store
@@ -87,7 +87,7 @@ class Accounts:
 
     # ---- accounts ------------------------------------------------------------------------------
 
-    def add(self, name: str, role: Role | str, password: str, *, by: str = "cli") -> User:
+    def add(self, name: str, role: Role | str, password: str, *, by: str = CLI_USER) -> User:
         """A new account; a taken or malformed name, an unknown role or a short password is refused."""
         if not NAME_PATTERN.match(name):
             raise DeskError(f"用户名 {name!r} 不合规：2–64个汉字、字母、数字或 . _ -")
@@ -139,7 +139,7 @@ class Accounts:
 
     # ---- API tokens ------------------------------------------------------------------------------
 
-    def new_token(self, name: str, *, by: str = "cli") -> str:
+    def new_token(self, name: str, *, by: str = CLI_USER) -> str:
         """A new API token for the account ``name`` (shown once; only its digest is kept)."""
         user = self.get(name)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)

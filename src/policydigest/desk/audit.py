@@ -23,6 +23,9 @@ from sqlalchemy.orm import Session
 from policydigest.store import Store
 from policydigest.store.desk_schema import AuditRow
 
+#: Who the log names for a change made on the command line.
+CLI_USER = "cli"
+
 
 class AuditEntry(BaseModel):
     """One recorded action."""

@@ -1,4 +1,5 @@
-"""The desk's subscriber administration (``/desk/subscribers``), each action in the audit log.
+"""Subscriber administration, each action in the audit log: the desk's (``/desk/subscribers``) and the
+command line's (``policydigest subscribers …``, recorded as by ``cli``).
 
 The changes go through ``delivery.subscribers``, which hands each one to :func:`_recorder` inside its own
 transaction, so an entry commits with its change. The log names a subscriber by id and a masked address:
@@ -42,9 +43,11 @@ def _recorder(by: str, action: str) -> subs.Changed:
     return changed
 
 
-def add(store: Store, by: str, email: str) -> subs.Subscriber:
-    """添加: an active subscriber whose consent ``by`` vouches for (recorded as ``desk admin BY``)."""
-    return subs.add_subscriber(store, email, source=f"desk admin {by}", changed=_recorder(by, "subscriber.add"))
+def add(store: Store, by: str, email: str, *, source: str | None = None) -> subs.Subscriber:
+    """添加: an active subscriber whose consent ``by`` vouches for, given through ``source`` (by default
+    ``desk admin BY``)."""
+    source = source or f"desk admin {by}"
+    return subs.add_subscriber(store, email, source=source, changed=_recorder(by, "subscriber.add"))
 
 
 def suppress(store: Store, by: str, email: str) -> subs.Subscriber:
@@ -66,10 +69,11 @@ def delete(store: Store, by: str, email: str) -> bool:
     return subs.delete_subscriber(store, email, changed=_recorder(by, "subscriber.delete"))
 
 
-def import_csv(store: Store, by: str, text: str) -> subs.ImportReport:
+def import_csv(store: Store, by: str, text: str, *, source: str | None = None) -> subs.ImportReport:
     """导入 a CSV (each row its own change, as ``delivery.subscribers.import_csv`` does), then one entry that
-    says how many rows were added and how many were not."""
-    report = subs.import_csv(store, text, source=f"desk import {by}")
+    says how many rows were added and how many were not; consent given through ``source`` (by default
+    ``desk import BY``)."""
+    report = subs.import_csv(store, text, source=source or f"desk import {by}")
     with store.session() as session, session.begin():
         record(session, by, "subscriber.import", "subscriber", None, None,
                {"added": report.added, "failed": len(report.failed)})
