@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 from policydigest.cli import app
 from policydigest.search.facets import FACETS
+from policydigest.search.results import Answer, SearchHit
 from tests.conftest import SAMPLE_DIR
 
 runner = CliRunner()
-HIT_KEYS = {"id", "title", "column", "date", "score", "snippet"}
 
 
 def invoke(db: Path, *args: str) -> tuple[int, str]:
@@ -28,7 +28,8 @@ def test_imported_articles_are_found_and_the_json_has_the_documented_shape(tmp_p
     result = json.loads(output)
     assert result["searched"] == "数据要素"
     assert result["total"] >= 2
-    assert all(set(hit) == HIT_KEYS for hit in result["hits"])
+    assert all(set(hit) == set(SearchHit.model_fields) for hit in result["hits"])
+    assert set(result) == {"query", "notes", *Answer.model_fields}  # the API's answer without its paging
     assert "数据要素" in result["hits"][0]["title"]
     assert set(result["facets"]) == {"column", "region", "authority", "kind", "topic", "issue", "source"}
     assert sum(c["count"] for c in result["facets"]["issue"]) >= result["total"]

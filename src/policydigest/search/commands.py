@@ -11,6 +11,7 @@ from policydigest.console import console, err_console, fail, open_cli_store, pro
 from policydigest.errors import problems_zh
 from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
 from policydigest.search.facets import FACET_BY_NAME, Facet, with_facet_parameters
+from policydigest.search.results import Answer
 from policydigest.store import open_store
 
 
@@ -24,32 +25,9 @@ def _terminal_markup(html_text: str) -> str:
 
 
 def _result_json(result: SearchResult) -> dict[str, object]:
-    hits = [
-        {
-            "id": h.id,
-            "title": h.title,
-            "column": h.column,
-            "date": h.date.isoformat() if h.date else None,
-            "score": h.score,
-            "snippet": h.snippet,
-        }
-        for h in result.hits
-    ]
-    facets = {name: [c.model_dump() for c in counts] for name, counts in result.facets.items()}
-    return {
-        "query": result.query.text,
-        "searched": result.searched,
-        "total": result.total,
-        "approximate": result.approximate,
-        "facets_approximate": result.facets_approximate,
-        "ranked_since": result.ranked_since.isoformat() if result.ranked_since else None,
-        "notes": result.notes,
-        "also_searched": result.also_searched,
-        "dropped": result.dropped,
-        "partial": result.partial,
-        "hits": hits,
-        "facets": facets,
-    }
+    """What ``--json`` prints: the API's answer without its paging, and the query as typed."""
+    fields = result.model_dump(mode="json", include=set(Answer.model_fields))
+    return {"query": result.query.text, **fields, "notes": result.notes}
 
 
 def _filter_option(facet: Facet) -> Any:

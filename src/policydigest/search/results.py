@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -43,11 +44,11 @@ class Estimates(BaseModel):
     )
 
 
-class SearchResult(Estimates):
-    """The hits of a query, how many there are in all, and the facet counts."""
+class Answer(Estimates):
+    """What a search answers, as the library, the API (with paging) and ``search --json`` give it; declared
+    once for all three."""
 
-    query: Query
-    total: int
+    total: int = Field(description="Articles found in all (an estimate when approximate).")
     hits: list[SearchHit]
     facets: dict[str, list[FacetCount]] = Field(default_factory=dict)
     searched: str = Field(description="The query text as searched (after t2s, and the dictionary split if any).")
@@ -62,9 +63,23 @@ class SearchResult(Estimates):
         default_factory=list,
         description="Ids of the articles found by meaning alone (semantic recall, when on), counted in total too.",
     )
+    took_ms: float = 0.0
+
+
+class SearchResult(Answer):
+    """The hits of a query, how many there are in all, and the facet counts."""
+
+    query: Query
     cut: bool = Field(default=False, description=f"Whether the text was cut to its first {MAX_QUERY_CHARS} characters.")
     ignored: list[str] = Field(default_factory=list, description="Pieces of the text without any word (+, ( …).")
-    took_ms: float = 0.0
+
+    def answer(self) -> dict[str, Any]:
+        """The fields of :class:`Answer` with the notes, for the API's answer and ``search --json``.
+
+        >>> sorted(SearchResult(query=Query(text="AI"), total=0, hits=[], searched="AI").answer())[:3]
+        ['also_searched', 'approximate', 'dropped']
+        """
+        return {name: getattr(self, name) for name in Answer.model_fields} | {"notes": self.notes}
 
     @property
     def notes(self) -> list[str]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from policydigest.enrichment import ColumnDecision, Facts, SummaryResult, TopicLabel
 from policydigest.model import AttachedDocument, Block, TocEntry
 from policydigest.search import FacetCount, SearchHit
-from policydigest.search.results import Estimates
+from policydigest.search.results import Answer
 from policydigest.store.articles import IssuePlacement
 
 MAX_LIMIT = 100
@@ -142,23 +142,10 @@ class ArticleDetail(BaseModel):
     )
 
 
-class SearchAnswer(ListMeta, Estimates):
+class SearchAnswer(ListMeta, Answer):
     """Hits of a search, with facet counts over all hits."""
 
-    searched: str = Field(description="The query as searched (traditional → simplified; split words).")
-    split: bool = Field(description="Whether words typed without spaces were split with the dictionary.")
-    dropped: list[str] = Field(default_factory=list, description="Question words left out (哪些, 了, 吗 …).")
-    also_searched: list[str] = Field(default_factory=list, description="Other forms searched too (AI → 人工智能).")
-    partial: list[str] = Field(
-        default_factory=list, description="Set when no article has every word: the words the best hit has."
-    )
-    related: list[int] = Field(
-        default_factory=list, description="Ids of the hits found by meaning alone (semantic recall, when on)."
-    )
     notes: list[str] = Field(default_factory=list, description="How the query was searched, in Chinese, for readers.")
-    took_ms: float
-    hits: list[SearchHit]
-    facets: dict[str, list[FacetCount]]
 
 
 class FacetsAnswer(BaseModel):

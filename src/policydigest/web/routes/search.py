@@ -119,21 +119,5 @@ def search_html(ctx: Ctx, params: Params, page: PageNumber = 1) -> HTMLResponse:
 def search_api(request: Request, ctx: Ctx, params: Params, page: Annotated[Paging, Depends(paging)]) -> SearchAnswer:
     result = ctx.searcher.search(params, limit=page.limit, offset=page.offset)
     return SearchAnswer(
-        searched=result.searched,
-        split=result.split,
-        dropped=result.dropped,
-        also_searched=result.also_searched,
-        partial=result.partial,
-        related=result.related,
-        notes=result.notes,
-        took_ms=result.took_ms,
-        approximate=result.approximate,
-        facets_approximate=result.facets_approximate,
-        ranked_since=result.ranked_since,
-        hits=result.hits,
-        facets=result.facets,
-        total=result.total,
-        limit=page.limit,
-        offset=page.offset,
-        next=next_url(request, page, result.total),
+        **result.answer(), limit=page.limit, offset=page.offset, next=next_url(request, page, result.total)
     )
