@@ -14,17 +14,17 @@ count, facets, snippets or Python around it): the floor policydigest's search st
 
 No answer is kept between runs of a query (policydigest's facet cache is off). The builds' writes are
 flushed, and every engine answers each query twice, with and without its column filter, before the
-three measured passes: the first queries after a build pay for the files' first touches and, unflushed,
-for the kernel writing the build out (on this machine up to 60 ms a query). A server is past that after
-its first requests; the warm-up passes are reported on a line of their own. Queries with very many
-matches are counted in a sample and ranked among their newest matches (search/counting.py): the run
-reports how many were, the largest error of their estimated totals, and how many of their top 10 the
-full ranking shares. Exactness is measured against plain substring truth: an article matches when its
-title + body contain every query word. The articles are made before the clocks start; each figure is
-given in wall time and in CPU time (the process's for a build, the calling thread's for a query): the
-machine's two cores are shared, and CPU time is what a quiet machine would show. Run: python -m bench
-search (BENCH_SEARCH_SIZE=1000000 for 1M), or python -m bench.search --size 1000000 [--workdir DIR]
-[--keep]; ``main(smoke=True)`` runs 500 articles.
+three measured passes: the first queries after a big build are slower, flushed or not (on this machine
+up to 64 ms of CPU a query, then about 5; docs/search.md). A server is past that after its first
+requests; the warm-up passes are reported on a line of their own. Queries with very many matches are
+counted in a sample and ranked among their newest matches (search/counting.py): the run reports how
+many were, the largest error of their estimated totals, and how many of their top 10 the full ranking
+shares. Exactness is measured against plain substring truth: an article matches when its title + body
+contain every query word. The articles are made before the clocks start; each figure is given in wall
+time and in CPU time (the process's for a build, the calling thread's for a query): the machine's two
+cores are shared, and CPU time is what a quiet machine would show. Run: python -m bench search
+(BENCH_SEARCH_SIZE=1000000 for 1M), or python -m bench.search --size 1000000 [--workdir DIR] [--keep];
+``main(smoke=True)`` runs 500 articles.
 """
 
 from __future__ import annotations
