@@ -1,6 +1,7 @@
 """Publishing from the desk hands the issue to delivery as ``policydigest publish`` does: its mailing is queued
 for every active subscriber who wants the whole issue, with the same charts, and without ``smtp_host`` it is
-queued all the same, the answer and the log saying that sending waits for it."""
+queued all the same, the answer and the log saying that sending waits for it. A page the desk adds by URL is
+enriched as an import would be."""
 
 from __future__ import annotations
 
