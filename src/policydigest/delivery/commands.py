@@ -110,7 +110,7 @@ def export_command(
 ) -> None:
     """把所有订阅者导出为 CSV。"""
     store = open_cli_store()
-    text = admin.export_csv(store, CLI_USER, subs.list_subscribers(store), "", "")
+    text = admin.export_csv(store, CLI_USER, subs.list_subscribers(store), search="", status="")
     if out is None:
         sys.stdout.write(text)
     else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from pydantic_core import to_jsonable_python
 from rich.markup import escape
 
 from policydigest.console import console, err_console, fail, open_cli_store, progress_bars, state
 from policydigest.errors import problems_zh
 from policydigest.search import Query, SearchResult, SortOrder, attach_search_index, index_folder, rebuild_index
 from policydigest.search.facets import FACET_BY_NAME, Facet, with_facet_parameters
-from policydigest.search.results import Answer
 from policydigest.store import open_store
 
 
@@ -26,8 +26,7 @@ def _terminal_markup(html_text: str) -> str:
 
 def _result_json(result: SearchResult) -> dict[str, object]:
     """What ``--json`` prints: the API's answer without its paging, and the query as typed."""
-    fields = result.model_dump(mode="json", include=set(Answer.model_fields))
-    return {"query": result.query.text, **fields, "notes": result.notes}
+    return {"query": result.query.text, **to_jsonable_python(result.answer())}
 
 
 def _filter_option(facet: Facet) -> Any:
