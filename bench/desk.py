@@ -31,6 +31,7 @@ from policydigest.compose.model import Draft
 from policydigest.compose.repository import DraftRepository
 from policydigest.desk.accounts import Accounts
 from policydigest.enrichment import ColumnDecision, Enrichment, Facts, RegionFact, SummaryResult, TopicLabel, Topics
+from policydigest.model import DEFAULT_COLUMN_ROLES
 from policydigest.profile import profile_for
 from policydigest.settings import Settings
 from policydigest.store import open_store
@@ -40,8 +41,7 @@ CANDIDATES = 10_000
 SMOKE_CANDIDATES = 200
 DRAFT_ITEMS = 40
 SOURCES = ["国家数据局", "工业和信息化部", "贵州省大数据发展管理局", "贵阳市大数据局", "新华社", "人民网"]
-COLUMNS = ["国策要论", "地方新政", "产业前沿", "数谷动态"]
-ROLES = ["national", "local", "industry", "home"]
+COLUMNS, ROLES = list(DEFAULT_COLUMN_ROLES), list(DEFAULT_COLUMN_ROLES.values())
 REGIONS = [("贵阳市", "贵州省"), ("杭州市", "浙江省"), ("深圳市", "广东省"), ("北京市", "北京市")]
 TOPICS = ["算力", "数据要素", "人工智能", "数据安全", "数字政府"]
 

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from bench.timing import median, percentile
 from policydigest.ingest.bulletin.reader import read_bulletin
+from policydigest.model import DEFAULT_COLUMNS
 from policydigest.search import IndexedArticle, Query, SearchIndex, parse_query
 from policydigest.search.counting import Limits
 from policydigest.search.index import BULK_HEAP, BULK_THREADS
@@ -53,7 +54,7 @@ from policydigest.search.schema import build_order
 from policydigest.settings import Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "src" / "policydigest" / "data" / "sample"
-COLUMNS = ("国策要论", "地方新政", "产业前沿", "数谷动态")
+COLUMNS = DEFAULT_COLUMNS
 REGIONS = (("贵阳市", "贵州省"), ("遵义市", "贵州省"), ("杭州市", "浙江省"), ("济南市", "山东省"), ("成都市", "四川省"))
 #: Words every run measures: two-character words, words inside longer words, long compounds.
 FIXED_WORDS = (

@@ -64,4 +64,4 @@ def test_fit_columns_writes_weights_the_settings_can_use(db: str, tmp_path: Path
     assert "留一期法准确率" in result.stdout
     weights = json.loads(out.read_text("utf-8"))
     assert weights["trained_on"] == "23 articles of the issues 总第57/58期"
-    assert set(weights["bias"]) == {"national", "local", "industry", "home"}
+    assert set(weights["bias"]) == {"national", "local", "frontier", "home"}

@@ -12,6 +12,7 @@ from policydigest.enrich.column import ROLES, ColumnModel, Feature, check_column
 from policydigest.enrich.column_fit import fit, leave_one_issue_out
 from policydigest.errors import ConfigError
 from policydigest.model import DEFAULT_COLUMNS
+from policydigest.profile import load_profile
 
 COLUMNS = list(DEFAULT_COLUMNS)
 
@@ -128,12 +129,31 @@ def test_the_column_stage_needs_four_columns() -> None:
 
 def test_weights_round_trip_through_a_file(tmp_path: Path) -> None:
     model = ColumnModel.prior()
-    model.weights["cue_industry_title"]["industry"] = 9.0
+    model.weights["cue_industry_title"]["frontier"] = 9.0
     path = tmp_path / "weights.json"
     model.save(path)
     loaded = ColumnModel.load(path)
-    assert loaded.weights["cue_industry_title"]["industry"] == 9.0
+    assert loaded.weights["cue_industry_title"]["frontier"] == 9.0
     assert loaded.fingerprint() == model.fingerprint() != ColumnModel.prior().fingerprint()
+
+
+def test_a_weights_file_written_with_the_old_role_name_loads_its_frontier_weights(tmp_path: Path) -> None:
+    saved = json.loads(json.dumps({"weights": ColumnModel.prior().weights, "bias": ColumnModel.prior().bias}))
+    for row in [*saved["weights"].values(), saved["bias"]]:
+        row["industry"] = row.pop("frontier")
+    saved["weights"]["cue_industry_title"]["industry"] = 9.0
+    path = tmp_path / "old-weights.json"
+    path.write_text(json.dumps(saved), "utf-8")
+    loaded = ColumnModel.load(path)
+    assert loaded.weights["cue_industry_title"]["frontier"] == 9.0
+    assert loaded.weights["region_foreign_title"] == ColumnModel.prior().weights["region_foreign_title"]
+
+
+def test_the_chosen_column_is_the_one_the_default_profile_gives_that_role() -> None:
+    profile = load_profile()
+    for name in ("region_home_title", "region_local_title", "region_foreign_title", "auth_national_title"):
+        decision = ColumnModel.prior().predict([Feature(name, 1.0, name)], profile.column_names)
+        assert profile.column_for(decision.role) == decision.column
 
 
 @pytest.mark.parametrize("content", ["{not json", json.dumps({"weights": []})])
@@ -155,14 +175,14 @@ def test_fitting_learns_what_the_archive_shows() -> None:
     examples = [(cue, "home")] * 20 + [([], "national")] * 5
     model = fit(examples, l2=0.1)
     assert model.predict(cue, COLUMNS).role == "home"
-    assert ColumnModel.prior().predict(cue, COLUMNS).role == "industry"
+    assert ColumnModel.prior().predict(cue, COLUMNS).role == "frontier"
 
 
 def test_leave_one_issue_out_never_sees_the_judged_issue() -> None:
     cue = [Feature("cue_industry_title", 1.0, "")]
-    # Issue A says cue → home, issue B says cue → industry.
-    issues = {"A": [("a", cue, "home")] * 10, "B": [("b", cue, "industry")] * 10}
+    # Issue A says cue → home, issue B says cue → frontier.
+    issues = {"A": [("a", cue, "home")] * 10, "B": [("b", cue, "frontier")] * 10}
     judged = leave_one_issue_out(issues, l2=0.1)
-    # Each issue is judged by what the other one taught: A as industry, B as home.
-    assert {j.issue: j.predicted for j in judged} == {"A": "industry", "B": "home"}
+    # Each issue is judged by what the other one taught: A as frontier, B as home.
+    assert {j.issue: j.predicted for j in judged} == {"A": "frontier", "B": "home"}
     assert all(role in ROLES for role in (j.truth for j in judged))

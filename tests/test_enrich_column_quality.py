@@ -45,7 +45,7 @@ def test_leave_one_issue_out_judges_every_shared_article_and_stays_above_ninety_
 def test_the_held_out_set_has_at_least_twenty_five_articles_in_every_column() -> None:
     rows = held_out_rows(column_stage())["held-out"]
     assert len(rows) >= 25
-    assert {role for _, _, role in rows} == {"national", "local", "industry", "home"}
+    assert {role for _, _, role in rows} == {"national", "local", "frontier", "home"}
 
 
 def test_shipped_weights_were_fitted_not_the_bare_priors() -> None:

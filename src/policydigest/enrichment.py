@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
@@ -125,14 +126,31 @@ class Topics(BaseModel):
     labels: list[TopicLabel] = Field(default_factory=list)
 
 
+class ColumnRole(StrEnum):
+    """What a column carries: the column stage scores these roles, drafting and the profile name them.
+
+    >>> [role.value for role in ColumnRole]
+    ['national', 'local', 'frontier', 'home']
+    """
+
+    NATIONAL = "national"  # national policy (国策要论)
+    LOCAL = "local"  # provincial and city policy (地方新政)
+    FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
+    HOME = "home"  # the publisher's home region (数谷动态)
+
+
+#: Role names that earlier versions of the column stage wrote (stored decisions, trained weights), read as today's.
+RENAMED_ROLES = {"industry": ColumnRole.FRONTIER.value}
+
+
 class ColumnDecision(BaseModel):
     """The column the column stage chose, the model's probability for it, and the reasons (strongest first)."""
 
     column: str
-    role: str = Field(description="national, local, industry or home: the column's role in the configured order.")
+    role: ColumnRole = Field(description="The chosen column's role (its place in the configured order).")
     confidence: float
     reasons: list[str] = Field(default_factory=list)
-    scores: dict[str, float] = Field(default_factory=dict, description="Probability of every column.")
+    scores: dict[ColumnRole, float] = Field(default_factory=dict, description="The model's score of every role.")
 
 
 class SummaryResult(BaseModel):
@@ -225,12 +243,24 @@ def upgrade_enrichment(stored: Mapping[str, Any] | None) -> Enrichment:
         value = raw.get(name)
         if value is None:
             continue
+        if name == "column" and isinstance(value, Mapping):
+            value = _renamed_roles(value)
         try:
             results[name] = model.model_validate(value)
         except ValidationError as exc:
             log.info("stored %s enrichment of an older shape is dropped (the next enrich run redoes it): %s", name, exc)
             versions.pop(name, None)
     return Enrichment.model_validate({**results, "versions": versions, "errors": _strings(raw.get("errors"))})
+
+
+def _renamed_roles(column: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored column decision with the roles of earlier versions renamed (``industry`` is ``frontier``)."""
+    upgraded = dict(column)
+    if isinstance(role := upgraded.get("role"), str):
+        upgraded["role"] = RENAMED_ROLES.get(role, role)
+    if isinstance(scores := upgraded.get("scores"), Mapping):
+        upgraded["scores"] = {RENAMED_ROLES.get(str(r), r): s for r, s in scores.items()}
+    return upgraded
 
 
 def _strings(value: Any) -> dict[str, str]:

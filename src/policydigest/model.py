@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from policydigest.enrichment import AuthorityLevel as AuthorityLevel  # re-exported: ranking names the same levels
+from policydigest.enrichment import ColumnRole as ColumnRole  # re-exported: the profile and drafting name the roles
 from policydigest.enrichment import Enrichment, upgrade_enrichment
 from policydigest.safetext import clean_value, http_url
 
@@ -46,15 +47,6 @@ def _link(url: str | None) -> str | None:
     if url and safe is None:
         log.info("link %r dropped: only http(s) addresses are kept", url[:80])
     return safe
-
-
-class ColumnRole(StrEnum):
-    """What a column carries; drafting uses it when an article has no column of its own."""
-
-    NATIONAL = "national"  # national policy (国策要论)
-    LOCAL = "local"  # provincial and city policy (地方新政)
-    FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
-    HOME = "home"  # the publisher's home region (数谷动态)
 
 
 #: The customary columns of the bulletin format, in print order, with their roles: the headings a printed

@@ -22,12 +22,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policydigest.enrichment import ColumnDecision
+from policydigest.enrichment import RENAMED_ROLES, ColumnDecision, ColumnRole
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-ROLES: tuple[str, ...] = ("national", "local", "industry", "home")
+#: The roles scored, in the order of the configured columns; the keys of the weights (JSON and TOML).
+ROLES: tuple[str, ...] = tuple(role.value for role in ColumnRole)
 LEAD_CHARS = 150  # the opening of the body that names the main actor and place
 _SOURCE_LINE = re.compile(r"[（(]\s*来源\s*[：:]\s*([^）)]+)[）)]")
 
@@ -259,11 +260,8 @@ class ColumnModel:
             where = str(path)
         try:
             prior = cls.prior()
-            weights = {
-                name: {role: float(data["weights"].get(name, {}).get(role, 0.0)) for role in ROLES}
-                for name in prior.weights
-            }
-            bias = {role: float(data["bias"].get(role, 0.0)) for role in ROLES}
+            weights = {name: _by_role(data["weights"].get(name, {})) for name in prior.weights}
+            bias = _by_role(data["bias"])
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ConfigError(f"栏目模型 {where} 缺少各角色的 weights/bias：{exc}") from exc
         return cls(weights=weights, bias=bias, trained_on=str(data.get("trained_on", "")))
@@ -322,15 +320,21 @@ class ColumnModel:
             reasons = ["nothing specific found: the column most articles like this go to"]
         return ColumnDecision(
             column=columns[ROLES.index(role)],
-            role=role,
+            role=ColumnRole(role),
             confidence=round(exp[role] / total, 3),
             reasons=reasons,
-            scores={r: round(s, 3) for r, s in scores.items()},
+            scores={ColumnRole(r): round(s, 3) for r, s in scores.items()},
         )
 
 
+def _by_role(row: dict[str, Any]) -> dict[str, float]:
+    """A row of trained weights by today's role names (files written before a role was renamed still load)."""
+    named = {RENAMED_ROLES.get(role, role): value for role, value in row.items()}
+    return {role: float(named.get(role, 0.0)) for role in ROLES}
+
+
 def check_columns(columns: Sequence[str]) -> None:
-    """The column stage needs four columns, in the order national, local, industry, home.
+    """The column stage needs four columns, in the order national, local, frontier, home.
 
     >>> check_columns(["国策要论", "地方新政"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):

@@ -1,0 +1,38 @@
+"""Reading stored enrichment of earlier shapes (``policydigest.enrichment.upgrade_enrichment``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policydigest.enrichment import ColumnRole, upgrade_enrichment
+
+
+def stored_column(role: str, scores: dict[str, float]) -> dict[str, Any]:
+    column = {"column": "产业前沿", "role": role, "confidence": 0.8, "reasons": ["industry news"], "scores": scores}
+    return {"column": column, "versions": {"column": "3"}}
+
+
+def test_a_decision_stored_with_the_old_role_name_reads_as_the_frontier_role() -> None:
+    old = stored_column("industry", {"national": 0.1, "local": 0.0, "industry": 2.5, "home": -0.2})
+    decision = upgrade_enrichment(old).column
+    assert decision is not None
+    assert decision.role is ColumnRole.FRONTIER
+    assert decision.scores == {
+        ColumnRole.NATIONAL: 0.1, ColumnRole.LOCAL: 0.0, ColumnRole.FRONTIER: 2.5, ColumnRole.HOME: -0.2
+    }
+
+
+def test_the_renamed_decision_keeps_its_stage_version_so_nothing_is_redone_for_the_name() -> None:
+    assert upgrade_enrichment(stored_column("industry", {})).versions == {"column": "3"}
+
+
+def test_a_decision_with_an_unknown_role_is_dropped_with_its_version() -> None:
+    upgraded = upgrade_enrichment(stored_column("sports", {}))
+    assert upgraded.column is None
+    assert upgraded.versions == {}
+
+
+def test_a_decision_round_trips_through_its_stored_form() -> None:
+    decision = upgrade_enrichment(stored_column("home", {"home": 1.0})).column
+    assert decision is not None
+    assert upgrade_enrichment({"column": decision.model_dump(mode="json")}).column == decision
