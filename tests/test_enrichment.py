@@ -1,10 +1,20 @@
-"""Reading stored enrichment of earlier shapes (``policydigest.enrichment.upgrade_enrichment``)."""
+"""The enrichment model: the authority levels declared once, and stored enrichment of earlier shapes read."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
-from policydigest.enrichment import ColumnRole, upgrade_enrichment
+from policydigest.enrichment import (
+    AUTHORITY_LEVELS,
+    REGION_TIERS,
+    AuthorityLevel,
+    ColumnRole,
+    RegionLevel,
+    Tier,
+    is_abroad,
+    tier_of,
+    upgrade_enrichment,
+)
 
 
 def stored_column(role: str, scores: dict[str, float]) -> dict[str, Any]:
@@ -36,3 +46,15 @@ def test_a_decision_round_trips_through_its_stored_form() -> None:
     decision = upgrade_enrichment(stored_column("home", {"home": 1.0})).column
     assert decision is not None
     assert upgrade_enrichment({"column": decision.model_dump(mode="json")}).column == decision
+
+
+def test_every_authority_and_region_level_has_a_declared_meaning() -> None:
+    assert set(AUTHORITY_LEVELS) == set(get_args(AuthorityLevel))
+    assert set(REGION_TIERS) == set(get_args(RegionLevel))
+    assert {meaning.tier for meaning in AUTHORITY_LEVELS.values()} | set(REGION_TIERS.values()) <= set(get_args(Tier))
+
+
+def test_levels_abroad_are_the_foreign_ones_of_either_kind() -> None:
+    levels = [*get_args(AuthorityLevel), *get_args(RegionLevel)]
+    assert sorted({level for level in levels if is_abroad(level)}) == ["bloc", "foreign", "international"]
+    assert tier_of("unknown") is None and not is_abroad("unknown")

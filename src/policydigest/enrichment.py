@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 AuthorityLevel = Literal["national", "provincial", "prefecture", "district", "foreign", "international"]
 RegionLevel = Literal["country", "province", "prefecture", "district", "foreign", "bloc"]
+#: The tiers a policy is followed down (policy intelligence): the State, provinces, cities, abroad.
+Tier = Literal["national", "provincial", "city", "foreign"]
 DateRole = Literal["publication", "effective", "deadline", "period", "mention"]
 Comparator = Literal[">", ">=", "<", "<=", "="]
 MoneyKind = Literal["cap", "total", "ratio", "award", "investment", "subsidy", "other"]
@@ -137,6 +140,60 @@ class ColumnRole(StrEnum):
     LOCAL = "local"  # provincial and city policy (地方新政)
     FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
     HOME = "home"  # the publisher's home region (数谷动态)
+
+
+@dataclass(frozen=True)
+class LevelMeaning:
+    """What an authority level stands for: its label for editors, the column its news goes to when
+    nothing else tells, and its tier."""
+
+    label: str
+    role: ColumnRole
+    tier: Tier
+
+
+#: Every authority level, declared once: ranking reasons, fallback columns, the column stage and policy
+#: intelligence read it from here.
+AUTHORITY_LEVELS: dict[AuthorityLevel, LevelMeaning] = {
+    "national": LevelMeaning("国家级", ColumnRole.NATIONAL, "national"),
+    "provincial": LevelMeaning("省级", ColumnRole.LOCAL, "provincial"),
+    "prefecture": LevelMeaning("市级", ColumnRole.LOCAL, "city"),
+    "district": LevelMeaning("区县级", ColumnRole.LOCAL, "city"),
+    "foreign": LevelMeaning("境外机构", ColumnRole.FRONTIER, "foreign"),
+    "international": LevelMeaning("国际组织", ColumnRole.FRONTIER, "foreign"),
+}
+#: The tier of a place of each region level (the country is China; a bloc is abroad).
+REGION_TIERS: dict[RegionLevel, Tier] = {
+    "country": "national",
+    "province": "provincial",
+    "prefecture": "city",
+    "district": "city",
+    "foreign": "foreign",
+    "bloc": "foreign",
+}
+
+
+#: Authority and region levels share their names where they share their tier (prefecture, district, foreign).
+_TIERS: dict[str, Tier] = {str(name): tier for name, tier in REGION_TIERS.items()}
+_TIERS.update((name, meaning.tier) for name, meaning in AUTHORITY_LEVELS.items())
+
+
+def tier_of(level: str | None) -> Tier | None:
+    """The tier of an authority or region level (as stored: possibly unknown, then None).
+
+    >>> tier_of("prefecture"), tier_of("international"), tier_of("country"), tier_of(None)
+    ('city', 'foreign', 'national', None)
+    """
+    return _TIERS.get(level or "")
+
+
+def is_abroad(level: str | None) -> bool:
+    """Whether an authority or region level is outside China.
+
+    >>> is_abroad("international"), is_abroad("bloc"), is_abroad("provincial"), is_abroad(None)
+    (True, True, False, False)
+    """
+    return tier_of(level) == "foreign"
 
 
 #: Role names that earlier versions of the column stage wrote (stored decisions, trained weights), read as today's.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from policydigest.compose.signals import authority_of, home_mentions
+from policydigest.enrichment import AUTHORITY_LEVELS
 from policydigest.model import DEFAULT_COLUMN_ROLES, Article
 from policydigest.profile import ColumnRole, Profile
 from policydigest.store.articles import effective_column
@@ -32,33 +33,16 @@ def fallback_column(article: Article, profile: Profile) -> tuple[str, str]:
     """
     authority = authority_of(article)
     home = home_mentions(article, profile.home_region)
-    if home and authority.level not in ("national", "foreign", "international"):
+    meaning = AUTHORITY_LEVELS.get(authority.level) if authority.level else None
+    if home and (meaning is None or meaning.role is ColumnRole.LOCAL):
         column = profile.column_for(ColumnRole.HOME)
         return column, f"本地新闻（{home}），归入{column}"
-    role = {
-        "national": ColumnRole.NATIONAL,
-        "provincial": ColumnRole.LOCAL,
-        "prefecture": ColumnRole.LOCAL,
-        "district": ColumnRole.LOCAL,
-        "foreign": ColumnRole.FRONTIER,
-        "international": ColumnRole.FRONTIER,
-    }.get(authority.level or "")
-    if role is not None:
-        column = profile.column_for(role)
-        return column, f"发文机关为{_LEVEL_WORDS[authority.level or '']}，归入{column}"
+    if meaning is not None:
+        column = profile.column_for(meaning.role)
+        return column, f"发文机关为{meaning.label}，归入{column}"
     column = profile.column_for(ColumnRole.FRONTIER)
     log.info("article %r shows no column signal; it goes to %s", article.title, column)
     return column, f"无栏目线索（未做内容标注、无原栏目、发文机关不明），暂归{column}"
-
-
-_LEVEL_WORDS = {
-    "national": "国家级",
-    "provincial": "省级",
-    "prefecture": "市级",
-    "district": "区县级",
-    "foreign": "境外机构",
-    "international": "国际组织",
-}
 
 
 def assign_column(article: Article, profile: Profile) -> tuple[str, str]:

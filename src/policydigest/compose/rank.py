@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 
 from policydigest.compose.model import ScorePart
 from policydigest.compose.signals import (
-    LEVEL_LABELS,
     authority_of,
     authority_weight,
     home_mentions,
     source_quality,
 )
+from policydigest.enrichment import AUTHORITY_LEVELS
 from policydigest.model import Article
 from policydigest.profile import ColumnRole, Profile
 
@@ -111,7 +111,7 @@ def score_article(article: Article, *, column: str, issue_date: dt.date, profile
     if authority.level in ranking.level_points:
         level = authority.level or ""
         guessed = "（推断）" if authority.guessed else ""
-        parts.append(ScorePart(points=ranking.level_points[level], reason=LEVEL_LABELS[level] + guessed))
+        parts.append(ScorePart(points=ranking.level_points[level], reason=AUTHORITY_LEVELS[level].label + guessed))
     else:
         parts.append(ScorePart(points=0, reason="级别不明"))
     points, reason = authority_weight(authority, ranking)

@@ -18,18 +18,10 @@ from policydigest.enrich.facts.extract import main_regions
 from policydigest.enrich.facts.model import AuthorityFact
 from policydigest.enrich.facts.regions import find_regions
 from policydigest.enrich.facts.resources import authority_table
+from policydigest.enrichment import AUTHORITY_LEVELS
 from policydigest.model import Article, AuthorityLevel
 from policydigest.profile import Ranking, SourcePoints
 
-#: Levels of issuing authorities, as the enrichment facts name them.
-LEVEL_LABELS = {
-    "national": "国家级",
-    "provincial": "省级",
-    "prefecture": "市级",
-    "district": "区县级",
-    "foreign": "境外",
-    "international": "国际组织",
-}
 #: The authority level of a title that starts with a place of this level (贵州召开…, 深圳推进…, 英国发布…).
 _PLACE_LEVELS: dict[str, AuthorityLevel] = {
     "province": "provincial",
@@ -45,7 +37,7 @@ class Authority:
     """The issuing authority as far as it is known."""
 
     name: str | None
-    level: str | None
+    level: AuthorityLevel | None
     joint_count: int | None = None
     guessed: bool = True  # True when read from names, False when the enrichment facts gave it
 
@@ -104,7 +96,7 @@ def authority_weight(authority: Authority, ranking: Ranking) -> tuple[float, str
         if known is not None and known.weight is not None:
             return known.weight, f"发文机关：{name}"
     if authority.level in ranking.level_authority_weights:
-        level = LEVEL_LABELS[authority.level] + ("（推断）" if authority.guessed else "")
+        level = AUTHORITY_LEVELS[authority.level].label + ("（推断）" if authority.guessed else "")
         reason = f"发文机关：{authority.name}，{level}" if authority.name else f"发文机关级别：{level}"
         return ranking.level_authority_weights[authority.level], reason
     return 0.0, "发文机关不明"

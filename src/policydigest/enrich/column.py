@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policydigest.enrichment import RENAMED_ROLES, ColumnDecision, ColumnRole
+from policydigest.enrichment import RENAMED_ROLES, ColumnDecision, ColumnRole, is_abroad
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _authority_features(
     level, name = first.get("level"), first.get("name", "")
     if level == "national":
         fire("auth_national_first", f"national authority {name} acts first")
-    elif level in ("foreign", "international"):
+    elif is_abroad(level):
         fire("auth_foreign_first", f"foreign authority {name}")
     elif _is_home(first.get("region"), home) or _is_home(name, home):
         fire("auth_home_first", f"home-region authority {name}")
@@ -172,9 +172,7 @@ def _source_features(fire: _Fired, source: str, source_facts: dict[str, Any], ho
         fire("source_home", f"source {source} is from the home region")
     elif any(a.get("level") == "national" for a in authorities):
         fire("source_national", f"source {source} is a national authority")
-    elif any(r.get("level") in ("foreign", "bloc") for r in regions) or any(
-        a.get("level") in ("foreign", "international") for a in authorities
-    ):
+    elif any(is_abroad(fact.get("level")) for fact in [*regions, *authorities]):
         fire("source_foreign", f"source {source} is foreign")
 
 

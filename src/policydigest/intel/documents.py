@@ -10,16 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from policydigest.enrichment import AuthorityFact, DocumentFact, Facts
+from policydigest.enrichment import AuthorityFact, DocumentFact, Facts, Tier, is_abroad, tier_of
 
-_LEVEL_OF_AUTHORITY = {
-    "national": "national",
-    "provincial": "provincial",
-    "prefecture": "city",
-    "district": "city",
-    "foreign": "foreign",
-    "international": "foreign",
-}
 _ANNOUNCE = re.compile(r"印发|发布|出台|公布|推出|制定|审议通过|正式实施|施行|公开征求意见|征求意见|提出")
 _FOLLOWS = re.compile(r"根据|按照|依据|贯彻|落实|依照")
 #: Titles listed one after another (《A》、《B》和《C》), removed to see the words that govern them all.
@@ -73,7 +65,7 @@ def government_of(issuer: str, level: str | None, region: str | None) -> str | N
     >>> government_of("国务院办公厅", "national", None), government_of("工业和信息化部", "national", None)
     ('国务院', '国务院')
     """
-    if level in ("foreign", "international") or level is None:
+    if level is None or is_abroad(level):
         return None
     if issuer.startswith("中共中央") or issuer.startswith("中国共产党中央"):
         return "中共中央"
@@ -129,7 +121,7 @@ def _in_source(text: str, position: int) -> bool:
     return any(m.start() <= position < m.end() for m in _SOURCE.finditer(text))
 
 
-def _level_from_name(name: str, regions: dict[str, tuple[str, str | None]]) -> tuple[str | None, str | None]:
+def _level_from_name(name: str, regions: dict[str, tuple[Tier | None, str | None]]) -> tuple[str | None, str | None]:
     """The level and region a document's name starts with (浙江省… → provincial, 浙江省)."""
     for region, (level, _province) in regions.items():
         short = region[:-1] if len(region) > 2 and region[-1] in "省市" else region
@@ -151,7 +143,7 @@ def document_mentions(title: str, body: str, facts: Facts) -> list[Mention]:
     """
     text = f"{title}\n{body}"
     regions = {
-        r.name: ({"province": "provincial", "prefecture": "city", "district": "city"}.get(r.level, r.level), r.province)
+        r.name: (tier_of(r.level), r.province)
         for r in facts.regions
         if r.level in ("province", "prefecture", "district")
     }
@@ -175,7 +167,7 @@ def document_mentions(title: str, body: str, facts: Facts) -> list[Mention]:
         mention.level, mention.region = _level_from_name(mention.key, regions)
         if mention.issuers and mention.level is None:
             mention.level, mention.region = (
-                _LEVEL_OF_AUTHORITY.get(mention.issuers[0].level or ""),
+                tier_of(mention.issuers[0].level),
                 mention.issuers[0].region,
             )
         if mention.level is None and _is_foreign(doc, facts):
@@ -197,11 +189,11 @@ def _aliases(text: str, doc: DocumentFact) -> list[str]:
 
 
 def _abroad(facts: Facts) -> bool:
-    return any(r.level in ("foreign", "bloc") for r in facts.regions[:2])
+    return any(is_abroad(r.level) for r in facts.regions[:2])
 
 
 def _is_foreign(doc: DocumentFact, facts: Facts) -> bool:
-    return any(r.level in ("foreign", "bloc") and doc.name.startswith(r.name[:2]) for r in facts.regions)
+    return any(is_abroad(r.level) and doc.name.startswith(r.name[:2]) for r in facts.regions)
 
 
 def article_place(facts: Facts, announced: Mention | None) -> tuple[str | None, str | None]:
@@ -217,10 +209,9 @@ def article_place(facts: Facts, announced: Mention | None) -> tuple[str | None, 
         return announced.level, announced.region or (main.name if main else None)
     if facts.authorities:
         first = facts.authorities[0]
-        return _LEVEL_OF_AUTHORITY.get(first.level or ""), first.region or (main.name if main else None)
+        return tier_of(first.level), first.region or (main.name if main else None)
     if main is not None:
-        level = {"province": "provincial", "prefecture": "city", "district": "city", "country": "national"}
-        return level.get(main.level, "foreign"), main.name if main.level != "country" else None
+        return tier_of(main.level), main.name if main.level != "country" else None
     return None, None
 
 
