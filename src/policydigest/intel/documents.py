@@ -8,6 +8,7 @@ named before it in that sentence, or else in the title; a ``（来源：…）``
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from policydigest.enrichment import AuthorityFact, DocumentFact, Facts, Tier, is_abroad, tier_of
@@ -121,7 +122,7 @@ def _in_source(text: str, position: int) -> bool:
     return any(m.start() <= position < m.end() for m in _SOURCE.finditer(text))
 
 
-def _level_from_name(name: str, regions: dict[str, tuple[Tier | None, str | None]]) -> tuple[str | None, str | None]:
+def _level_from_name(name: str, regions: Mapping[str, tuple[Tier, str | None]]) -> tuple[str | None, str | None]:
     """The level and region a document's name starts with (浙江省… → provincial, 浙江省)."""
     for region, (level, _province) in regions.items():
         short = region[:-1] if len(region) > 2 and region[-1] in "省市" else region
@@ -143,9 +144,9 @@ def document_mentions(title: str, body: str, facts: Facts) -> list[Mention]:
     """
     text = f"{title}\n{body}"
     regions = {
-        r.name: (tier_of(r.level), r.province)
+        r.name: (tier, r.province)
         for r in facts.regions
-        if r.level in ("province", "prefecture", "district")
+        if (tier := tier_of(r.level)) in ("provincial", "city")
     }
     found: dict[str, Mention] = {}
     announced = False
