@@ -1,4 +1,4 @@
-"""The enrichment model: the authority levels declared once, and stored enrichment of earlier shapes read."""
+"""The enrichment model: authority levels and tiers declared once, and stored enrichment of earlier shapes read."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any, get_args
 from policydigest.enrichment import (
     AUTHORITY_LEVELS,
     REGION_TIERS,
+    TIERS,
     AuthorityLevel,
     ColumnRole,
     RegionLevel,
@@ -51,7 +52,14 @@ def test_a_decision_round_trips_through_its_stored_form() -> None:
 def test_every_authority_and_region_level_has_a_declared_meaning() -> None:
     assert set(AUTHORITY_LEVELS) == set(get_args(AuthorityLevel))
     assert set(REGION_TIERS) == set(get_args(RegionLevel))
-    assert {meaning.tier for meaning in AUTHORITY_LEVELS.values()} | set(REGION_TIERS.values()) <= set(get_args(Tier))
+    assert set(TIERS) == set(get_args(Tier))
+    assert {meaning.tier for meaning in AUTHORITY_LEVELS.values()} | set(REGION_TIERS.values()) <= set(TIERS)
+
+
+def test_only_the_tier_abroad_stands_outside_the_chain_of_follow_ups() -> None:
+    assert [tier for tier, meaning in TIERS.items() if meaning.depth is None] == ["foreign"]
+    depths = [TIERS[tier].depth for tier in ("national", "provincial", "city")]
+    assert depths == sorted(depths) and len(set(depths)) == 3
 
 
 def test_levels_abroad_are_the_foreign_ones_of_either_kind() -> None:

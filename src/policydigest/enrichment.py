@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 AuthorityLevel = Literal["national", "provincial", "prefecture", "district", "foreign", "international"]
 RegionLevel = Literal["country", "province", "prefecture", "district", "foreign", "bloc"]
-#: The tiers a policy is followed down (policy intelligence): the State, provinces, cities, abroad.
+#: The tiers a policy is followed down (policy intelligence): the State, provinces, cities, abroad (``TIERS``).
 Tier = Literal["national", "provincial", "city", "foreign"]
 DateRole = Literal["publication", "effective", "deadline", "period", "mention"]
 Comparator = Literal[">", ">=", "<", "<=", "="]
@@ -140,6 +140,23 @@ class ColumnRole(StrEnum):
     LOCAL = "local"  # provincial and city policy (地方新政)
     FRONTIER = "frontier"  # industry, research reports and foreign policy (产业前沿)
     HOME = "home"  # the publisher's home region (数谷动态)
+
+
+@dataclass(frozen=True)
+class TierMeaning:
+    """A tier's name for readers, and how far below the State it stands (None abroad: outside the chain)."""
+
+    label: str
+    depth: int | None
+
+
+#: Every tier, declared once: a follow-up goes from a tier to one strictly deeper (national → provincial → city).
+TIERS: dict[Tier, TierMeaning] = {
+    "national": TierMeaning("国家", 0),
+    "provincial": TierMeaning("省级", 1),
+    "city": TierMeaning("市级", 2),
+    "foreign": TierMeaning("国外", None),
+}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import vl_convert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from policydigest.enrichment import TIERS
 from policydigest.intel.diffusion import Diffusion
 from policydigest.intel.queries import list_documents
 from policydigest.store.articles import best_topic_sql, date_sql, vetted_sql
@@ -24,7 +25,7 @@ from policydigest.store.intel_schema import IntelMentionRow, IntelTargetRow
 from policydigest.store.schema import ArticleRow
 
 #: Level names as readers see them.
-LEVELS_ZH = {"national": "国家", "provincial": "省级", "city": "市级", "foreign": "国外", None: "未知"}
+LEVELS_ZH: dict[str | None, str] = {**{tier: meaning.label for tier, meaning in TIERS.items()}, None: "未知"}
 #: Series drawn per chart at most: the largest ones (the rest would be unreadable colours).
 TOP_SERIES = 8
 

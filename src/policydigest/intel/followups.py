@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from policydigest.enrichment import TIERS
 from policydigest.intel.documents import LISTED_TITLES, Mention
 
 _IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|对接)\s*(?:好|国家|党中央|中央|省委省政府)?[^。；，,]{0,12}$")
@@ -18,8 +19,8 @@ _ACCORDING = re.compile(r"(?:根据|按照|依据|依照|遵照|对照|结合)\s
 
 _QUOTED = re.compile(r"“([^“”]{2,12})”")
 
-#: Rank of a level: a follow-up goes from a lower rank to a strictly higher one (national → provincial → city).
-LEVEL_RANK: dict[str, int] = {"national": 0, "provincial": 1, "city": 2}
+#: Rank of a level (its tier's depth): a follow-up goes from a lower rank to a strictly higher one.
+LEVEL_RANK: dict[str, int] = {tier: meaning.depth for tier, meaning in TIERS.items() if meaning.depth is not None}
 
 
 @dataclass(frozen=True)
