@@ -13,6 +13,7 @@ from policydigest.enrichment import (
     RegionLevel,
     Tier,
     is_abroad,
+    is_subnational,
     tier_of,
     upgrade_enrichment,
 )
@@ -62,7 +63,9 @@ def test_only_the_tier_abroad_stands_outside_the_chain_of_follow_ups() -> None:
     assert depths == sorted(depths) and len(set(depths)) == 3
 
 
-def test_levels_abroad_are_the_foreign_ones_of_either_kind() -> None:
+def test_levels_abroad_and_below_the_state_are_named_by_their_tiers() -> None:
     levels = [*get_args(AuthorityLevel), *get_args(RegionLevel)]
     assert sorted({level for level in levels if is_abroad(level)}) == ["bloc", "foreign", "international"]
-    assert tier_of("unknown") is None and not is_abroad("unknown")
+    below_the_state = sorted({level for level in levels if is_subnational(level)})
+    assert below_the_state == ["district", "prefecture", "province", "provincial"]
+    assert tier_of("unknown") is None and not is_abroad("unknown") and not is_subnational("unknown")

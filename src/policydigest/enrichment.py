@@ -204,6 +204,15 @@ def tier_of(level: str | None) -> Tier | None:
     return _TIERS.get(level or "")
 
 
+def is_subnational(level: str | None) -> bool:
+    """Whether an authority or region level is a province, city or district of China.
+
+    >>> is_subnational("province"), is_subnational("district"), is_subnational("country"), is_subnational("bloc")
+    (True, True, False, False)
+    """
+    return tier_of(level) in ("provincial", "city")
+
+
 def is_abroad(level: str | None) -> bool:
     """Whether an authority or region level is outside China.
 

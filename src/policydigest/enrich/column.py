@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policydigest.enrichment import RENAMED_ROLES, ColumnDecision, ColumnRole, is_abroad
+from policydigest.enrichment import RENAMED_ROLES, ColumnDecision, ColumnRole, is_abroad, is_subnational
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,8 @@ def _region_features(
     home: str,
     book_titles: list[tuple[int, int]],
 ) -> None:
-    domestic = [r for r in regions if r.get("level") in ("province", "prefecture", "district")]
-    foreign = [r for r in regions if r.get("level") in ("foreign", "bloc")]
+    domestic = [r for r in regions if is_subnational(r.get("level"))]
+    foreign = [r for r in regions if is_abroad(r.get("level"))]
     # China itself acting in the title (not inside a 《book title》): its dealings abroad are national news.
     china = next(
         (

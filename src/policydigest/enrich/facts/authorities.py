@@ -19,6 +19,7 @@ from policydigest.enrich.facts.model import AuthorityFact, AuthorityLevel
 from policydigest.enrich.facts.quantities import CN_INTEGER, parse_number
 from policydigest.enrich.facts.regions import Mention, Place
 from policydigest.enrich.facts.resources import authority_table
+from policydigest.enrichment import is_abroad, is_subnational
 
 # A bare 省/市 is a place only when not part of 全省, 各省, 本市, 城市 ….
 _BARE_PLACE = re.compile(r"[省市]")
@@ -96,7 +97,7 @@ def _local_hits(text: str, mentions: list[Mention], main: dict[str, Place]) -> l
     tables = _tables()
     hits: list[_Hit] = []
     anchors: list[tuple[Place, int, int]] = [
-        (m.place, m.start, m.end) for m in mentions if m.place.level in {"province", "prefecture", "district"}
+        (m.place, m.start, m.end) for m in mentions if is_subnational(m.place.level)
     ]
     inside = {i for m in mentions for i in range(m.start, m.end)}
     for bare in _BARE_PLACE.finditer(text):
@@ -125,7 +126,7 @@ def _foreign_hits(text: str, mentions: list[Mention]) -> list[_Hit]:
     hits = []
     for mention in mentions:
         place = mention.place
-        if place.level not in {"foreign", "bloc"}:
+        if not is_abroad(place.level):
             continue
         match = tables.foreign.match(text, mention.end)
         if match is not None:

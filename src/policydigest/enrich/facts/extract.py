@@ -16,6 +16,7 @@ from policydigest.enrich.facts.model import Facts, FactSpan
 from policydigest.enrich.facts.money import extract_money
 from policydigest.enrich.facts.regions import Mention, Place, extract_regions, find_regions, gazetteer
 from policydigest.enrich.facts.targets import extract_targets
+from policydigest.enrichment import is_subnational
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def main_regions(mentions: list[Mention], title_end: int) -> dict[str, Place]:
     for mention in mentions:
         place = mention.place
         weight = 3 if mention.start < title_end else 1
-        if place.level in {"province", "prefecture", "district"} and place.province:
+        if is_subnational(place.level) and place.province:
             weights[place.name] += weight
             places[place.name] = place
         elif place.level == "country":
