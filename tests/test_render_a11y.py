@@ -22,8 +22,12 @@ pytestmark = pytest.mark.slow
 AXE = ROOT / "tests" / "vendor" / "axe.min.js"
 
 
+#: The project's own issues, whose screenshots are kept under artifacts/ (the shared bulletins' are not).
+OWN = ("sample-no8", "hostile")
+
+
 def _issues() -> list[tuple[str, Issue]]:
-    issues = [("sample-no8", sample_issue()), ("hostile", hostile_issue())]
+    issues = list(zip(OWN, (sample_issue(), hostile_issue()), strict=True))
     issues.extend((path.stem, read_bulletin(path)) for path in shared_bulletins())
     return issues
 
@@ -39,7 +43,8 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Browser, tmp_path: 
         page.goto(page_file.as_uri())
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        artifact(f"{name}.png", page.screenshot(full_page=False))
+        if name in OWN:
+            artifact(f"{name}.png", page.screenshot(full_page=False))
     finally:
         page.close()
     serious = [
