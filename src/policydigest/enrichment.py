@@ -223,7 +223,16 @@ def is_abroad(level: str | None) -> bool:
 
 
 #: Role names that earlier versions of the column stage wrote (stored decisions, trained weights), read as today's.
-RENAMED_ROLES = {"industry": ColumnRole.FRONTIER.value}
+_RENAMED_ROLES = {"industry": ColumnRole.FRONTIER.value}
+
+
+def by_current_role(row: Mapping[str, Any]) -> dict[str, Any]:
+    """``row`` keyed by today's role names: stored decisions' scores and trained weights read alike.
+
+    >>> by_current_role({"industry": 1.5, "home": 0.5})
+    {'frontier': 1.5, 'home': 0.5}
+    """
+    return {_RENAMED_ROLES.get(str(role), str(role)): value for role, value in row.items()}
 
 
 class ColumnDecision(BaseModel):
@@ -340,9 +349,9 @@ def _renamed_roles(column: Mapping[str, Any]) -> dict[str, Any]:
     """A stored column decision with the roles of earlier versions renamed (``industry`` is ``frontier``)."""
     upgraded = dict(column)
     if isinstance(role := upgraded.get("role"), str):
-        upgraded["role"] = RENAMED_ROLES.get(role, role)
+        upgraded["role"] = _RENAMED_ROLES.get(role, role)
     if isinstance(scores := upgraded.get("scores"), Mapping):
-        upgraded["scores"] = {RENAMED_ROLES.get(str(r), r): s for r, s in scores.items()}
+        upgraded["scores"] = by_current_role(scores)
     return upgraded
 
 

@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policydigest.enrichment import RENAMED_ROLES, ColumnDecision, ColumnRole, is_abroad, is_subnational
+from policydigest.enrichment import ColumnDecision, ColumnRole, by_current_role, is_abroad, is_subnational
 from policydigest.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -327,7 +327,7 @@ class ColumnModel:
 
 def _by_role(row: dict[str, Any]) -> dict[str, float]:
     """A row of trained weights by today's role names (files written before a role was renamed still load)."""
-    named = {RENAMED_ROLES.get(role, role): value for role, value in row.items()}
+    named = by_current_role(row)
     return {role: float(named.get(role, 0.0)) for role in ROLES}
 
 
