@@ -1,24 +1,28 @@
 """The reader in a real browser: the system's Chromium driven by Playwright against `uvicorn` on 127.0.0.1.
 
-Screenshots go to artifacts/screenshots/ for people to look at. axe-core (tests/vendor) checks each page
-for serious accessibility problems.
+Screenshots go to artifacts/screenshots/ for people to look at, when the test site holds the project's own
+text alone; with the shared bulletins imported they go to a temporary folder, so that their text stays outside
+the repository. axe-core (tests/vendor) checks each page for serious accessibility problems.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import AXE, ROOT, serious_axe_violations
+from tests.conftest import AXE, ROOT, find_shared, serious_axe_violations
 from tests.web_support import Site, serving
 
 pytestmark = pytest.mark.slow
 
-SHOTS = ROOT / "artifacts" / "screenshots"
+SHOTS = (
+    ROOT / "artifacts" / "screenshots" if find_shared() is None else Path(tempfile.gettempdir()) / "policydigest-shots"
+)
 
 
 @pytest.fixture(scope="module")
